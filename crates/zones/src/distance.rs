@@ -1,0 +1,529 @@
+//! Geodesic distance from a point to a zone's boundary, fast: boundary arcs grouped in chains with bounding
+//! spheres, and a grid of cells each holding the only chains that can be nearest to a point in it.
+//!
+//! Owns the nearest-boundary search. Does not own the distance formula ([`crate::sphere`]) nor containment.
+//!
+//! # Model
+//! - The boundary is the polygon's edges as given: straight lines in longitude/latitude (RFC 7946). Each edge
+//!   is split into great-circle pieces until the piece's midpoint strays less than [`DENSIFY_TOLERANCE_M`]
+//!   from the straight edge's midpoint, so the arcs follow the edges to within that tolerance.
+//! - Edges lying on the antimeridian (both ends at longitude ±180°) are cuts made by the data, not borders, and
+//!   are left out.
+//! - Search is exact on the auxiliary sphere: every bound is a rigorous bound on 3-D chord length, which is
+//!   monotonic in central angle. The reported distance is Lambert's ellipsoidal distance to the point found.
+//!
+//! # Speed
+//! A query computes one unit vector, looks up its cell, and scans candidate chains in order of their lower
+//! bound, stopping as soon as the bound exceeds the best distance so far. Points outside the grid (more than a
+//! few degrees from the zone) scan all chains with per-chain bounds.
+
+use crate::sphere::{
+    cross, dot, lambert_distance_m, norm, normalize, scale, sub, to_lat_lon, to_unit, UnitVector,
+    WGS84_A_M,
+};
+
+/// Edges are split until the great-circle piece and the straight longitude/latitude edge differ by less than
+/// this at the piece's middle.
+pub const DENSIFY_TOLERANCE_M: f64 = 0.25;
+const ARCS_PER_CHAIN: usize = 8;
+const GRID_MARGIN_DEG: f64 = 3.0;
+const TARGET_FINE_CELLS: f64 = 131_072.0;
+const COARSE: usize = 8;
+
+/// One great-circle piece of boundary with the vectors its distance test needs.
+#[derive(Debug, Clone, Copy)]
+struct Arc {
+    a: UnitVector,
+    b: UnitVector,
+    /// Unit normal of the arc's great circle (zero for a degenerate, point-like arc).
+    n: UnitVector,
+    /// `n × a`: `p · ea ≥ 0` when p's foot on the great circle is past `a`.
+    ea: UnitVector,
+    /// `b × n`: `p · eb ≥ 0` when p's foot is before `b`.
+    eb: UnitVector,
+}
+
+impl Arc {
+    fn new(a: UnitVector, b: UnitVector) -> Arc {
+        let c = cross(a, b);
+        if norm(c) < 1e-10 {
+            // Shorter than ~0.6 mm: distances to its ends are exact enough; make the in-arc test fail.
+            return Arc {
+                a,
+                b,
+                n: [0.0; 3],
+                ea: scale(a, -1.0),
+                eb: scale(a, -1.0),
+            };
+        }
+        let n = normalize(c);
+        Arc {
+            a,
+            b,
+            n,
+            ea: cross(n, a),
+            eb: cross(b, n),
+        }
+    }
+
+    /// Squared chord from `p` to the arc's nearest point, numerically stable for tiny distances.
+    #[inline]
+    fn chord2(&self, p: UnitVector) -> f64 {
+        if dot(p, self.ea) >= 0.0 && dot(p, self.eb) >= 0.0 {
+            let t = dot(p, self.n);
+            let s = t * t;
+            2.0 * s / (1.0 + (1.0 - s).max(0.0).sqrt())
+        } else {
+            let (da, db) = (sub(p, self.a), sub(p, self.b));
+            dot(da, da).min(dot(db, db))
+        }
+    }
+
+    /// The arc's point nearest to `p`.
+    fn foot(&self, p: UnitVector) -> UnitVector {
+        if dot(p, self.ea) >= 0.0 && dot(p, self.eb) >= 0.0 {
+            normalize(sub(p, scale(self.n, dot(p, self.n))))
+        } else {
+            let (da, db) = (sub(p, self.a), sub(p, self.b));
+            if dot(da, da) <= dot(db, db) {
+                self.a
+            } else {
+                self.b
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Chain {
+    center: [f64; 3],
+    radius: f64,
+    first: u32,
+    len: u32,
+}
+
+/// The nearest boundary point of a zone to a query point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearestBoundary {
+    /// Ellipsoidal (WGS84) distance, metres.
+    pub distance_m: f64,
+    foot: UnitVector,
+}
+
+impl NearestBoundary {
+    /// The distance in nautical miles.
+    pub fn distance_nm(&self) -> f64 {
+        self.distance_m / crate::sphere::METRES_PER_NM
+    }
+
+    /// The nearest boundary point as geodetic `(latitude, longitude)` in degrees.
+    pub fn point(&self) -> (f64, f64) {
+        to_lat_lon(self.foot)
+    }
+}
+
+/// A prepared nearest-boundary index for one zone.
+#[derive(Debug, Clone)]
+pub struct BoundaryDistance {
+    arcs: Vec<Arc>,
+    chains: Vec<Chain>,
+    lon0: f64,
+    lat0: f64,
+    inv_w: f64,
+    inv_h: f64,
+    nx: usize,
+    ny: usize,
+    candidate_start: Vec<u32>,
+    candidates: Vec<(u32, f32)>,
+}
+
+impl BoundaryDistance {
+    /// Builds the index over rings of `[longitude, latitude]` vertices (closed implicitly).
+    pub fn new<'r>(rings: impl IntoIterator<Item = &'r [[f64; 2]]>) -> BoundaryDistance {
+        let mut arcs = Vec::new();
+        let mut chains = Vec::new();
+        let (mut min_lon, mut min_lat, mut max_lon, mut max_lat) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
+        for ring in rings {
+            let n = ring.len();
+            let mut run: Vec<Arc> = Vec::new();
+            for i in 0..n {
+                let (a, b) = (ring[i], ring[(i + 1) % n]);
+                min_lon = min_lon.min(a[0]);
+                max_lon = max_lon.max(a[0]);
+                min_lat = min_lat.min(a[1]);
+                max_lat = max_lat.max(a[1]);
+                if a[0].abs() == 180.0 && b[0].abs() == 180.0 {
+                    flush_chains(&mut run, &mut arcs, &mut chains);
+                    continue;
+                }
+                densify(a, b, 0, &mut run);
+            }
+            flush_chains(&mut run, &mut arcs, &mut chains);
+        }
+        let mut index = BoundaryDistance {
+            arcs,
+            chains,
+            lon0: 0.0,
+            lat0: 0.0,
+            inv_w: 0.0,
+            inv_h: 0.0,
+            nx: 0,
+            ny: 0,
+            candidate_start: vec![0],
+            candidates: Vec::new(),
+        };
+        if !index.chains.is_empty() {
+            index.build_grid(min_lon, min_lat, max_lon, max_lat);
+        }
+        index
+    }
+
+    fn build_grid(&mut self, min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) {
+        let lon0 = (min_lon - GRID_MARGIN_DEG).max(-180.0);
+        let lat0 = (min_lat - GRID_MARGIN_DEG).max(-90.0);
+        let lon1 = (max_lon + GRID_MARGIN_DEG).min(180.0);
+        let lat1 = (max_lat + GRID_MARGIN_DEG).min(90.0);
+        let cell = ((lon1 - lon0) * (lat1 - lat0) / TARGET_FINE_CELLS).sqrt();
+        let ncx = (((lon1 - lon0) / cell / COARSE as f64).ceil() as usize).max(1);
+        let ncy = (((lat1 - lat0) / cell / COARSE as f64).ceil() as usize).max(1);
+        let (nx, ny) = (ncx * COARSE, ncy * COARSE);
+        let (w, h) = ((lon1 - lon0) / nx as f64, (lat1 - lat0) / ny as f64);
+        let mut per_cell: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nx * ny];
+        let all: Vec<u32> = (0..self.chains.len() as u32).collect();
+        for cy in 0..ncy {
+            for cx in 0..ncx {
+                let coarse_box = cell_box(
+                    lon0 + (cx * COARSE) as f64 * w,
+                    lat0 + (cy * COARSE) as f64 * h,
+                    lon0 + ((cx + 1) * COARSE) as f64 * w,
+                    lat0 + ((cy + 1) * COARSE) as f64 * h,
+                );
+                let coarse: Vec<u32> = self
+                    .candidates_for(&coarse_box, &all)
+                    .into_iter()
+                    .map(|(c, _)| c)
+                    .collect();
+                for fy in cy * COARSE..(cy + 1) * COARSE {
+                    for fx in cx * COARSE..(cx + 1) * COARSE {
+                        let fine_box = cell_box(
+                            lon0 + fx as f64 * w,
+                            lat0 + fy as f64 * h,
+                            lon0 + (fx + 1) as f64 * w,
+                            lat0 + (fy + 1) as f64 * h,
+                        );
+                        let mut list = self.candidates_for(&fine_box, &coarse);
+                        list.sort_by(|x, y| x.1.total_cmp(&y.1));
+                        per_cell[fy * nx + fx] = list;
+                    }
+                }
+            }
+        }
+        let mut start = Vec::with_capacity(nx * ny + 1);
+        start.push(0u32);
+        let mut candidates = Vec::new();
+        for list in per_cell {
+            candidates.extend(list);
+            start.push(candidates.len() as u32);
+        }
+        self.lon0 = lon0;
+        self.lat0 = lat0;
+        self.inv_w = 1.0 / w;
+        self.inv_h = 1.0 / h;
+        self.nx = nx;
+        self.ny = ny;
+        self.candidate_start = start;
+        self.candidates = candidates;
+    }
+
+    /// Chains that can hold the nearest boundary point of some point in the box, with their lower bounds
+    /// (chord length, rounded down to `f32`).
+    fn candidates_for(&self, b: &Box3, among: &[u32]) -> Vec<(u32, f32)> {
+        let upper = among
+            .iter()
+            .map(|&c| {
+                let chain = &self.chains[c as usize];
+                let first = self.arcs[chain.first as usize].a;
+                (b.max_dist(chain.center) + chain.radius).min(b.max_dist(first))
+            })
+            .fold(f64::INFINITY, f64::min);
+        among
+            .iter()
+            .filter_map(|&c| {
+                let chain = &self.chains[c as usize];
+                let lower = (b.min_dist(chain.center) - chain.radius).max(0.0);
+                (lower <= upper).then_some((c, (lower * (1.0 - 1e-6)) as f32))
+            })
+            .collect()
+    }
+
+    /// The nearest boundary point to a geodetic position in degrees, or `None` for a zone without boundary.
+    /// Never allocates.
+    pub fn nearest(&self, latitude: f64, longitude: f64) -> Option<NearestBoundary> {
+        if self.chains.is_empty() || !latitude.is_finite() || !longitude.is_finite() {
+            return None;
+        }
+        let p = to_unit(latitude, longitude);
+        let fx = (longitude - self.lon0) * self.inv_w;
+        let fy = (latitude - self.lat0) * self.inv_h;
+        let (arc, _) = if fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny {
+            let cell = fy as usize * self.nx + fx as usize;
+            let list = &self.candidates
+                [self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize];
+            self.search(p, list.iter().copied())
+        } else {
+            self.search_everywhere(p)
+        };
+        let foot = self.arcs[arc].foot(p);
+        Some(NearestBoundary {
+            distance_m: lambert_distance_m(p, foot),
+            foot,
+        })
+    }
+
+    fn search(&self, p: UnitVector, list: impl Iterator<Item = (u32, f32)>) -> (usize, f64) {
+        let mut best = (0usize, f64::INFINITY);
+        for (c, lower) in list {
+            let lower = f64::from(lower);
+            if lower * lower >= best.1 {
+                break;
+            }
+            self.scan_chain(p, c as usize, &mut best);
+        }
+        best
+    }
+
+    fn search_everywhere(&self, p: UnitVector) -> (usize, f64) {
+        let upper = self
+            .chains
+            .iter()
+            .map(|c| norm(sub(p, c.center)) + c.radius)
+            .fold(f64::INFINITY, f64::min);
+        let mut best = (0usize, upper * upper);
+        let mut found = false;
+        for c in 0..self.chains.len() {
+            found |= self.scan_chain(p, c, &mut best);
+        }
+        if !found {
+            best.1 = f64::INFINITY;
+            for c in 0..self.chains.len() {
+                self.scan_chain(p, c, &mut best);
+            }
+        }
+        best
+    }
+
+    /// Updates `best` (arc index, chord²) with the chain's arcs unless its bounding sphere is already farther.
+    /// Returns whether it improved `best`.
+    #[inline]
+    fn scan_chain(&self, p: UnitVector, c: usize, best: &mut (usize, f64)) -> bool {
+        let chain = &self.chains[c];
+        let to_center = norm(sub(p, chain.center));
+        if to_center > chain.radius {
+            let gap = to_center - chain.radius;
+            if gap * gap >= best.1 {
+                return false;
+            }
+        }
+        let mut improved = false;
+        let first = chain.first as usize;
+        for (k, arc) in self.arcs[first..first + chain.len as usize].iter().enumerate() {
+            let d = arc.chord2(p);
+            if d < best.1 {
+                *best = (first + k, d);
+                improved = true;
+            }
+        }
+        improved
+    }
+
+    /// The slow reference: every arc, no grid. For tests.
+    pub fn nearest_brute_force(&self, latitude: f64, longitude: f64) -> Option<NearestBoundary> {
+        let p = to_unit(latitude, longitude);
+        let (arc, _) = self
+            .arcs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, a.chord2(p)))
+            .min_by(|x, y| x.1.total_cmp(&y.1))?;
+        let foot = self.arcs[arc].foot(p);
+        Some(NearestBoundary {
+            distance_m: lambert_distance_m(p, foot),
+            foot,
+        })
+    }
+
+    /// Number of great-circle arcs after densification.
+    pub fn arc_count(&self) -> usize {
+        self.arcs.len()
+    }
+}
+
+/// Splits the straight longitude/latitude edge `a → b` into great-circle arcs that follow it within
+/// [`DENSIFY_TOLERANCE_M`].
+fn densify(a: [f64; 2], b: [f64; 2], depth: u32, out: &mut Vec<Arc>) {
+    let (ua, ub) = (to_unit(a[1], a[0]), to_unit(b[1], b[0]));
+    if depth < 24 {
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        let um = to_unit(mid[1], mid[0]);
+        let c = cross(ua, ub);
+        let straying_m = if norm(c) < 1e-10 {
+            norm(sub(um, ua)).min(norm(sub(um, ub))) * WGS84_A_M
+        } else {
+            dot(um, normalize(c)).abs() * WGS84_A_M
+        };
+        if straying_m > DENSIFY_TOLERANCE_M {
+            densify(a, mid, depth + 1, out);
+            densify(mid, b, depth + 1, out);
+            return;
+        }
+    }
+    out.push(Arc::new(ua, ub));
+}
+
+fn flush_chains(run: &mut Vec<Arc>, arcs: &mut Vec<Arc>, chains: &mut Vec<Chain>) {
+    for group in run.chunks(ARCS_PER_CHAIN) {
+        let sum = group
+            .iter()
+            .fold([0.0; 3], |s, arc| crate::sphere::add(s, crate::sphere::add(arc.a, arc.b)));
+        let center = normalize(sum);
+        let radius = group
+            .iter()
+            .map(|arc| {
+                // Every point of the arc is within its sagitta of the chord, and the chord within the ball.
+                let half = norm(sub(arc.a, arc.b)) / 2.0;
+                let sagitta = 1.0 - (1.0 - half * half).max(0.0).sqrt();
+                norm(sub(arc.a, center)).max(norm(sub(arc.b, center))) + sagitta
+            })
+            .fold(0.0, f64::max)
+            * (1.0 + 1e-9)
+            + 1e-12;
+        chains.push(Chain {
+            center,
+            radius,
+            first: arcs.len() as u32,
+            len: group.len() as u32,
+        });
+        arcs.extend_from_slice(group);
+    }
+    run.clear();
+}
+
+/// An axis-aligned box in 3-D containing a patch of the auxiliary sphere.
+struct Box3 {
+    lo: [f64; 3],
+    hi: [f64; 3],
+}
+
+impl Box3 {
+    fn min_dist(&self, p: [f64; 3]) -> f64 {
+        (0..3)
+            .map(|k| {
+                let d = (self.lo[k] - p[k]).max(p[k] - self.hi[k]).max(0.0);
+                d * d
+            })
+            .sum::<f64>()
+            .sqrt()
+    }
+
+    fn max_dist(&self, p: [f64; 3]) -> f64 {
+        (0..3)
+            .map(|k| {
+                let d = (p[k] - self.lo[k]).abs().max((self.hi[k] - p[k]).abs());
+                d * d
+            })
+            .sum::<f64>()
+            .sqrt()
+    }
+}
+
+/// The exact bounding box of the sphere patch `[lon0, lon1] × [lat0, lat1]` (degrees), slightly padded.
+fn cell_box(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> Box3 {
+    let z0 = to_unit(lat0, 0.0);
+    let z1 = to_unit(lat1, 0.0);
+    // cos β of the band: z0[0] and z1[0] are cos β at the band's edges.
+    let r_min = z0[0].min(z1[0]);
+    let r_max = if lat0 <= 0.0 && lat1 >= 0.0 {
+        1.0
+    } else {
+        z0[0].max(z1[0])
+    };
+    let (l0, l1) = (lon0.to_radians(), lon1.to_radians());
+    let range = |f: fn(f64) -> f64, peaks: &[(f64, f64)]| {
+        let (mut lo, mut hi) = (f(l0).min(f(l1)), f(l0).max(f(l1)));
+        for &(angle, value) in peaks {
+            if l0 <= angle && angle <= l1 {
+                lo = lo.min(value);
+                hi = hi.max(value);
+            }
+        }
+        (lo, hi)
+    };
+    use std::f64::consts::{FRAC_PI_2, PI};
+    let cos_range = range(f64::cos, &[(0.0, 1.0), (PI, -1.0), (-PI, -1.0)]);
+    let sin_range = range(f64::sin, &[(FRAC_PI_2, 1.0), (-FRAC_PI_2, -1.0)]);
+    let product = |(lo, hi): (f64, f64)| {
+        let c = [r_min * lo, r_min * hi, r_max * lo, r_max * hi];
+        (
+            c.iter().copied().fold(f64::INFINITY, f64::min),
+            c.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let (x, y) = (product(cos_range), product(sin_range));
+    const PAD: f64 = 1e-12;
+    Box3 {
+        lo: [x.0 - PAD, y.0 - PAD, z0[2].min(z1[2]) - PAD],
+        hi: [x.1 + PAD, y.1 + PAD, z0[2].max(z1[2]) + PAD],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_to_a_square_equals_brute_force_around_it() {
+        let ring = [[-100.0, 20.0], [-99.0, 20.0], [-99.0, 21.0], [-100.0, 21.0]];
+        let index = BoundaryDistance::new([&ring[..]]);
+        for i in 0..60 {
+            for j in 0..60 {
+                let (lat, lon) = (17.0 + j as f64 * 0.12, -103.0 + i as f64 * 0.12);
+                let fast = index.nearest(lat, lon).map(|n| n.distance_m);
+                let slow = index.nearest_brute_force(lat, lon).map(|n| n.distance_m);
+                assert_eq!(fast, slow, "at {lat},{lon}");
+            }
+        }
+        // 1° of latitude north of the square's northern edge at 21°N: ≈ 110.7 km.
+        let north = index.nearest(22.0, -99.5).map(|n| n.distance_m).unwrap_or(0.0);
+        assert!((north - 110_704.0).abs() < 50.0, "{north}");
+    }
+
+    #[test]
+    fn long_east_west_edge_follows_the_parallel_not_the_great_circle() {
+        // A 10° edge along 45°N: the great circle would bulge ~100 km north of the parallel.
+        let ring = [[0.0, 40.0], [10.0, 40.0], [10.0, 45.0], [0.0, 45.0]];
+        let index = BoundaryDistance::new([&ring[..]]);
+        let on_parallel = index.nearest(45.0, 5.0).map(|n| n.distance_m).unwrap_or(f64::NAN);
+        assert!(on_parallel < 2.0 * DENSIFY_TOLERANCE_M, "{on_parallel}");
+    }
+
+    #[test]
+    fn antimeridian_cut_is_not_a_boundary() {
+        let east = [[170.0, 50.0], [180.0, 50.0], [180.0, 55.0], [170.0, 55.0]];
+        let index = BoundaryDistance::new([&east[..]]);
+        // On the cut itself, 2.5° from the northern and southern edges: not 0.
+        let d = index.nearest(52.5, 180.0).map(|n| n.distance_nm()).unwrap_or(0.0);
+        assert!(d > 100.0, "{d}");
+    }
+
+    #[test]
+    fn far_points_use_the_fallback_and_agree() {
+        let ring = [[-100.0, 20.0], [-99.0, 20.0], [-99.0, 21.0], [-100.0, 21.0]];
+        let index = BoundaryDistance::new([&ring[..]]);
+        for &(lat, lon) in &[(60.0, 10.0), (-40.0, 100.0), (20.5, -60.0)] {
+            assert_eq!(
+                index.nearest(lat, lon).map(|n| n.distance_m),
+                index.nearest_brute_force(lat, lon).map(|n| n.distance_m)
+            );
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Integration tests of vigia-zones: real boundaries, differential checks, crossings on real flights.
+fn main() {}
