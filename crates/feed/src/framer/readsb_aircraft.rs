@@ -1,0 +1,220 @@
+//! readsb/dump1090 `aircraft.json` snapshots, mapped to one [`StateVector`] per aircraft.
+//!
+//! Owns the snapshot layout, as documented in readsb's `README-json.md`:
+//!
+//! ```text
+//! {"now": t, "messages": n, "aircraft": [
+//!    {"hex": "ac671b" (or "~…" for non-ICAO), "flight": "DAL1812 ", "alt_baro": 32000 | "ground",
+//!     "alt_geom": ft, "gs": kt, "track": deg, "baro_rate" / "geom_rate": ft/min,
+//!     "squawk": "4637", "lat": deg, "lon": deg, "seen": s, "seen_pos": s, ...}, ...]}
+//! ```
+//!
+//! Time: `now - seen_pos` when the entry has a position and `seen_pos`, else `now - seen`, else
+//! `now` — the time the reported values were received, not the time of the snapshot. The vertical
+//! rate is `baro_rate`, or `geom_rate` when that is absent. `"ground"` sets `on_ground`. The
+//! whole document is parsed at `finish` (see `json_document.rs`).
+
+use super::json_document::{
+    bad, callsign, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
+};
+use super::Framer;
+use crate::{FrameError, Location, StateVector};
+use serde_json::{Map, Value};
+use vigia_modes::IcaoAddress;
+
+/// aircraft.json in, [`StateVector`]s out (available after [`Framer::finish`]).
+#[derive(Debug, Default)]
+pub struct ReadsbAircraftFramer {
+    document: JsonDocument,
+}
+
+impl ReadsbAircraftFramer {
+    /// A framer for one aircraft.json document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub(crate) fn buffer_capacity(&self) -> usize {
+        self.document.capacity()
+    }
+}
+
+fn map_document(document: &Value) -> Vec<Result<StateVector, FrameError>> {
+    let top = Location::Line(1);
+    let Some(now) = document.get("now") else {
+        return vec![Err(FrameError::MissingField {
+            at: top,
+            field: "now",
+        })];
+    };
+    let Some(now) = now.as_f64() else {
+        return vec![Err(FrameError::BadTimestamp { at: top })];
+    };
+    let Some(Value::Array(aircraft)) = document.get("aircraft") else {
+        return vec![Err(FrameError::MissingField {
+            at: top,
+            field: "aircraft",
+        })];
+    };
+    aircraft
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let at = Location::Entry {
+                array: "aircraft",
+                index,
+            };
+            match entry.as_object() {
+                Some(entry) => map_entry(now, entry, at),
+                None => Err(FrameError::BadField {
+                    at,
+                    field: "aircraft",
+                }),
+            }
+        })
+        .collect()
+}
+
+fn map_entry(
+    now: f64,
+    entry: &Map<String, Value>,
+    at: Location,
+) -> Result<StateVector, FrameError> {
+    let number = |key: &'static str| number_or_null(entry.get(key)).map_err(bad(at, key));
+    let text = |key: &'static str| string_or_null(entry.get(key)).map_err(bad(at, key));
+    let icao24 = text("hex")?
+        .ok_or(FrameError::MissingField { at, field: "hex" })?
+        .parse::<IcaoAddress>()
+        .map_err(|_| FrameError::BadField { at, field: "hex" })?;
+    let mut state = StateVector::new(icao24);
+    state.latitude = latitude(number("lat")?).map_err(bad(at, "lat"))?;
+    state.longitude = longitude(number("lon")?).map_err(bad(at, "lon"))?;
+    let seen_pos = number("seen_pos")?;
+    let seen = number("seen")?;
+    let age = match (state.latitude, seen_pos) {
+        (Some(_), Some(seen_pos)) => Some(seen_pos),
+        _ => seen,
+    };
+    state.ts = Some(now - age.unwrap_or(0.0));
+    state.altitude_ft = match entry.get("alt_baro") {
+        Some(Value::String(s)) if s == "ground" => {
+            state.on_ground = Some(true);
+            None
+        }
+        other => number_or_null(other).map_err(bad(at, "alt_baro"))?,
+    };
+    state.geo_altitude_ft = number("alt_geom")?;
+    state.groundspeed_kt = number("gs")?;
+    state.track_deg = number("track")?;
+    state.vertical_rate_fpm = number("baro_rate")?.or(number("geom_rate")?);
+    state.callsign = callsign(text("flight")?).map_err(bad(at, "flight"))?;
+    state.squawk = squawk(text("squawk")?).map_err(bad(at, "squawk"))?;
+    Ok(state)
+}
+
+impl Framer for ReadsbAircraftFramer {
+    type Item = StateVector;
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.document.push(bytes);
+    }
+
+    fn next_item(&mut self) -> Option<Result<StateVector, FrameError>> {
+        self.document.next_item()
+    }
+
+    fn finish(&mut self) {
+        self.document.finish(map_document);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::framer::frame_all;
+
+    fn all(input: &str) -> Vec<Result<StateVector, FrameError>> {
+        frame_all(ReadsbAircraftFramer::new(), input.as_bytes())
+    }
+
+    #[test]
+    fn entries_map_to_states() {
+        let got = all(
+            r#"{ "now" : 1738703700.0, "messages" : 12345, "aircraft" : [
+            {"hex":"ac671b","type":"adsb_icao","flight":"DAL1812 ","alt_baro":32000,"alt_geom":33825,"gs":483.3,"track":340.7,
+             "baro_rate":0,"squawk":"4637","lat":16.833336,"lon":-88.059981,"seen_pos":1.5,"seen":0.2,"rssi":-20.1},
+            {"hex":"~0b206f","alt_baro":"ground","geom_rate":-64,"seen":3.0},
+            {"hex":"0d0a1b","lat":18.1,"lon":-97.5,"seen":4.0}
+        ]}"#,
+        );
+        let states: Vec<StateVector> = got.into_iter().map(|r| r.unwrap()).collect();
+        assert_eq!(states.len(), 3);
+        assert_eq!(states[0].ts, Some(1738703698.5));
+        assert_eq!(states[0].callsign.unwrap().as_str(), "DAL1812");
+        assert_eq!(
+            (states[0].altitude_ft, states[0].geo_altitude_ft),
+            (Some(32000.0), Some(33825.0))
+        );
+        assert_eq!(states[0].squawk, Some(0o4637));
+        assert_eq!(states[0].vertical_rate_fpm, Some(0.0));
+        assert_eq!(states[1].icao24.to_string(), "0b206f");
+        assert_eq!(
+            (
+                states[1].on_ground,
+                states[1].vertical_rate_fpm,
+                states[1].ts
+            ),
+            (Some(true), Some(-64.0), Some(1738703697.0))
+        );
+        // a position without seen_pos is dated by seen
+        assert_eq!(states[2].ts, Some(1738703696.0));
+    }
+
+    #[test]
+    fn bad_entries_are_located() {
+        let got = all(
+            r#"{"now":100,"aircraft":[{"flight":"X"},{"hex":"nothex"},{"hex":"abcdef","lat":"north"},3,{"hex":"abcdef"}]}"#,
+        );
+        let at = |index| Location::Entry {
+            array: "aircraft",
+            index,
+        };
+        assert_eq!(
+            got[0],
+            Err(FrameError::MissingField {
+                at: at(0),
+                field: "hex"
+            })
+        );
+        assert_eq!(
+            got[1],
+            Err(FrameError::BadField {
+                at: at(1),
+                field: "hex"
+            })
+        );
+        assert_eq!(
+            got[2],
+            Err(FrameError::BadField {
+                at: at(2),
+                field: "lat"
+            })
+        );
+        assert_eq!(
+            got[3],
+            Err(FrameError::BadField {
+                at: at(3),
+                field: "aircraft"
+            })
+        );
+        assert!(got[4].is_ok());
+        assert_eq!(
+            all(r#"{"aircraft":[]}"#),
+            vec![Err(FrameError::MissingField {
+                at: Location::Line(1),
+                field: "now"
+            })]
+        );
+    }
+}

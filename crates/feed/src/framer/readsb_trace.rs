@@ -1,0 +1,275 @@
+//! readsb/tar1090 trace files (`trace_full_<icao>.json`, `trace_recent_<icao>.json`), mapped to
+//! one [`StateVector`] per trace point.
+//!
+//! Owns the trace layout, as documented in readsb's `README-json.md`:
+//!
+//! ```text
+//! {"icao": "ac671b", "timestamp": t0, "trace": [ point, ... ], ...}
+//! point = [ 0 seconds after t0, 1 lat, 2 lon, 3 altitude (ft) | "ground" | null,
+//!           4 ground speed (kt) | null, 5 track (deg) | null, 6 flags, 7 vertical rate (ft/min) | null,
+//!           8 details {flight, squawk, alt_geom, ...} | null, 9 source type,
+//!           10 geometric altitude (ft) | null, 11 geometric vertical rate, 12 ias, 13 roll ]
+//! flags: 1 = stale position, 2 = start of a new leg, 4 = vertical rate is geometric,
+//!        8 = altitude (index 3) is geometric
+//! ```
+//!
+//! Older files have fewer elements; missing ones are `None`. Callsign and squawk come from the
+//! point's own details object only (readsb writes it every few points; carrying values forward is
+//! the tracker's business). `"ground"` sets `on_ground`; a numeric altitude leaves it unknown.
+//! The whole document is parsed at `finish` (see `json_document.rs`).
+
+use super::json_document::{
+    bad, callsign, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
+};
+use super::Framer;
+use crate::{FrameError, Location, StateVector};
+use serde_json::Value;
+use vigia_modes::IcaoAddress;
+
+/// Point flag: the altitude at index 3 is geometric, not barometric.
+const FLAG_ALTITUDE_GEOMETRIC: u64 = 8;
+
+/// Trace JSON in, [`StateVector`]s out (available after [`Framer::finish`]).
+#[derive(Debug, Default)]
+pub struct ReadsbTraceFramer {
+    document: JsonDocument,
+}
+
+impl ReadsbTraceFramer {
+    /// A framer for one trace document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub(crate) fn buffer_capacity(&self) -> usize {
+        self.document.capacity()
+    }
+}
+
+fn map_document(document: &Value) -> Vec<Result<StateVector, FrameError>> {
+    let top = Location::Line(1);
+    let missing = |field| vec![Err(FrameError::MissingField { at: top, field })];
+    let Some(icao) = document.get("icao") else {
+        return missing("icao");
+    };
+    let Some(Ok(icao24)) = icao.as_str().map(str::parse::<IcaoAddress>) else {
+        return vec![Err(FrameError::BadField {
+            at: top,
+            field: "icao",
+        })];
+    };
+    let Some(t0) = document.get("timestamp") else {
+        return missing("timestamp");
+    };
+    let Some(t0) = t0.as_f64() else {
+        return vec![Err(FrameError::BadTimestamp { at: top })];
+    };
+    let Some(Value::Array(points)) = document.get("trace") else {
+        return missing("trace");
+    };
+    points
+        .iter()
+        .enumerate()
+        .map(|(index, point)| {
+            let at = Location::Entry {
+                array: "trace",
+                index,
+            };
+            map_point(icao24, t0, point, at)
+        })
+        .collect()
+}
+
+fn map_point(
+    icao24: IcaoAddress,
+    t0: f64,
+    point: &Value,
+    at: Location,
+) -> Result<StateVector, FrameError> {
+    let Some(point) = point.as_array() else {
+        return Err(FrameError::BadField { at, field: "point" });
+    };
+    let element = |i: usize| point.get(i);
+    let seconds_after = number_or_null(element(0))
+        .ok()
+        .flatten()
+        .ok_or(FrameError::BadTimestamp { at })?;
+    let mut state = StateVector::new(icao24);
+    state.ts = Some(t0 + seconds_after);
+    state.latitude = number_or_null(element(1))
+        .and_then(latitude)
+        .map_err(bad(at, "lat"))?;
+    state.longitude = number_or_null(element(2))
+        .and_then(longitude)
+        .map_err(bad(at, "lon"))?;
+    let flags = number_or_null(element(6))
+        .map_err(bad(at, "flags"))?
+        .unwrap_or(0.0) as u64;
+    let altitude = match element(3) {
+        Some(Value::String(s)) if s == "ground" => {
+            state.on_ground = Some(true);
+            None
+        }
+        other => number_or_null(other).map_err(bad(at, "alt"))?,
+    };
+    state.groundspeed_kt = number_or_null(element(4)).map_err(bad(at, "gs"))?;
+    state.track_deg = number_or_null(element(5)).map_err(bad(at, "track"))?;
+    state.vertical_rate_fpm = number_or_null(element(7)).map_err(bad(at, "vrate"))?;
+    let geometric = number_or_null(element(10)).map_err(bad(at, "alt_geom"))?;
+    if flags & FLAG_ALTITUDE_GEOMETRIC != 0 {
+        state.geo_altitude_ft = altitude.or(geometric);
+    } else {
+        state.altitude_ft = altitude;
+        state.geo_altitude_ft = geometric;
+    }
+    match element(8) {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(details)) => {
+            let text = |key: &'static str| string_or_null(details.get(key)).map_err(bad(at, key));
+            state.callsign = callsign(text("flight")?).map_err(bad(at, "flight"))?;
+            state.squawk = squawk(text("squawk")?).map_err(bad(at, "squawk"))?;
+            if state.geo_altitude_ft.is_none() {
+                state.geo_altitude_ft =
+                    number_or_null(details.get("alt_geom")).map_err(bad(at, "alt_geom"))?;
+            }
+        }
+        Some(_) => {
+            return Err(FrameError::BadField {
+                at,
+                field: "details",
+            })
+        }
+    }
+    Ok(state)
+}
+
+impl Framer for ReadsbTraceFramer {
+    type Item = StateVector;
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.document.push(bytes);
+    }
+
+    fn next_item(&mut self) -> Option<Result<StateVector, FrameError>> {
+        self.document.next_item()
+    }
+
+    fn finish(&mut self) {
+        self.document.finish(map_document);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::framer::frame_all;
+
+    fn all(input: &str) -> Vec<Result<StateVector, FrameError>> {
+        frame_all(ReadsbTraceFramer::new(), input.as_bytes())
+    }
+
+    #[test]
+    fn points_with_and_without_details() {
+        let got = all(r#"{"icao":"ac671b","timestamp": 1738703622.619,"trace":[
+            [0.00,16.777359,-88.036868,32000,478.6,327.8,1,0,null,"adsb_icao",33825,32,280,0.0],
+            [26.89,16.833336,-88.059981,32000,483.3,340.7,0,0,{"type":"adsb_icao","flight":"DAL1812 ","alt_geom":33825,"squawk":"4637"},"adsb_icao",null,32,279,-0.9],
+            [14323.46,44.880993,-93.218438,"ground",73.0,120.9,0,-128,null,"adsb_icao",775,null,null,null],
+            [5.0,1.0,2.0,3000,null,null,8,null,null]
+        ]}"#);
+        let points: Vec<StateVector> = got.into_iter().map(|r| r.unwrap()).collect();
+        assert_eq!(points.len(), 4);
+        assert_eq!(points[0].ts, Some(1738703622.619));
+        assert_eq!(points[0].icao24.to_string(), "ac671b");
+        assert_eq!(
+            (points[0].altitude_ft, points[0].geo_altitude_ft),
+            (Some(32000.0), Some(33825.0))
+        );
+        assert_eq!(points[0].callsign, None);
+        assert_eq!(points[1].callsign.unwrap().as_str(), "DAL1812");
+        assert_eq!(points[1].squawk, Some(0o4637));
+        assert_eq!(points[1].geo_altitude_ft, Some(33825.0));
+        assert_eq!(
+            (points[2].on_ground, points[2].altitude_ft),
+            (Some(true), None)
+        );
+        assert_eq!(points[2].vertical_rate_fpm, Some(-128.0));
+        // flag 8: the altitude is geometric
+        assert_eq!(
+            (points[3].altitude_ft, points[3].geo_altitude_ft),
+            (None, Some(3000.0))
+        );
+    }
+
+    #[test]
+    fn bad_points_are_located_and_skipped() {
+        let got = all(r#"{"icao":"ac671b","timestamp":100,"trace":[
+            [0,1,2,3000], "x", [null,1,2], [1,95,2], [2,1,2,"high"], [3,1,2,3,null,null,0,null,7],
+            [4,1,2,3,null,null,0,null,{"squawk":"9999"}]
+        ]}"#);
+        let errors: Vec<_> = got.iter().filter_map(|r| r.clone().err()).collect();
+        let entry = |index| Location::Entry {
+            array: "trace",
+            index,
+        };
+        assert_eq!(
+            errors,
+            vec![
+                FrameError::BadField {
+                    at: entry(1),
+                    field: "point"
+                },
+                FrameError::BadTimestamp { at: entry(2) },
+                FrameError::BadField {
+                    at: entry(3),
+                    field: "lat"
+                },
+                FrameError::BadField {
+                    at: entry(4),
+                    field: "alt"
+                },
+                FrameError::BadField {
+                    at: entry(5),
+                    field: "details"
+                },
+                FrameError::BadField {
+                    at: entry(6),
+                    field: "squawk"
+                },
+            ]
+        );
+        assert!(got[0].is_ok());
+    }
+
+    #[test]
+    fn document_errors() {
+        let missing = all(r#"{"icao":"ac671b","timestamp":100}"#);
+        assert_eq!(
+            missing,
+            vec![Err(FrameError::MissingField {
+                at: Location::Line(1),
+                field: "trace"
+            })]
+        );
+        let bad_icao = all(r#"{"icao":"zz","timestamp":100,"trace":[]}"#);
+        assert_eq!(
+            bad_icao,
+            vec![Err(FrameError::BadField {
+                at: Location::Line(1),
+                field: "icao"
+            })]
+        );
+        let truncated = all(r#"{"icao":"ac671b","timestamp":100,"trace":[[0,1"#);
+        assert!(matches!(
+            truncated[..],
+            [Err(FrameError::InvalidJson { .. })]
+        ));
+        assert_eq!(
+            all(""),
+            vec![Err(FrameError::InvalidJson {
+                at: Location::Line(1),
+                column: 0
+            })]
+        );
+    }
+}

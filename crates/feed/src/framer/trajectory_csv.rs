@@ -1,0 +1,435 @@
+//! Decoded trajectory CSV framing (archives of state vectors), mapped to [`StateVector`].
+//!
+//! Owns header recognition and unit conversion for two column conventions:
+//!
+//! | field | traffic-style name (unit) | OpenSky state-vector name (unit) |
+//! |---|---|---|
+//! | time | `timestamp` | `time` |
+//! | address | `icao24` | `icao24` |
+//! | position | `latitude`, `longitude` | `lat`, `lon` |
+//! | barometric altitude | `altitude` (ft) | `baroaltitude` (m) |
+//! | geometric altitude | `geoaltitude` (ft) | `geoaltitude` (m) |
+//! | ground speed | `groundspeed` (kt) | `velocity` (m/s) |
+//! | track | `track` | `heading` |
+//! | vertical rate | `vertical_rate` (ft/min) | `vertrate` (m/s) |
+//! | identity, code, ground | `callsign`, `squawk`, `onground` | same |
+//!
+//! Columns may come in any order and unknown columns are ignored; names are matched
+//! case-insensitively. `geoaltitude` is read in metres when the header uses any other OpenSky
+//! name, in feet otherwise. A header without a time column or `icao24` is one
+//! [`FrameError::MissingColumns`] and the rows after it are ignored. Empty cells are `None`.
+//! Times are Unix seconds or ISO 8601 (`2017-07-19 07:12:11+00:00`). Cells are not quoted with
+//! embedded commas (a surrounding pair of quotes is removed).
+
+use super::{Framer, MAX_LINE_BYTES};
+use crate::lines::{Line, LineBuffer};
+use crate::text::{finite_f64, squawk, trim_field};
+use crate::{time, FrameError, Location, StateVector};
+use vigia_modes::{Callsign, IcaoAddress};
+
+const FEET_PER_METRE: f64 = 1.0 / 0.3048;
+const KNOTS_PER_METRE_PER_SECOND: f64 = 3600.0 / 1852.0;
+const FEET_PER_MINUTE_PER_METRE_PER_SECOND: f64 = 60.0 / 0.3048;
+
+/// What the required-columns error tells the user.
+const EXPECTED_COLUMNS: &str =
+    "a time column (timestamp or time) and icao24; optional: latitude/lat, longitude/lon, altitude/baroaltitude, geoaltitude, groundspeed/velocity, track/heading, vertical_rate/vertrate, callsign, squawk, onground";
+
+/// A column this framer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Time,
+    Icao24,
+    Latitude,
+    Longitude,
+    Altitude,
+    GeoAltitude,
+    GroundSpeed,
+    Track,
+    VerticalRate,
+    Callsign,
+    Squawk,
+    OnGround,
+}
+
+/// A recognised column: what it holds and the factor that converts it to vigia's unit.
+#[derive(Debug, Clone, Copy)]
+struct Column {
+    field: Field,
+    scale: f64,
+}
+
+/// Names of the OpenSky convention that no traffic-style file uses.
+const OPENSKY_ONLY: [&str; 6] = ["time", "lat", "lon", "baroaltitude", "velocity", "vertrate"];
+
+fn column(name: &str, opensky: bool) -> Option<Column> {
+    let (field, scale) = match name {
+        "timestamp" | "time" => (Field::Time, 1.0),
+        "icao24" => (Field::Icao24, 1.0),
+        "latitude" | "lat" => (Field::Latitude, 1.0),
+        "longitude" | "lon" => (Field::Longitude, 1.0),
+        "altitude" => (Field::Altitude, 1.0),
+        "baroaltitude" => (Field::Altitude, FEET_PER_METRE),
+        "geoaltitude" if opensky => (Field::GeoAltitude, FEET_PER_METRE),
+        "geoaltitude" => (Field::GeoAltitude, 1.0),
+        "groundspeed" => (Field::GroundSpeed, 1.0),
+        "velocity" => (Field::GroundSpeed, KNOTS_PER_METRE_PER_SECOND),
+        "track" | "heading" => (Field::Track, 1.0),
+        "vertical_rate" => (Field::VerticalRate, 1.0),
+        "vertrate" => (Field::VerticalRate, FEET_PER_MINUTE_PER_METRE_PER_SECOND),
+        "callsign" => (Field::Callsign, 1.0),
+        "squawk" => (Field::Squawk, 1.0),
+        "onground" | "on_ground" => (Field::OnGround, 1.0),
+        _ => return None,
+    };
+    Some(Column { field, scale })
+}
+
+/// The column layout read from the header.
+#[derive(Debug)]
+struct Header {
+    /// What each cell position holds (`None` for ignored columns).
+    columns: Vec<Option<Column>>,
+}
+
+impl Header {
+    /// Read a header line; `None` if it lacks a time column or `icao24`.
+    fn parse(line: &str) -> Option<Self> {
+        let names: Vec<String> = line
+            .split(',')
+            .map(|n| trim_field(n).to_ascii_lowercase())
+            .collect();
+        let opensky = names.iter().any(|n| OPENSKY_ONLY.contains(&n.as_str()));
+        let mut columns: Vec<Option<Column>> = Vec::with_capacity(names.len());
+        for name in &names {
+            let column = column(name, opensky);
+            // The first column for a field wins; later duplicates are ignored.
+            let duplicate =
+                column.is_some_and(|c| columns.iter().flatten().any(|seen| seen.field == c.field));
+            columns.push(column.filter(|_| !duplicate));
+        }
+        let has = |field| columns.iter().flatten().any(|c| c.field == field);
+        (has(Field::Time) && has(Field::Icao24)).then_some(Self { columns })
+    }
+
+    /// Cells a row needs to reach every recognised column.
+    fn needed_cells(&self) -> usize {
+        self.columns
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(0, |i| i + 1)
+    }
+}
+
+#[derive(Debug)]
+enum State {
+    /// No header line yet.
+    AwaitingHeader,
+    Reading(Header),
+    /// The header was rejected (already reported); rows are ignored.
+    Rejected,
+}
+
+/// Trajectory CSV lines in, [`StateVector`]s out.
+#[derive(Debug)]
+pub struct TrajectoryCsvFramer {
+    lines: LineBuffer,
+    state: State,
+}
+
+impl Default for TrajectoryCsvFramer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TrajectoryCsvFramer {
+    /// A framer at the start of a file (the first non-blank line must be the header).
+    pub fn new() -> Self {
+        Self {
+            lines: LineBuffer::new(MAX_LINE_BYTES),
+            state: State::AwaitingHeader,
+        }
+    }
+
+    pub(crate) fn buffer_capacity(&self) -> usize {
+        self.lines.capacity()
+    }
+}
+
+fn time_cell(text: &str) -> Option<f64> {
+    if text.contains(['-', ':']) {
+        time::iso8601(text)
+    } else {
+        finite_f64(text)
+    }
+}
+
+fn ground_cell(text: &str) -> Option<bool> {
+    match text {
+        "True" | "true" | "TRUE" | "1" | "-1" => Some(true),
+        "False" | "false" | "FALSE" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn field_name(field: Field) -> &'static str {
+    match field {
+        Field::Time => "time",
+        Field::Icao24 => "icao24",
+        Field::Latitude => "latitude",
+        Field::Longitude => "longitude",
+        Field::Altitude => "altitude",
+        Field::GeoAltitude => "geoaltitude",
+        Field::GroundSpeed => "groundspeed",
+        Field::Track => "track",
+        Field::VerticalRate => "vertical_rate",
+        Field::Callsign => "callsign",
+        Field::Squawk => "squawk",
+        Field::OnGround => "onground",
+    }
+}
+
+/// Parse one data row; `Ok(None)` for a blank line.
+fn parse_row(
+    header: &Header,
+    line: &[u8],
+    at: Location,
+) -> Result<Option<StateVector>, FrameError> {
+    let line = core::str::from_utf8(line).map_err(|_| FrameError::Unrecognised { at })?;
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut ts = None;
+    let mut icao24 = None;
+    let mut state = StateVector::new(IcaoAddress::new(0));
+    let mut cells = 0;
+    for (cell, column) in line.split(',').zip(&header.columns) {
+        cells += 1;
+        let Some(Column { field, scale }) = *column else {
+            continue;
+        };
+        let text = trim_field(cell);
+        if text.is_empty() || text.eq_ignore_ascii_case("nan") {
+            continue;
+        }
+        let bad = FrameError::BadField {
+            at,
+            field: field_name(field),
+        };
+        let number = || finite_f64(text).map(|v| v * scale).ok_or(bad.clone());
+        match field {
+            Field::Time => ts = Some(time_cell(text).ok_or(FrameError::BadTimestamp { at })?),
+            Field::Icao24 => icao24 = Some(text.parse::<IcaoAddress>().map_err(|_| bad.clone())?),
+            Field::Latitude => {
+                state.latitude = Some(number()?).filter(|v| (-90.0..=90.0).contains(v));
+                state.latitude.ok_or(bad.clone())?;
+            }
+            Field::Longitude => {
+                state.longitude = Some(number()?).filter(|v| (-180.0..=180.0).contains(v));
+                state.longitude.ok_or(bad.clone())?;
+            }
+            Field::Altitude => state.altitude_ft = Some(number()?),
+            Field::GeoAltitude => state.geo_altitude_ft = Some(number()?),
+            Field::GroundSpeed => state.groundspeed_kt = Some(number()?),
+            Field::Track => state.track_deg = Some(number()?),
+            Field::VerticalRate => state.vertical_rate_fpm = Some(number()?),
+            Field::Callsign => {
+                state.callsign = Some(Callsign::parse(text).map_err(|_| bad.clone())?)
+            }
+            Field::Squawk => state.squawk = Some(squawk(text).ok_or(bad.clone())?),
+            Field::OnGround => state.on_ground = Some(ground_cell(text).ok_or(bad.clone())?),
+        }
+    }
+    if cells < header.needed_cells() {
+        return Err(FrameError::MissingFields {
+            at,
+            found: cells,
+            expected: header.needed_cells(),
+        });
+    }
+    state.ts = Some(ts.ok_or(FrameError::BadTimestamp { at })?);
+    state.icao24 = icao24.ok_or(FrameError::BadField {
+        at,
+        field: "icao24",
+    })?;
+    Ok(Some(state))
+}
+
+impl Framer for TrajectoryCsvFramer {
+    type Item = StateVector;
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.lines.push(bytes);
+    }
+
+    fn next_item(&mut self) -> Option<Result<StateVector, FrameError>> {
+        let max = self.lines.max_line();
+        loop {
+            let (number, bytes, terminated) = match self.lines.next_line()? {
+                Line::TooLong { number } => {
+                    if matches!(self.state, State::Rejected) {
+                        continue;
+                    }
+                    return Some(Err(FrameError::LineTooLong {
+                        at: Location::Line(number),
+                        max,
+                    }));
+                }
+                Line::Text {
+                    number,
+                    bytes,
+                    terminated,
+                } => (number, bytes, terminated),
+            };
+            let at = Location::Line(number);
+            match &self.state {
+                State::Rejected => continue,
+                State::AwaitingHeader => {
+                    let text = String::from_utf8_lossy(bytes);
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    match Header::parse(&text) {
+                        Some(header) => self.state = State::Reading(header),
+                        None => {
+                            self.state = State::Rejected;
+                            return Some(Err(FrameError::MissingColumns {
+                                at,
+                                expected: EXPECTED_COLUMNS,
+                            }));
+                        }
+                    }
+                }
+                State::Reading(header) => match parse_row(header, bytes, at) {
+                    Ok(Some(state)) => return Some(Ok(state)),
+                    Ok(None) => continue,
+                    Err(_) if !terminated => return Some(Err(FrameError::Truncated { at })),
+                    Err(error) => return Some(Err(error)),
+                },
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        self.lines.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::framer::frame_all;
+
+    fn all(input: &str) -> Vec<Result<StateVector, FrameError>> {
+        frame_all(TrajectoryCsvFramer::new(), input.as_bytes())
+    }
+
+    #[test]
+    fn traffic_style_rows() {
+        let got = all("timestamp,icao24,callsign,latitude,longitude,altitude,groundspeed,track,vertical_rate,squawk,onground\n\
+            1522081475.0,0b206f,YS111N,14.590542,-90.525078,4925,147,19,1152,,\n\
+            1522081480.0,0b206f,,14.594686,-90.523636,5050,153,18,1280,7700,True\n");
+        let rows: Vec<StateVector> = got.into_iter().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 2);
+        let first = &rows[0];
+        assert_eq!(first.ts, Some(1522081475.0));
+        assert_eq!(first.icao24.to_string(), "0b206f");
+        assert_eq!(first.callsign.unwrap().as_str(), "YS111N");
+        assert_eq!(
+            (first.latitude, first.longitude),
+            (Some(14.590542), Some(-90.525078))
+        );
+        assert_eq!(
+            (
+                first.altitude_ft,
+                first.groundspeed_kt,
+                first.track_deg,
+                first.vertical_rate_fpm
+            ),
+            (Some(4925.0), Some(147.0), Some(19.0), Some(1152.0))
+        );
+        assert_eq!((first.squawk, first.on_ground), (None, None));
+        assert_eq!(
+            (rows[1].callsign, rows[1].squawk, rows[1].on_ground),
+            (None, Some(0o7700), Some(true))
+        );
+    }
+
+    #[test]
+    fn opensky_rows_are_converted_and_columns_reordered() {
+        let got = all("icao24,time,lat,lon,velocity,heading,vertrate,callsign,onground,alert,spi,squawk,baroaltitude,geoaltitude,lastposupdate,lastcontact\n\
+            0b206f,2018-03-26 16:24:35+00:00,14.590542,-90.525078,75.62,19.0,5.8522,YS111N  ,False,False,False,1000,1501.14,1524.0,1522081475.0,1522081475.0\n");
+        let row = got[0].clone().unwrap();
+        assert_eq!(row.ts, Some(1522081475.0));
+        assert!((row.groundspeed_kt.unwrap() - 147.0).abs() < 0.01);
+        assert!((row.vertical_rate_fpm.unwrap() - 1152.0).abs() < 0.01);
+        assert!((row.altitude_ft.unwrap() - 4925.0).abs() < 0.01);
+        assert!((row.geo_altitude_ft.unwrap() - 5000.0).abs() < 0.01);
+        assert_eq!(row.squawk, Some(0o1000));
+        assert_eq!(row.on_ground, Some(false));
+        assert_eq!(row.callsign.unwrap().as_str(), "YS111N");
+    }
+
+    #[test]
+    fn header_without_required_columns_is_one_error() {
+        let got = all("when,who,lat\n1,abc123,2\n3,abc123,4\n");
+        assert_eq!(got.len(), 1);
+        let error = got[0].clone().unwrap_err();
+        assert_eq!(error.location(), Location::Line(1));
+        assert!(
+            error
+                .to_string()
+                .contains("time column (timestamp or time) and icao24"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_located_and_skipped() {
+        let got = all("timestamp,icao24,latitude,longitude,altitude,callsign\n\
+            1,abc123,1,2,3,OK1\n\
+            x,abc123,1,2,3,OK1\n\
+            2,abc12,1,2,3,OK1\n\
+            3,abc123,95,2,3,OK1\n\
+            4,abc123,1,2,high,OK1\n\
+            5,abc123,1,2\n\
+            6,abc123,1,2,3,BAD-CS\n\
+            ,abc123,1,2,3,OK1\n\
+            7,abc123,1,2,3,OK1\n\
+            8,abc123,1");
+        let errors: Vec<_> = got.iter().filter_map(|r| r.clone().err()).collect();
+        let line = Location::Line;
+        assert_eq!(
+            errors,
+            vec![
+                FrameError::BadTimestamp { at: line(3) },
+                FrameError::BadField {
+                    at: line(4),
+                    field: "icao24"
+                },
+                FrameError::BadField {
+                    at: line(5),
+                    field: "latitude"
+                },
+                FrameError::BadField {
+                    at: line(6),
+                    field: "altitude"
+                },
+                FrameError::MissingFields {
+                    at: line(7),
+                    found: 4,
+                    expected: 6
+                },
+                FrameError::BadField {
+                    at: line(8),
+                    field: "callsign"
+                },
+                FrameError::BadTimestamp { at: line(9) },
+                FrameError::Truncated { at: line(11) },
+            ]
+        );
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 2);
+    }
+}

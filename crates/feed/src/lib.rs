@@ -1,0 +1,44 @@
+//! vigia-feed: frames in.
+//!
+//! Turns receiver and archive bytes into [`Record`]s — raw Mode S frames ([`RawFrame`]) or
+//! decoded reports ([`StateVector`]) — and says precisely what it rejected and where.
+//!
+//! - `framer/`: one sans-I/O [`Framer`](framer::Framer) per format (Beast binary, hex lines, AVR,
+//!   SBS, trajectory CSV, readsb trace and aircraft JSON). Bytes in, items out; the output does
+//!   not depend on how the input was split.
+//! - `reader.rs`: [`open`] / [`RecordReader`] wrap a file or stdin, decompress gzip/zstd, detect
+//!   the format ([`detect_format`]), stream in fixed-size chunks and keep [`Stats`].
+//!
+//! It does not decode Mode S content (`vigia-modes` does), keep per-aircraft state
+//! (`vigia-track`), or open sockets.
+//!
+//! ```
+//! use vigia_feed::{Record, RecordReader};
+//! // rs1090's long_flight.csv style: receive time, then a whole Beast frame as hex
+//! let input: &[u8] = b"1698140962.171425,1a33000023bb50f025903907dbc1b50fca1ad701efd570\n";
+//! for item in RecordReader::new("-", input, None).unwrap() {
+//!     match item {
+//!         Ok(Record::Frame(frame)) => {
+//!             assert_eq!(frame.ts, Some(1698140962.171425));
+//!             assert_eq!(frame.message()[0] >> 3, 18); // DF18 (decoding is vigia-modes' job)
+//!         }
+//!         Ok(Record::State(_)) => unreachable!("hex lines carry frames"),
+//!         Err(error) => eprintln!("{error}"), // e.g. "-: line 7: not a hex digit"; reading goes on
+//!     }
+//! }
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod format;
+pub mod framer;
+mod lines;
+mod reader;
+mod record;
+mod text;
+mod time;
+
+pub use error::{ErrorKind, FrameError, Location};
+pub use format::{detect_format, Format, ParseFormatError};
+pub use reader::{open, FeedError, RecordReader, Stats};
+pub use record::{RawFrame, Record, StateVector};

@@ -1,0 +1,464 @@
+//! Streaming readers: any `Read` (a file, stdin) → decompression → a framer → [`Record`]s, with
+//! errors that name the input and running counters ([`Stats`]).
+//!
+//! Owns the I/O half of "frames in": opening paths (`-` is stdin), recognising gzip and zstd,
+//! choosing or detecting the format, feeding the framer in fixed-size chunks (memory does not
+//! grow with the input, except for the whole-document JSON formats), and counting. It does not
+//! frame anything itself (`framer/`), and it has no sockets (TCP sources are a separate concern).
+
+use crate::framer::{AnyFramer, Framer};
+use crate::{detect_format, ErrorKind, Format, FrameError, Record};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Bytes read from the source per framer push.
+const CHUNK_BYTES: usize = 64 * 1024;
+/// Bytes looked at to detect the format (fewer if the input is shorter).
+const DETECT_BYTES: usize = 4096;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// A problem with an input: a rejected frame, line or entry (the stream goes on), or a failure
+/// to open or read it. Every variant names the input (a path, or `-` for stdin).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeedError {
+    /// One frame, line or entry was rejected; reading continues with the next.
+    #[error("{input}: {error}")]
+    Frame {
+        /// The input's name.
+        input: Arc<str>,
+        /// What was wrong, and where.
+        error: FrameError,
+    },
+    /// The input could not be opened.
+    #[error("{input}: cannot open")]
+    Open {
+        /// The input's name.
+        input: Arc<str>,
+        /// The cause.
+        #[source]
+        cause: io::Error,
+    },
+    /// Reading (or decompressing) failed; the stream ends after this error.
+    #[error("{input}: read failed after {offset} bytes")]
+    Read {
+        /// The input's name.
+        input: Arc<str>,
+        /// Decompressed bytes read successfully before the failure.
+        offset: u64,
+        /// The cause.
+        #[source]
+        cause: io::Error,
+    },
+    /// No format was given and the first bytes match none.
+    #[error("{input}: cannot tell the format from the first bytes; name it (one of beast, hex, avr, sbs, readsb-trace, readsb-aircraft, csv)")]
+    UnknownFormat {
+        /// The input's name.
+        input: Arc<str>,
+    },
+}
+
+impl FeedError {
+    /// The rejected piece's error, when this is a per-record error.
+    pub fn frame_error(&self) -> Option<&FrameError> {
+        match self {
+            FeedError::Frame { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Counters kept by a [`RecordReader`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    bytes: u64,
+    frames: u64,
+    states: u64,
+    rejected: [u64; ErrorKind::ALL.len()],
+}
+
+impl Stats {
+    /// Decompressed bytes read.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Raw frames yielded.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// State vectors yielded.
+    pub fn states(&self) -> u64 {
+        self.states
+    }
+
+    /// Records yielded (frames and state vectors).
+    pub fn records(&self) -> u64 {
+        self.frames + self.states
+    }
+
+    /// Rejections of one kind.
+    pub fn rejected(&self, kind: ErrorKind) -> u64 {
+        self.rejected[kind.index()]
+    }
+
+    /// Rejections of all kinds.
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.iter().sum()
+    }
+
+    /// The kinds with at least one rejection, with their counts.
+    pub fn rejected_by_kind(&self) -> impl Iterator<Item = (ErrorKind, u64)> + '_ {
+        ErrorKind::ALL
+            .into_iter()
+            .map(|kind| (kind, self.rejected(kind)))
+            .filter(|&(_, count)| count > 0)
+    }
+
+    /// Count one framer outcome.
+    pub fn count(&mut self, item: &Result<Record, FrameError>) {
+        match item {
+            Ok(Record::Frame(_)) => self.frames += 1,
+            Ok(Record::State(_)) => self.states += 1,
+            Err(error) => self.rejected[error.kind().index()] += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadState {
+    Reading,
+    /// The source is exhausted and the framer finished; draining its last items.
+    Draining,
+    Done,
+}
+
+/// Records from one input, read in fixed-size chunks: an iterator of
+/// `Result<Record, FeedError>`. Per-record errors do not end it; a read error is the last item.
+///
+/// ```
+/// use vigia_feed::{Format, Record, RecordReader};
+/// let text: &[u8] = b"1.5,8d4840d6202cc371c32ce0576098\n2.0,8d4840d6zz\n2.5,5d4840d6202cc3\n";
+/// let mut reader = RecordReader::new("example", text, None).unwrap();
+/// assert_eq!(reader.format(), Format::Hex);
+/// let items: Vec<_> = reader.by_ref().collect();
+/// assert_eq!(items.len(), 3);
+/// assert_eq!(items[1].as_ref().unwrap_err().to_string(), "example: line 2: not a hex digit");
+/// assert_eq!((reader.stats().records(), reader.stats().rejected_total()), (2, 1));
+/// ```
+pub struct RecordReader {
+    input: Arc<str>,
+    source: Box<dyn Read + Send>,
+    framer: AnyFramer,
+    chunk: Box<[u8]>,
+    state: ReadState,
+    stats: Stats,
+}
+
+impl core::fmt::Debug for RecordReader {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RecordReader")
+            .field("input", &self.input)
+            .field("format", &self.framer.format())
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an input is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    fn from_extension(path: &Path) -> Option<Self> {
+        match path.extension()?.to_str()? {
+            "gz" => Some(Compression::Gzip),
+            "zst" => Some(Compression::Zstd),
+            _ => None,
+        }
+    }
+
+    fn from_magic(prefix: &[u8]) -> Self {
+        if prefix.starts_with(&GZIP_MAGIC) {
+            Compression::Gzip
+        } else if prefix.starts_with(&ZSTD_MAGIC) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+}
+
+/// Read until `buf` is full or the source ends; the number of bytes read.
+fn read_up_to(source: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn decompress(
+    source: Box<dyn Read + Send>,
+    compression: Compression,
+) -> io::Result<Box<dyn Read + Send>> {
+    Ok(match compression {
+        Compression::None => source,
+        // Multi-member: concatenated .gz files (as `cat a.gz b.gz`) read as one.
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(source)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(source)?),
+    })
+}
+
+impl RecordReader {
+    /// Read `source`, named `input` in errors. Gzip and zstd are recognised by their magic bytes;
+    /// `format` `None` means detect it from the first bytes ([`detect_format`]).
+    pub fn new(
+        input: impl Into<Arc<str>>,
+        source: impl Read + Send + 'static,
+        format: Option<Format>,
+    ) -> Result<Self, FeedError> {
+        Self::build(input.into(), Box::new(source), format, None)
+    }
+
+    fn build(
+        input: Arc<str>,
+        mut source: Box<dyn Read + Send>,
+        format: Option<Format>,
+        compression: Option<Compression>,
+    ) -> Result<Self, FeedError> {
+        let read_error = |offset, cause| FeedError::Read {
+            input: input.clone(),
+            offset,
+            cause,
+        };
+        let compression = match compression {
+            Some(known) => known,
+            None => {
+                let mut magic = [0u8; 4];
+                let n = read_up_to(&mut *source, &mut magic).map_err(|e| read_error(0, e))?;
+                let compression = Compression::from_magic(&magic[..n]);
+                source = Box::new(io::Cursor::new(magic[..n].to_vec()).chain(source));
+                compression
+            }
+        };
+        let mut source = decompress(source, compression).map_err(|e| read_error(0, e))?;
+        let mut chunk = vec![0u8; CHUNK_BYTES].into_boxed_slice();
+        let (format, prefix_len) = match format {
+            Some(format) => (format, 0),
+            None => {
+                let prefix_len = read_up_to(&mut *source, &mut chunk[..DETECT_BYTES])
+                    .map_err(|e| read_error(0, e))?;
+                match detect_format(&chunk[..prefix_len]) {
+                    Some(format) => (format, prefix_len),
+                    None => return Err(FeedError::UnknownFormat { input }),
+                }
+            }
+        };
+        let mut framer = AnyFramer::new(format);
+        framer.push(&chunk[..prefix_len]);
+        let stats = Stats {
+            bytes: prefix_len as u64,
+            ..Stats::default()
+        };
+        Ok(Self {
+            input,
+            source,
+            framer,
+            chunk,
+            state: ReadState::Reading,
+            stats,
+        })
+    }
+
+    /// The format being read.
+    pub fn format(&self) -> Format {
+        self.framer.format()
+    }
+
+    /// The input's name (path or `-`).
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// Bytes held for framing: the read chunk plus the framer's buffer. It stays near
+    /// 64 KiB plus one line or frame for the streaming formats, whatever the input's size; the
+    /// JSON formats hold the whole document.
+    pub fn buffered_capacity(&self) -> usize {
+        self.chunk.len() + self.framer.buffer_capacity()
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+}
+
+impl Iterator for RecordReader {
+    type Item = Result<Record, FeedError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.framer.next_item() {
+                self.stats.count(&item);
+                return Some(item.map_err(|error| FeedError::Frame {
+                    input: self.input.clone(),
+                    error,
+                }));
+            }
+            match self.state {
+                ReadState::Done => return None,
+                ReadState::Draining => {
+                    self.state = ReadState::Done;
+                    return None;
+                }
+                ReadState::Reading => match self.source.read(&mut self.chunk) {
+                    Ok(0) => {
+                        self.framer.finish();
+                        self.state = ReadState::Draining;
+                    }
+                    Ok(n) => {
+                        self.stats.bytes += n as u64;
+                        self.framer.push(&self.chunk[..n]);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(cause) => {
+                        self.framer.finish();
+                        self.state = ReadState::Draining;
+                        return Some(Err(FeedError::Read {
+                            input: self.input.clone(),
+                            offset: self.stats.bytes,
+                            cause,
+                        }));
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// Open `path` (`-` is stdin) and read it as `format`, or detect the format when `None`.
+///
+/// Compression: a `.gz` or `.zst` extension selects gzip or zstd; other names (and stdin) are
+/// recognised by magic bytes.
+pub fn open(path: &Path, format: Option<Format>) -> Result<RecordReader, FeedError> {
+    if path.as_os_str() == "-" {
+        return RecordReader::build(Arc::from("-"), Box::new(io::stdin()), format, None);
+    }
+    let input: Arc<str> = Arc::from(path.display().to_string());
+    let file = File::open(path).map_err(|cause| FeedError::Open {
+        input: input.clone(),
+        cause,
+    })?;
+    RecordReader::build(
+        input,
+        Box::new(file),
+        format,
+        Compression::from_extension(path),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::io::Write;
+
+    const HEX: &[u8] = b"1.5,8d4840d6202cc371c32ce0576098\n2.5,5d4840d6202cc3\n";
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn compressed_inputs_are_recognised_by_magic() {
+        let plain: Vec<_> = RecordReader::new("plain", HEX, None)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let gz: Vec<_> = RecordReader::new("gz", io::Cursor::new(gzip(HEX)), None)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let zst = zstd::encode_all(HEX, 3).unwrap();
+        let zst: Vec<_> = RecordReader::new("zst", io::Cursor::new(zst), None)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(plain.len(), 2);
+        assert_eq!(gz, plain);
+        assert_eq!(zst, plain);
+    }
+
+    #[test]
+    fn unknown_format_is_an_error() {
+        let error = RecordReader::new("mystery", &b"hello world\n"[..], None).unwrap_err();
+        assert!(matches!(error, FeedError::UnknownFormat { .. }));
+        assert!(error
+            .to_string()
+            .starts_with("mystery: cannot tell the format"));
+        // an empty input has no format either, unless one is named
+        assert!(RecordReader::new("empty", &b""[..], None).is_err());
+        assert_eq!(
+            RecordReader::new("empty", &b""[..], Some(Format::Beast))
+                .unwrap()
+                .count(),
+            0
+        );
+    }
+
+    /// A source that fails after some bytes.
+    struct Failing(&'static [u8]);
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("disk on fire"));
+            }
+            let n = self.0.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn read_errors_end_the_stream_after_the_records_before_them() {
+        let reader = RecordReader::new(
+            "flaky",
+            Failing(b"5d4840d6202cc3\n5d4840"),
+            Some(Format::Hex),
+        )
+        .unwrap();
+        let items: Vec<_> = reader.collect();
+        assert_eq!(items.len(), 3);
+        assert!(items[0].is_ok());
+        assert!(matches!(items[1], Err(FeedError::Read { offset: 21, .. })));
+        // the partial line before the failure is reported as truncated
+        assert!(matches!(
+            items[2].as_ref().unwrap_err().frame_error(),
+            Some(FrameError::Truncated { .. })
+        ));
+    }
+
+    #[test]
+    fn missing_file_names_the_path() {
+        let error = open(Path::new("/nonexistent/feed.bin"), None).unwrap_err();
+        assert_eq!(error.to_string(), "/nonexistent/feed.bin: cannot open");
+    }
+}

@@ -1,0 +1,151 @@
+//! The values a framer hands downstream: a raw frame ([`RawFrame`]) for receiver formats that carry
+//! Mode S bytes, or an already-decoded report ([`StateVector`]) for formats that carry positions.
+//!
+//! This file owns the shapes only. It does not decode Mode S content (that is `vigia-modes`) and it
+//! does not know which format produced a value.
+
+use vigia_modes::{Callsign, IcaoAddress};
+
+/// One raw Mode S (or Mode A/C) frame as received, with whatever receive metadata the format had.
+///
+/// `len` is 2 (Mode A/C reply), 7 (56-bit short Mode S) or 14 (112-bit long Mode S); only the first
+/// `len` bytes of `bytes` are meaningful and the rest are zero.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawFrame {
+    /// Receive time in seconds (Unix epoch when the format gives one, as in `timestamp,hex`
+    /// lines); `None` when the format has no wall-clock time (Beast, AVR).
+    pub ts: Option<f64>,
+    /// The receiver's 48-bit 12 MHz counter (Beast MLAT timestamp, AVR `@`/`%`/`<` prefix).
+    pub mlat_ticks: Option<u64>,
+    /// The Beast signal-level byte (0–255, receiver-specific scale).
+    pub signal: Option<u8>,
+    /// Number of valid bytes in `bytes`: 2, 7 or 14.
+    pub len: u8,
+    /// The message bytes, first `len` valid.
+    pub bytes: [u8; 14],
+}
+
+impl RawFrame {
+    /// A frame holding `message` (2, 7 or 14 bytes) with no metadata; `None` for other lengths.
+    ///
+    /// ```
+    /// use vigia_feed::RawFrame;
+    /// let frame = RawFrame::from_message(&[0x5d, 0x48, 0x40, 0xd6, 0x20, 0x2c, 0xc3]).unwrap();
+    /// assert_eq!(frame.message().len(), 7);
+    /// assert!(RawFrame::from_message(&[1, 2, 3]).is_none());
+    /// ```
+    pub fn from_message(message: &[u8]) -> Option<Self> {
+        if !matches!(message.len(), 2 | 7 | 14) {
+            return None;
+        }
+        let mut bytes = [0u8; 14];
+        bytes[..message.len()].copy_from_slice(message);
+        Some(Self {
+            ts: None,
+            mlat_ticks: None,
+            signal: None,
+            len: message.len() as u8,
+            bytes,
+        })
+    }
+
+    /// The message bytes (`&bytes[..len]`).
+    pub fn message(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len).min(14)]
+    }
+}
+
+/// An already-decoded report about one aircraft at one time (SBS `MSG` lines, readsb trace points,
+/// aircraft.json entries, trajectory CSV rows).
+///
+/// Units are fixed whatever the source: feet, knots, degrees, feet per minute, seconds since the Unix
+/// epoch. A field is `None` when the source did not say.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StateVector {
+    /// Time of the report in seconds since the Unix epoch (UTC).
+    pub ts: Option<f64>,
+    /// The aircraft's 24-bit address.
+    pub icao24: IcaoAddress,
+    /// Flight identity, if reported.
+    pub callsign: Option<Callsign>,
+    /// WGS84 latitude in degrees.
+    pub latitude: Option<f64>,
+    /// WGS84 longitude in degrees.
+    pub longitude: Option<f64>,
+    /// Barometric (pressure) altitude in feet.
+    pub altitude_ft: Option<f64>,
+    /// Geometric (GNSS) altitude in feet.
+    pub geo_altitude_ft: Option<f64>,
+    /// Ground speed in knots.
+    pub groundspeed_kt: Option<f64>,
+    /// Track over ground in degrees clockwise from true north.
+    pub track_deg: Option<f64>,
+    /// Vertical rate in feet per minute (positive climbing).
+    pub vertical_rate_fpm: Option<f64>,
+    /// Mode A code: the four octal digits as a number (`0o7700`); display with `{:04o}`.
+    pub squawk: Option<u16>,
+    /// `Some(true)` when the source says the aircraft is on the ground.
+    pub on_ground: Option<bool>,
+}
+
+impl StateVector {
+    /// A report about `icao24` with every other field unknown.
+    pub fn new(icao24: IcaoAddress) -> Self {
+        Self {
+            ts: None,
+            icao24,
+            callsign: None,
+            latitude: None,
+            longitude: None,
+            altitude_ft: None,
+            geo_altitude_ft: None,
+            groundspeed_kt: None,
+            track_deg: None,
+            vertical_rate_fpm: None,
+            squawk: None,
+            on_ground: None,
+        }
+    }
+}
+
+/// One item read from an input: a raw frame or a decoded report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Record {
+    /// Mode S bytes (Beast, AVR, hex lines).
+    Frame(RawFrame),
+    /// A decoded report (SBS, readsb JSON, trajectory CSV).
+    State(StateVector),
+}
+
+impl Record {
+    /// The receive or report time, when the format gave one.
+    pub fn ts(&self) -> Option<f64> {
+        match self {
+            Record::Frame(frame) => frame.ts,
+            Record::State(state) => state.ts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn message_is_the_valid_prefix() {
+        let frame = RawFrame::from_message(&[0x12, 0x34]).unwrap();
+        assert_eq!(frame.message(), &[0x12, 0x34]);
+        assert_eq!(frame.len, 2);
+        assert_eq!(&frame.bytes[2..], &[0u8; 12]);
+    }
+
+    #[test]
+    fn record_ts_comes_from_either_side() {
+        let mut state = StateVector::new(IcaoAddress::new(0xac671b));
+        state.ts = Some(12.5);
+        assert_eq!(Record::State(state).ts(), Some(12.5));
+        let frame = RawFrame::from_message(&[0; 14]).unwrap();
+        assert_eq!(Record::Frame(frame).ts(), None);
+    }
+}
