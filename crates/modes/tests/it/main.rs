@@ -1,0 +1,5 @@
+//! Integration tests of vigia-modes on real data.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod corpus;
+mod rs1090_diff;
