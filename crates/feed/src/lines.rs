@@ -54,6 +54,27 @@ impl LineBuffer {
         self.buf.capacity()
     }
 
+    /// The unconsumed bytes (empty while skipping an over-long line), for a framer's fast path
+    /// that parses a line in place and then calls [`consume_line`](Self::consume_line).
+    #[inline]
+    pub(crate) fn pending(&self) -> &[u8] {
+        if self.discarding {
+            &[]
+        } else {
+            &self.buf[self.start..]
+        }
+    }
+
+    /// Consume one complete line of `len` bytes from [`pending`](Self::pending), its `\n`
+    /// included. The caller has checked that it ends in `\n`, has no other `\n` and is within
+    /// the length limit.
+    #[inline]
+    pub(crate) fn consume_line(&mut self, len: usize) {
+        debug_assert_eq!(self.buf.get(self.start + len - 1), Some(&b'\n'));
+        self.start += len;
+        self.line_number += 1;
+    }
+
     /// The length limit in bytes.
     pub(crate) fn max_line(&self) -> usize {
         self.max_line

@@ -106,6 +106,44 @@ pub(crate) fn decimal_seconds(text: &[u8]) -> Option<f64> {
     }
 }
 
+/// Fast path for `timestamp,hex` lines: parse `digits.digits` at the start of `text` up to the
+/// first non-digit after the dot. Returns the seconds and the bytes used, or `None` whenever
+/// [`decimal_seconds`] might answer differently (no dot, more than 19 digits, beyond 2^53), so a
+/// caller can fall back to it and get the same result either way.
+#[inline]
+pub(crate) fn leading_decimal_seconds(text: &[u8]) -> Option<(f64, usize)> {
+    let mut mantissa = 0u64;
+    let mut i = 0;
+    while let Some(digit) = text
+        .get(i)
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|&d| d <= 9)
+    {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        i += 1;
+    }
+    if text.get(i) != Some(&b'.') {
+        return None;
+    }
+    let integer_digits = i;
+    i += 1;
+    let fraction_start = i;
+    while let Some(digit) = text
+        .get(i)
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|&d| d <= 9)
+    {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        i += 1;
+    }
+    let fraction_digits = i - fraction_start;
+    let digits = integer_digits + fraction_digits;
+    if digits == 0 || digits > 19 || mantissa >= (1u64 << 53) || fraction_digits >= POW10.len() {
+        return None;
+    }
+    Some((mantissa as f64 / POW10[fraction_digits], i))
+}
+
 fn std_parse(text: &[u8]) -> Option<f64> {
     core::str::from_utf8(text).ok()?.parse::<f64>().ok()
 }
@@ -202,6 +240,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_decimal_seconds(text in "[0-9]{0,12}\\.?[0-9]{0,12}", tail in "[,;x]?") {
+            let line = format!("{text}{tail}");
+            if let Some((seconds, used)) = leading_decimal_seconds(line.as_bytes()) {
+                prop_assert_eq!(used, text.len());
+                prop_assert_eq!(decimal_seconds(text.as_bytes()), Some(seconds));
+            }
+        }
+
         #[test]
         fn decimal_seconds_matches_std(int in 0u64..4_000_000_000, frac in 0u64..1_000_000, width in 1usize..7) {
             let frac = frac % 10u64.pow(width as u32);

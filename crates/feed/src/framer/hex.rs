@@ -21,7 +21,7 @@
 
 use super::{Framer, MAX_LINE_BYTES};
 use crate::lines::{Line, LineBuffer};
-use crate::text::{decimal_seconds, decode_hex, hex_u64, is_hex};
+use crate::text::{decimal_seconds, decode_hex, hex_u64, is_hex, leading_decimal_seconds};
 use crate::{FrameError, Location, RawFrame};
 
 /// Hex lines in, [`RawFrame`]s out (`ts` from the timestamp column; `mlat_ticks` and `signal`
@@ -138,6 +138,34 @@ fn frame_from_hex(hex: &[u8]) -> Result<RawFrame, LineError> {
     }
 }
 
+/// Fast path for the common shape `digits.digits,hex\n` (or `\r\n`): the frame and the line's
+/// length including its line ending, or `None` to let the general path decide. Whenever this
+/// returns a frame, [`parse_line`] would return the same one for that line.
+#[inline]
+fn parse_common_line(pending: &[u8]) -> Option<(RawFrame, usize)> {
+    let (ts, ts_len) = leading_decimal_seconds(pending)?;
+    if pending.get(ts_len) != Some(&b',') {
+        return None;
+    }
+    let hex_start = ts_len + 1;
+    // The line ends right after one of the frame lengths; decoding checks every digit, so a
+    // shorter line (with a newline inside the candidate) is rejected there.
+    for digits in [46, 32, 28, 14, 22] {
+        let end = hex_start + digits;
+        let ending = match pending.get(end..end + 2) {
+            Some([b'\n', _]) => 1,
+            Some(b"\r\n") => 2,
+            // the last byte pushed so far
+            None if pending.get(end) == Some(&b'\n') => 1,
+            _ => continue,
+        };
+        let mut frame = frame_from_hex(&pending[hex_start..end]).ok()?;
+        frame.ts = Some(ts);
+        return Some((frame, end + ending));
+    }
+    None
+}
+
 /// A header line: has letters that cannot be hex digits (`timestamp,hexframe`).
 fn looks_like_header(line: &[u8]) -> bool {
     line.iter()
@@ -153,6 +181,11 @@ impl Framer for HexFramer {
 
     #[inline]
     fn next_item(&mut self) -> Option<Result<RawFrame, FrameError>> {
+        if let Some((frame, line_len)) = parse_common_line(self.lines.pending()) {
+            self.lines.consume_line(line_len);
+            self.past_header = true;
+            return Some(Ok(frame));
+        }
         let max = self.lines.max_line();
         loop {
             let (number, bytes, terminated) = match self.lines.next_line()? {
@@ -291,6 +324,24 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_the_general_one(
+            ts in "[0-9]{0,11}(\\.[0-9]{0,8})?",
+            separator in "[,,,; ]",
+            prefix in "(1a3[123])?",
+            hex in "[0-9a-fA-F]{46}",
+            hex_len in proptest::sample::select(vec![10, 14, 18, 24, 28, 42, 46]),
+            tail in "(\r?\n)?[0-9a-f,\n]{0,8}",
+        ) {
+            let text = format!("{ts}{separator}{prefix}{}{tail}", &hex[..hex_len]);
+            if let Some((frame, len)) = parse_common_line(text.as_bytes()) {
+                let line = text.as_bytes()[..len].strip_suffix(b"\n").unwrap();
+                prop_assert!(!line.contains(&b'\n'));
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                prop_assert_eq!(parse_line(line), Ok(Some(frame)));
+            }
+        }
+
         #[test]
         fn random_splits_do_not_change_the_output(
             noise in "[0-9a-f,.;# \n\r]{0,80}",
