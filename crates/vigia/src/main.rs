@@ -1,0 +1,36 @@
+//! The `vigia` binary: parses the command line and wires the pipeline crates together.
+//!
+//! Each subcommand lives in its own module under `cmd/`; this file only dispatches.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// vigia: surveillance flights and sovereign airspace, from open ADS-B / Mode S broadcasts.
+#[derive(Parser)]
+#[command(name = "vigia", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode raw Mode S frames (Beast, AVR, hex lines, SBS, readsb) to JSON Lines.
+    Decode(cmd::decode::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Decode(args) => cmd::decode::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("vigia: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
