@@ -258,6 +258,11 @@ impl BoundaryDistance {
 
     /// The nearest boundary point to a geodetic position in degrees, or `None` for a zone without boundary.
     /// Never allocates.
+    ///
+    /// Two passes over the same candidates: the first finds the smallest central angle σ on the auxiliary
+    /// sphere; the second evaluates Lambert's ellipsoidal distance for every arc within σ/(1 − f)·(1 + 10⁻³),
+    /// because ellipsoidal distance lies in [a·σ·(1 − f), a·σ] and so no arc farther on the sphere can be
+    /// nearer on the ellipsoid.
     pub fn nearest(&self, latitude: f64, longitude: f64) -> Option<NearestBoundary> {
         if self.chains.is_empty() || !latitude.is_finite() || !longitude.is_finite() {
             return None;
@@ -265,26 +270,62 @@ impl BoundaryDistance {
         let p = to_unit(latitude, longitude);
         let fx = (longitude - self.lon0) * self.inv_w;
         let fy = (latitude - self.lat0) * self.inv_h;
-        let (arc, _) = if fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny {
+        let list = (fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny).then(|| {
             let cell = fy as usize * self.nx + fx as usize;
-            let list = &self.candidates
-                [self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize];
-            self.search(p, list.iter().copied())
-        } else {
-            self.search_everywhere(p)
+            &self.candidates[self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize]
+        });
+        let sphere_best = match list {
+            Some(list) => self.search(p, list),
+            None => self.search_everywhere(p),
         };
-        let foot = self.arcs[arc].foot(p);
+        const SLACK: f64 = (1.0 + 1e-3) / (1.0 - crate::sphere::WGS84_F);
+        let limit = sphere_best * SLACK * SLACK + 1e-30;
+        let mut best = (f64::INFINITY, p);
+        let mut refine = |c: usize| {
+            let chain = &self.chains[c];
+            let first = chain.first as usize;
+            for arc in &self.arcs[first..first + chain.len as usize] {
+                if arc.chord2(p) <= limit {
+                    let foot = arc.foot(p);
+                    let d = lambert_distance_m(p, foot);
+                    if d < best.0 {
+                        best = (d, foot);
+                    }
+                }
+            }
+        };
+        match list {
+            Some(list) => {
+                for &(c, lower) in list {
+                    let lower = f64::from(lower);
+                    if lower * lower > limit {
+                        break;
+                    }
+                    if self.chain_may_be_within(p, c as usize, limit) {
+                        refine(c as usize);
+                    }
+                }
+            }
+            None => {
+                for c in 0..self.chains.len() {
+                    if self.chain_may_be_within(p, c, limit) {
+                        refine(c);
+                    }
+                }
+            }
+        }
         Some(NearestBoundary {
-            distance_m: lambert_distance_m(p, foot),
-            foot,
+            distance_m: best.0,
+            foot: best.1,
         })
     }
 
-    fn search(&self, p: UnitVector, list: impl Iterator<Item = (u32, f32)>) -> (usize, f64) {
-        let mut best = (0usize, f64::INFINITY);
-        for (c, lower) in list {
+    /// Smallest chord² from `p` to the arcs of the listed chains (sorted by lower bound).
+    fn search(&self, p: UnitVector, list: &[(u32, f32)]) -> f64 {
+        let mut best = f64::INFINITY;
+        for &(c, lower) in list {
             let lower = f64::from(lower);
-            if lower * lower >= best.1 {
+            if lower * lower >= best {
                 break;
             }
             self.scan_chain(p, c as usize, &mut best);
@@ -292,64 +333,54 @@ impl BoundaryDistance {
         best
     }
 
-    fn search_everywhere(&self, p: UnitVector) -> (usize, f64) {
+    /// Smallest chord² from `p` to any arc, for points outside the grid.
+    fn search_everywhere(&self, p: UnitVector) -> f64 {
         let upper = self
             .chains
             .iter()
             .map(|c| norm(sub(p, c.center)) + c.radius)
             .fold(f64::INFINITY, f64::min);
-        let mut best = (0usize, upper * upper);
-        let mut found = false;
+        let mut best = upper * upper * (1.0 + 1e-9);
         for c in 0..self.chains.len() {
-            found |= self.scan_chain(p, c, &mut best);
-        }
-        if !found {
-            best.1 = f64::INFINITY;
-            for c in 0..self.chains.len() {
-                self.scan_chain(p, c, &mut best);
-            }
+            self.scan_chain(p, c, &mut best);
         }
         best
     }
 
-    /// Updates `best` (arc index, chord²) with the chain's arcs unless its bounding sphere is already farther.
-    /// Returns whether it improved `best`.
+    /// Whether some point of the chain's bounding sphere is within chord² `limit` of `p`.
     #[inline]
-    fn scan_chain(&self, p: UnitVector, c: usize, best: &mut (usize, f64)) -> bool {
+    fn chain_may_be_within(&self, p: UnitVector, c: usize, limit: f64) -> bool {
         let chain = &self.chains[c];
-        let to_center = norm(sub(p, chain.center));
-        if to_center > chain.radius {
-            let gap = to_center - chain.radius;
-            if gap * gap >= best.1 {
-                return false;
-            }
-        }
-        let mut improved = false;
-        let first = chain.first as usize;
-        for (k, arc) in self.arcs[first..first + chain.len as usize].iter().enumerate() {
-            let d = arc.chord2(p);
-            if d < best.1 {
-                *best = (first + k, d);
-                improved = true;
-            }
-        }
-        improved
+        let gap = norm(sub(p, chain.center)) - chain.radius;
+        gap <= 0.0 || gap * gap <= limit
     }
 
-    /// The slow reference: every arc, no grid. For tests.
+    /// Lowers `best` (chord²) with the chain's arcs unless its bounding sphere is already farther.
+    #[inline]
+    fn scan_chain(&self, p: UnitVector, c: usize, best: &mut f64) {
+        if !self.chain_may_be_within(p, c, *best) {
+            return;
+        }
+        let chain = &self.chains[c];
+        let first = chain.first as usize;
+        for arc in &self.arcs[first..first + chain.len as usize] {
+            *best = best.min(arc.chord2(p));
+        }
+    }
+
+    /// The slow reference: Lambert's distance to the nearest point of every arc, no grid. For tests.
     pub fn nearest_brute_force(&self, latitude: f64, longitude: f64) -> Option<NearestBoundary> {
         let p = to_unit(latitude, longitude);
-        let (arc, _) = self
-            .arcs
+        self.arcs
             .iter()
-            .enumerate()
-            .map(|(i, a)| (i, a.chord2(p)))
-            .min_by(|x, y| x.1.total_cmp(&y.1))?;
-        let foot = self.arcs[arc].foot(p);
-        Some(NearestBoundary {
-            distance_m: lambert_distance_m(p, foot),
-            foot,
-        })
+            .map(|arc| {
+                let foot = arc.foot(p);
+                NearestBoundary {
+                    distance_m: lambert_distance_m(p, foot),
+                    foot,
+                }
+            })
+            .min_by(|x, y| x.distance_m.total_cmp(&y.distance_m))
     }
 
     /// Number of great-circle arcs after densification.

@@ -164,7 +164,7 @@ impl ZoneIndex {
         if !(-90.0..=90.0).contains(&latitude) {
             return None;
         }
-        self.distance_index(zone)
+        self.boundary_distance(zone)
             .nearest(latitude, wrap_longitude(longitude))
     }
 
@@ -200,11 +200,12 @@ impl ZoneIndex {
     /// Builds every zone's distance index now rather than on first use (e.g. before timing queries).
     pub fn prepare_distances(&self) {
         for z in self.ids() {
-            self.distance_index(z);
+            self.boundary_distance(z);
         }
     }
 
-    pub(crate) fn distance_index(&self, zone: ZoneId) -> &BoundaryDistance {
+    /// The zone's nearest-boundary index (built on first use), for benchmarks and checks.
+    pub fn boundary_distance(&self, zone: ZoneId) -> &BoundaryDistance {
         let z = &self.zones[zone.0];
         z.distance
             .get_or_init(|| BoundaryDistance::new(z.rings.iter().map(Vec::as_slice)))

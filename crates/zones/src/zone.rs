@@ -6,7 +6,7 @@
 
 use crate::bundled::{BundledZone, BUNDLED};
 use crate::error::{LoadError, LoadWarning, SpecError};
-use crate::geojson::{parse_geojson, ZoneFeature, ZoneKind};
+use crate::geojson::{parse_geojson, Validation, ZoneFeature, ZoneKind};
 use crate::polygon::MultiPolygon;
 use std::path::Path;
 
@@ -86,7 +86,13 @@ impl ZoneSet {
 
     /// Every zone in GeoJSON text; `file` names it in errors and warnings.
     pub fn from_geojson_str(text: &str, file: &str) -> Result<ZoneSet, LoadError> {
-        let (features, warnings) = parse_geojson(text, file)?;
+        ZoneSet::from_parsed(parse_geojson(text, file, Validation::Full)?, file)
+    }
+
+    fn from_parsed(
+        (features, warnings): (Vec<ZoneFeature>, Vec<LoadWarning>),
+        file: &str,
+    ) -> Result<ZoneSet, LoadError> {
         Ok(ZoneSet {
             zones: features
                 .into_iter()
@@ -149,7 +155,8 @@ impl ZoneSet {
 
 fn load_bundled(bundled: &BundledZone) -> Result<ZoneSet, LoadError> {
     let text = bundled.geojson()?;
-    let mut set = ZoneSet::from_geojson_str(&text, bundled.file)?;
+    let parsed = parse_geojson(&text, bundled.file, Validation::Trusted)?;
+    let mut set = ZoneSet::from_parsed(parsed, bundled.file)?;
     for zone in &mut set.zones {
         zone.name = bundled.name.to_owned();
         zone.kind = bundled.kind;
