@@ -199,18 +199,26 @@ pub fn airborne_global(
     odd: CprPosition,
     newest: CprFormat,
 ) -> Result<LatLon, CprError> {
-    global(even, odd, newest, 360.0)
+    global(even, odd, newest, None)
 }
 
+/// Global decoding of a pair. `surface_reference` selects the surface variant (90° zones):
+/// the reference picks the hemisphere before NL is computed (NL depends on the true
+/// latitude), then the longitude quadrant.
 fn global(
     even: CprPosition,
     odd: CprPosition,
     newest: CprFormat,
-    span: f64,
+    surface_reference: Option<LatLon>,
 ) -> Result<LatLon, CprError> {
     if even.format != CprFormat::Even || odd.format != CprFormat::Odd {
         return Err(CprError::SameFormat);
     }
+    let span = if surface_reference.is_some() {
+        90.0
+    } else {
+        360.0
+    };
     let lat_e = f64::from(even.lat_cpr) / SCALE;
     let lat_o = f64::from(odd.lat_cpr) / SCALE;
     let dlat_e = span / 60.0;
@@ -218,12 +226,25 @@ fn global(
     let j = (59.0 * lat_e - 60.0 * lat_o + 0.5).floor();
     let mut rlat_e = dlat_e * (modulo(j, 60.0) + lat_e);
     let mut rlat_o = dlat_o * (modulo(j, 59.0) + lat_o);
-    if span == 360.0 {
-        if rlat_e >= 270.0 {
-            rlat_e -= 360.0;
+    match surface_reference {
+        None => {
+            if rlat_e >= 270.0 {
+                rlat_e -= 360.0;
+            }
+            if rlat_o >= 270.0 {
+                rlat_o -= 360.0;
+            }
         }
-        if rlat_o >= 270.0 {
-            rlat_o -= 360.0;
+        Some(r) => {
+            // Northern solution in [0, 90); the southern one is 90° lower.
+            let north = match newest {
+                CprFormat::Even => rlat_e,
+                CprFormat::Odd => rlat_o,
+            };
+            if (north - 90.0 - r.lat).abs() < (north - r.lat).abs() {
+                rlat_e -= 90.0;
+                rlat_o -= 90.0;
+            }
         }
     }
     if !(-90.0..=90.0).contains(&rlat_e) || !(-90.0..=90.0).contains(&rlat_o) {
@@ -239,14 +260,21 @@ fn global(
     };
     let lon_e = f64::from(even.lon_cpr) / SCALE;
     let lon_o = f64::from(odd.lon_cpr) / SCALE;
-    let nl_lat = nl_e;
-    let m = (lon_e * f64::from(nl_lat - 1) - lon_o * f64::from(nl_lat) + 0.5).floor();
-    let ni = nl_lat.saturating_sub(i).max(1);
+    let m = (lon_e * f64::from(nl_e - 1) - lon_o * f64::from(nl_e) + 0.5).floor();
+    let ni = nl_e.saturating_sub(i).max(1);
     let lon = (span / f64::from(ni)) * (modulo(m, f64::from(ni)) + f64::from(lon_cpr) / SCALE);
-    Ok(LatLon {
-        lat,
-        lon: normalize_lon(lon),
-    })
+    let lon = match surface_reference {
+        None => normalize_lon(lon),
+        Some(r) => {
+            // Four solutions 90° apart: the one nearest the reference.
+            let base = modulo(lon, 90.0);
+            (0..4)
+                .map(|k| normalize_lon(base + 90.0 * f64::from(k)))
+                .min_by(|a, b| angular_gap(*a, r.lon).total_cmp(&angular_gap(*b, r.lon)))
+                .unwrap_or(base)
+        }
+    };
+    Ok(LatLon { lat, lon })
 }
 
 #[inline]
@@ -260,7 +288,7 @@ fn normalize_lon(lon: f64) -> f64 {
 }
 
 /// Decode a surface even/odd pair; the reference (receiver or last known position, within
-/// 45 NM) chooses among the four quadrant solutions the 90° encoding leaves open.
+/// 45 NM) chooses among the solutions the 90° encoding leaves open (hemisphere, quadrant).
 pub fn surface_global(
     even: CprPosition,
     odd: CprPosition,
@@ -268,20 +296,7 @@ pub fn surface_global(
     reference: LatLon,
 ) -> Result<LatLon, CprError> {
     check_reference(reference)?;
-    let p = global(even, odd, newest, 90.0)?;
-    // Latitude: p.lat (northern solution) or p.lat − 90 (southern); pick nearest reference.
-    let lat = if (p.lat - 90.0 - reference.lat).abs() < (p.lat - reference.lat).abs() {
-        p.lat - 90.0
-    } else {
-        p.lat
-    };
-    // Longitude: four solutions 90° apart.
-    let base = modulo(p.lon, 90.0);
-    let lon = (0..4)
-        .map(|k| normalize_lon(base + 90.0 * f64::from(k)))
-        .min_by(|a, b| angular_gap(*a, reference.lon).total_cmp(&angular_gap(*b, reference.lon)))
-        .unwrap_or(base);
-    Ok(LatLon { lat, lon })
+    global(even, odd, newest, Some(reference))
 }
 
 fn angular_gap(a: f64, b: f64) -> f64 {

@@ -106,3 +106,47 @@ impl Velocity {
         Some(v)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::adsb::Me;
+    use crate::decode;
+
+    fn me_of(hex: &str) -> Me {
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        *decode(&bytes).unwrap().me().unwrap()
+    }
+
+    #[test]
+    fn ground_speed_example() {
+        // The 1090 MHz Riddle (Sun), airborne velocity subtype 1:
+        // GS 159.20 kt, track 182.88°, vertical rate −832 ft/min; VrSrc (ME bit 36) = 0: GNSS
+        // (Doc 9871 Table A-2-9a: 0 = geometric, 1 = barometric).
+        let Me::Velocity(v) = me_of("8D485020994409940838175B284F") else {
+            panic!("not a velocity")
+        };
+        assert_eq!(v.subtype, 1);
+        assert!((v.groundspeed_kt.unwrap() - 159.20).abs() < 0.01);
+        assert!((v.track_deg.unwrap() - 182.88).abs() < 0.01);
+        assert_eq!(v.vertical_rate_fpm, Some(-832));
+        assert!(!v.vertical_rate_barometric);
+    }
+
+    #[test]
+    fn airspeed_example() {
+        // The 1090 MHz Riddle, subtype 3: heading 243.98°, TAS 375 kt, −2304 ft/min;
+        // VrSrc = 1: barometric.
+        let Me::Velocity(v) = me_of("8DA05F219B06B6AF189400CBC33F") else {
+            panic!("not a velocity")
+        };
+        assert_eq!(v.subtype, 3);
+        assert!((v.heading_deg.unwrap() - 243.98).abs() < 0.01);
+        assert_eq!(v.airspeed_kt, Some(375));
+        assert_eq!(v.airspeed_kind, super::AirspeedKind::True);
+        assert_eq!(v.vertical_rate_fpm, Some(-2304));
+        assert!(v.vertical_rate_barometric);
+    }
+}

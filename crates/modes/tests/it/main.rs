@@ -2,4 +2,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod corpus;
+mod properties;
 mod rs1090_diff;

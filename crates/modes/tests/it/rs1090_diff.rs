@@ -12,6 +12,9 @@
 //!   (e.g. IAS 813 kt with Mach 0.268 — see `a8000800febe5b10ffa446d35d34` in the corpus),
 //!   which is a classification difference, not a value difference: such frames have no field
 //!   "both decode".
+//! - Not compared: the vertical-rate source flag. rs1090 0.7.0 labels ME bit 36 = 0 as
+//!   barometric; Doc 9871 Table A-2-9a and The 1090 MHz Riddle define 0 = GNSS, 1 = baro,
+//!   which vigia follows (see `adsb::velocity` tests).
 
 use std::collections::BTreeMap;
 
