@@ -1,0 +1,42 @@
+//! End-to-end tests of the `vigia` binary, run as users run it.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod decode;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The workspace root (fixtures live under `tests/data` and `crates/*/tests/data`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Run `vigia` with arguments from the workspace root.
+pub fn vigia(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("vigia runs")
+}
+
+/// Run `vigia` with `stdin` as standard input.
+pub fn vigia_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vigia starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("vigia ends")
+}
