@@ -23,6 +23,7 @@ pub mod callsign;
 pub mod commb;
 pub mod cpr;
 pub mod crc;
+pub mod encode;
 pub mod gillham;
 pub mod message;
 

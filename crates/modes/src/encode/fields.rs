@@ -16,8 +16,6 @@ use crate::{Callsign, Squawk};
 
 /// Lowest altitude of the 25 ft (Q = 1) coding, feet.
 const Q_MIN_FT: i32 = -1000;
-/// Highest altitude of the 25 ft coding: 2 047 steps above −1 000 ft.
-const Q_MAX_FT: i32 = Q_MIN_FT + 2047 * 25;
 /// Highest altitude the Gillham code carries, feet.
 const GILLHAM_MAX_FT: i32 = 126_700;
 
