@@ -163,6 +163,11 @@ fn utc_offset_seconds(offset: &str) -> Option<i64> {
         b'-' => (-1, &offset[1..]),
         _ => return None,
     };
+    // Byte lengths below are character counts only for ASCII (found by fuzzing: `+0о:00`
+    // with a Cyrillic `о` panicked in `split_at`).
+    if !digits.is_ascii() {
+        return None;
+    }
     let (hours, minutes) = match digits.len() {
         2 => (digits, "00"),
         4 => digits.split_at(2),
@@ -230,5 +235,10 @@ mod tests {
         assert_eq!(iso8601("2017-13-19 07:12:11"), None);
         assert_eq!(iso8601("2017-07-19 07:12:11+25:00"), None);
         assert_eq!(iso8601("1500448331"), None);
+        // multibyte characters where digits belong
+        assert_eq!(iso8601("2017-07-19 07:12:11+0\u{43e}:00"), None);
+        assert_eq!(iso8601("2017-07-19 07:12:11+\u{43e}0"), None);
+        assert_eq!(iso8601("2017-07-19 07:12:\u{43e}1"), None);
+        assert_eq!(iso8601("2017-07-\u{43e}9 07:12:11"), None);
     }
 }

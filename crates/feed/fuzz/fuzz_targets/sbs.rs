@@ -1,0 +1,10 @@
+//! Fuzz the sbs framer: arbitrary bytes, split at an arbitrary point.
+#![no_main]
+
+#[path = "split.rs"]
+mod split;
+
+use libfuzzer_sys::fuzz_target;
+use vigia_feed::framer::SbsFramer;
+
+fuzz_target!(|data: &[u8]| split::check_split(SbsFramer::new, data));
