@@ -1,0 +1,217 @@
+//! Optional aircraft databases receiver owners already have (`--aircraft-db FILE`):
+//! registration, ICAO type designator, operator and a military flag per address.
+//!
+//! Two layouts are read, recognised from the first line:
+//! - **OpenSky** `aircraftDatabase.csv`: a header naming `icao24`, `registration`, `typecode`,
+//!   `operator` (or `owner`), quoted fields, commas.
+//! - **tar1090-db** `aircraft.csv` (Mictronics-derived): no header, `;`-separated
+//!   `icao;registration;type;flags;description;...` where the first flag digit `1` means
+//!   military.
+//!
+//! Rows that cannot be read are counted, not fatal; the first few are reported by line.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use vigia_modes::IcaoAddress;
+
+/// What a database knows about one aircraft.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AircraftRecord {
+    /// Registration, e.g. `N123AB`.
+    pub registration: Option<String>,
+    /// ICAO type designator, e.g. `B350`.
+    pub type_designator: Option<String>,
+    /// Operator or owner.
+    pub operator: Option<String>,
+    /// Flagged military by the database.
+    pub military: bool,
+}
+
+/// A loaded aircraft database.
+#[derive(Clone, Debug, Default)]
+pub struct AircraftDb {
+    records: HashMap<IcaoAddress, AircraftRecord>,
+    /// Lines that could not be read: `(line number, reason)`, the first 10.
+    pub rejected_lines: Vec<(u64, String)>,
+    /// How many lines were rejected in all.
+    pub rejected: u64,
+}
+
+/// A database that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AircraftDbError {
+    /// Reading failed.
+    #[error("reading the aircraft database failed at line {line}")]
+    Read {
+        /// The line being read.
+        line: u64,
+        /// The cause.
+        #[source]
+        cause: std::io::Error,
+    },
+    /// A header without an `icao24` column.
+    #[error("the header has no icao24 column (expected OpenSky aircraftDatabase.csv columns: icao24, registration, typecode, operator)")]
+    NoAddressColumn,
+}
+
+fn split_csv(line: &str, sep: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == sep && !quoted {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    out.push(cur);
+    out
+}
+
+fn non_empty(s: Option<&String>) -> Option<String> {
+    s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl AircraftDb {
+    /// Read a database from any buffered reader.
+    pub fn read(reader: impl BufRead) -> Result<Self, AircraftDbError> {
+        let mut db = AircraftDb::default();
+        let mut columns: Option<HashMap<String, usize>> = None;
+        let mut semicolon = false;
+        for (i, line) in reader.lines().enumerate() {
+            let n = i as u64 + 1;
+            let line = line.map_err(|cause| AircraftDbError::Read { line: n, cause })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            if n == 1 {
+                semicolon = line.contains(';');
+                if !semicolon {
+                    let header: HashMap<String, usize> = split_csv(&line, ',')
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, h)| (h.trim().to_ascii_lowercase(), k))
+                        .collect();
+                    if !header.contains_key("icao24") {
+                        return Err(AircraftDbError::NoAddressColumn);
+                    }
+                    columns = Some(header);
+                    continue;
+                }
+            }
+            let row = split_csv(&line, if semicolon { ';' } else { ',' });
+            let parsed = if semicolon {
+                Self::tar1090_row(&row)
+            } else {
+                columns.as_ref().and_then(|c| Self::opensky_row(&row, c))
+            };
+            match parsed {
+                Some((address, record)) => {
+                    db.records.insert(address, record);
+                }
+                None => {
+                    db.rejected += 1;
+                    if db.rejected_lines.len() < 10 {
+                        db.rejected_lines
+                            .push((n, "no valid 24-bit address in the first column".into()));
+                    }
+                }
+            }
+        }
+        Ok(db)
+    }
+
+    fn tar1090_row(row: &[String]) -> Option<(IcaoAddress, AircraftRecord)> {
+        let address: IcaoAddress = row.first()?.trim().parse().ok()?;
+        let flags = row.get(3).map(|s| s.trim()).unwrap_or("");
+        Some((
+            address,
+            AircraftRecord {
+                registration: non_empty(row.get(1)),
+                type_designator: non_empty(row.get(2)),
+                operator: non_empty(row.get(6)),
+                military: flags.starts_with('1'),
+            },
+        ))
+    }
+
+    fn opensky_row(
+        row: &[String],
+        columns: &HashMap<String, usize>,
+    ) -> Option<(IcaoAddress, AircraftRecord)> {
+        let get = |name: &str| columns.get(name).and_then(|&k| row.get(k));
+        let address: IcaoAddress = get("icao24")?.trim().parse().ok()?;
+        let operator = non_empty(get("operator")).or_else(|| non_empty(get("owner")));
+        let military = get("categorydescription")
+            .or_else(|| get("military"))
+            .map(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("military") || v == "true" || v == "1"
+            })
+            .unwrap_or(false);
+        Some((
+            address,
+            AircraftRecord {
+                registration: non_empty(get("registration")),
+                type_designator: non_empty(get("typecode")),
+                operator,
+                military,
+            },
+        ))
+    }
+
+    /// The record for an address.
+    pub fn get(&self, address: IcaoAddress) -> Option<&AircraftRecord> {
+        self.records.get(&address)
+    }
+
+    /// Number of aircraft in the database.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the database is empty.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_opensky_layout() {
+        let text = "\"icao24\",\"registration\",\"manufacturericao\",\"typecode\",\"operator\"\n\
+                    \"ae01c5\",\"10-0001\",\"GENERAL ATOMICS\",\"Q9\",\"US Air Force\"\n\
+                    \"zzzzzz\",\"X\",\"\",\"\",\"\"\n";
+        let db = AircraftDb::read(text.as_bytes()).unwrap();
+        assert_eq!(db.len(), 1);
+        let r = db.get(IcaoAddress::new(0xae01c5)).unwrap();
+        assert_eq!(r.type_designator.as_deref(), Some("Q9"));
+        assert_eq!(r.operator.as_deref(), Some("US Air Force"));
+        assert_eq!(db.rejected, 1);
+        assert_eq!(db.rejected_lines[0].0, 3);
+    }
+
+    #[test]
+    fn reads_tar1090_layout() {
+        let text = "AE1234;16-5678;R135;10;BOEING RC-135;;USAF\n0D0ABC;XA-ABC;B738;00;;;\n";
+        let db = AircraftDb::read(text.as_bytes()).unwrap();
+        assert!(db.get(IcaoAddress::new(0xae1234)).unwrap().military);
+        assert!(!db.get(IcaoAddress::new(0x0d0abc)).unwrap().military);
+    }
+
+    #[test]
+    fn a_header_without_addresses_is_an_error() {
+        assert!(matches!(
+            AircraftDb::read("reg,type\nX,Y\n".as_bytes()),
+            Err(AircraftDbError::NoAddressColumn)
+        ));
+    }
+}

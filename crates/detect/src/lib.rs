@@ -1,0 +1,14 @@
+//! vigia-detect: what the tracks mean.
+//!
+//! Owns identity (who an aircraft is), the detectors that turn a flight's trusted positions
+//! into events — zone entries and exits with their evidence, closest approaches, orbits and
+//! racetracks, survey grids — and the surveillance score with its reasons. It consumes
+//! `vigia-track`'s trusted positions and flights and `vigia-zones`' index; it does no I/O.
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod geometry;
+pub mod identity;
+pub mod orbit;
+pub mod sample;
+pub mod survey;

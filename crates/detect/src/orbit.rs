@@ -1,0 +1,397 @@
+//! Orbits and racetracks: sustained turning in one direction, in a bounded area.
+//!
+//! A stretch of flight is *orbiting* when, within a window of at most
+//! [`OrbitConfig::max_window_s`] whose positions fit in a box of at most
+//! 2 × [`OrbitConfig::max_radius_m`], the signed course change adds up to at least
+//! 360° × [`OrbitConfig::min_turns`]. Overlapping windows merge into one episode; an episode
+//! shorter than [`OrbitConfig::min_duration_s`] is dropped (a go-around, a single holding
+//! lap). Turning both ways (a survey grid's alternating turns, an approach's S-turns) cancels
+//! out and never reaches 360°.
+//!
+//! An episode whose samples are mostly straight (turn rate under 0.6°/s) on two opposite
+//! courses is a **racetrack** (two parallel legs joined by 180° turns); otherwise a circle.
+
+use std::collections::VecDeque;
+
+use crate::geometry::{distance_m, turn_deg};
+use crate::sample::Leg;
+
+/// Tuning of the orbit detector. Defaults were set on the real calibration flights (orbits of
+/// 10–40 NM radius around navaids) and the 40 airliners of `docs/evaluation.md`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OrbitConfig {
+    /// Largest half-extent of the area one 360° may cover, metres.
+    pub max_radius_m: f64,
+    /// Longest time one 360° may take, seconds.
+    pub max_window_s: f64,
+    /// Shortest episode reported, seconds.
+    pub min_duration_s: f64,
+    /// Full turns needed within one window.
+    pub min_turns: f64,
+}
+
+impl Default for OrbitConfig {
+    fn default() -> Self {
+        Self {
+            max_radius_m: 80_000.0,
+            max_window_s: 5_400.0,
+            min_duration_s: 1_200.0,
+            min_turns: 1.0,
+        }
+    }
+}
+
+/// The shape of an orbit episode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OrbitShape {
+    /// Continuous turning around a centre.
+    Circle,
+    /// Two parallel legs joined by 180° turns.
+    Racetrack {
+        /// Axis of the legs, degrees in `0..180`.
+        axis_deg: f64,
+        /// Mean length of a straight leg, metres.
+        leg_length_m: f64,
+    },
+}
+
+/// One orbit episode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Orbit {
+    /// Start time, seconds.
+    pub start_ts: f64,
+    /// End time, seconds.
+    pub end_ts: f64,
+    /// Centre (mean position), degrees.
+    pub centre_lat: f64,
+    /// Centre (mean position), degrees.
+    pub centre_lon: f64,
+    /// Mean distance of the samples from the centre, metres.
+    pub radius_m: f64,
+    /// Largest distance of a sample from the centre, metres.
+    pub extent_m: f64,
+    /// Net full turns flown.
+    pub turns: f64,
+    /// True for right (clockwise) turns.
+    pub clockwise: bool,
+    /// Altitude band, feet (lowest, highest), when known.
+    pub altitude_band_ft: Option<(f64, f64)>,
+    /// Circle or racetrack.
+    pub shape: OrbitShape,
+}
+
+impl Orbit {
+    /// Time on station, seconds.
+    pub fn duration_s(&self) -> f64 {
+        self.end_ts - self.start_ts
+    }
+}
+
+/// A sliding min/max over a window (monotonic deques).
+#[derive(Default)]
+struct MinMax {
+    min: VecDeque<(usize, f64)>,
+    max: VecDeque<(usize, f64)>,
+}
+
+impl MinMax {
+    fn push(&mut self, i: usize, v: f64) {
+        while self.min.back().is_some_and(|&(_, m)| m >= v) {
+            self.min.pop_back();
+        }
+        self.min.push_back((i, v));
+        while self.max.back().is_some_and(|&(_, m)| m <= v) {
+            self.max.pop_back();
+        }
+        self.max.push_back((i, v));
+    }
+
+    fn expire(&mut self, first: usize) {
+        while self.min.front().is_some_and(|&(i, _)| i < first) {
+            self.min.pop_front();
+        }
+        while self.max.front().is_some_and(|&(i, _)| i < first) {
+            self.max.pop_front();
+        }
+    }
+
+    fn span(&self) -> f64 {
+        match (self.min.front(), self.max.front()) {
+            (Some(&(_, lo)), Some(&(_, hi))) => hi - lo,
+            _ => 0.0,
+        }
+    }
+}
+
+/// Find orbit episodes in a flight's legs (see [`crate::sample::legs`]).
+pub fn find_orbits(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
+    if legs.len() < 3 {
+        return Vec::new();
+    }
+    // Prefix sums of signed turning, and positions in metres (longitude unwrapped from the
+    // first sample, scaled at each sample's own latitude: exact enough within one window).
+    let mut prefix = Vec::with_capacity(legs.len() + 1);
+    prefix.push(0.0);
+    let lon0 = legs[0].at.lon;
+    let xy: Vec<(f64, f64)> = legs
+        .iter()
+        .map(|l| {
+            let dlon = turn_deg(lon0, l.at.lon);
+            let x =
+                dlon.to_radians() * crate::geometry::EARTH_RADIUS_M * l.at.lat.to_radians().cos();
+            let y = l.at.lat.to_radians() * crate::geometry::EARTH_RADIUS_M;
+            (x, y)
+        })
+        .collect();
+    for l in legs {
+        let last = prefix.last().copied().unwrap_or(0.0);
+        prefix.push(last + l.turn_deg);
+    }
+    let needed = 360.0 * config.min_turns;
+    let (mut xs, mut ys) = (MinMax::default(), MinMax::default());
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    for j in 0..legs.len() {
+        xs.push(j, xy[j].0);
+        ys.push(j, xy[j].1);
+        loop {
+            let too_long = legs[j].at.ts - legs[i].at.ts > config.max_window_s;
+            let too_wide =
+                xs.span() > 2.0 * config.max_radius_m || ys.span() > 2.0 * config.max_radius_m;
+            if (too_long || too_wide) && i < j {
+                i += 1;
+                xs.expire(i);
+                ys.expire(i);
+            } else {
+                break;
+            }
+        }
+        // Turning flown inside the window: from leg i+1 (the first turn inside it) to j.
+        if (prefix[j + 1] - prefix[i + 1]).abs() >= needed {
+            match covered.last_mut() {
+                Some(last) if i <= last.1 + 1 => last.1 = j,
+                _ => covered.push((i, j)),
+            }
+        }
+    }
+    covered
+        .into_iter()
+        .filter_map(|(a, b)| episode(&legs[a..=b], config))
+        .collect()
+}
+
+fn episode(legs: &[Leg], config: &OrbitConfig) -> Option<Orbit> {
+    let (first, last) = (legs.first()?, legs.last()?);
+    if last.at.ts - first.at.ts < config.min_duration_s {
+        return None;
+    }
+    let n = legs.len() as f64;
+    let centre_lat = legs.iter().map(|l| l.at.lat).sum::<f64>() / n;
+    // Mean longitude through unit vectors (safe across the antimeridian).
+    let (sx, sy) = legs.iter().fold((0.0, 0.0), |(x, y), l| {
+        (
+            x + l.at.lon.to_radians().cos(),
+            y + l.at.lon.to_radians().sin(),
+        )
+    });
+    let centre_lon = sy.atan2(sx).to_degrees();
+    let distances: Vec<f64> = legs
+        .iter()
+        .map(|l| distance_m(centre_lat, centre_lon, l.at.lat, l.at.lon))
+        .collect();
+    let radius_m = distances.iter().sum::<f64>() / n;
+    let extent_m = distances.iter().copied().fold(0.0, f64::max);
+    let net_turn: f64 = legs.iter().skip(1).map(|l| l.turn_deg).sum();
+    let altitudes: Vec<f64> = legs.iter().filter_map(|l| l.at.altitude_ft).collect();
+    let altitude_band_ft = (!altitudes.is_empty()).then(|| {
+        (
+            altitudes.iter().copied().fold(f64::INFINITY, f64::min),
+            altitudes.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    });
+    Some(Orbit {
+        start_ts: first.at.ts,
+        end_ts: last.at.ts,
+        centre_lat,
+        centre_lon,
+        radius_m,
+        extent_m,
+        turns: net_turn.abs() / 360.0,
+        clockwise: net_turn > 0.0,
+        altitude_band_ft,
+        shape: shape(legs),
+    })
+}
+
+/// Racetrack when at least 35 % of the samples are straight and the straight samples fly
+/// two opposite courses (their doubled-angle mean is concentrated, R̄ ≥ 0.8, while their plain
+/// mean is not, R̄ ≤ 0.5).
+fn shape(legs: &[Leg]) -> OrbitShape {
+    let straight: Vec<&Leg> = legs
+        .iter()
+        .skip(1)
+        .filter(|l| l.dt_s > 0.0 && (l.turn_deg / l.dt_s).abs() < 0.6)
+        .collect();
+    if (straight.len() as f64) < 0.35 * legs.len() as f64 || straight.is_empty() {
+        return OrbitShape::Circle;
+    }
+    let n = straight.len() as f64;
+    let resultant = |k: f64| {
+        let (c, s) = straight.iter().fold((0.0, 0.0), |(c, s), l| {
+            let a = (k * l.course_deg).to_radians();
+            (c + a.cos(), s + a.sin())
+        });
+        ((c / n).hypot(s / n), s.atan2(c).to_degrees())
+    };
+    let (axial_r, axial_angle) = resultant(2.0);
+    let (plain_r, _) = resultant(1.0);
+    if axial_r < 0.8 || plain_r > 0.5 {
+        return OrbitShape::Circle;
+    }
+    // Leg length: runs of consecutive straight samples.
+    let mut runs = Vec::new();
+    let mut run = 0.0;
+    for l in legs.iter().skip(1) {
+        if l.dt_s > 0.0 && (l.turn_deg / l.dt_s).abs() < 0.6 {
+            run += l.length_m;
+        } else if run > 0.0 {
+            runs.push(run);
+            run = 0.0;
+        }
+    }
+    if run > 0.0 {
+        runs.push(run);
+    }
+    let long: Vec<f64> = runs.into_iter().filter(|r| *r > 2_000.0).collect();
+    let leg_length_m = if long.is_empty() {
+        0.0
+    } else {
+        long.iter().sum::<f64>() / long.len() as f64
+    };
+    OrbitShape::Racetrack {
+        axis_deg: (axial_angle / 2.0).rem_euclid(180.0),
+        leg_length_m,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{legs, Sample};
+
+    /// A circle of `radius_m` around (lat0, lon0) flown at `speed_mps` for `turns` turns,
+    /// sampled every 5 s, clockwise when `cw`.
+    pub(crate) fn circle(
+        lat0: f64,
+        lon0: f64,
+        radius_m: f64,
+        speed_mps: f64,
+        turns: f64,
+        cw: bool,
+    ) -> Vec<Sample> {
+        let period = 2.0 * std::f64::consts::PI * radius_m / speed_mps;
+        let steps = (turns * period / 5.0) as usize;
+        (0..=steps)
+            .map(|k| {
+                let t = k as f64 * 5.0;
+                let a = 2.0 * std::f64::consts::PI * t / period * if cw { -1.0 } else { 1.0 };
+                let (x, y) = (radius_m * a.cos(), radius_m * a.sin());
+                Sample {
+                    ts: t,
+                    lat: lat0 + (y / crate::geometry::EARTH_RADIUS_M).to_degrees(),
+                    lon: lon0
+                        + (x / (crate::geometry::EARTH_RADIUS_M * lat0.to_radians().cos()))
+                            .to_degrees(),
+                    altitude_ft: Some(18_000.0),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_circle_is_one_orbit() {
+        // 10 km radius at 80 m/s: one turn in 785 s; 4 turns ≈ 52 min.
+        let samples = circle(29.0, -111.0, 10_000.0, 80.0, 4.0, true);
+        let orbits = find_orbits(&legs(&samples), &OrbitConfig::default());
+        assert_eq!(orbits.len(), 1, "{orbits:?}");
+        let o = orbits[0];
+        assert!((o.turns - 4.0).abs() < 0.2, "{}", o.turns);
+        assert!(o.clockwise);
+        assert!((o.radius_m - 10_000.0).abs() < 300.0, "{}", o.radius_m);
+        assert!((o.centre_lat - 29.0).abs() < 0.01 && (o.centre_lon + 111.0).abs() < 0.01);
+        assert_eq!(o.shape, OrbitShape::Circle);
+        assert_eq!(o.altitude_band_ft, Some((18_000.0, 18_000.0)));
+    }
+
+    #[test]
+    fn a_straight_flight_and_a_short_loop_are_not_orbits() {
+        let straight: Vec<Sample> = (0..2000)
+            .map(|k| Sample {
+                ts: k as f64 * 5.0,
+                lat: 20.0 + k as f64 * 0.003,
+                lon: -100.0,
+                altitude_ft: None,
+            })
+            .collect();
+        assert!(find_orbits(&legs(&straight), &OrbitConfig::default()).is_empty());
+        // One 360° loop lasting ~13 min: below the minimum duration.
+        let loop_ = circle(20.0, -100.0, 10_000.0, 80.0, 1.05, false);
+        assert!(find_orbits(&legs(&loop_), &OrbitConfig::default()).is_empty());
+    }
+
+    #[test]
+    fn a_racetrack_is_recognised() {
+        // Legs of 30 km north/south joined by 180° turns of 5 km radius, at 100 m/s.
+        let mut samples = Vec::new();
+        let (lat0, lon0): (f64, f64) = (25.0, -95.0);
+        let m_per_deg_lat = crate::geometry::EARTH_RADIUS_M.to_radians();
+        let m_per_deg_lon = m_per_deg_lat * lat0.to_radians().cos();
+        let mut t = 0.0;
+        for _lap in 0..5 {
+            // north leg at x = 0
+            for k in 0..60 {
+                samples.push((t, 0.0, k as f64 * 500.0));
+                t += 5.0;
+            }
+            // right turn to the east side (x = 10 km), 180° over ~157 s
+            for k in 0..32 {
+                let a = std::f64::consts::PI * k as f64 / 31.0;
+                samples.push((t, 5_000.0 - 5_000.0 * a.cos(), 30_000.0 + 5_000.0 * a.sin()));
+                t += 5.0;
+            }
+            // south leg at x = 10 km
+            for k in 0..60 {
+                samples.push((t, 10_000.0, 30_000.0 - k as f64 * 500.0));
+                t += 5.0;
+            }
+            // right turn back to x = 0
+            for k in 0..32 {
+                let a = std::f64::consts::PI * k as f64 / 31.0;
+                samples.push((t, 5_000.0 + 5_000.0 * a.cos(), -5_000.0 * a.sin()));
+                t += 5.0;
+            }
+        }
+        let samples: Vec<Sample> = samples
+            .into_iter()
+            .map(|(t, x, y)| Sample {
+                ts: t,
+                lat: lat0 + y / m_per_deg_lat,
+                lon: lon0 + x / m_per_deg_lon,
+                altitude_ft: Some(30_000.0),
+            })
+            .collect();
+        let orbits = find_orbits(&legs(&samples), &OrbitConfig::default());
+        assert_eq!(orbits.len(), 1, "{orbits:?}");
+        match orbits[0].shape {
+            OrbitShape::Racetrack {
+                axis_deg,
+                leg_length_m,
+            } => {
+                assert!(axis_deg < 5.0 || axis_deg > 175.0, "{axis_deg}");
+                assert!((leg_length_m - 30_000.0).abs() < 5_000.0, "{leg_length_m}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(orbits[0].turns > 4.0);
+    }
+}
