@@ -1,0 +1,5 @@
+//! Integration tests of vigia-detect on real flights.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod behaviour;
+mod trajectories;
