@@ -7,8 +7,15 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod analyzer;
+pub mod event;
 pub mod geometry;
 pub mod identity;
 pub mod orbit;
 pub mod sample;
+pub mod score;
 pub mod survey;
+pub mod zone_watch;
+
+pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats};
+pub use event::{Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit};

@@ -19,12 +19,15 @@ struct Cli {
 enum Command {
     /// Decode raw Mode S frames (Beast, AVR, hex lines, SBS, readsb) to JSON Lines.
     Decode(cmd::decode::Args),
+    /// Analyse archives: zone entries/exits with evidence, orbits, surveys, scored flights.
+    Analyze(cmd::analyze::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
+        Command::Analyze(args) => cmd::analyze::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,3 +1,4 @@
 //! One module per subcommand: its clap `Args` and a `run` function returning the exit code.
 
+pub mod analyze;
 pub mod decode;

@@ -1,0 +1,314 @@
+//! The detection stage: tracker events in, [`Event`]s out.
+//!
+//! Owns per-flight state — one [`ZoneWatch`] per zone of interest, the thinned samples the
+//! behaviour detectors need, identity hints heard in flight — and the order of output: zone
+//! events as they happen; orbit, survey, closest-approach and flight records when the tracker
+//! ends the flight (its `finish` ends every open flight, so nothing is left behind).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use vigia_modes::Callsign;
+use vigia_track::{Flight, FlightId, TrackEvent, TrustedPosition};
+use vigia_zones::{TimedPoint, ZoneId, ZoneIndex};
+
+use crate::event::{Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit};
+use crate::identity::IdentityResolver;
+use crate::orbit::{find_orbits, OrbitConfig};
+use crate::sample::{legs, Sample, SAMPLE_SPACING_S};
+use crate::score::{score, FlightFacts};
+use crate::survey::{find_surveys, SurveyConfig};
+use crate::zone_watch::{ZoneStep, ZoneWatch};
+
+/// Settings of the detection stage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalyzerConfig {
+    /// Report closest approaches within this distance of a zone, nautical miles.
+    pub approach_nm: f64,
+    /// Orbit detector tuning.
+    pub orbit: OrbitConfig,
+    /// Survey detector tuning.
+    pub survey: SurveyConfig,
+}
+
+impl Default for AnalyzerConfig {
+    fn default() -> Self {
+        Self {
+            approach_nm: 50.0,
+            orbit: OrbitConfig::default(),
+            survey: SurveyConfig::default(),
+        }
+    }
+}
+
+/// Counters of the detection stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnalyzerStats {
+    /// Trusted positions seen.
+    pub positions: u64,
+    /// Rejected positions seen.
+    pub rejected: u64,
+    /// Flights closed.
+    pub flights: u64,
+    /// Events emitted (flight records included).
+    pub events: u64,
+}
+
+struct FlightState {
+    last: Option<PositionEvidence>,
+    callsign: Option<Callsign>,
+    watches: Vec<ZoneWatch>,
+    samples: Vec<Sample>,
+    rejected: u64,
+}
+
+/// The detection stage.
+pub struct Analyzer {
+    zones: Arc<ZoneIndex>,
+    identity: IdentityResolver,
+    config: AnalyzerConfig,
+    flights: HashMap<FlightId, FlightState>,
+    stats: AnalyzerStats,
+    steps: Vec<ZoneStep>,
+}
+
+fn evidence_of(p: &TrustedPosition) -> PositionEvidence {
+    PositionEvidence {
+        ts: p.ts,
+        lat: p.lat,
+        lon: p.lon,
+        altitude_ft: p.altitude_ft,
+        evidence: p.evidence,
+    }
+}
+
+impl Analyzer {
+    /// A stage watching every zone of `zones`.
+    pub fn new(zones: Arc<ZoneIndex>, identity: IdentityResolver, config: AnalyzerConfig) -> Self {
+        Self {
+            zones,
+            identity,
+            config,
+            flights: HashMap::new(),
+            stats: AnalyzerStats::default(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> AnalyzerStats {
+        self.stats
+    }
+
+    /// Flights currently open.
+    pub fn open_flights(&self) -> usize {
+        self.flights.len()
+    }
+
+    /// Consume one tracker event.
+    pub fn push(&mut self, event: &TrackEvent, out: &mut Vec<Event>) {
+        let before = out.len();
+        match event {
+            TrackEvent::Position(p) => self.position(p, out),
+            TrackEvent::Rejected(r) => {
+                self.stats.rejected += 1;
+                if let Some(f) = r.flight_id.and_then(|id| self.flights.get_mut(&id)) {
+                    f.rejected += 1;
+                }
+            }
+            TrackEvent::FlightEnded(f) => self.flight_ended(f, out),
+            _ => {}
+        }
+        self.stats.events += (out.len() - before) as u64;
+    }
+
+    fn position(&mut self, p: &TrustedPosition, out: &mut Vec<Event>) {
+        self.stats.positions += 1;
+        let zones = &self.zones;
+        let approach_nm = self.config.approach_nm;
+        let f = self
+            .flights
+            .entry(p.flight_id)
+            .or_insert_with(|| FlightState {
+                last: None,
+                callsign: None,
+                watches: zones
+                    .ids()
+                    .map(|z| ZoneWatch::new(z, approach_nm))
+                    .collect(),
+                samples: Vec::new(),
+                rejected: 0,
+            });
+        if p.callsign.is_some() {
+            f.callsign = p.callsign;
+        }
+        let next = evidence_of(p);
+        if f.samples
+            .last()
+            .is_none_or(|s| p.ts - s.ts >= SAMPLE_SPACING_S)
+        {
+            f.samples.push(Sample {
+                ts: p.ts,
+                lat: p.lat,
+                lon: p.lon,
+                altitude_ft: p.altitude_ft,
+            });
+        }
+        let prev = f.last;
+        // Zones entered by this step, to name an exit's next zone.
+        let mut entered: Vec<(ZoneId, usize)> = Vec::new();
+        let first_event = out.len();
+        for w in &mut f.watches {
+            self.steps.clear();
+            w.step(zones, prev.as_ref(), &next, &mut self.steps);
+            for step in self.steps.drain(..) {
+                let name = zones.name(w.zone()).to_string();
+                let crossing = |c| ZoneCrossing {
+                    zone: name.clone(),
+                    crossing: c,
+                    before: prev.unwrap_or(next),
+                    after: next,
+                };
+                let (ts, kind) = match step {
+                    ZoneStep::Entry(c) => {
+                        entered.push((w.zone(), out.len()));
+                        (c.ts, EventKind::ZoneEntry(crossing(c)))
+                    }
+                    ZoneStep::Exit(c, time_inside_s) => (
+                        c.ts,
+                        EventKind::ZoneExit {
+                            crossing: crossing(c),
+                            time_inside_s,
+                            next_zone: None,
+                        },
+                    ),
+                    ZoneStep::Transit(a, b) => (
+                        a.ts,
+                        EventKind::ZoneTransit {
+                            entry: crossing(a),
+                            exit: crossing(b),
+                        },
+                    ),
+                };
+                out.push(Event {
+                    icao24: p.icao24,
+                    flight_id: p.flight_id,
+                    callsign: f.callsign,
+                    ts,
+                    kind,
+                });
+            }
+        }
+        // An exit and an entry on the same step: the exit names the zone entered next.
+        if let Some(&(zone, _)) = entered.first() {
+            let next_name = zones.name(zone).to_string();
+            for e in &mut out[first_event..] {
+                if let EventKind::ZoneExit { next_zone, .. } = &mut e.kind {
+                    *next_zone = Some(next_name.clone());
+                }
+            }
+        }
+        // Events of one step in time order.
+        out[first_event..].sort_by(|a, b| a.ts.total_cmp(&b.ts));
+        f.last = Some(next);
+    }
+
+    fn flight_ended(&mut self, flight: &Flight, out: &mut Vec<Event>) {
+        let state = self.flights.remove(&flight.id);
+        self.close(flight, state, out);
+    }
+
+    fn close(&mut self, flight: &Flight, state: Option<FlightState>, out: &mut Vec<Event>) {
+        self.stats.flights += 1;
+        let icao24 = flight.id.icao24;
+        let callsign = flight.callsigns.last().copied();
+        let event = |ts, kind| Event {
+            icao24,
+            flight_id: flight.id,
+            callsign,
+            ts,
+            kind,
+        };
+        let mut visits = Vec::new();
+        let mut longest_orbit: Option<f64> = None;
+        let mut surveys = 0;
+        if let Some(state) = &state {
+            let l = legs(&state.samples);
+            for o in find_orbits(&l, &self.config.orbit) {
+                longest_orbit = Some(longest_orbit.unwrap_or(0.0).max(o.duration_s()));
+                out.push(event(o.start_ts, EventKind::Orbit(o)));
+            }
+            for s in find_surveys(&l, &self.config.survey) {
+                surveys += 1;
+                out.push(event(s.start_ts, EventKind::Survey(s)));
+            }
+            for w in &state.watches {
+                let name = self.zones.name(w.zone()).to_string();
+                if w.visited() {
+                    visits.push(ZoneVisit {
+                        zone: name,
+                        time_inside_s: w.time_inside_until(flight.end_ts),
+                        positions_inside: w.positions_inside,
+                        entries: w.entries,
+                        first_seen_inside: w.first_seen_inside,
+                    });
+                    continue;
+                }
+                let Some((d, near, after)) = w.nearest() else {
+                    continue;
+                };
+                if d > self.config.approach_nm * 1852.0 {
+                    continue;
+                }
+                // Refine along the path within ±10 min of the nearest checked position.
+                let track: Vec<TimedPoint> = state
+                    .samples
+                    .iter()
+                    .filter(|s| (s.ts - near.ts).abs() <= 600.0)
+                    .map(|s| TimedPoint {
+                        ts: s.ts,
+                        latitude: s.lat,
+                        longitude: s.lon,
+                    })
+                    .collect();
+                if let Some(approach) = w.closest_approach(&self.zones, &track) {
+                    out.push(event(
+                        approach.ts,
+                        EventKind::ClosestApproach {
+                            zone: name,
+                            approach,
+                            before: near,
+                            after: after.unwrap_or(near),
+                        },
+                    ));
+                }
+            }
+        }
+        let identity = self.identity.identify(icao24);
+        let prefix = callsign.and_then(|c| self.identity.callsign_prefix(&c));
+        let facts = FlightFacts {
+            identity: Some(&identity),
+            callsign_prefix: prefix.map(|p| (p.kind, p.prefix.as_str(), p.operator.as_str())),
+            longest_orbit_s: longest_orbit,
+            surveys,
+            squawks: flight.squawks.iter().map(|s| s.0).collect(),
+            uav_category: false,
+            has_callsign: !flight.callsigns.is_empty(),
+            duration_s: flight.end_ts - flight.start_ts,
+        };
+        let (s, reasons) = score(&facts);
+        let summary = FlightSummary {
+            start_ts: flight.start_ts,
+            end_ts: flight.end_ts,
+            callsigns: flight.callsigns.clone(),
+            squawks: flight.squawks.clone(),
+            positions: flight.points,
+            rejected: flight.rejected,
+            identity,
+            score: s,
+            reasons,
+            zones: visits,
+        };
+        out.push(event(flight.end_ts, EventKind::Flight(Box::new(summary))));
+    }
+}

@@ -1,0 +1,161 @@
+//! The values detectors emit: [`Event`]s, each with the evidence it rests on.
+//!
+//! Owns the shapes only; JSON is the binary's business. Every event that places an aircraft
+//! relative to a zone cites the trusted positions before and after the crossing — and through
+//! them (`vigia_track::Evidence`) the raw frames or archive rows — so anyone can check it.
+
+use vigia_modes::{Callsign, IcaoAddress, Squawk};
+use vigia_track::{Evidence, FlightId};
+use vigia_zones::{ClosestApproach, Crossing};
+
+use crate::identity::Identity;
+use crate::orbit::Orbit;
+use crate::score::Reason;
+use crate::survey::Survey;
+
+/// A trusted position cited as evidence.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PositionEvidence {
+    /// Time, seconds.
+    pub ts: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Altitude, feet.
+    pub altitude_ft: Option<f64>,
+    /// The frames or row it was computed from.
+    pub evidence: Evidence,
+}
+
+/// A crossing of a zone's boundary between two trusted positions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneCrossing {
+    /// The zone's name (`MEX`).
+    pub zone: String,
+    /// Where and when, with its uncertainty (from `vigia-zones`).
+    pub crossing: Crossing,
+    /// The trusted position before the crossing.
+    pub before: PositionEvidence,
+    /// The trusted position after the crossing.
+    pub after: PositionEvidence,
+}
+
+/// Time spent in one zone during a flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneVisit {
+    /// The zone's name.
+    pub zone: String,
+    /// Seconds inside (crossing times interpolated).
+    pub time_inside_s: f64,
+    /// Trusted positions inside.
+    pub positions_inside: u64,
+    /// Entries observed (crossings from outside).
+    pub entries: u32,
+    /// Whether the flight was first seen already inside (no entry observed).
+    pub first_seen_inside: bool,
+}
+
+/// A flight's summary record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlightSummary {
+    /// Start, seconds.
+    pub start_ts: f64,
+    /// End, seconds.
+    pub end_ts: f64,
+    /// Callsigns heard.
+    pub callsigns: Vec<Callsign>,
+    /// Mode A codes heard.
+    pub squawks: Vec<Squawk>,
+    /// Trusted positions.
+    pub positions: u64,
+    /// Rejected positions.
+    pub rejected: u64,
+    /// Who it is.
+    pub identity: Identity,
+    /// Surveillance score in `[0, 1]`.
+    pub score: f64,
+    /// Why the score is what it is.
+    pub reasons: Vec<Reason>,
+    /// Zones visited.
+    pub zones: Vec<ZoneVisit>,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum EventKind {
+    /// The flight entered a zone.
+    ZoneEntry(ZoneCrossing),
+    /// The flight left a zone; `next_zone` is a zone of interest it entered at the same time.
+    ZoneExit {
+        /// The crossing.
+        crossing: ZoneCrossing,
+        /// Time since the matching entry (or since first seen inside), seconds.
+        time_inside_s: f64,
+        /// Zone entered at the same crossing, if any (e.g. MEX → USA over land).
+        next_zone: Option<String>,
+    },
+    /// The flight entered and left a zone between two consecutive trusted positions.
+    ZoneTransit {
+        /// The entry.
+        entry: ZoneCrossing,
+        /// The exit.
+        exit: ZoneCrossing,
+    },
+    /// The flight came within the approach distance of a zone but never entered it.
+    ClosestApproach {
+        /// The zone.
+        zone: String,
+        /// Distance, time and place (from `vigia-zones`).
+        approach: ClosestApproach,
+        /// The trusted positions nearest in time to the closest point.
+        before: PositionEvidence,
+        /// The trusted position after the closest point.
+        after: PositionEvidence,
+    },
+    /// Orbiting or flying a racetrack.
+    Orbit(Orbit),
+    /// Flying a survey grid.
+    Survey(Survey),
+    /// One record per flight.
+    Flight(Box<FlightSummary>),
+}
+
+impl EventKind {
+    /// The snake_case type name used in outputs.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::ZoneEntry(_) => "zone_entry",
+            EventKind::ZoneExit { .. } => "zone_exit",
+            EventKind::ZoneTransit { .. } => "zone_transit",
+            EventKind::ClosestApproach { .. } => "closest_approach",
+            EventKind::Orbit(_) => "orbit",
+            EventKind::Survey(_) => "survey",
+            EventKind::Flight(_) => "flight",
+        }
+    }
+
+    /// Whether this event places the aircraft inside a sovereign zone (an accusation).
+    pub fn is_sovereignty_event(&self) -> bool {
+        matches!(
+            self,
+            EventKind::ZoneEntry(_) | EventKind::ZoneExit { .. } | EventKind::ZoneTransit { .. }
+        )
+    }
+}
+
+/// One detection.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// The aircraft.
+    pub icao24: IcaoAddress,
+    /// Its flight.
+    pub flight_id: FlightId,
+    /// Its callsign when the event happened, if known.
+    pub callsign: Option<Callsign>,
+    /// When: the crossing time, or an episode's start.
+    pub ts: f64,
+    /// What.
+    pub kind: EventKind,
+}

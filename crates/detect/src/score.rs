@@ -1,0 +1,169 @@
+//! The surveillance score: a number in `[0, 1]` per flight and the reasons behind it.
+//!
+//! Each reason carries a weight `w` in `(0, 1)`; the score is the noisy-OR of the weights,
+//! `1 − Π(1 − w)`: independent hints add up, none alone reaches 1, and the order does not
+//! matter. The weights are judgement, written down here so anyone can disagree with a
+//! number rather than with a black box:
+//!
+//! | reason | weight |
+//! |---|---|
+//! | ISR type (dedicated: MQ-9, RC-135, P-8, ...) from the aircraft database | 0.60 |
+//! | ISR-capable airframe (King Air 350, PC-12, ...) | 0.10 |
+//! | address in a military block / database military flag | 0.35 |
+//! | military callsign prefix (ICAO Doc 8585) | 0.30 |
+//! | ISR mission callsign (press reports) | 0.40 |
+//! | orbit ≥ 2 h on station | 0.50 |
+//! | orbit 20 min – 2 h | 0.30 |
+//! | survey grid | 0.30 |
+//! | squawk 7400 (UAV lost link) | 0.40 |
+//! | emitter category B6 (UAV) | 0.40 |
+//! | no callsign in ≥ 10 min of trusted positions | 0.05 |
+//!
+//! `docs/evaluation.md` reports how the score separates the real calibration flights from the
+//! airliners.
+
+use crate::identity::{CallsignKind, Identity, IsrWeight};
+
+/// One reason that raised the score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reason {
+    /// Stable code, e.g. `isr_type`.
+    pub code: &'static str,
+    /// Human text, e.g. "ISR type Q9 (General Atomics MQ-9 Reaper / Predator B)".
+    pub text: String,
+    /// Its weight.
+    pub weight: f64,
+}
+
+/// The facts of one flight the score looks at.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlightFacts<'a> {
+    /// Identity.
+    pub identity: Option<&'a Identity>,
+    /// Callsign prefix kind and operator, if the callsign matched one.
+    pub callsign_prefix: Option<(CallsignKind, &'a str, &'a str)>,
+    /// Longest orbit on station, seconds.
+    pub longest_orbit_s: Option<f64>,
+    /// Survey grids flown.
+    pub surveys: usize,
+    /// Mode A codes heard.
+    pub squawks: Vec<u16>,
+    /// Emitter category (`B6` for UAV), when heard.
+    pub uav_category: bool,
+    /// Whether a callsign was heard.
+    pub has_callsign: bool,
+    /// Duration of trusted positions, seconds.
+    pub duration_s: f64,
+}
+
+/// Score a flight.
+///
+/// ```
+/// use vigia_detect::score::{score, FlightFacts};
+/// let (s, reasons) = score(&FlightFacts { longest_orbit_s: Some(3.0 * 3600.0), ..Default::default() });
+/// assert!((s - 0.5).abs() < 1e-9);
+/// assert_eq!(reasons[0].code, "orbit");
+/// ```
+pub fn score(f: &FlightFacts) -> (f64, Vec<Reason>) {
+    let mut reasons = Vec::new();
+    let mut add =
+        |code: &'static str, text: String, weight: f64| reasons.push(Reason { code, text, weight });
+    if let Some(id) = f.identity {
+        if let Some(t) = &id.isr_type {
+            match t.weight {
+                IsrWeight::Dedicated => add(
+                    "isr_type",
+                    format!("ISR type {} ({})", t.designator, t.aircraft),
+                    0.60,
+                ),
+                IsrWeight::Airframe => add(
+                    "isr_airframe",
+                    format!("ISR-capable airframe {} ({})", t.designator, t.aircraft),
+                    0.10,
+                ),
+            }
+        }
+        if let Some(block) = &id.military_block {
+            add(
+                "military_address",
+                format!("address in the {block} block"),
+                0.35,
+            );
+        } else if id.record.as_ref().is_some_and(|r| r.military) {
+            add(
+                "military_address",
+                "flagged military by the aircraft database".to_string(),
+                0.35,
+            );
+        }
+    }
+    if let Some((kind, prefix, operator)) = f.callsign_prefix {
+        match kind {
+            CallsignKind::Military => add(
+                "military_callsign",
+                format!("callsign prefix {prefix}: {operator}"),
+                0.30,
+            ),
+            CallsignKind::Isr => add(
+                "isr_callsign",
+                format!("callsign prefix {prefix}: {operator} (unofficial)"),
+                0.40,
+            ),
+        }
+    }
+    if let Some(s) = f.longest_orbit_s {
+        let hours = s / 3600.0;
+        if s >= 2.0 * 3600.0 {
+            add("orbit", format!("orbit {hours:.1} h on station"), 0.50);
+        } else {
+            add(
+                "orbit",
+                format!("orbit {:.0} min on station", s / 60.0),
+                0.30,
+            );
+        }
+    }
+    if f.surveys > 0 {
+        add("survey", format!("{} survey grid(s)", f.surveys), 0.30);
+    }
+    if f.squawks.contains(&0o7400) {
+        add(
+            "squawk_7400",
+            "squawk 7400 (UAV lost link)".to_string(),
+            0.40,
+        );
+    }
+    if f.uav_category {
+        add(
+            "uav_category",
+            "emitter category B6 (UAV)".to_string(),
+            0.40,
+        );
+    }
+    if !f.has_callsign && f.duration_s >= 600.0 {
+        add(
+            "no_callsign",
+            format!("no callsign in {:.0} min of positions", f.duration_s / 60.0),
+            0.05,
+        );
+    }
+    let s = 1.0 - reasons.iter().map(|r| 1.0 - r.weight).product::<f64>();
+    (s, reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_scores_zero_and_hints_combine() {
+        assert_eq!(score(&FlightFacts::default()).0, 0.0);
+        let (s, r) = score(&FlightFacts {
+            longest_orbit_s: Some(1800.0),
+            squawks: vec![0o7400],
+            ..Default::default()
+        });
+        assert_eq!(r.len(), 2);
+        assert!((s - (1.0 - 0.7 * 0.6)).abs() < 1e-12);
+    }
+}

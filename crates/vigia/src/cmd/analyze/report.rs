@@ -1,0 +1,233 @@
+//! The end-of-run summary: a few lines for the terminal and a Markdown report an analyst can
+//! attach — counts, every sovereignty event with its evidence frames, orbits and surveys, and
+//! the flights that scored as surveillance-like with their reasons.
+
+use std::fmt::Write;
+
+use vigia_detect::{AnalyzerStats, Event, EventKind};
+use vigia_track::TrackStats;
+
+use super::Counters;
+
+/// Flights at or above this score are listed as surveillance-like.
+pub const LISTED_SCORE: f64 = 0.3;
+
+/// What the run found, gathered as events stream out.
+#[derive(Default)]
+pub struct Summary {
+    zone_events: Vec<String>,
+    behaviour: Vec<String>,
+    flights: Vec<(f64, String)>,
+    total: u64,
+    totals: String,
+    inputs: Vec<String>,
+    zones: String,
+}
+
+fn utc(ts: f64) -> String {
+    // Seconds since the epoch → "YYYY-MM-DD HH:MM:SS" UTC (civil-from-days, Hinnant).
+    if !(0.0..1e11).contains(&ts) {
+        return format!("{ts:.1} s");
+    }
+    let secs = ts.floor() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn who(e: &Event) -> String {
+    match e.callsign {
+        Some(c) => format!("{} ({})", e.icao24, c),
+        None => e.icao24.to_string(),
+    }
+}
+
+fn frames(p: &vigia_detect::PositionEvidence) -> String {
+    let list: Vec<String> = p
+        .evidence
+        .frames()
+        .map(|f| format!("`{}`", f.hex()))
+        .collect();
+    if list.is_empty() {
+        "archive row".to_string()
+    } else {
+        list.join(" ")
+    }
+}
+
+impl Summary {
+    /// Events seen.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Take note of one event.
+    pub fn add(&mut self, e: &Event) {
+        self.total += 1;
+        match &e.kind {
+            EventKind::ZoneEntry(z) => self.zone_events.push(format!(
+                "| {} | entry | {} | {} | {:.4}, {:.4} | ±{:.0} s | {} → {} |",
+                utc(z.crossing.ts), z.zone, who(e), z.crossing.latitude, z.crossing.longitude,
+                z.crossing.uncertainty_s, frames(&z.before), frames(&z.after)
+            )),
+            EventKind::ZoneExit { crossing: z, time_inside_s, .. } => self.zone_events.push(format!(
+                "| {} | exit after {:.0} min | {} | {} | {:.4}, {:.4} | ±{:.0} s | {} → {} |",
+                utc(z.crossing.ts), time_inside_s / 60.0, z.zone, who(e), z.crossing.latitude,
+                z.crossing.longitude, z.crossing.uncertainty_s, frames(&z.before), frames(&z.after)
+            )),
+            EventKind::ZoneTransit { entry, exit } => self.zone_events.push(format!(
+                "| {} | transit ({:.0} s inside) | {} | {} | {:.4}, {:.4} | ±{:.0} s | {} → {} |",
+                utc(entry.crossing.ts), exit.crossing.ts - entry.crossing.ts, entry.zone, who(e),
+                entry.crossing.latitude, entry.crossing.longitude, entry.crossing.uncertainty_s,
+                frames(&entry.before), frames(&entry.after)
+            )),
+            EventKind::ClosestApproach { zone, approach, before, after } => self.zone_events.push(format!(
+                "| {} | closest approach {:.1} NM | {} | {} | {:.4}, {:.4} | | {} → {} |",
+                utc(approach.ts), approach.distance_nm, zone, who(e), approach.latitude,
+                approach.longitude, frames(before), frames(after)
+            )),
+            EventKind::Orbit(o) => self.behaviour.push(format!(
+                "- {} {}: {} for {:.0} min from {}, {:.1} turns, radius {:.1} NM around {:.4}, {:.4}",
+                who(e),
+                match o.shape { vigia_detect::orbit::OrbitShape::Circle => "orbit", _ => "racetrack" },
+                if o.clockwise { "right-hand" } else { "left-hand" },
+                o.duration_s() / 60.0, utc(o.start_ts), o.turns, o.radius_m / 1852.0,
+                o.centre_lat, o.centre_lon
+            )),
+            EventKind::Survey(s) => self.behaviour.push(format!(
+                "- {} survey grid: {} legs {:.1} NM apart, from {} for {:.0} min around {:.4}, {:.4}",
+                who(e), s.legs, s.spacing_m / 1852.0, utc(s.start_ts),
+                (s.end_ts - s.start_ts) / 60.0, s.centre_lat, s.centre_lon
+            )),
+            EventKind::Flight(f) if f.score >= LISTED_SCORE => {
+                let reasons: Vec<&str> = f.reasons.iter().map(|r| r.text.as_str()).collect();
+                let zones: Vec<String> = f
+                    .zones
+                    .iter()
+                    .map(|z| format!("{} {:.0} min", z.zone, z.time_inside_s / 60.0))
+                    .collect();
+                self.flights.push((
+                    f.score,
+                    format!(
+                        "| {:.2} | {} | {} – {} | {} | {} | {} |",
+                        f.score, who(e), utc(f.start_ts), utc(f.end_ts),
+                        f.identity.country.as_deref().unwrap_or("?"),
+                        reasons.join("; "),
+                        if zones.is_empty() { "none".to_string() } else { zones.join(", ") }
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    /// Record the run's totals.
+    pub fn set_totals(
+        &mut self,
+        n: &Counters,
+        track: &TrackStats,
+        detect: AnalyzerStats,
+        elapsed_s: f64,
+        inputs: &[String],
+        zones: &str,
+    ) {
+        self.inputs = inputs.to_vec();
+        self.zones = zones.to_string();
+        let events: Vec<String> = n.events.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        self.totals = format!(
+            "records {} ({} malformed, {} untimed), trusted positions {}, rejected positions {}, flights {}\n\
+             events: {}\n\
+             elapsed {:.2} s, {:.0} records/s\n",
+            n.records, n.malformed, n.untimed, detect.positions, detect.rejected, detect.flights,
+            if events.is_empty() { "none".to_string() } else { events.join(", ") },
+            elapsed_s, n.records as f64 / elapsed_s.max(1e-9),
+        );
+        let _ = track;
+    }
+
+    /// The few lines printed on the terminal.
+    pub fn human(&self) -> String {
+        let mut s = self.totals.clone();
+        let sovereignty = self
+            .zone_events
+            .iter()
+            .filter(|l| !l.contains("closest approach"))
+            .count();
+        let _ = writeln!(
+            s,
+            "sovereignty events {sovereignty}, surveillance-like flights (score ≥ {LISTED_SCORE}) {}",
+            self.flights.len()
+        );
+        s
+    }
+
+    /// The Markdown report.
+    pub fn markdown(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "# vigia analysis\n");
+        let _ = writeln!(
+            s,
+            "Inputs: {}  \nZones: {}\n",
+            self.inputs.join(", "),
+            self.zones
+        );
+        let _ = writeln!(s, "```\n{}```\n", self.totals);
+        let _ = writeln!(s, "## Zone events\n");
+        if self.zone_events.is_empty() {
+            let _ = writeln!(s, "None.\n");
+        } else {
+            let _ = writeln!(s, "| time (UTC) | event | zone | aircraft | where | uncertainty | evidence frames (before → after) |");
+            let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+            for l in &self.zone_events {
+                let _ = writeln!(s, "{l}");
+            }
+            let _ = writeln!(s);
+        }
+        let _ = writeln!(s, "## Orbits and surveys\n");
+        if self.behaviour.is_empty() {
+            let _ = writeln!(s, "None.\n");
+        } else {
+            for l in &self.behaviour {
+                let _ = writeln!(s, "{l}");
+            }
+            let _ = writeln!(s);
+        }
+        let _ = writeln!(s, "## Surveillance-like flights (score ≥ {LISTED_SCORE})\n");
+        if self.flights.is_empty() {
+            let _ = writeln!(s, "None.\n");
+        } else {
+            let _ = writeln!(
+                s,
+                "| score | aircraft | time (UTC) | registered in | reasons | time in zones |"
+            );
+            let _ = writeln!(s, "|---|---|---|---|---|---|");
+            let mut flights = self.flights.clone();
+            flights.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (_, l) in &flights {
+                let _ = writeln!(s, "{l}");
+            }
+            let _ = writeln!(s);
+        }
+        let _ = writeln!(
+            s,
+            "## How to verify\n\nEvery zone event cites the two trusted positions that bracket it and the raw \
+             Mode S frames (hex) they were decoded from. Decode those frames with any decoder (pyModeS, rs1090, \
+             dump1090) to recover the positions, then test them against the zone polygon \
+             (`vigia zones classify`, or any GIS tool with the bundled GeoJSON from `vigia zones export`)."
+        );
+        s
+    }
+}
