@@ -1,0 +1,107 @@
+//! `vigia analyze` end to end on real data.
+
+use serde_json::Value;
+
+use super::vigia;
+
+fn events(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("events written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn the_real_corpus_gives_two_flights_and_the_same_bytes_every_time() {
+    let dir = std::env::temp_dir().join(format!("vigia-analyze-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b, report) = (
+        dir.join("a.jsonl"),
+        dir.join("b.jsonl"),
+        dir.join("summary.md"),
+    );
+    for out in [&a, &b] {
+        let run = vigia(&[
+            "analyze",
+            "--out",
+            out.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+            "tests/data/long_flight.csv.zst",
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let bytes = std::fs::read(&a).unwrap();
+    assert_eq!(bytes, std::fs::read(&b).unwrap(), "byte-identical output");
+    let ev = events(&a);
+    // A gate-to-gate KLM flight and a short CCM track, near Toulouse: far from MEX/USA.
+    let flights: Vec<&Value> = ev.iter().filter(|e| e["type"] == "flight").collect();
+    assert_eq!(flights.len(), 2);
+    assert!(flights
+        .iter()
+        .any(|f| f["callsign"] == "KLM1302" && f["country"] == "The Netherlands"));
+    assert!(
+        ev.iter().all(|e| e["type"] == "flight"),
+        "no zone events over France"
+    );
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.contains("## Zone events") && md.contains("None."));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_real_calibration_flight_orbits_and_stays_out_of_mexico() {
+    let out = std::env::temp_dir().join(format!("vigia-gtm-{}.jsonl", std::process::id()));
+    let run = vigia(&[
+        "analyze",
+        "--zones",
+        "GTM,MEX",
+        "--out",
+        out.to_str().unwrap(),
+        "crates/track/tests/data/calibration_guatemala.csv.zst",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let ev = events(&out);
+    let orbit = ev.iter().find(|e| e["type"] == "orbit").expect("an orbit");
+    assert!(orbit["duration_s"].as_f64().unwrap() > 2.0 * 3600.0);
+    assert!(orbit["turns"].as_f64().unwrap() >= 3.5);
+    // It flew around Guatemala City, inside GTM the whole time: no entry claimed.
+    assert!(!ev
+        .iter()
+        .any(|e| e["type"] == "zone_entry" || e["type"] == "zone_exit"));
+    let approach = ev
+        .iter()
+        .find(|e| e["type"] == "closest_approach" && e["zone"] == "MEX")
+        .expect("closest approach to Mexico");
+    let nm = approach["distance_nm"].as_f64().unwrap();
+    assert!((30.0..50.0).contains(&nm), "{nm}");
+    // Evidence: the archive rows the approach rests on.
+    assert_eq!(approach["evidence"]["positions"][0]["method"], "report");
+    let flight = ev.iter().find(|e| e["type"] == "flight").unwrap();
+    assert!(flight["score"].as_f64().unwrap() >= 0.5);
+    assert_eq!(flight["reasons"][0]["code"], "orbit");
+    assert_eq!(flight["zones"][0]["zone"], "GTM");
+    assert_eq!(flight["zones"][0]["first_seen_inside"], true);
+    std::fs::remove_file(&out).ok();
+}
+
+#[test]
+fn an_unknown_zone_is_a_clear_error() {
+    let run = vigia(&[
+        "analyze",
+        "--zones",
+        "XYZ",
+        "tests/data/long_flight.csv.zst",
+    ]);
+    assert!(!run.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&run.stderr));
+}
