@@ -25,10 +25,12 @@ use crate::sphere::{
 /// Edges are split until the great-circle piece and the straight longitude/latitude edge differ by less than
 /// this at the piece's middle.
 pub const DENSIFY_TOLERANCE_M: f64 = 0.25;
-const ARCS_PER_CHAIN: usize = 8;
+const ARCS_PER_CHAIN: usize = 16;
 const GRID_MARGIN_DEG: f64 = 3.0;
-const TARGET_FINE_CELLS: f64 = 131_072.0;
+const TARGET_FINE_CELLS: f64 = 65_536.0;
 const COARSE: usize = 8;
+/// Ranks are at least this fraction of the squared chord (see [`Arc::rank`]).
+const ONE_MINUS_TWO_F: f64 = 1.0 - 2.0 * crate::sphere::WGS84_F - 1e-12;
 
 /// One great-circle piece of boundary with the vectors its distance test needs.
 #[derive(Debug, Clone, Copy)]
@@ -41,11 +43,17 @@ struct Arc {
     ea: UnitVector,
     /// `b × n`: `p · eb ≥ 0` when p's foot is before `b`.
     eb: UnitVector,
+    /// Centre and radius of a ball holding the whole arc (chord midpoint; half chord plus sagitta).
+    mid: [f64; 3],
+    radius: f64,
 }
 
 impl Arc {
     fn new(a: UnitVector, b: UnitVector) -> Arc {
         let c = cross(a, b);
+        let mid = scale(crate::sphere::add(a, b), 0.5);
+        let half = norm(sub(a, b)) / 2.0;
+        let radius = (half + 1.0 - (1.0 - half * half).max(0.0).sqrt()) * (1.0 + 1e-9) + 1e-15;
         if norm(c) < 1e-10 {
             // Shorter than ~0.6 mm: distances to its ends are exact enough; make the in-arc test fail.
             return Arc {
@@ -54,6 +62,8 @@ impl Arc {
                 n: [0.0; 3],
                 ea: scale(a, -1.0),
                 eb: scale(a, -1.0),
+                mid,
+                radius,
             };
         }
         let n = normalize(c);
@@ -63,19 +73,27 @@ impl Arc {
             n,
             ea: cross(n, a),
             eb: cross(b, n),
+            mid,
+            radius,
         }
     }
 
-    /// Squared chord from `p` to the arc's nearest point, numerically stable for tiny distances.
+    /// Rank of the arc's nearest point for `p`: squared chord with a first-order ellipsoidal correction,
+    /// `c² − 2f·Δz²` (≈ (E/a)² for Lambert's distance E, up to O(f·σ⁴) and O(f²)), at the spherical foot.
+    /// Never below `c²·(1 − 2f)`, since |Δz| ≤ c.
     #[inline]
-    fn chord2(&self, p: UnitVector) -> f64 {
+    fn rank(&self, p: UnitVector) -> f64 {
+        const TWO_F: f64 = 2.0 * crate::sphere::WGS84_F;
         if dot(p, self.ea) >= 0.0 && dot(p, self.eb) >= 0.0 {
             let t = dot(p, self.n);
             let s = t * t;
-            2.0 * s / (1.0 + (1.0 - s).max(0.0).sqrt())
+            let r = (1.0 - s).max(f64::MIN_POSITIVE).sqrt();
+            let chord2 = 2.0 * s / (1.0 + r);
+            let dz = (p[2] - t * self.n[2]) / r - p[2];
+            chord2 - TWO_F * dz * dz
         } else {
             let (da, db) = (sub(p, self.a), sub(p, self.b));
-            dot(da, da).min(dot(db, db))
+            (dot(da, da) - TWO_F * da[2] * da[2]).min(dot(db, db) - TWO_F * db[2] * db[2])
         }
     }
 
@@ -134,7 +152,35 @@ pub struct BoundaryDistance {
     nx: usize,
     ny: usize,
     candidate_start: Vec<u32>,
-    candidates: Vec<(u32, f32)>,
+    /// Per cell, the chains that can hold the nearest point of some point of the cell, most promising first.
+    /// Just chain ids (the lists are the bulk of the index; the chains' balls stay in cache).
+    candidates: Vec<u32>,
+    /// Per chain, its arcs' bounding balls as `f32` structure-of-arrays (x, y, z, radius), padded to
+    /// [`ARCS_PER_CHAIN`] with balls that are never near: tested 16 at a time without branches.
+    arc_balls: Vec<[[f32; ARCS_PER_CHAIN]; 4]>,
+    chain_balls: Vec<ChainBall>,
+    /// Per grid cell, a chord within which the winning arc lies for every point of the cell: the search starts
+    /// with it, so even the first chain scanned ranks only arcs that can win.
+    cell_reach: Vec<f32>,
+}
+
+
+/// A chain's bounding ball and where its arcs are: small enough for all of a zone's chains to stay in cache.
+#[derive(Debug, Clone, Copy)]
+struct ChainBall {
+    ball: [f32; 4],
+    first: u32,
+}
+
+/// Rounds a ball to `f32`, enlarging the radius (by 2e-6, ~13 m on the unit sphere) by far more than the
+/// rounding of the centre and of the `f32` distance test (each below 1e-6).
+fn ball_f32(centre: [f64; 3], radius: f64) -> [f32; 4] {
+    [
+        centre[0] as f32,
+        centre[1] as f32,
+        centre[2] as f32,
+        ((radius + 2e-6) * (1.0 + 1e-6)) as f32,
+    ]
 }
 
 impl BoundaryDistance {
@@ -171,7 +217,33 @@ impl BoundaryDistance {
             ny: 0,
             candidate_start: vec![0],
             candidates: Vec::new(),
+            arc_balls: Vec::new(),
+            chain_balls: Vec::new(),
+            cell_reach: Vec::new(),
         };
+        index.arc_balls = index
+            .chains
+            .iter()
+            .map(|c| {
+                // Padding: a ball at the origin with negative radius contains no unit vector.
+                let mut soa = [[0.0f32; ARCS_PER_CHAIN], [0.0; ARCS_PER_CHAIN], [0.0; ARCS_PER_CHAIN], [-4.0; ARCS_PER_CHAIN]];
+                for (k, arc) in index.arcs[c.first as usize..(c.first + c.len) as usize].iter().enumerate() {
+                    let ball = ball_f32(arc.mid, arc.radius);
+                    for axis in 0..4 {
+                        soa[axis][k] = ball[axis];
+                    }
+                }
+                soa
+            })
+            .collect();
+        index.chain_balls = index
+            .chains
+            .iter()
+            .map(|c| ChainBall {
+                ball: ball_f32(c.center, c.radius),
+                first: c.first,
+            })
+            .collect();
         if !index.chains.is_empty() {
             index.build_grid(min_lon, min_lat, max_lon, max_lat);
         }
@@ -189,6 +261,7 @@ impl BoundaryDistance {
         let (nx, ny) = (ncx * COARSE, ncy * COARSE);
         let (w, h) = ((lon1 - lon0) / nx as f64, (lat1 - lat0) / ny as f64);
         let mut per_cell: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nx * ny];
+        let mut reach = vec![f32::INFINITY; nx * ny];
         let all: Vec<u32> = (0..self.chains.len() as u32).collect();
         for cy in 0..ncy {
             for cx in 0..ncx {
@@ -199,7 +272,8 @@ impl BoundaryDistance {
                     lat0 + ((cy + 1) * COARSE) as f64 * h,
                 );
                 let coarse: Vec<u32> = self
-                    .candidates_for(&coarse_box, &all)
+                    .candidates_for(&coarse_box, &all, false)
+                    .0
                     .into_iter()
                     .map(|(c, _)| c)
                     .collect();
@@ -211,8 +285,20 @@ impl BoundaryDistance {
                             lon0 + (fx + 1) as f64 * w,
                             lat0 + (fy + 1) as f64 * h,
                         );
-                        let mut list = self.candidates_for(&fine_box, &coarse);
-                        list.sort_by(|x, y| x.1.total_cmp(&y.1));
+                        let (mut list, upper) = self.candidates_for(&fine_box, &coarse, true);
+                        // No arc farther than `upper` (chord) from every point of the cell can win; as a
+                        // bound on rank-winners it grows by 1/√(1 − 2f).
+                        reach[fy * nx + fx] = ((upper / ONE_MINUS_TWO_F.sqrt()) * (1.0 + 1e-6) + 1e-7) as f32;
+                        // Most promising first (nearest to the cell's centre), so the bound tightens early.
+                        let centre = to_unit(
+                            lat0 + (fy as f64 + 0.5) * h,
+                            lon0 + (fx as f64 + 0.5) * w,
+                        );
+                        let promise = |c: u32| {
+                            let chain = &self.chains[c as usize];
+                            norm(sub(centre, chain.center)) - chain.radius
+                        };
+                        list.sort_by(|x, y| promise(x.0).total_cmp(&promise(y.0)));
                         per_cell[fy * nx + fx] = list;
                     }
                 }
@@ -222,7 +308,7 @@ impl BoundaryDistance {
         start.push(0u32);
         let mut candidates = Vec::new();
         for list in per_cell {
-            candidates.extend(list);
+            candidates.extend(list.into_iter().map(|(chain, _)| chain));
             start.push(candidates.len() as u32);
         }
         self.lon0 = lon0;
@@ -233,36 +319,42 @@ impl BoundaryDistance {
         self.ny = ny;
         self.candidate_start = start;
         self.candidates = candidates;
+        self.cell_reach = reach;
     }
 
     /// Chains that can hold the nearest boundary point of some point in the box, with their lower bounds
     /// (chord length, rounded down to `f32`).
-    fn candidates_for(&self, b: &Box3, among: &[u32]) -> Vec<(u32, f32)> {
+    fn candidates_for(&self, b: &Box3, among: &[u32], arc_level: bool) -> (Vec<(u32, f32)>, f64) {
         let upper = among
             .iter()
             .map(|&c| {
                 let chain = &self.chains[c as usize];
-                let first = self.arcs[chain.first as usize].a;
-                (b.max_dist(chain.center) + chain.radius).min(b.max_dist(first))
+                let arcs = &self.arcs[chain.first as usize..(chain.first + chain.len) as usize];
+                let by_ball = b.max_dist(chain.center) + chain.radius;
+                if arc_level {
+                    arcs.iter().map(|arc| b.max_dist(arc.a)).fold(by_ball, f64::min)
+                } else {
+                    by_ball.min(b.max_dist(arcs[0].a))
+                }
             })
             .fold(f64::INFINITY, f64::min);
-        among
+        let list = among
             .iter()
             .filter_map(|&c| {
                 let chain = &self.chains[c as usize];
                 let lower = (b.min_dist(chain.center) - chain.radius).max(0.0);
                 (lower <= upper).then_some((c, (lower * (1.0 - 1e-6)) as f32))
             })
-            .collect()
+            .collect();
+        (list, upper)
     }
 
     /// The nearest boundary point to a geodetic position in degrees, or `None` for a zone without boundary.
     /// Never allocates.
     ///
-    /// Two passes over the same candidates: the first finds the smallest central angle σ on the auxiliary
-    /// sphere; the second evaluates Lambert's ellipsoidal distance for every arc within σ/(1 − f)·(1 + 10⁻³),
-    /// because ellipsoidal distance lies in [a·σ·(1 − f), a·σ] and so no arc farther on the sphere can be
-    /// nearer on the ellipsoid.
+    /// Arcs are ranked by [`Arc`]'s first-order ellipsoidal rank, pruned with rigorous chord bounds scaled by
+    /// (1 − 2f); the winner's distance is Lambert's. The winner is the ellipsoidal nearest point up to the
+    /// ranking's O(f·σ²) relative error (below a metre within 100 nm).
     pub fn nearest(&self, latitude: f64, longitude: f64) -> Option<NearestBoundary> {
         if self.chains.is_empty() || !latitude.is_finite() || !longitude.is_finite() {
             return None;
@@ -270,101 +362,74 @@ impl BoundaryDistance {
         let p = to_unit(latitude, longitude);
         let fx = (longitude - self.lon0) * self.inv_w;
         let fy = (latitude - self.lat0) * self.inv_h;
-        let list = (fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny).then(|| {
+        let arc = if fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny {
             let cell = fy as usize * self.nx + fx as usize;
-            &self.candidates[self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize]
-        });
-        let sphere_best = match list {
-            Some(list) => self.search(p, list),
-            None => self.search_everywhere(p),
+            let list =
+                &self.candidates[self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize];
+            self.search(p, list, f64::from(self.cell_reach[cell]))
+        } else {
+            self.search_everywhere(p)
         };
-        const SLACK: f64 = (1.0 + 1e-3) / (1.0 - crate::sphere::WGS84_F);
-        let limit = sphere_best * SLACK * SLACK + 1e-30;
-        let mut best = (f64::INFINITY, p);
-        let mut refine = |c: usize| {
-            let chain = &self.chains[c];
-            let first = chain.first as usize;
-            for arc in &self.arcs[first..first + chain.len as usize] {
-                if arc.chord2(p) <= limit {
-                    let foot = arc.foot(p);
-                    let d = lambert_distance_m(p, foot);
-                    if d < best.0 {
-                        best = (d, foot);
-                    }
-                }
-            }
-        };
-        match list {
-            Some(list) => {
-                for &(c, lower) in list {
-                    let lower = f64::from(lower);
-                    if lower * lower > limit {
-                        break;
-                    }
-                    if self.chain_may_be_within(p, c as usize, limit) {
-                        refine(c as usize);
-                    }
-                }
-            }
-            None => {
-                for c in 0..self.chains.len() {
-                    if self.chain_may_be_within(p, c, limit) {
-                        refine(c);
-                    }
-                }
-            }
-        }
+        let foot = self.arcs[arc].foot(p);
         Some(NearestBoundary {
-            distance_m: best.0,
-            foot: best.1,
+            distance_m: lambert_distance_m(p, foot),
+            foot,
         })
     }
 
-    /// Smallest chord² from `p` to the arcs of the listed chains (sorted by lower bound).
-    fn search(&self, p: UnitVector, list: &[(u32, f32)]) -> f64 {
-        let mut best = f64::INFINITY;
-        for &(c, lower) in list {
-            let lower = f64::from(lower);
-            if lower * lower >= best {
-                break;
+    /// Best arc among the listed chains (most promising first), starting from the cell's reach.
+    fn search(&self, p: UnitVector, list: &[u32], reach: f64) -> usize {
+        let mut best = Best::new();
+        best.reach = reach;
+        for &c in list {
+            let chain = &self.chain_balls[c as usize];
+            if !outside_ball(p, chain.ball, best.reach) {
+                self.scan_arcs(p, c as usize, chain.first as usize, &mut best);
             }
-            self.scan_chain(p, c as usize, &mut best);
         }
-        best
+        best.arc
     }
 
-    /// Smallest chord² from `p` to any arc, for points outside the grid.
-    fn search_everywhere(&self, p: UnitVector) -> f64 {
-        let upper = self
-            .chains
-            .iter()
-            .map(|c| norm(sub(p, c.center)) + c.radius)
-            .fold(f64::INFINITY, f64::min);
-        let mut best = upper * upper * (1.0 + 1e-9);
-        for c in 0..self.chains.len() {
-            self.scan_chain(p, c, &mut best);
+    /// Best arc over all chains, for points outside the grid.
+    fn search_everywhere(&self, p: UnitVector) -> usize {
+        let mut best = Best::new();
+        // Nearest chain centre first, for a good bound early.
+        let first = (0..self.chains.len())
+            .min_by(|&x, &y| {
+                norm(sub(p, self.chains[x].center)).total_cmp(&norm(sub(p, self.chains[y].center)))
+            })
+            .unwrap_or(0);
+        for c in std::iter::once(first).chain(0..self.chains.len()) {
+            let chain = &self.chain_balls[c];
+            if !outside_ball(p, chain.ball, best.reach) {
+                self.scan_arcs(p, c, chain.first as usize, &mut best);
+            }
         }
-        best
+        best.arc
     }
 
-    /// Whether some point of the chain's bounding sphere is within chord² `limit` of `p`.
+    /// Improves `best` with the arcs of chain `c` (whose first arc is `first`): all their balls are tested at
+    /// once in `f32` (vectorised, no branches), then only the arcs within reach are ranked exactly.
     #[inline]
-    fn chain_may_be_within(&self, p: UnitVector, c: usize, limit: f64) -> bool {
-        let chain = &self.chains[c];
-        let gap = norm(sub(p, chain.center)) - chain.radius;
-        gap <= 0.0 || gap * gap <= limit
-    }
-
-    /// Lowers `best` (chord²) with the chain's arcs unless its bounding sphere is already farther.
-    #[inline]
-    fn scan_chain(&self, p: UnitVector, c: usize, best: &mut f64) {
-        if !self.chain_may_be_within(p, c, *best) {
-            return;
+    fn scan_arcs(&self, p: UnitVector, c: usize, first: usize, best: &mut Best) {
+        let [xs, ys, zs, rs] = &self.arc_balls[c];
+        let (px, py, pz) = (p[0] as f32, p[1] as f32, p[2] as f32);
+        let reach = if best.reach.is_finite() { best.reach as f32 } else { f32::MAX / 4.0 };
+        let mut within = 0u32;
+        for k in 0..ARCS_PER_CHAIN {
+            let (dx, dy, dz) = (px - xs[k], py - ys[k], pz - zs[k]);
+            let limit = rs[k] + reach;
+            within |= u32::from(dx * dx + dy * dy + dz * dz <= limit * limit && limit > 0.0) << k;
         }
-        let chain = &self.chains[c];
-        let first = chain.first as usize;
-        for arc in &self.arcs[first..first + chain.len as usize] {
-            *best = best.min(arc.chord2(p));
+        while within != 0 {
+            let k = within.trailing_zeros() as usize;
+            within &= within - 1;
+            let r = self.arcs[first + k].rank(p);
+            if r < best.rank {
+                best.arc = first + k;
+                best.rank = r;
+                best.reach = (r / ONE_MINUS_TWO_F).max(0.0).sqrt();
+            }
         }
     }
 
@@ -387,6 +452,37 @@ impl BoundaryDistance {
     pub fn arc_count(&self) -> usize {
         self.arcs.len()
     }
+
+    /// Grid cells and candidate entries over all cells (the index's size).
+    pub fn grid_size(&self) -> (usize, usize) {
+        (self.nx * self.ny, self.candidates.len())
+    }
+}
+
+/// The best arc so far: its index, its rank, and the chord beyond which nothing can beat it
+/// (`√(rank / (1 − 2f))`, since ranks are at least `(1 − 2f)·chord²`).
+struct Best {
+    arc: usize,
+    rank: f64,
+    reach: f64,
+}
+
+impl Best {
+    fn new() -> Best {
+        Best {
+            arc: 0,
+            rank: f64::INFINITY,
+            reach: f64::INFINITY,
+        }
+    }
+}
+
+/// Whether the ball `[x, y, z, radius]` lies entirely farther than chord `reach` from `p` (no square root).
+#[inline]
+fn outside_ball(p: UnitVector, ball: [f32; 4], reach: f64) -> bool {
+    let d = sub(p, [f64::from(ball[0]), f64::from(ball[1]), f64::from(ball[2])]);
+    let limit = f64::from(ball[3]) + reach;
+    dot(d, d) > limit * limit
 }
 
 /// Splits the straight longitude/latitude edge `a → b` into great-circle arcs that follow it within

@@ -15,7 +15,7 @@
 use crate::distance::{BoundaryDistance, NearestBoundary};
 use crate::geojson::ZoneKind;
 use crate::grid::PreparedPolygon;
-use crate::polygon::LonLatBox;
+use crate::polygon::{LonLatBox, MultiPolygon};
 use crate::sphere::METRES_PER_NM;
 use crate::zone::ZoneSet;
 use std::sync::OnceLock;
@@ -30,7 +30,7 @@ pub(crate) struct PreparedZone {
     pub(crate) altitude_band_ft: Option<(f64, f64)>,
     pub(crate) buffer_m: f64,
     pub(crate) grid: PreparedPolygon,
-    rings: Vec<Vec<[f64; 2]>>,
+    pub(crate) geometry: MultiPolygon,
     distance: OnceLock<BoundaryDistance>,
     /// Points outside this box are farther than the buffer from the zone (degrees; the whole world when the
     /// buffer is too large for a box to help).
@@ -62,11 +62,6 @@ impl ZoneIndex {
             .zones()
             .iter()
             .map(|zone| {
-                let rings: Vec<Vec<[f64; 2]>> = zone
-                    .geometry
-                    .rings()
-                    .map(|r| r.vertices().to_vec())
-                    .collect();
                 let buffer_m = zone.buffer_nm * METRES_PER_NM;
                 PreparedZone {
                     name: zone.name.clone(),
@@ -75,7 +70,7 @@ impl ZoneIndex {
                     buffer_m,
                     grid: PreparedPolygon::new(zone.geometry.edges()),
                     reach: reach_box(zone.geometry.bounding_box(), buffer_m),
-                    rings,
+                    geometry: zone.geometry.clone(),
                     distance: OnceLock::new(),
                 }
             })
@@ -208,7 +203,7 @@ impl ZoneIndex {
     pub fn boundary_distance(&self, zone: ZoneId) -> &BoundaryDistance {
         let z = &self.zones[zone.0];
         z.distance
-            .get_or_init(|| BoundaryDistance::new(z.rings.iter().map(Vec::as_slice)))
+            .get_or_init(|| BoundaryDistance::new(z.geometry.rings().map(|r| r.vertices())))
     }
 
     /// The containment grid of a zone, for benchmarks and checks.

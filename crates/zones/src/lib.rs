@@ -26,10 +26,11 @@
 //!
 //! Modules, in pipeline order: [`geojson`] reads files into [`polygon`]s; [`zone`] names and combines them;
 //! [`grid`] (exact, per [`predicates`]) and [`distance`] (on the model of [`sphere`]) prepare them; [`index`]
-//! answers point queries and [`crossing`] path queries.
+//! answers point queries and [`crossing`] path queries; [`buffer`] draws buffered zones for export.
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod buffer;
 pub mod bundled;
 pub mod crossing;
 pub mod distance;
