@@ -9,8 +9,11 @@
 //! - `reader.rs`: [`open`] / [`RecordReader`] wrap a file or stdin, decompress gzip/zstd, detect
 //!   the format ([`detect_format`]), stream in fixed-size chunks and keep [`Stats`].
 //!
-//! It does not decode Mode S content (`vigia-modes` does), keep per-aircraft state
-//! (`vigia-track`), or open sockets.
+//! - `net/` (cargo feature `net`): live TCP sources — clients of a receiver's Beast, AVR and SBS
+//!   ports, a Beast listener, reconnection, stall detection, the bounded queue to the pipeline.
+//!
+//! It does not decode Mode S content (`vigia-modes` does) or keep per-aircraft state
+//! (`vigia-track`); without the `net` feature it opens no socket.
 //!
 //! ```
 //! use vigia_feed::{Record, RecordReader};
@@ -33,6 +36,8 @@ mod error;
 mod format;
 pub mod framer;
 mod lines;
+#[cfg(feature = "net")]
+pub mod net;
 mod reader;
 mod record;
 mod text;

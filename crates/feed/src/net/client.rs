@@ -1,0 +1,155 @@
+//! One connecting source: connect to a receiver's port, frame what it sends, push it to the
+//! queue; on error, end of stream or a stall, reconnect after a backoff delay.
+//!
+//! Owns the connection life cycle and the read loop shared with the listener. A *stall* is a
+//! connection that stays open but delivers nothing for `stall_timeout` (a wedged receiver, a
+//! half-open TCP connection after a network change): it is counted and the connection is
+//! replaced. A fresh framer per connection means a frame cut by a disconnect is never glued to
+//! bytes of the next connection.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+
+use super::{stamped, unix_now, Arrival, Backoff, FrameQueue, SourceCounters, SourceSpec};
+use crate::framer::{AnyFramer, Framer};
+use crate::Format;
+
+/// Timing of a connecting source.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClientSettings {
+    /// Give up a connection attempt after this long.
+    pub connect_timeout: Duration,
+    /// Replace a connection that delivered nothing for this long.
+    pub stall_timeout: Duration,
+    /// First reconnection delay (doubles up to `backoff_max`, with jitter).
+    pub backoff_initial: Duration,
+    /// Longest reconnection delay.
+    pub backoff_max: Duration,
+}
+
+impl Default for ClientSettings {
+    /// 5 s to connect, 30 s without data is a stall, reconnect after 0.5 s doubling to 30 s.
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            stall_timeout: Duration::from_secs(30),
+            backoff_initial: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How a connection's read loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    /// The peer closed the connection, or reading failed.
+    Closed,
+    /// Nothing arrived for the stall timeout.
+    Stalled,
+    /// Shutdown was asked for.
+    Shutdown,
+}
+
+/// Read `stream` until it ends, framing `format` and pushing stamped records to `queue` as
+/// source `source`. Returns how it ended and whether any record was read.
+pub(crate) async fn read_stream(
+    mut stream: TcpStream,
+    format: Format,
+    source: u16,
+    queue: &FrameQueue,
+    counters: &SourceCounters,
+    stall_timeout: Duration,
+    shutdown: &mut watch::Receiver<bool>,
+) -> (Ended, bool) {
+    let mut framer = AnyFramer::new(format);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut batch: Vec<Arrival> = Vec::with_capacity(1024);
+    let mut any = false;
+    loop {
+        let read = tokio::select! {
+            read = tokio::time::timeout(stall_timeout, stream.read(&mut buf)) => read,
+            _ = shutdown.changed() => return (Ended::Shutdown, any),
+        };
+        let n = match read {
+            Err(_) => return (Ended::Stalled, any),
+            Ok(Err(_)) | Ok(Ok(0)) => return (Ended::Closed, any),
+            Ok(Ok(n)) => n,
+        };
+        let now = unix_now();
+        counters.add_bytes(n, now);
+        framer.push(&buf[..n]);
+        let mut malformed = 0;
+        while let Some(item) = framer.next_item() {
+            match item {
+                Ok(record) => batch.push(stamped(source, now, record)),
+                Err(_) => malformed += 1,
+            }
+        }
+        if malformed > 0 {
+            counters.add_malformed(malformed);
+        }
+        if !batch.is_empty() {
+            any = true;
+            counters.add_records(batch.len() as u64);
+            queue.push_batch(&mut batch);
+        }
+    }
+}
+
+/// Run one connecting source until `shutdown` turns true: connect to `spec.address`, read,
+/// and reconnect with backoff whenever the connection fails, ends or stalls.
+pub async fn run_client(
+    source: u16,
+    spec: SourceSpec,
+    settings: ClientSettings,
+    queue: Arc<FrameQueue>,
+    counters: Arc<SourceCounters>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let seed = (unix_now().to_bits()) ^ u64::from(source).wrapping_mul(0x5851_f42d);
+    let mut backoff = Backoff::new(settings.backoff_initial, settings.backoff_max, seed);
+    while !*shutdown.borrow() {
+        let attempt = tokio::time::timeout(
+            settings.connect_timeout,
+            TcpStream::connect(spec.address.as_str()),
+        );
+        let connected = tokio::select! {
+            c = attempt => c,
+            _ = shutdown.changed() => return,
+        };
+        match connected {
+            Ok(Ok(stream)) => {
+                // Small frames, latency matters more than packets.
+                let _ = stream.set_nodelay(true);
+                counters.connected();
+                let (ended, any) = read_stream(
+                    stream,
+                    spec.format,
+                    source,
+                    &queue,
+                    &counters,
+                    settings.stall_timeout,
+                    &mut shutdown,
+                )
+                .await;
+                counters.disconnected(ended == Ended::Stalled);
+                if ended == Ended::Shutdown {
+                    return;
+                }
+                if any {
+                    backoff.reset();
+                }
+            }
+            Ok(Err(_)) | Err(_) => counters.connect_failed(),
+        }
+        let delay = backoff.next_delay();
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! A listening source: receivers connect to vigia and push (readsb's
+//! `--net-connector HOST,PORT,beast_out`). Any number of pushing connections share one source
+//! id and its counters; each gets its own framer and stall timeout.
+//!
+//! Owns accepting only; reading is `client::read_stream`, the same loop as connecting sources.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use super::client::{read_stream, Ended};
+use super::{FrameQueue, SourceCounters};
+use crate::Format;
+
+/// Accept connections on `listener` until `shutdown` turns true; frame each as `format` and
+/// push its records to `queue` as source `source`. A connection silent for `stall_timeout` is
+/// closed (the pusher reconnects).
+pub async fn run_listener(
+    listener: TcpListener,
+    source: u16,
+    format: Format,
+    stall_timeout: Duration,
+    queue: Arc<FrameQueue>,
+    counters: Arc<SourceCounters>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tasks = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = shutdown.changed() => break,
+        };
+        // Errors from accept (a reset before accept, too many files) concern one peer: go on,
+        // after a breath so that a persistent error does not spin.
+        let Ok((stream, _peer)) = accepted else {
+            counters.connect_failed();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        counters.connected();
+        let (queue, counters, mut shutdown) = (queue.clone(), counters.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            let (ended, _) = read_stream(
+                stream,
+                format,
+                source,
+                &queue,
+                &counters,
+                stall_timeout,
+                &mut shutdown,
+            )
+            .await;
+            counters.disconnected(ended == Ended::Stalled);
+        });
+        while tasks.try_join_next().is_some() {}
+    }
+    tasks.shutdown().await;
+}

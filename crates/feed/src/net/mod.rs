@@ -1,0 +1,69 @@
+//! Live sources over TCP (cargo feature `net`): receivers' ports read as clients, and a Beast
+//! listener for receivers that push — the only part of `vigia-feed` that does I/O on sockets.
+//!
+//! Everything here is glue between a socket and the sans-I/O framers of [`crate::framer`]:
+//!
+//! | file | owns |
+//! |---|---|
+//! | `spec.rs` | what a source is: `beast://host:30005`, `avr://…`, `sbs://…`, an id, a position |
+//! | `client.rs` | one connecting source: connect, read, frame, reconnect with backoff, notice stalls |
+//! | `listener.rs` | a Beast (or AVR/SBS) listener: receivers connect to us and push |
+//! | `backoff.rs` | exponential backoff with jitter |
+//! | `queue.rs` | the bounded queue to the pipeline: drops the oldest item when full, with a count |
+//! | `counters.rs` | per-source counters (bytes, records, malformed, reconnects, stalls, drops) |
+//!
+//! Every record that leaves a source is an [`Arrival`]: stamped with the system clock when its
+//! bytes were read (Beast and AVR carry only a receiver's 12 MHz counter; SBS times are the
+//! receiver's local clock), so that records merged from several sources share one clock. No
+//! socket task ever blocks on the pipeline: [`FrameQueue::push_batch`] takes a short lock and,
+//! when the queue is full, evicts the oldest records rather than waiting.
+//!
+//! It does not decode Mode S, de-duplicate or track (that is the pipeline's job downstream).
+
+mod backoff;
+mod client;
+mod counters;
+mod listener;
+mod queue;
+mod spec;
+
+pub use backoff::Backoff;
+pub use client::{run_client, ClientSettings};
+pub use counters::{CountersSnapshot, SourceCounters};
+pub use listener::run_listener;
+pub use queue::FrameQueue;
+pub use spec::{ParseSourceError, SourceSpec};
+
+use crate::Record;
+
+/// One record as it left a source: which source, when it arrived, what it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrival {
+    /// Index of the source in the caller's list.
+    pub source: u16,
+    /// Arrival time: system clock, seconds since the Unix epoch.
+    pub received: f64,
+    /// The record, its `ts` set to `received`.
+    pub record: Record,
+}
+
+/// The system clock, seconds since the Unix epoch (0 if the clock is before 1970).
+pub fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// Stamp `record` with `received` (see the module docs: live time is arrival time).
+pub(crate) fn stamped(source: u16, received: f64, mut record: Record) -> Arrival {
+    match &mut record {
+        Record::Frame(frame) => frame.ts = Some(received),
+        Record::State(state) => state.ts = Some(received),
+    }
+    Arrival {
+        source,
+        received,
+        record,
+    }
+}
