@@ -1,5 +1,9 @@
-//! The JSON Lines shape of `vigia analyze` events: snake_case keys, one object per event,
-//! evidence inline (positions with their raw frames as hex, or their archive rows).
+//! The JSON shape of an event — `vigia analyze`'s JSON Lines, the store's event documents and
+//! the HTTP API's events are this one shape: snake_case keys, evidence inline (positions with
+//! their raw frames as hex, or their archive rows).
+//!
+//! `inputs` names what a [`vigia_track::SourceRef`]'s `input` index points to: the files of an
+//! analysis, or the receivers of a live run.
 
 use serde_json::{json, Map, Value};
 use vigia_detect::identity::Identity;

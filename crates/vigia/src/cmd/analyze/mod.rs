@@ -3,9 +3,9 @@
 //! Wiring only: `vigia-feed` reads every input (any format it knows), `vigia-track` validates
 //! positions and splits flights, `vigia-detect` (with `vigia-zones`) turns them into zone
 //! events with evidence, orbits, surveys, closest approaches and scored flight records.
-//! [`json`] shapes the events; [`report`] writes the Markdown summary.
+//! [`json`] (in `vigia-store`, shared with the service) shapes the events; [`report`] writes
+//! the Markdown summary.
 
-mod json;
 mod report;
 
 use std::collections::BTreeMap;
@@ -20,6 +20,7 @@ use anyhow::{Context, Result};
 use vigia_detect::identity::{AircraftDb, IdentityResolver};
 use vigia_detect::{Analyzer, AnalyzerConfig, Event};
 use vigia_feed::{Format, Record, RecordReader};
+use vigia_store::json;
 use vigia_track::{SourceRef, TrackEvent, Tracker, TrackerConfig};
 use vigia_zones::{ZoneIndex, ZoneSet};
 

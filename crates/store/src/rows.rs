@@ -1,0 +1,218 @@
+//! The rows going in and out of the store, and the filters of its queries.
+//!
+//! Owns plain values with column-shaped fields (strings for ids, seconds as `f64`): the store
+//! is an edge of the pipeline, where values become records. Building them from pipeline values
+//! is the caller's job (`vigia-server`'s pipeline), except [`NewEvent::from_event`].
+
+use serde_json::Value;
+use vigia_detect::{Event, EventKind};
+
+use crate::json;
+
+/// One trusted position to keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionRow {
+    /// Flight id (`3944e1-1633608318`).
+    pub flight_id: String,
+    /// ICAO address, lowercase hex.
+    pub icao24: String,
+    /// Time, seconds since the Unix epoch.
+    pub ts: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Altitude, feet.
+    pub altitude_ft: Option<f64>,
+    /// Ground speed, knots.
+    pub groundspeed_kt: Option<f64>,
+    /// Track, degrees from true north.
+    pub track_deg: Option<f64>,
+    /// Vertical rate, feet per minute.
+    pub vertical_rate_fpm: Option<f64>,
+    /// On the ground.
+    pub on_ground: Option<bool>,
+}
+
+/// A flight as it is known now: inserted when first seen, updated as it grows, finalised with
+/// its summary when it ends.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlightRow {
+    /// Flight id.
+    pub id: String,
+    /// ICAO address.
+    pub icao24: String,
+    /// Latest callsign heard (an update keeps the stored one when this is `None`).
+    pub callsign: Option<String>,
+    /// First trusted position, seconds.
+    pub start_ts: f64,
+    /// Latest trusted position, seconds.
+    pub end_ts: f64,
+    /// Trusted positions so far.
+    pub positions: u64,
+    /// Latest position: latitude, longitude, altitude (feet).
+    pub last: Option<(f64, f64, Option<f64>)>,
+    /// Zones the flight has been in (added to those stored).
+    pub zones: Vec<String>,
+    /// Surveillance score (live until the flight ends, then final).
+    pub score: Option<f64>,
+    /// Military by address block or database.
+    pub military: Option<bool>,
+    /// The flight has ended; `summary` is its flight record.
+    pub ended: bool,
+    /// The flight record (`type: flight` event document) once ended.
+    pub summary: Option<Value>,
+}
+
+/// A flight read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFlight {
+    /// The row as stored (zones merged).
+    pub row: FlightRow,
+}
+
+/// A receiver (source) of the live service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceiverRow {
+    /// Its id.
+    pub id: String,
+    /// `beast://host:port` or `beast-listen://addr`.
+    pub url: String,
+    /// Position, degrees.
+    pub position: Option<(f64, f64)>,
+    /// Now, seconds (first_seen on insert, last_seen always).
+    pub seen: f64,
+}
+
+/// An event to commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// `zone_entry`, `orbit`, ... ([`EventKind::type_name`]).
+    pub kind: String,
+    /// ICAO address.
+    pub icao24: String,
+    /// Flight id.
+    pub flight_id: String,
+    /// The zone it concerns, if any.
+    pub zone: Option<String>,
+    /// Event time, seconds.
+    pub ts: f64,
+    /// The flight's surveillance score when the event was made.
+    pub score: Option<f64>,
+    /// The whole event with its evidence ([`json::event`]).
+    pub document: Value,
+}
+
+impl NewEvent {
+    /// From a detector's event: `inputs` names the sources (see [`json`]), `score` the flight's
+    /// score at the time.
+    pub fn from_event(event: &Event, inputs: &[String], score: Option<f64>) -> Self {
+        let mut document = json::event(event, inputs);
+        if let (Some(s), Value::Object(o)) = (score, &mut document) {
+            o.entry("score")
+                .or_insert_with(|| serde_json::json!((s * 100.0).round() / 100.0));
+        }
+        NewEvent {
+            kind: event.kind.type_name().to_string(),
+            icao24: event.icao24.to_string(),
+            flight_id: event.flight_id.to_string(),
+            zone: event_zone(&event.kind).map(str::to_string),
+            ts: event.ts,
+            score,
+            document,
+        }
+    }
+}
+
+/// The zone an event concerns.
+pub fn event_zone(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::ZoneEntry(z) => Some(&z.zone),
+        EventKind::ZoneExit { crossing, .. } => Some(&crossing.zone),
+        EventKind::ZoneTransit { entry, .. } => Some(&entry.zone),
+        EventKind::ClosestApproach { zone, .. } => Some(zone),
+        _ => None,
+    }
+}
+
+/// An event read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// Its id (assigned at commit, increasing).
+    pub id: i64,
+    /// Type name.
+    pub kind: String,
+    /// ICAO address.
+    pub icao24: String,
+    /// Flight id.
+    pub flight_id: String,
+    /// Zone.
+    pub zone: Option<String>,
+    /// Event time, seconds.
+    pub ts: f64,
+    /// Score when made.
+    pub score: Option<f64>,
+    /// When it was committed (system clock, seconds).
+    pub committed_at: f64,
+    /// When it was acknowledged through the API, if it was.
+    pub acknowledged_at: Option<f64>,
+    /// The event with its evidence.
+    pub document: Value,
+}
+
+/// Which events to list (all conditions must hold), newest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventFilter {
+    /// Type name.
+    pub kind: Option<String>,
+    /// Zone.
+    pub zone: Option<String>,
+    /// ICAO address.
+    pub icao24: Option<String>,
+    /// Flight id.
+    pub flight_id: Option<String>,
+    /// Event time at or after, seconds.
+    pub since: Option<f64>,
+    /// Only ids greater than this (for polling).
+    pub after_id: Option<i64>,
+    /// At most this many (0: the default of 1000).
+    pub limit: usize,
+}
+
+/// Which flights to list, latest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlightFilter {
+    /// Flights still going at or after this time, seconds.
+    pub since: Option<f64>,
+    /// ICAO address.
+    pub icao24: Option<String>,
+    /// Flights that were in this zone.
+    pub zone: Option<String>,
+    /// At most this many (0: the default of 1000).
+    pub limit: usize,
+}
+
+/// Everything one commit writes: one transaction.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WriteBatch {
+    /// Positions to append.
+    pub positions: Vec<PositionRow>,
+    /// Flights to insert or update.
+    pub flights: Vec<FlightRow>,
+    /// Events to insert (a batch with events is committed durably).
+    pub events: Vec<NewEvent>,
+}
+
+impl WriteBatch {
+    /// Nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty() && self.flights.is_empty() && self.events.is_empty()
+    }
+
+    /// Empty it, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.positions.clear();
+        self.flights.clear();
+        self.events.clear();
+    }
+}

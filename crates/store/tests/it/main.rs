@@ -1,0 +1,251 @@
+//! vigia-store against real SQLite files in a temporary directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::json;
+use vigia_store::{
+    EventFilter, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow, Store, StoreError,
+    WriteBatch, SCHEMA_VERSION,
+};
+
+fn event(kind: &str, zone: Option<&str>, ts: f64) -> NewEvent {
+    NewEvent {
+        kind: kind.into(),
+        icao24: "0d0abc".into(),
+        flight_id: "0d0abc-1700000000".into(),
+        zone: zone.map(str::to_string),
+        ts,
+        score: Some(0.4),
+        document: json!({"type": kind, "zone": zone, "ts": ts,
+            "evidence": {"positions": [{"frames": [{"hex": "8d0d0abc58b9768b5a4c2d2a0c8b", "ts": ts}]}]}}),
+    }
+}
+
+fn position(ts: f64) -> PositionRow {
+    PositionRow {
+        flight_id: "0d0abc-1700000000".into(),
+        icao24: "0d0abc".into(),
+        ts,
+        lat: 32.5,
+        lon: -117.0,
+        altitude_ft: Some(9000.0),
+        groundspeed_kt: Some(150.0),
+        track_deg: Some(10.0),
+        vertical_rate_fpm: None,
+        on_ground: Some(false),
+    }
+}
+
+#[test]
+fn a_new_database_is_migrated_once_and_reopens_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    // The file header's read/write versions (bytes 18–19) are 2 in WAL mode.
+    let header = std::fs::read(&path).unwrap();
+    assert_eq!((header[18], header[19]), (2, 2));
+}
+
+#[test]
+fn a_database_from_a_newer_vigia_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    drop(Store::open(&path).unwrap());
+    // As a later vigia would leave it: one more migration recorded.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO migrations VALUES (?1, 0)",
+        [SCHEMA_VERSION + 1],
+    )
+    .unwrap();
+    drop(conn);
+    match Store::open(&path) {
+        Err(e @ StoreError::NewerSchema { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("newer than this vigia knows"), "{text}");
+        }
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("a newer schema was accepted"),
+    }
+}
+
+#[test]
+fn events_are_committed_with_ids_and_read_back_by_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let mut batch = WriteBatch::default();
+    batch.positions.push(position(1_700_000_000.0));
+    batch
+        .events
+        .push(event("zone_entry", Some("USA"), 1_700_000_100.0));
+    batch
+        .events
+        .push(event("zone_exit", Some("USA"), 1_700_000_200.0));
+    batch.events.push(event("orbit", None, 1_700_000_300.0));
+    let ids = store.commit(&batch).unwrap();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    let e = store.event(ids[0]).unwrap().unwrap();
+    assert_eq!(e.kind, "zone_entry");
+    assert_eq!(
+        e.document["evidence"]["positions"][0]["frames"][0]["hex"],
+        "8d0d0abc58b9768b5a4c2d2a0c8b"
+    );
+    let usa = store
+        .events(&EventFilter {
+            zone: Some("USA".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        usa.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [ids[1], ids[0]]
+    );
+    let late = store
+        .events(&EventFilter {
+            since: Some(1_700_000_250.0),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].kind, "orbit");
+    let by_type = store
+        .events(&EventFilter {
+            kind: Some("zone_exit".into()),
+            icao24: Some("0D0ABC".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(by_type.len(), 1);
+    assert!(store.event(9999).unwrap().is_none());
+    assert!(store.acknowledge(ids[0], 5.0).unwrap());
+    assert!(!store.acknowledge(9999, 5.0).unwrap());
+    assert_eq!(
+        store.event(ids[0]).unwrap().unwrap().acknowledged_at,
+        Some(5.0)
+    );
+}
+
+#[test]
+fn flights_grow_merge_their_zones_and_end_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let row = |end: f64, zones: &[&str], ended: bool| FlightRow {
+        id: "0d0abc-1700000000".into(),
+        icao24: "0d0abc".into(),
+        callsign: if ended { None } else { Some("XCABC".into()) },
+        start_ts: 1_700_000_000.0,
+        end_ts: end,
+        positions: (end - 1_700_000_000.0) as u64,
+        last: Some((32.5, -117.0, Some(9000.0))),
+        zones: zones.iter().map(|z| z.to_string()).collect(),
+        score: Some(0.35),
+        military: Some(false),
+        ended,
+        summary: ended.then(|| json!({"type": "flight", "score": 0.35})),
+    };
+    for (end, zones, ended) in [
+        (1_700_000_010.0, vec!["MEX"], false),
+        (1_700_000_020.0, vec!["USA"], false),
+        (1_700_000_030.0, vec![], true),
+    ] {
+        let mut batch = WriteBatch::default();
+        batch.flights.push(row(end, &zones, ended));
+        batch.positions.push(position(end));
+        store.commit(&batch).unwrap();
+    }
+    let f = store.flight("0d0abc-1700000000").unwrap().unwrap().row;
+    assert_eq!(f.zones, ["MEX", "USA"]);
+    assert_eq!(
+        f.callsign.as_deref(),
+        Some("XCABC"),
+        "an update without callsign keeps it"
+    );
+    assert!(f.ended);
+    assert_eq!(f.end_ts, 1_700_000_030.0);
+    assert_eq!(f.summary.unwrap()["type"], "flight");
+    assert_eq!(f.last.unwrap().2, Some(9000.0));
+    let in_usa = store
+        .flights(&FlightFilter {
+            zone: Some("USA".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(in_usa.len(), 1);
+    let none = store
+        .flights(&FlightFilter {
+            zone: Some("US".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(none.is_empty(), "zone filter matches whole names");
+    let track = store.flight_track("0d0abc-1700000000").unwrap();
+    assert_eq!(track.len(), 3);
+    assert!(track.windows(2).all(|w| w[0].ts <= w[1].ts));
+}
+
+#[test]
+fn retention_deletes_old_positions_and_keeps_events_and_flights() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let day = 86_400.0;
+    let now = 1_700_000_000.0 + 40.0 * day;
+    let mut batch = WriteBatch::default();
+    batch.positions.extend([
+        position(1_700_000_000.0),
+        position(now - 31.0 * day),
+        position(now - 29.0 * day),
+        position(now - 1.0),
+    ]);
+    batch
+        .events
+        .push(event("zone_entry", Some("USA"), 1_700_000_000.0));
+    batch.flights.push(FlightRow {
+        id: "0d0abc-1700000000".into(),
+        icao24: "0d0abc".into(),
+        start_ts: 1_700_000_000.0,
+        end_ts: 1_700_000_000.0,
+        ..Default::default()
+    });
+    store.commit(&batch).unwrap();
+    assert_eq!(store.retain(30.0, now).unwrap(), 2);
+    assert_eq!(store.counts().unwrap(), (2, 1, 1));
+}
+
+#[test]
+fn receivers_are_recorded_and_updated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let mut r = ReceiverRow {
+        id: "home".into(),
+        url: "beast://127.0.0.1:30005".into(),
+        position: Some((32.5, -117.0)),
+        seen: 1.0,
+    };
+    store.upsert_receiver(&r).unwrap();
+    r.seen = 2.0;
+    r.position = None;
+    store.upsert_receiver(&r).unwrap();
+    let all = store.receivers().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].seen, 2.0);
+}
+
+#[test]
+fn a_reader_sees_what_the_writer_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let mut writer = Store::open(&path).unwrap();
+    let reader = Store::open_read_only(&path).unwrap();
+    let mut batch = WriteBatch::default();
+    batch.events.push(event("zone_entry", Some("MEX"), 1.0));
+    let ids = writer.commit(&batch).unwrap();
+    assert_eq!(
+        reader.event(ids[0]).unwrap().unwrap().zone.as_deref(),
+        Some("MEX")
+    );
+    assert_eq!(reader.integrity_check().unwrap(), "ok");
+}
