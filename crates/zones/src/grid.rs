@@ -231,7 +231,7 @@ impl PreparedPolygon {
         let cell_range = |lo: f64, hi: f64, origin: f64, inv: f64, n: usize| {
             let first = ((lo - MARGIN_DEG - origin) * inv).floor().max(0.0);
             let last = ((hi + MARGIN_DEG - origin) * inv).floor();
-            if !(last >= 0.0) || first >= n as f64 {
+            if last.is_nan() || last < 0.0 || first >= n as f64 {
                 None
             } else {
                 Some((first as usize, (last as usize).min(n - 1)))

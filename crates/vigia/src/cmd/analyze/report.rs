@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use vigia_detect::{AnalyzerStats, Event, EventKind};
+use vigia_report::time::utc;
 use vigia_track::TrackStats;
 
 use super::Counters;
@@ -22,30 +23,6 @@ pub struct Summary {
     totals: String,
     inputs: Vec<String>,
     zones: String,
-}
-
-fn utc(ts: f64) -> String {
-    // Seconds since the epoch → "YYYY-MM-DD HH:MM:SS" UTC (civil-from-days, Hinnant).
-    if !(0.0..1e11).contains(&ts) {
-        return format!("{ts:.1} s");
-    }
-    let secs = ts.floor() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 fn who(e: &Event) -> String {

@@ -1,0 +1,416 @@
+//! One event's report page.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+use vigia_zones::polygon::MultiPolygon;
+
+use crate::html::escape;
+use crate::map::{svg, Layer, View};
+use crate::time::utc;
+
+/// A position of the flight's track.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrackPoint {
+    /// Time, seconds.
+    pub ts: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Altitude, feet.
+    pub altitude_ft: Option<f64>,
+}
+
+/// A zone to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct ZoneShape<'a> {
+    /// Its name (`MEX`).
+    pub name: &'a str,
+    /// Its polygon.
+    pub geometry: &'a MultiPolygon,
+}
+
+/// What a report is made from.
+#[derive(Clone, Debug)]
+pub struct Incident<'a> {
+    /// The event, as `vigia analyze` writes it (with its evidence).
+    pub event: &'a Value,
+    /// The flight's record, when known (identity, score, reasons).
+    pub flight: Option<&'a Value>,
+    /// The flight's trusted positions.
+    pub track: &'a [TrackPoint],
+    /// Zones to draw (the event's zone first).
+    pub zones: Vec<ZoneShape<'a>>,
+    /// Where the frames were received (receiver name or input file), for the evidence table.
+    pub receiver: Option<&'a str>,
+    /// "vigia 0.1.0".
+    pub generator: &'a str,
+}
+
+fn num(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(Value::as_f64)
+}
+
+fn text<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn latlon(lat: f64, lon: f64) -> String {
+    format!(
+        "{:.4}° {}, {:.4}° {}",
+        lat.abs(),
+        if lat >= 0.0 { "N" } else { "S" },
+        lon.abs(),
+        if lon >= 0.0 { "E" } else { "W" }
+    )
+}
+
+const STYLE: &str = r#"
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;line-height:1.45}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:1.8rem}
+.lead{font-size:1.05rem;background:#f6f6f2;border-left:4px solid #c60;padding:.6rem .8rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;word-break:break-all}
+svg{max-width:100%;height:auto;border:1px solid #bbb}.muted{color:#555;font-size:.85rem}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}table,svg{break-inside:avoid}}
+"#;
+
+/// Render the report page.
+pub fn render(incident: &Incident) -> String {
+    let e = incident.event;
+    let kind = text(e, "type");
+    let zone = text(e, "zone");
+    let who = match e.get("callsign").and_then(Value::as_str) {
+        Some(c) => format!("{} ({c})", text(e, "icao24")),
+        None => text(e, "icao24").to_string(),
+    };
+    let ts = num(e, "ts").unwrap_or(0.0);
+    let (lat, lon) = (
+        num(e, "latitude").unwrap_or(0.0),
+        num(e, "longitude").unwrap_or(0.0),
+    );
+    let title = match kind {
+        "zone_entry" => format!("Entry into {zone} sovereign airspace"),
+        "zone_exit" => format!("Exit from {zone} sovereign airspace"),
+        "zone_transit" => format!("Transit through {zone} sovereign airspace"),
+        "closest_approach" => format!("Closest approach to {zone} sovereign airspace"),
+        other => format!("Event: {other}"),
+    };
+    let lead = match kind {
+        "closest_approach" => format!(
+            "Aircraft {who} came within <b>{:.1} NM</b> of {zone}'s sovereign airspace at {} ({}) and did not enter it.",
+            num(e, "distance_nm").unwrap_or(f64::NAN),
+            utc(ts),
+            latlon(lat, lon)
+        ),
+        _ => {
+            let verb = match kind {
+                "zone_exit" => "left",
+                "zone_transit" => "crossed into",
+                _ => "entered",
+            };
+            let mut s = format!(
+                "Aircraft {who} {verb} {zone}'s sovereign airspace at <b>{}</b> (± {:.0} s) at {}, between trusted positions received at {} and {}.",
+                utc(ts),
+                num(e, "uncertainty_s").unwrap_or(0.0),
+                latlon(lat, lon),
+                utc(num(e, "ts_before").unwrap_or(ts)),
+                utc(num(e, "ts_after").unwrap_or(ts)),
+            );
+            if let Some(t) = num(e, "time_inside_s") {
+                let _ = write!(s, " Time inside: {:.0} min {:.0} s.", (t / 60.0).floor(), t % 60.0);
+            }
+            s
+        }
+    };
+
+    // Map: the track within ±20 min of the event, the evidence positions and the event point.
+    let near: Vec<&TrackPoint> = incident
+        .track
+        .iter()
+        .filter(|p| (p.ts - ts).abs() <= 1200.0)
+        .collect();
+    let evidence: Vec<&Value> = e
+        .get("evidence")
+        .and_then(|v| v.get("positions"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let mut fit: Vec<(f64, f64)> = near.iter().map(|p| (p.lat, p.lon)).collect();
+    fit.push((lat, lon));
+    for p in &evidence {
+        if let (Some(a), Some(b)) = (num(p, "latitude"), num(p, "longitude")) {
+            fit.push((a, b));
+        }
+    }
+    if let (Some(a), Some(b)) = (num(e, "boundary_latitude"), num(e, "boundary_longitude")) {
+        fit.push((a, b));
+    }
+    let view = View::fit(&fit, 880.0, 560.0, 0.35, 0.15);
+    let mut layers = Vec::new();
+    let fills = ["#f6c89f", "#cfe3c1", "#d8d2ee", "#f3e3a1"];
+    let strokes = ["#b4570d", "#4e7d36", "#5b4a99", "#9a7d12"];
+    let labels: Vec<String> = incident
+        .zones
+        .iter()
+        .map(|z| format!("{} sovereign airspace (land + 12 NM)", z.name))
+        .collect();
+    for (k, z) in incident.zones.iter().enumerate() {
+        layers.push(Layer::Rings {
+            rings: z.geometry.rings().map(|r| r.vertices()).collect(),
+            fill: fills[k % fills.len()],
+            stroke: strokes[k % strokes.len()],
+            label: &labels[k],
+        });
+    }
+    layers.push(Layer::Line {
+        points: near.iter().map(|p| (p.lat, p.lon)).collect(),
+        stroke: "#0a58ca",
+        width: 2.0,
+        label: "flight track (trusted positions)",
+    });
+    for (k, p) in evidence.iter().enumerate() {
+        if let (Some(a), Some(b)) = (num(p, "latitude"), num(p, "longitude")) {
+            layers.push(Layer::Marker {
+                lat: a,
+                lon: b,
+                color: "#0a58ca",
+                label: format!(
+                    "P{} {}",
+                    k + 1,
+                    utc(num(p, "ts").unwrap_or(0.0)).get(11..19).unwrap_or("")
+                ),
+            });
+        }
+    }
+    layers.push(Layer::Marker {
+        lat,
+        lon,
+        color: "#c00",
+        label: match kind {
+            "closest_approach" => "closest point".to_string(),
+            "zone_exit" => "exit".to_string(),
+            _ => "entry".to_string(),
+        },
+    });
+    if let (Some(a), Some(b)) = (num(e, "exit_latitude"), num(e, "exit_longitude")) {
+        layers.push(Layer::Marker {
+            lat: a,
+            lon: b,
+            color: "#c00",
+            label: "exit".into(),
+        });
+    }
+    if let (Some(a), Some(b)) = (num(e, "boundary_latitude"), num(e, "boundary_longitude")) {
+        layers.push(Layer::Marker {
+            lat: a,
+            lon: b,
+            color: "#b4570d",
+            label: "nearest boundary point".into(),
+        });
+    }
+    let map = svg(&view, &layers);
+
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        escape(&format!("{title} — {who}"))
+    );
+    let _ = write!(h, "<h1>{}</h1><p class=\"muted\">{} · event of type <code>{}</code> · flight <code>{}</code></p>", escape(&title), escape(&who), escape(kind), escape(text(e, "flight_id")));
+    let _ = write!(h, "<p class=\"lead\">{lead}</p>");
+    let _ = write!(h, "<h2>Map</h2>{map}<p class=\"muted\">Drawn by vigia from the bundled boundary polygons (OpenStreetMap, ODbL) and the flight's trusted positions. P1, P2: the positions the event rests on.</p>");
+
+    // Timeline
+    let _ = write!(
+        h,
+        "<h2>Timeline</h2><table><tr><th>time (UTC)</th><th>what</th><th>where</th></tr>"
+    );
+    if let Some(first) = incident.track.first() {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>first trusted position of the flight</td><td>{}</td></tr>",
+            utc(first.ts),
+            latlon(first.lat, first.lon)
+        );
+    }
+    for p in &evidence {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>trusted position ({})</td><td>{}</td></tr>",
+            utc(num(p, "ts").unwrap_or(0.0)),
+            escape(text(p, "method")),
+            latlon(
+                num(p, "latitude").unwrap_or(0.0),
+                num(p, "longitude").unwrap_or(0.0)
+            )
+        );
+    }
+    let what = match kind {
+        "closest_approach" => format!(
+            "closest approach, {:.1} NM from the boundary",
+            num(e, "distance_nm").unwrap_or(f64::NAN)
+        ),
+        "zone_exit" => "boundary crossed outwards".to_string(),
+        _ => "boundary crossed inwards".to_string(),
+    };
+    let _ = write!(
+        h,
+        "<tr><td><b>{}</b></td><td><b>{what}</b></td><td>{}</td></tr>",
+        utc(ts),
+        latlon(lat, lon)
+    );
+    if let Some(t) = num(e, "exit_ts") {
+        let _ = write!(h, "<tr><td><b>{}</b></td><td><b>boundary crossed outwards</b> ({:.0} s inside)</td><td>{}</td></tr>", utc(t), num(e, "time_inside_s").unwrap_or(0.0), latlon(num(e, "exit_latitude").unwrap_or(0.0), num(e, "exit_longitude").unwrap_or(0.0)));
+    }
+    if let Some(last) = incident.track.last() {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>last trusted position of the flight</td><td>{}</td></tr>",
+            utc(last.ts),
+            latlon(last.lat, last.lon)
+        );
+    }
+    let _ = write!(h, "</table>");
+
+    // Identity
+    let _ = write!(h, "<h2>Identity and reasons</h2>");
+    match incident.flight {
+        Some(f) => {
+            let _ = write!(h, "<table><tr><th>ICAO address</th><td><code>{}</code></td></tr><tr><th>callsigns</th><td>{}</td></tr><tr><th>registered in (address block)</th><td>{}</td></tr><tr><th>military</th><td>{}</td></tr>",
+                escape(text(e, "icao24")),
+                escape(&f.get("callsigns").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()),
+                escape(text(f, "country")),
+                if f.get("military").and_then(Value::as_bool).unwrap_or(false) { "yes" } else { "no" });
+            for key in ["registration", "type", "operator"] {
+                if let Some(v) = f.get(key).and_then(Value::as_str) {
+                    let _ = write!(h, "<tr><th>{key}</th><td>{}</td></tr>", escape(v));
+                }
+            }
+            let _ = write!(
+                h,
+                "<tr><th>surveillance score</th><td><b>{:.2}</b></td></tr></table>",
+                num(f, "score").unwrap_or(0.0)
+            );
+            let reasons: Vec<String> = f
+                .get("reasons")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .map(|r| {
+                            format!(
+                                "<li>{} (weight {:.2})</li>",
+                                escape(text(r, "text")),
+                                num(r, "weight").unwrap_or(0.0)
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if reasons.is_empty() {
+                let _ = write!(h, "<p>No surveillance indicator.</p>");
+            } else {
+                let _ = write!(h, "<ul>{}</ul>", reasons.join(""));
+            }
+        }
+        None => {
+            let _ = write!(h, "<p>The flight's record is not available (the flight may still be in progress).</p>");
+        }
+    }
+
+    // Evidence
+    let receiver = incident.receiver.unwrap_or("");
+    let _ = write!(h, "<h2>Evidence</h2><p>The positions this event rests on, and the raw Mode S frames (hex, as received) each was decoded from.</p><table><tr><th>position</th><th>received (UTC)</th><th>frame (hex)</th><th>receiver / source</th></tr>");
+    for (k, p) in evidence.iter().enumerate() {
+        let frames = p
+            .get("frames")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if frames.is_empty() {
+            let src = p
+                .get("source")
+                .map(|s| {
+                    format!(
+                        "{} record {}",
+                        text(s, "file"),
+                        s.get("record").and_then(Value::as_u64).unwrap_or(0)
+                    )
+                })
+                .unwrap_or_default();
+            let _ = write!(
+                h,
+                "<tr><td>P{}</td><td>{}</td><td>(decoded archive row)</td><td>{}</td></tr>",
+                k + 1,
+                utc(num(p, "ts").unwrap_or(0.0)),
+                escape(&src)
+            );
+        }
+        for fr in &frames {
+            let _ = write!(h, "<tr><td>P{}</td><td>{} <span class=\"muted\">({:.6})</span></td><td><code>{}</code></td><td>{}</td></tr>", k + 1, utc(num(fr, "ts").unwrap_or(0.0)), num(fr, "ts").unwrap_or(0.0), escape(text(fr, "hex")), escape(receiver));
+        }
+    }
+    let _ = write!(h, "</table>");
+
+    // Verification
+    let pair: Vec<String> = evidence
+        .first()
+        .and_then(|p| p.get("frames"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|f| text(f, "hex").to_string()).collect())
+        .unwrap_or_default();
+    let _ = write!(h, "<h2>How to verify independently</h2><ol>");
+    let _ = write!(h, "<li>Check each frame's parity and decode it with another decoder, e.g. pyModeS: <code>pyModeS.crc(msg)</code> is 0 for an intact DF17/18 frame; <code>pyModeS.adsb.icao(msg)</code> gives the address.</li>");
+    if pair.len() == 2 {
+        let _ = write!(h, "<li>Recompute P1 from its even/odd pair: <code>pyModeS.adsb.position(\"{}\", \"{}\", t0, t1)</code> with the two receive times above (order the arguments even, odd as their CPR format bit says).</li>", escape(&pair[0]), escape(&pair[1]));
+    }
+    let _ = write!(h, "<li>Test the positions against the boundary: <code>vigia zones classify --zones {} </code> with <code>lat,lon</code> lines, or load <code>vigia zones export --zones {}</code> into QGIS.</li>", escape(zone), escape(zone));
+    let _ = write!(h, "<li>The crossing time is interpolated along the great circle between the two positions; its uncertainty is the time between them.</li></ol>");
+    let _ = write!(h, "<p class=\"muted\">Generated by {} from open ADS-B broadcasts. Boundaries © OpenStreetMap contributors (ODbL).</p></body></html>", escape(incident.generator));
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_an_entry_with_its_frames() {
+        let event = serde_json::json!({
+            "type": "zone_entry", "zone": "MEX", "icao24": "ae01c5", "callsign": "P8TEST",
+            "flight_id": "ae01c5-1700000000", "ts": 1700000100.5, "latitude": 31.5, "longitude": -116.9,
+            "ts_before": 1700000099.0, "ts_after": 1700000101.0, "uncertainty_s": 1.0,
+            "evidence": {"positions": [
+                {"ts": 1700000099.0, "latitude": 31.49, "longitude": -116.91, "method": "cpr_pair",
+                 "frames": [{"ts": 1700000099.0, "hex": "8dae01c558c382d690c8ac2863a7"}, {"ts": 1700000098.5, "hex": "8dae01c558c386435cc412692ad6"}]},
+                {"ts": 1700000101.0, "latitude": 31.51, "longitude": -116.89, "method": "cpr_local",
+                 "frames": [{"ts": 1700000101.0, "hex": "8dae01c558c382d690c8ac2863a8"}]}
+            ]}
+        });
+        let mp = MultiPolygon::default();
+        let track = [TrackPoint {
+            ts: 1700000000.0,
+            lat: 31.4,
+            lon: -117.0,
+            altitude_ft: Some(20000.0),
+        }];
+        let html = render(&Incident {
+            event: &event,
+            flight: None,
+            track: &track,
+            zones: vec![ZoneShape {
+                name: "MEX",
+                geometry: &mp,
+            }],
+            receiver: Some("test-receiver"),
+            generator: "vigia test",
+        });
+        assert!(html.contains("Entry into MEX sovereign airspace"));
+        assert!(html.contains("2023-11-14 22:15:00Z"));
+        assert!(html.contains("8dae01c558c386435cc412692ad6"));
+        assert!(html.contains("<svg"));
+        assert!(html.contains("pyModeS.adsb.position"));
+        assert!(!html.contains("<script"), "self-contained, no scripts");
+    }
+}

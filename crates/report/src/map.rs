@@ -1,0 +1,344 @@
+//! A small SVG map: zone polygons, a flight track, markers, a graticule, a scale bar.
+//!
+//! Projection: equirectangular scaled by cos(latitude) at the view's centre — locally
+//! conformal enough for a report's view (tens to hundreds of kilometres). Polygon rings are
+//! clipped to the view by dropping runs of vertices outside it (with one vertex kept on each
+//! side so edges entering the view are drawn), which keeps a 40 000-vertex coastline light.
+
+use std::fmt::Write;
+
+use crate::html::escape;
+
+/// The area shown.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    /// South edge, degrees.
+    pub min_lat: f64,
+    /// North edge, degrees.
+    pub max_lat: f64,
+    /// West edge, degrees.
+    pub min_lon: f64,
+    /// East edge, degrees.
+    pub max_lon: f64,
+    /// Picture width, px.
+    pub width: f64,
+    /// Picture height, px.
+    pub height: f64,
+}
+
+impl View {
+    /// The smallest view with the picture's aspect ratio holding `points` (lat, lon) with a
+    /// margin of `margin` (fraction of the extent), at least `min_span_deg` of latitude tall.
+    pub fn fit(
+        points: &[(f64, f64)],
+        width: f64,
+        height: f64,
+        margin: f64,
+        min_span_deg: f64,
+    ) -> View {
+        let (mut s, mut n, mut w, mut e) = (90.0f64, -90.0f64, 180.0f64, -180.0f64);
+        for &(lat, lon) in points
+            .iter()
+            .filter(|(a, b)| a.is_finite() && b.is_finite())
+        {
+            s = s.min(lat);
+            n = n.max(lat);
+            w = w.min(lon);
+            e = e.max(lon);
+        }
+        if s > n {
+            (s, n, w, e) = (-1.0, 1.0, -1.0, 1.0);
+        }
+        let (clat, clon) = ((s + n) / 2.0, (w + e) / 2.0);
+        let k = clat.to_radians().cos().max(0.05);
+        let mut half_lat = ((n - s) / 2.0 * (1.0 + margin)).max(min_span_deg / 2.0);
+        let mut half_lon = (e - w) / 2.0 * (1.0 + margin);
+        // aspect: width/height = (2 half_lon k) / (2 half_lat)
+        let aspect = width / height;
+        if half_lon * k / half_lat > aspect {
+            half_lat = half_lon * k / aspect;
+        } else {
+            half_lon = half_lat * aspect / k;
+        }
+        View {
+            min_lat: clat - half_lat,
+            max_lat: clat + half_lat,
+            min_lon: clon - half_lon,
+            max_lon: clon + half_lon,
+            width,
+            height,
+        }
+    }
+
+    /// Picture coordinates of a position.
+    pub fn xy(&self, lat: f64, lon: f64) -> (f64, f64) {
+        let x = (lon - self.min_lon) / (self.max_lon - self.min_lon) * self.width;
+        let y = (self.max_lat - lat) / (self.max_lat - self.min_lat) * self.height;
+        (x, y)
+    }
+
+    fn contains(&self, lat: f64, lon: f64) -> bool {
+        let (dlat, dlon) = (self.max_lat - self.min_lat, self.max_lon - self.min_lon);
+        lat >= self.min_lat - dlat
+            && lat <= self.max_lat + dlat
+            && lon >= self.min_lon - dlon
+            && lon <= self.max_lon + dlon
+    }
+}
+
+/// Something drawn on the map.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Layer<'a> {
+    /// A polygon's rings (`[lon, lat]` vertices), filled.
+    Rings {
+        /// The rings.
+        rings: Vec<&'a [[f64; 2]]>,
+        /// Fill colour.
+        fill: &'a str,
+        /// Stroke colour.
+        stroke: &'a str,
+        /// Legend label.
+        label: &'a str,
+    },
+    /// A polyline of (lat, lon).
+    Line {
+        /// The points.
+        points: Vec<(f64, f64)>,
+        /// Colour.
+        stroke: &'a str,
+        /// Width, px.
+        width: f64,
+        /// Legend label.
+        label: &'a str,
+    },
+    /// A labelled point.
+    Marker {
+        /// Latitude.
+        lat: f64,
+        /// Longitude.
+        lon: f64,
+        /// Colour.
+        color: &'a str,
+        /// Label.
+        label: String,
+    },
+}
+
+fn ring_path(view: &View, ring: &[[f64; 2]], out: &mut String) {
+    let n = ring.len();
+    if n < 3 {
+        return;
+    }
+    let inside: Vec<bool> = ring.iter().map(|v| view.contains(v[1], v[0])).collect();
+    if !inside.iter().any(|&b| b) {
+        return;
+    }
+    let mut pen_down = false;
+    for i in 0..n {
+        let keep = inside[i] || inside[(i + 1) % n] || inside[(i + n - 1) % n];
+        if !keep {
+            pen_down = false;
+            continue;
+        }
+        let (x, y) = view.xy(ring[i][1], ring[i][0]);
+        let _ = write!(out, "{}{x:.1},{y:.1} ", if pen_down { "L" } else { "M" });
+        pen_down = true;
+    }
+    out.push('Z');
+}
+
+/// Draw the layers into an SVG element.
+pub fn svg(view: &View, layers: &[Layer]) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="map of the flight and the zone"><rect width="{w}" height="{h}" fill="#eef3f7"/>"##,
+        w = view.width,
+        h = view.height
+    );
+    for layer in layers {
+        match layer {
+            Layer::Rings {
+                rings,
+                fill,
+                stroke,
+                ..
+            } => {
+                let mut d = String::new();
+                for r in rings {
+                    ring_path(view, r, &mut d);
+                }
+                if !d.is_empty() {
+                    let _ = write!(
+                        s,
+                        r##"<path d="{d}" fill="{fill}" fill-rule="evenodd" stroke="{stroke}" stroke-width="1.2"/>"##
+                    );
+                }
+            }
+            Layer::Line {
+                points,
+                stroke,
+                width,
+                ..
+            } => {
+                let mut d = String::new();
+                for (k, (lat, lon)) in points.iter().enumerate() {
+                    let (x, y) = view.xy(*lat, *lon);
+                    let _ = write!(d, "{}{x:.1},{y:.1} ", if k == 0 { "M" } else { "L" });
+                }
+                let _ = write!(
+                    s,
+                    r##"<path d="{d}" fill="none" stroke="{stroke}" stroke-width="{width}" stroke-linejoin="round"/>"##
+                );
+            }
+            Layer::Marker {
+                lat,
+                lon,
+                color,
+                label,
+            } => {
+                let (x, y) = view.xy(*lat, *lon);
+                let _ = write!(
+                    s,
+                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{color}" stroke="white" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" font-family="sans-serif" fill="#111" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
+                    x + 8.0,
+                    y - 6.0,
+                    escape(label)
+                );
+            }
+        }
+    }
+    graticule(view, &mut s);
+    scale_bar(view, &mut s);
+    legend(view, layers, &mut s);
+    s.push_str("</svg>");
+    s
+}
+
+fn nice_step(span: f64) -> f64 {
+    let raw = span / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag)
+}
+
+fn graticule(view: &View, s: &mut String) {
+    let step = nice_step(view.max_lat - view.min_lat);
+    let mut lat = (view.min_lat / step).ceil() * step;
+    while lat < view.max_lat {
+        let (_, y) = view.xy(lat, view.min_lon);
+        let _ = write!(
+            s,
+            r##"<line x1="0" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#9ab" stroke-width="0.5" stroke-dasharray="3 3"/><text x="4" y="{:.1}" font-size="10" font-family="sans-serif" fill="#456">{lat:.2}°</text>"##,
+            view.width,
+            y - 2.0
+        );
+        lat += step;
+    }
+    let step = nice_step(view.max_lon - view.min_lon);
+    let mut lon = (view.min_lon / step).ceil() * step;
+    while lon < view.max_lon {
+        let (x, _) = view.xy(view.min_lat, lon);
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="0" x2="{x:.1}" y2="{}" stroke="#9ab" stroke-width="0.5" stroke-dasharray="3 3"/><text x="{:.1}" y="{}" font-size="10" font-family="sans-serif" fill="#456">{lon:.2}°</text>"##,
+            view.height,
+            x + 2.0,
+            view.height - 4.0
+        );
+        lon += step;
+    }
+}
+
+fn scale_bar(view: &View, s: &mut String) {
+    let clat = (view.min_lat + view.max_lat) / 2.0;
+    let km_per_px = (view.max_lon - view.min_lon) * 111.32 * clat.to_radians().cos() / view.width;
+    let nm = nice_step(km_per_px * view.width / 1.852 / 2.0);
+    let px = nm * 1.852 / km_per_px;
+    let (x0, y0) = (view.width - px - 20.0, view.height - 24.0);
+    let _ = write!(
+        s,
+        r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="6" fill="#111"/><text x="{x0:.1}" y="{:.1}" font-size="11" font-family="sans-serif">{nm} NM</text><text x="{:.1}" y="22" font-size="16" font-family="sans-serif" font-weight="bold">N ↑</text>"##,
+        x0,
+        y0,
+        px,
+        y0 - 4.0,
+        view.width - 44.0
+    );
+}
+
+fn legend(view: &View, layers: &[Layer], s: &mut String) {
+    let mut y = 16.0;
+    let _ = view;
+    for layer in layers {
+        let (color, label) = match layer {
+            Layer::Rings { fill, label, .. } => (*fill, *label),
+            Layer::Line { stroke, label, .. } => (*stroke, *label),
+            Layer::Marker { .. } => continue,
+        };
+        let _ = write!(
+            s,
+            r##"<rect x="60" y="{:.1}" width="14" height="10" fill="{color}" stroke="#333" stroke-width="0.5"/><text x="80" y="{y:.1}" font-size="11" font-family="sans-serif" fill="#111" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
+            y - 9.0,
+            escape(label)
+        );
+        y += 15.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_points_inside_and_aspect() {
+        let v = View::fit(&[(30.0, -115.0), (31.0, -114.0)], 800.0, 500.0, 0.2, 0.1);
+        for (lat, lon) in [(30.0, -115.0), (31.0, -114.0)] {
+            let (x, y) = v.xy(lat, lon);
+            assert!((0.0..=800.0).contains(&x) && (0.0..=500.0).contains(&y));
+        }
+        let k = 30.5f64.to_radians().cos();
+        let aspect = (v.max_lon - v.min_lon) * k / (v.max_lat - v.min_lat);
+        assert!((aspect - 1.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn svg_draws_what_it_is_given() {
+        let v = View::fit(&[(30.0, -115.0), (31.0, -114.0)], 400.0, 300.0, 0.2, 0.1);
+        let ring: Vec<[f64; 2]> = vec![
+            [-115.5, 29.5],
+            [-114.5, 29.5],
+            [-114.5, 30.5],
+            [-115.5, 30.5],
+        ];
+        let svg = svg(
+            &v,
+            &[
+                Layer::Rings {
+                    rings: vec![&ring],
+                    fill: "#fc9",
+                    stroke: "#c60",
+                    label: "MEX sovereign airspace",
+                },
+                Layer::Line {
+                    points: vec![(30.0, -115.0), (31.0, -114.0)],
+                    stroke: "#06c",
+                    width: 2.0,
+                    label: "track",
+                },
+                Layer::Marker {
+                    lat: 30.5,
+                    lon: -114.5,
+                    color: "#c00",
+                    label: "entry <12:00>".into(),
+                },
+            ],
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("fill=\"#fc9\"") && svg.contains("entry &lt;12:00&gt;"));
+        assert!(svg.contains(" NM</text>"));
+    }
+}
