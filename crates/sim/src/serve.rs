@@ -1,0 +1,150 @@
+//! A Beast TCP server that plays frames in (accelerated) real time, the way dump1090 and
+//! readsb serve port 30005: any client that connects receives the binary stream.
+//!
+//! [`serve`] takes its listener and a shutdown flag as arguments (so a test binds
+//! `127.0.0.1:0`), waits for the first client, then sends each frame when its receive time
+//! comes — `(ts − first ts) / speed` after the first client connected — to every client
+//! connected at that moment. Clients may come and go; one that cannot keep up for
+//! [`WRITE_TIMEOUT`] or disconnects is dropped. It returns when every frame has been sent or
+//! the flag is set. Plain `std::net` with one thread: the simulator has no async runtime.
+
+use std::io::{self, Write};
+use std::net::{TcpListener, TcpStream};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::frame::SimFrame;
+use crate::output::push_beast;
+
+/// How long a client may block a write before it is dropped.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest sleep between checks of the clock, the listener and the shutdown flag.
+const POLL: Duration = Duration::from_millis(10);
+
+/// Playback speed: a factor of real time, or as fast as the clients read.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Speed {
+    /// `factor` simulated seconds per wall-clock second.
+    Factor(f64),
+    /// No pacing.
+    Max,
+}
+
+/// A speed that is neither `max` nor a positive number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a speed: give a positive factor (1, 10, 0.5) or \"max\"")]
+pub struct ParseSpeedError(pub String);
+
+impl FromStr for Speed {
+    type Err = ParseSpeedError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("max") {
+            return Ok(Speed::Max);
+        }
+        match s.parse::<f64>() {
+            Ok(f) if f > 0.0 && f.is_finite() => Ok(Speed::Factor(f)),
+            _ => Err(ParseSpeedError(s.to_string())),
+        }
+    }
+}
+
+/// What a [`serve`] run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServeStats {
+    /// Clients accepted.
+    pub clients: u64,
+    /// Frames sent (each counted once, however many clients received it).
+    pub frames: u64,
+}
+
+/// Serve `frames` (in receive-time order) on `listener` at `speed` until all are sent or
+/// `shutdown` is set.
+pub fn serve(
+    listener: TcpListener,
+    frames: &[SimFrame],
+    speed: Speed,
+    shutdown: &AtomicBool,
+) -> io::Result<ServeStats> {
+    listener.set_nonblocking(true)?;
+    let mut stats = ServeStats::default();
+    let mut clients: Vec<TcpStream> = Vec::new();
+    let mut next = 0;
+    let mut clock: Option<Instant> = None;
+    let first_ts = frames.first().map_or(0.0, |f| f.ts);
+    let mut buf = Vec::with_capacity(64 * 1024);
+    while next < frames.len() && !shutdown.load(Ordering::Relaxed) {
+        accept_all(&listener, &mut clients, &mut stats)?;
+        if clients.is_empty() {
+            if clock.is_none() {
+                thread::sleep(POLL);
+                continue;
+            }
+        } else if clock.is_none() {
+            clock = Some(Instant::now());
+        }
+        let elapsed = clock.map_or(0.0, |c| c.elapsed().as_secs_f64());
+        let due_until = match speed {
+            Speed::Max => f64::INFINITY,
+            Speed::Factor(f) => first_ts + elapsed * f,
+        };
+        buf.clear();
+        while next < frames.len() && frames[next].ts <= due_until && buf.len() < 60 * 1024 {
+            push_beast(&frames[next], &mut buf);
+            next += 1;
+            stats.frames += 1;
+        }
+        if !buf.is_empty() {
+            clients.retain_mut(|c| c.write_all(&buf).is_ok());
+        }
+        if let (Speed::Factor(f), Some(frame)) = (speed, frames.get(next)) {
+            if frame.ts > due_until {
+                let wait = ((frame.ts - due_until) / f).min(POLL.as_secs_f64());
+                thread::sleep(Duration::from_secs_f64(wait.max(0.0)));
+            }
+        }
+    }
+    for c in &mut clients {
+        // Best effort: the stream is complete either way.
+        let _ = c.flush();
+    }
+    Ok(stats)
+}
+
+fn accept_all(
+    listener: &TcpListener,
+    clients: &mut Vec<TcpStream>,
+    stats: &mut ServeStats,
+) -> io::Result<()> {
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                stream.set_nonblocking(false)?;
+                stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+                stream.set_nodelay(true)?;
+                clients.push(stream);
+                stats.clients += 1;
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // A connection that failed during accept is the client's problem, not the server's.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speeds_parse() {
+        assert_eq!("max".parse(), Ok(Speed::Max));
+        assert_eq!("10".parse(), Ok(Speed::Factor(10.0)));
+        assert!("0".parse::<Speed>().is_err());
+        assert!("fast".parse::<Speed>().is_err());
+    }
+}
