@@ -21,6 +21,8 @@ enum Command {
     Decode(cmd::decode::Args),
     /// Analyse archives: zone entries/exits with evidence, orbits, surveys, scored flights.
     Analyze(cmd::analyze::Args),
+    /// Airspace zones: list the bundled ones, classify points, export (buffered) zones as GeoJSON.
+    Zones(cmd::zones::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Zones(args) => cmd::zones::run(args),
     };
     match result {
         Ok(code) => code,

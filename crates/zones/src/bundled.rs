@@ -64,9 +64,9 @@ impl BundledZone {
 
     /// The decompressed GeoJSON text.
     pub fn geojson(&self) -> Result<String, LoadError> {
-        let decompress = |source| LoadError::Decompress {
+        let decompress = |cause| LoadError::Decompress {
             file: self.file.to_owned(),
-            source,
+            cause,
         };
         let bytes = zstd::stream::decode_all(self.bytes).map_err(decompress)?;
         String::from_utf8(bytes)

@@ -170,6 +170,8 @@ pub struct BoundaryDistance {
 struct ChainBall {
     ball: [f32; 4],
     first: u32,
+    /// Bit k set for each of the chain's arcs (chains may be shorter than [`ARCS_PER_CHAIN`]).
+    arc_mask: u32,
 }
 
 /// Rounds a ball to `f32`, enlarging the radius (by 2e-6, ~13 m on the unit sphere) by far more than the
@@ -225,8 +227,8 @@ impl BoundaryDistance {
             .chains
             .iter()
             .map(|c| {
-                // Padding: a ball at the origin with negative radius contains no unit vector.
-                let mut soa = [[0.0f32; ARCS_PER_CHAIN], [0.0; ARCS_PER_CHAIN], [0.0; ARCS_PER_CHAIN], [-4.0; ARCS_PER_CHAIN]];
+                // Padding, masked out by `arc_mask`.
+                let mut soa = [[0.0f32; ARCS_PER_CHAIN]; 4];
                 for (k, arc) in index.arcs[c.first as usize..(c.first + c.len) as usize].iter().enumerate() {
                     let ball = ball_f32(arc.mid, arc.radius);
                     for axis in 0..4 {
@@ -242,6 +244,7 @@ impl BoundaryDistance {
             .map(|c| ChainBall {
                 ball: ball_f32(c.center, c.radius),
                 first: c.first,
+                arc_mask: ((1u64 << c.len) - 1) as u32,
             })
             .collect();
         if !index.chains.is_empty() {
@@ -384,7 +387,7 @@ impl BoundaryDistance {
         for &c in list {
             let chain = &self.chain_balls[c as usize];
             if !outside_ball(p, chain.ball, best.reach) {
-                self.scan_arcs(p, c as usize, chain.first as usize, &mut best);
+                self.scan_arcs(p, c as usize, chain, &mut best);
             }
         }
         best.arc
@@ -402,16 +405,17 @@ impl BoundaryDistance {
         for c in std::iter::once(first).chain(0..self.chains.len()) {
             let chain = &self.chain_balls[c];
             if !outside_ball(p, chain.ball, best.reach) {
-                self.scan_arcs(p, c, chain.first as usize, &mut best);
+                self.scan_arcs(p, c, chain, &mut best);
             }
         }
         best.arc
     }
 
-    /// Improves `best` with the arcs of chain `c` (whose first arc is `first`): all their balls are tested at
-    /// once in `f32` (vectorised, no branches), then only the arcs within reach are ranked exactly.
+    /// Improves `best` with the arcs of chain `c`: all their balls are tested at once in `f32` (vectorised, no
+    /// branches), then only the arcs within reach are ranked exactly.
     #[inline]
-    fn scan_arcs(&self, p: UnitVector, c: usize, first: usize, best: &mut Best) {
+    fn scan_arcs(&self, p: UnitVector, c: usize, chain: &ChainBall, best: &mut Best) {
+        let first = chain.first as usize;
         let [xs, ys, zs, rs] = &self.arc_balls[c];
         let (px, py, pz) = (p[0] as f32, p[1] as f32, p[2] as f32);
         let reach = if best.reach.is_finite() { best.reach as f32 } else { f32::MAX / 4.0 };
@@ -419,8 +423,9 @@ impl BoundaryDistance {
         for k in 0..ARCS_PER_CHAIN {
             let (dx, dy, dz) = (px - xs[k], py - ys[k], pz - zs[k]);
             let limit = rs[k] + reach;
-            within |= u32::from(dx * dx + dy * dy + dz * dz <= limit * limit && limit > 0.0) << k;
+            within |= u32::from(dx * dx + dy * dy + dz * dz <= limit * limit) << k;
         }
+        within &= chain.arc_mask;
         while within != 0 {
             let k = within.trailing_zeros() as usize;
             within &= within - 1;
@@ -640,6 +645,19 @@ mod tests {
         // On the cut itself, 2.5° from the northern and southern edges: not 0.
         let d = index.nearest(52.5, 180.0).map(|n| n.distance_nm()).unwrap_or(0.0);
         assert!(d > 100.0, "{d}");
+    }
+
+    #[test]
+    fn short_chain_queried_from_afar_regression_fuzz() {
+        // A chain shorter than ARCS_PER_CHAIN, first scanned with an unbounded reach (found by cargo-fuzz).
+        let ring = [[0.0, 0.0], [1e-4, 0.0], [1e-4, 1e-4]];
+        let index = BoundaryDistance::new([&ring[..]]);
+        for &(lat, lon) in &[(45.0, 0.0), (0.0, 180.0), (-90.0, 0.0)] {
+            assert_eq!(
+                index.nearest(lat, lon).map(|n| n.distance_m),
+                index.nearest_brute_force(lat, lon).map(|n| n.distance_m)
+            );
+        }
     }
 
     #[test]

@@ -87,32 +87,30 @@ pub enum GeometryProblem {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("{file}: cannot read: {source}")]
+    /// The file could not be read. (The cause is part of the message rather than a `source()`, so that
+    /// error chains do not print it twice.)
+    #[error("{file}: cannot read: {cause}")]
     Io {
         /// The path as given.
         file: String,
         /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A bundled file could not be decompressed (a build problem, not a user one).
-    #[error("{file}: cannot decompress the bundled data: {source}")]
+    #[error("{file}: cannot decompress the bundled data: {cause}")]
     Decompress {
         /// The bundled file's name.
         file: String,
         /// The decoder's error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The text is not JSON.
-    #[error("{file}: invalid JSON: {source}")]
+    #[error("{file}: invalid JSON: {cause}")]
     Json {
         /// The path or bundled name.
         file: String,
         /// The parser's error, with line and column.
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     /// The JSON is not a GeoJSON FeatureCollection, Feature, Polygon or MultiPolygon.
     #[error("{file}: not GeoJSON: {reason}")]

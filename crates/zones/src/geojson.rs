@@ -65,9 +65,9 @@ pub fn parse_geojson(
     file: &str,
     validation: Validation,
 ) -> Result<(Vec<ZoneFeature>, Vec<LoadWarning>), LoadError> {
-    let value: Value = serde_json::from_str(text).map_err(|source| LoadError::Json {
+    let value: Value = serde_json::from_str(text).map_err(|cause| LoadError::Json {
         file: file.to_owned(),
-        source,
+        cause,
     })?;
     let not_geojson = |reason| LoadError::NotGeoJson {
         file: file.to_owned(),

@@ -77,9 +77,9 @@ impl ZoneSet {
     pub fn from_geojson(path: impl AsRef<Path>) -> Result<ZoneSet, LoadError> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        let text = std::fs::read_to_string(path).map_err(|cause| LoadError::Io {
             file: file.clone(),
-            source,
+            cause,
         })?;
         ZoneSet::from_geojson_str(&text, &file)
     }
