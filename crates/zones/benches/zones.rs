@@ -11,7 +11,10 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
-use geo::{ClosestPoint, Contains, Coord, Distance, Haversine, Line, LineString, MultiPolygon, Point, Polygon};
+use geo::{
+    ClosestPoint, Contains, Coord, Distance, Haversine, Line, LineString, MultiPolygon, Point,
+    Polygon,
+};
 use std::hint::black_box;
 use std::time::Duration;
 use vigia_zones::{ZoneIndex, ZoneSet};
@@ -30,7 +33,11 @@ impl Rng {
 
 fn to_geo(zones: &ZoneSet) -> MultiPolygon<f64> {
     let ring = |r: &vigia_zones::polygon::Ring| {
-        let mut c: Vec<Coord<f64>> = r.vertices().iter().map(|v| Coord { x: v[0], y: v[1] }).collect();
+        let mut c: Vec<Coord<f64>> = r
+            .vertices()
+            .iter()
+            .map(|v| Coord { x: v[0], y: v[1] })
+            .collect();
         c.push(c[0]);
         LineString::new(c)
     };
@@ -55,51 +62,95 @@ fn benches(c: &mut Criterion) {
     // longitude at the box's northern edge.
     let mut rng = Rng(42);
     let points: Vec<(f64, f64)> = (0..10_000_000)
-        .map(|_| (rng.uniform(14.389 - 1.667, 32.719 + 1.667), rng.uniform(-118.599 - 1.98, -86.493 + 1.98)))
+        .map(|_| {
+            (
+                rng.uniform(14.389 - 1.667, 32.719 + 1.667),
+                rng.uniform(-118.599 - 1.98, -86.493 + 1.98),
+            )
+        })
         .collect();
-    let ours = points.iter().filter(|&&(lat, lon)| index.contains(mex, lat, lon)).count();
-    let theirs = points.iter().filter(|&&(lat, lon)| tree.contains(&Coord { x: lon, y: lat })).count();
+    let ours = points
+        .iter()
+        .filter(|&&(lat, lon)| index.contains(mex, lat, lon))
+        .count();
+    let theirs = points
+        .iter()
+        .filter(|&&(lat, lon)| tree.contains(&Coord { x: lon, y: lat }))
+        .count();
     assert_eq!(ours, theirs, "same answers before timing");
 
     let mut group = c.benchmark_group("contains_mex_10M_points");
-    group.sample_size(10).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
     group.throughput(Throughput::Elements(points.len() as u64));
     group.bench_function("vigia_zone_index", |b| {
-        b.iter(|| points.iter().filter(|&&(lat, lon)| index.contains(mex, lat, lon)).count())
+        b.iter(|| {
+            points
+                .iter()
+                .filter(|&&(lat, lon)| index.contains(mex, lat, lon))
+                .count()
+        })
     });
     let grid = index.grid(mex);
     group.bench_function("vigia_prepared_polygon", |b| {
-        b.iter(|| points.iter().filter(|&&(lat, lon)| grid.contains([lon, lat])).count())
+        b.iter(|| {
+            points
+                .iter()
+                .filter(|&&(lat, lon)| grid.contains([lon, lat]))
+                .count()
+        })
     });
     group.bench_function("geo_interval_tree", |b| {
-        b.iter(|| points.iter().filter(|&&(lat, lon)| tree.contains(&Coord { x: lon, y: lat })).count())
+        b.iter(|| {
+            points
+                .iter()
+                .filter(|&&(lat, lon)| tree.contains(&Coord { x: lon, y: lat }))
+                .count()
+        })
     });
     group.finish();
 
     // Points near the border: a random boundary vertex moved up to ±0.5° (~30 nm).
-    let vertices: Vec<[f64; 2]> = zones.zones()[0].geometry.rings().flat_map(|r| r.vertices().to_vec()).collect();
+    let vertices: Vec<[f64; 2]> = zones.zones()[0]
+        .geometry
+        .rings()
+        .flat_map(|r| r.vertices().to_vec())
+        .collect();
     let near: Vec<(f64, f64)> = (0..200_000)
         .map(|_| {
-            let v = vertices[(rng.uniform(0.0, vertices.len() as f64) as usize).min(vertices.len() - 1)];
+            let v = vertices
+                [(rng.uniform(0.0, vertices.len() as f64) as usize).min(vertices.len() - 1)];
             (v[1] + rng.uniform(-0.5, 0.5), v[0] + rng.uniform(-0.5, 0.5))
         })
         .collect();
     let distances = index.boundary_distance(mex);
     let lines: Vec<Line<f64>> = geo_mp
         .iter()
-        .flat_map(|p| p.exterior().lines().chain(p.interiors().iter().flat_map(|r| r.lines())).collect::<Vec<_>>())
+        .flat_map(|p| {
+            p.exterior()
+                .lines()
+                .chain(p.interiors().iter().flat_map(|r| r.lines()))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let rtree = rstar::RTree::bulk_load(lines);
     let geo_distance = |lat: f64, lon: f64| {
         let p = Point::new(lon, lat);
         let line = rtree.nearest_neighbor(&p).expect("edges");
         match line.closest_point(&p) {
-            geo::Closest::Intersection(q) | geo::Closest::SinglePoint(q) => Haversine.distance(p, q),
+            geo::Closest::Intersection(q) | geo::Closest::SinglePoint(q) => {
+                Haversine.distance(p, q)
+            }
             geo::Closest::Indeterminate => f64::NAN,
         }
     };
     let mut group = c.benchmark_group("distance_mex_200k_points_near_border");
-    group.sample_size(10).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
     group.throughput(Throughput::Elements(near.len() as u64));
     group.bench_function("vigia_boundary_distance", |b| {
         b.iter(|| {
@@ -109,24 +160,37 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.bench_function("geo_rstar_haversine", |b| {
-        b.iter(|| near.iter().map(|&(lat, lon)| geo_distance(lat, lon)).sum::<f64>())
+        b.iter(|| {
+            near.iter()
+                .map(|&(lat, lon)| geo_distance(lat, lon))
+                .sum::<f64>()
+        })
     });
     group.finish();
 
     // Same for uniform points over the bounding box + 100 nm (many far from the border).
     let spread = &points[..200_000];
     let mut group = c.benchmark_group("distance_mex_200k_points_bbox");
-    group.sample_size(10).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
     group.throughput(Throughput::Elements(spread.len() as u64));
     group.bench_function("vigia_boundary_distance", |b| {
         b.iter(|| {
-            spread.iter()
+            spread
+                .iter()
                 .map(|&(lat, lon)| distances.nearest(lat, lon).map_or(0.0, |n| n.distance_m))
                 .sum::<f64>()
         })
     });
     group.bench_function("geo_rstar_haversine", |b| {
-        b.iter(|| spread.iter().map(|&(lat, lon)| geo_distance(lat, lon)).sum::<f64>())
+        b.iter(|| {
+            spread
+                .iter()
+                .map(|&(lat, lon)| geo_distance(lat, lon))
+                .sum::<f64>()
+        })
     });
     group.finish();
     black_box(());

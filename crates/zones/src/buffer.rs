@@ -72,7 +72,10 @@ struct Lattice<'a> {
 
 impl Lattice<'_> {
     fn point(&self, i: usize, j: usize) -> [f64; 2] {
-        [self.lon0 + i as f64 * self.cell, self.lat0 + j as f64 * self.cell]
+        [
+            self.lon0 + i as f64 * self.cell,
+            self.lat0 + j as f64 * self.cell,
+        ]
     }
 
     /// `g` at a position: signed distance to the base boundary minus the buffer, metres.
@@ -113,9 +116,18 @@ impl Lattice<'_> {
                     continue;
                 }
                 // Cell edges counter-clockwise: bottom, right, top, left; edge k runs from corner k to k+1.
-                let edges = [h_edge(i, j), v_edge(i + 1, j), h_edge(i, j + 1), v_edge(i, j)];
-                let in_out: Vec<usize> = (0..4).filter(|&k| inside[k] && !inside[(k + 1) % 4]).collect();
-                let out_in: Vec<usize> = (0..4).filter(|&k| !inside[k] && inside[(k + 1) % 4]).collect();
+                let edges = [
+                    h_edge(i, j),
+                    v_edge(i + 1, j),
+                    h_edge(i, j + 1),
+                    v_edge(i, j),
+                ];
+                let in_out: Vec<usize> = (0..4)
+                    .filter(|&k| inside[k] && !inside[(k + 1) % 4])
+                    .collect();
+                let out_in: Vec<usize> = (0..4)
+                    .filter(|&k| !inside[k] && inside[(k + 1) % 4])
+                    .collect();
                 let saddle = in_out.len() == 2;
                 let centre_inside = saddle && {
                     let c = [
@@ -143,7 +155,10 @@ impl Lattice<'_> {
                 ((e % nx, e / nx), (e % nx + 1, e / nx))
             } else {
                 let e = (edge - v_offset) as usize;
-                ((e % (nx + 1), e / (nx + 1)), (e % (nx + 1), e / (nx + 1) + 1))
+                (
+                    (e % (nx + 1), e / (nx + 1)),
+                    (e % (nx + 1), e / (nx + 1) + 1),
+                )
             };
             self.root(self.point(a.0, a.1), self.point(b.0, b.1))
         };
@@ -221,7 +236,8 @@ fn assemble(rings: Vec<Vec<[f64; 2]>>) -> MultiPolygon {
             })
             .sum::<f64>()
     };
-    let (exteriors, holes): (Vec<_>, Vec<_>) = rings.into_iter().partition(|r| signed_area(r) > 0.0);
+    let (exteriors, holes): (Vec<_>, Vec<_>) =
+        rings.into_iter().partition(|r| signed_area(r) > 0.0);
     let mut polygons: Vec<Polygon> = exteriors
         .into_iter()
         .filter_map(Ring::new)
@@ -251,7 +267,8 @@ pub fn default_cell_deg(index: &ZoneIndex, zone: ZoneId) -> f64 {
         return 0.01;
     };
     let reach = 2.0 * z.buffer_m / METRES_PER_NM / 60.0 + 1.0;
-    let area = (b.max_longitude - b.min_longitude + reach) * (b.max_latitude - b.min_latitude + reach);
+    let area =
+        (b.max_longitude - b.min_longitude + reach) * (b.max_latitude - b.min_latitude + reach);
     (area / 4e6).sqrt().max(0.01)
 }
 
@@ -272,8 +289,14 @@ mod tests {
         assert!(outline.polygons[0].holes.is_empty());
         let base = index.boundary_distance(ZoneId(0));
         for v in outline.polygons[0].exterior.vertices() {
-            let d = base.nearest(v[1], v[0]).map(|n| n.distance_m).unwrap_or(f64::NAN);
-            assert!((d - 10.0 * METRES_PER_NM).abs() <= VERTEX_TOLERANCE_M, "{v:?}: {d}");
+            let d = base
+                .nearest(v[1], v[0])
+                .map(|n| n.distance_m)
+                .unwrap_or(f64::NAN);
+            assert!(
+                (d - 10.0 * METRES_PER_NM).abs() <= VERTEX_TOLERANCE_M,
+                "{v:?}: {d}"
+            );
         }
         // The outline contains the square and the buffer's corners are rounded.
         assert!(outline.area_km2() > 111.0 * 104.0 + 4.0 * 18.5 * 104.0);

@@ -28,23 +28,77 @@ macro_rules! bundled {
             iso_a3: $iso,
             kind: $kind,
             file: $file,
-            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/boundaries/", $file)),
+            bytes: include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/boundaries/",
+                $file
+            )),
         }
     };
 }
 
 /// Every bundled zone, sovereign ones first.
 pub const BUNDLED: &[BundledZone] = &[
-    bundled!("MEX", "MEX", ZoneKind::Sovereign, "MEX.maritime.geojson.zst"),
-    bundled!("USA", "USA", ZoneKind::Sovereign, "USA.maritime.geojson.zst"),
-    bundled!("CAN", "CAN", ZoneKind::Sovereign, "CAN.maritime.geojson.zst"),
-    bundled!("GTM", "GTM", ZoneKind::Sovereign, "GTM.maritime.geojson.zst"),
-    bundled!("BLZ", "BLZ", ZoneKind::Sovereign, "BLZ.maritime.geojson.zst"),
-    bundled!("HND", "HND", ZoneKind::Sovereign, "HND.maritime.geojson.zst"),
-    bundled!("SLV", "SLV", ZoneKind::Sovereign, "SLV.maritime.geojson.zst"),
-    bundled!("NIC", "NIC", ZoneKind::Sovereign, "NIC.maritime.geojson.zst"),
-    bundled!("CUB", "CUB", ZoneKind::Sovereign, "CUB.maritime.geojson.zst"),
-    bundled!("BHS", "BHS", ZoneKind::Sovereign, "BHS.maritime.geojson.zst"),
+    bundled!(
+        "MEX",
+        "MEX",
+        ZoneKind::Sovereign,
+        "MEX.maritime.geojson.zst"
+    ),
+    bundled!(
+        "USA",
+        "USA",
+        ZoneKind::Sovereign,
+        "USA.maritime.geojson.zst"
+    ),
+    bundled!(
+        "CAN",
+        "CAN",
+        ZoneKind::Sovereign,
+        "CAN.maritime.geojson.zst"
+    ),
+    bundled!(
+        "GTM",
+        "GTM",
+        ZoneKind::Sovereign,
+        "GTM.maritime.geojson.zst"
+    ),
+    bundled!(
+        "BLZ",
+        "BLZ",
+        ZoneKind::Sovereign,
+        "BLZ.maritime.geojson.zst"
+    ),
+    bundled!(
+        "HND",
+        "HND",
+        ZoneKind::Sovereign,
+        "HND.maritime.geojson.zst"
+    ),
+    bundled!(
+        "SLV",
+        "SLV",
+        ZoneKind::Sovereign,
+        "SLV.maritime.geojson.zst"
+    ),
+    bundled!(
+        "NIC",
+        "NIC",
+        ZoneKind::Sovereign,
+        "NIC.maritime.geojson.zst"
+    ),
+    bundled!(
+        "CUB",
+        "CUB",
+        ZoneKind::Sovereign,
+        "CUB.maritime.geojson.zst"
+    ),
+    bundled!(
+        "BHS",
+        "BHS",
+        ZoneKind::Sovereign,
+        "BHS.maritime.geojson.zst"
+    ),
     bundled!("MEX.land", "MEX", ZoneKind::Land, "MEX.land.geojson.zst"),
     bundled!("USA.land", "USA", ZoneKind::Land, "USA.land.geojson.zst"),
     bundled!("GTM.land", "GTM", ZoneKind::Land, "GTM.land.geojson.zst"),

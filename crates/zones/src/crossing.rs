@@ -24,7 +24,8 @@
 use crate::index::{wrap_longitude, ZoneId, ZoneIndex};
 use crate::predicates::orient;
 use crate::sphere::{
-    central_angle, lambert_distance_m, slerp, to_lat_lon, to_unit, UnitVector, METRES_PER_NM, WGS84_A_M,
+    central_angle, lambert_distance_m, slerp, to_lat_lon, to_unit, UnitVector, METRES_PER_NM,
+    WGS84_A_M,
 };
 
 /// A great-circle path is cut into longitude/latitude-straight pieces that stray less than this from it.
@@ -124,7 +125,12 @@ impl ZoneIndex {
             self.nearest_boundary(zone, lat, lon)
         };
         let mut best: Option<(f64, TimedPoint, UnitVector)> = None;
-        fn consider(best: &mut Option<(f64, TimedPoint, UnitVector)>, d: f64, at: TimedPoint, u: UnitVector) {
+        fn consider(
+            best: &mut Option<(f64, TimedPoint, UnitVector)>,
+            d: f64,
+            at: TimedPoint,
+            u: UnitVector,
+        ) {
             if best.is_none_or(|(bd, _, _)| d < bd) {
                 *best = Some((d, at, u));
             }
@@ -403,7 +409,9 @@ mod tests {
     fn square_zone() -> ZoneIndex {
         let text = r#"{"type":"Feature","properties":{"name":"sq"},"geometry":{"type":"Polygon",
             "coordinates":[[[-100,20],[-99,20],[-99,21],[-100,21],[-100,20]]]}}"#;
-        ZoneIndex::new(&ZoneSet::from_geojson_str(text, "sq.geojson").unwrap_or_else(|e| panic!("{e}")))
+        ZoneIndex::new(
+            &ZoneSet::from_geojson_str(text, "sq.geojson").unwrap_or_else(|e| panic!("{e}")),
+        )
     }
 
     fn at(ts: f64, latitude: f64, longitude: f64) -> TimedPoint {
@@ -442,9 +450,17 @@ mod tests {
         let index = square_zone();
         let track = [at(0.0, 19.5, -101.0), at(600.0, 19.5, -98.0)];
         assert!(index.crossings(ZoneId(0), track[0], track[1]).is_empty());
-        let closest = index.closest_approach(ZoneId(0), &track).unwrap_or_else(|| panic!("some"));
+        let closest = index
+            .closest_approach(ZoneId(0), &track)
+            .unwrap_or_else(|| panic!("some"));
         // The path runs along 19.5°N-ish (a great circle bows north a little): ~0.5° = ~30 nm south of 20°N.
-        assert!(closest.distance_nm > 29.0 && closest.distance_nm < 30.1, "{closest:?}");
-        assert!(closest.longitude > -100.01 && closest.longitude < -98.99, "{closest:?}");
+        assert!(
+            closest.distance_nm > 29.0 && closest.distance_nm < 30.1,
+            "{closest:?}"
+        );
+        assert!(
+            closest.longitude > -100.01 && closest.longitude < -98.99,
+            "{closest:?}"
+        );
     }
 }

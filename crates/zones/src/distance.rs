@@ -164,7 +164,6 @@ pub struct BoundaryDistance {
     cell_reach: Vec<f32>,
 }
 
-
 /// A chain's bounding ball and where its arcs are: small enough for all of a zone's chains to stay in cache.
 #[derive(Debug, Clone, Copy)]
 struct ChainBall {
@@ -190,7 +189,8 @@ impl BoundaryDistance {
     pub fn new<'r>(rings: impl IntoIterator<Item = &'r [[f64; 2]]>) -> BoundaryDistance {
         let mut arcs = Vec::new();
         let mut chains = Vec::new();
-        let (mut min_lon, mut min_lat, mut max_lon, mut max_lat) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
+        let (mut min_lon, mut min_lat, mut max_lon, mut max_lat) =
+            (180.0f64, 90.0f64, -180.0f64, -90.0f64);
         for ring in rings {
             let n = ring.len();
             let mut run: Vec<Arc> = Vec::new();
@@ -229,7 +229,10 @@ impl BoundaryDistance {
             .map(|c| {
                 // Padding, masked out by `arc_mask`.
                 let mut soa = [[0.0f32; ARCS_PER_CHAIN]; 4];
-                for (k, arc) in index.arcs[c.first as usize..(c.first + c.len) as usize].iter().enumerate() {
+                for (k, arc) in index.arcs[c.first as usize..(c.first + c.len) as usize]
+                    .iter()
+                    .enumerate()
+                {
                     let ball = ball_f32(arc.mid, arc.radius);
                     for axis in 0..4 {
                         soa[axis][k] = ball[axis];
@@ -291,12 +294,11 @@ impl BoundaryDistance {
                         let (mut list, upper) = self.candidates_for(&fine_box, &coarse, true);
                         // No arc farther than `upper` (chord) from every point of the cell can win; as a
                         // bound on rank-winners it grows by 1/√(1 − 2f).
-                        reach[fy * nx + fx] = ((upper / ONE_MINUS_TWO_F.sqrt()) * (1.0 + 1e-6) + 1e-7) as f32;
+                        reach[fy * nx + fx] =
+                            ((upper / ONE_MINUS_TWO_F.sqrt()) * (1.0 + 1e-6) + 1e-7) as f32;
                         // Most promising first (nearest to the cell's centre), so the bound tightens early.
-                        let centre = to_unit(
-                            lat0 + (fy as f64 + 0.5) * h,
-                            lon0 + (fx as f64 + 0.5) * w,
-                        );
+                        let centre =
+                            to_unit(lat0 + (fy as f64 + 0.5) * h, lon0 + (fx as f64 + 0.5) * w);
                         let promise = |c: u32| {
                             let chain = &self.chains[c as usize];
                             norm(sub(centre, chain.center)) - chain.radius
@@ -335,7 +337,9 @@ impl BoundaryDistance {
                 let arcs = &self.arcs[chain.first as usize..(chain.first + chain.len) as usize];
                 let by_ball = b.max_dist(chain.center) + chain.radius;
                 if arc_level {
-                    arcs.iter().map(|arc| b.max_dist(arc.a)).fold(by_ball, f64::min)
+                    arcs.iter()
+                        .map(|arc| b.max_dist(arc.a))
+                        .fold(by_ball, f64::min)
                 } else {
                     by_ball.min(b.max_dist(arcs[0].a))
                 }
@@ -367,8 +371,8 @@ impl BoundaryDistance {
         let fy = (latitude - self.lat0) * self.inv_h;
         let arc = if fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny {
             let cell = fy as usize * self.nx + fx as usize;
-            let list =
-                &self.candidates[self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize];
+            let list = &self.candidates
+                [self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize];
             self.search(p, list, f64::from(self.cell_reach[cell]))
         } else {
             self.search_everywhere(p)
@@ -418,7 +422,11 @@ impl BoundaryDistance {
         let first = chain.first as usize;
         let [xs, ys, zs, rs] = &self.arc_balls[c];
         let (px, py, pz) = (p[0] as f32, p[1] as f32, p[2] as f32);
-        let reach = if best.reach.is_finite() { best.reach as f32 } else { f32::MAX / 4.0 };
+        let reach = if best.reach.is_finite() {
+            best.reach as f32
+        } else {
+            f32::MAX / 4.0
+        };
         let mut within = 0u32;
         for k in 0..ARCS_PER_CHAIN {
             let (dx, dy, dz) = (px - xs[k], py - ys[k], pz - zs[k]);
@@ -485,7 +493,10 @@ impl Best {
 /// Whether the ball `[x, y, z, radius]` lies entirely farther than chord `reach` from `p` (no square root).
 #[inline]
 fn outside_ball(p: UnitVector, ball: [f32; 4], reach: f64) -> bool {
-    let d = sub(p, [f64::from(ball[0]), f64::from(ball[1]), f64::from(ball[2])]);
+    let d = sub(
+        p,
+        [f64::from(ball[0]), f64::from(ball[1]), f64::from(ball[2])],
+    );
     let limit = f64::from(ball[3]) + reach;
     dot(d, d) > limit * limit
 }
@@ -514,9 +525,9 @@ fn densify(a: [f64; 2], b: [f64; 2], depth: u32, out: &mut Vec<Arc>) {
 
 fn flush_chains(run: &mut Vec<Arc>, arcs: &mut Vec<Arc>, chains: &mut Vec<Chain>) {
     for group in run.chunks(ARCS_PER_CHAIN) {
-        let sum = group
-            .iter()
-            .fold([0.0; 3], |s, arc| crate::sphere::add(s, crate::sphere::add(arc.a, arc.b)));
+        let sum = group.iter().fold([0.0; 3], |s, arc| {
+            crate::sphere::add(s, crate::sphere::add(arc.a, arc.b))
+        });
         let center = normalize(sum);
         let radius = group
             .iter()
@@ -625,7 +636,10 @@ mod tests {
             }
         }
         // 1° of latitude north of the square's northern edge at 21°N: ≈ 110.7 km.
-        let north = index.nearest(22.0, -99.5).map(|n| n.distance_m).unwrap_or(0.0);
+        let north = index
+            .nearest(22.0, -99.5)
+            .map(|n| n.distance_m)
+            .unwrap_or(0.0);
         assert!((north - 110_704.0).abs() < 50.0, "{north}");
     }
 
@@ -634,7 +648,10 @@ mod tests {
         // A 10° edge along 45°N: the great circle would bulge ~100 km north of the parallel.
         let ring = [[0.0, 40.0], [10.0, 40.0], [10.0, 45.0], [0.0, 45.0]];
         let index = BoundaryDistance::new([&ring[..]]);
-        let on_parallel = index.nearest(45.0, 5.0).map(|n| n.distance_m).unwrap_or(f64::NAN);
+        let on_parallel = index
+            .nearest(45.0, 5.0)
+            .map(|n| n.distance_m)
+            .unwrap_or(f64::NAN);
         assert!(on_parallel < 2.0 * DENSIFY_TOLERANCE_M, "{on_parallel}");
     }
 
@@ -643,7 +660,10 @@ mod tests {
         let east = [[170.0, 50.0], [180.0, 50.0], [180.0, 55.0], [170.0, 55.0]];
         let index = BoundaryDistance::new([&east[..]]);
         // On the cut itself, 2.5° from the northern and southern edges: not 0.
-        let d = index.nearest(52.5, 180.0).map(|n| n.distance_nm()).unwrap_or(0.0);
+        let d = index
+            .nearest(52.5, 180.0)
+            .map(|n| n.distance_nm())
+            .unwrap_or(0.0);
         assert!(d > 100.0, "{d}");
     }
 

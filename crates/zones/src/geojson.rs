@@ -83,8 +83,10 @@ pub fn parse_geojson(
             .ok_or_else(|| not_geojson("FeatureCollection without a `features` array"))?
             .iter()
             .collect(),
-        Some("Feature" | "Polygon" | "MultiPolygon" | "GeometryCollection" | "Point"
-            | "MultiPoint" | "LineString" | "MultiLineString") => vec![&value],
+        Some(
+            "Feature" | "Polygon" | "MultiPolygon" | "GeometryCollection" | "Point" | "MultiPoint"
+            | "LineString" | "MultiLineString",
+        ) => vec![&value],
         _ => return Err(not_geojson("`type` is not a GeoJSON type")),
     };
     if features.is_empty() {
@@ -105,14 +107,21 @@ pub fn parse_geojson(
             feature: feature.clone(),
             problem,
         };
-        let object = feature
-            .as_object()
-            .ok_or_else(|| fail(&feature_ref, GeometryProblem::Malformed("feature is not an object")))?;
-        let (geometry, properties) = if object.get("type").and_then(Value::as_str) == Some("Feature") {
-            (object.get("geometry"), object.get("properties").and_then(Value::as_object))
-        } else {
-            (Some(feature), None)
-        };
+        let object = feature.as_object().ok_or_else(|| {
+            fail(
+                &feature_ref,
+                GeometryProblem::Malformed("feature is not an object"),
+            )
+        })?;
+        let (geometry, properties) =
+            if object.get("type").and_then(Value::as_str) == Some("Feature") {
+                (
+                    object.get("geometry"),
+                    object.get("properties").and_then(Value::as_object),
+                )
+            } else {
+                (Some(feature), None)
+            };
         let name = properties
             .and_then(zone_name)
             .or_else(|| match object.get("id") {
@@ -122,7 +131,10 @@ pub fn parse_geojson(
             })
             .unwrap_or_else(|| format!("{stem}#{index}"));
         feature_ref.name = Some(name.clone());
-        let kind = match properties.and_then(|p| p.get("kind")).and_then(Value::as_str) {
+        let kind = match properties
+            .and_then(|p| p.get("kind"))
+            .and_then(Value::as_str)
+        {
             Some("sovereign" | "maritime") => ZoneKind::Sovereign,
             Some("land") => ZoneKind::Land,
             _ => ZoneKind::Custom,
@@ -162,7 +174,9 @@ fn zone_name(properties: &Map<String, Value>) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn altitude_band(properties: Option<&Map<String, Value>>) -> Result<Option<(f64, f64)>, GeometryProblem> {
+fn altitude_band(
+    properties: Option<&Map<String, Value>>,
+) -> Result<Option<(f64, f64)>, GeometryProblem> {
     let Some(p) = properties else { return Ok(None) };
     let read = |key: &'static str| match p.get(key) {
         None | Some(Value::Null) => Ok(None),
@@ -174,7 +188,10 @@ fn altitude_band(properties: Option<&Map<String, Value>>) -> Result<Option<(f64,
     match (read("floor_ft")?, read("ceiling_ft")?) {
         (None, None) => Ok(None),
         (floor, ceiling) => {
-            let band = (floor.unwrap_or(f64::NEG_INFINITY), ceiling.unwrap_or(f64::INFINITY));
+            let band = (
+                floor.unwrap_or(f64::NEG_INFINITY),
+                ceiling.unwrap_or(f64::INFINITY),
+            );
             if band.0 > band.1 {
                 return Err(GeometryProblem::BadProperty {
                     property: "ceiling_ft",
@@ -199,7 +216,9 @@ fn read_geometry(g: &Value, repairs: &mut Vec<Repair>) -> Result<MultiPolygon, G
         ("Polygon", Some(c)) => vec![c],
         ("MultiPolygon", Some(Value::Array(ps))) => ps.iter().collect(),
         ("Polygon" | "MultiPolygon", _) => {
-            return Err(GeometryProblem::Malformed("`coordinates` missing or not an array"))
+            return Err(GeometryProblem::Malformed(
+                "`coordinates` missing or not an array",
+            ))
         }
         (other, _) => return Err(GeometryProblem::UnsupportedType(other.to_owned())),
     };
@@ -207,24 +226,23 @@ fn read_geometry(g: &Value, repairs: &mut Vec<Repair>) -> Result<MultiPolygon, G
     let mut dropped = 0;
     let mut out = MultiPolygon::default();
     for polygon in polygons {
-        let rings = polygon
-            .as_array()
-            .ok_or(GeometryProblem::Malformed("a polygon is not an array of rings"))?;
+        let rings = polygon.as_array().ok_or(GeometryProblem::Malformed(
+            "a polygon is not an array of rings",
+        ))?;
         let mut read_rings = Vec::with_capacity(rings.len());
         for ring in rings {
-            let positions = ring
-                .as_array()
-                .ok_or(GeometryProblem::Malformed("a ring is not an array of positions"))?;
+            let positions = ring.as_array().ok_or(GeometryProblem::Malformed(
+                "a ring is not an array of positions",
+            ))?;
             if positions.is_empty() {
                 ring_index += 1;
                 continue;
             }
             let mut vertices = Vec::with_capacity(positions.len());
             for (vertex, position) in positions.iter().enumerate() {
-                let pair = position
-                    .as_array()
-                    .filter(|a| a.len() >= 2)
-                    .ok_or(GeometryProblem::Malformed("a position is not [longitude, latitude]"))?;
+                let pair = position.as_array().filter(|a| a.len() >= 2).ok_or(
+                    GeometryProblem::Malformed("a position is not [longitude, latitude]"),
+                )?;
                 let (Some(longitude), Some(latitude)) = (pair[0].as_f64(), pair[1].as_f64()) else {
                     return Err(GeometryProblem::Malformed("a coordinate is not a number"));
                 };
@@ -243,7 +261,8 @@ fn read_geometry(g: &Value, repairs: &mut Vec<Repair>) -> Result<MultiPolygon, G
                 repairs.push(Repair::ClosedRing { ring: ring_index });
             }
             let before = vertices.len();
-            let ring = Ring::new(vertices).ok_or(GeometryProblem::TooFewVertices { ring: ring_index })?;
+            let ring =
+                Ring::new(vertices).ok_or(GeometryProblem::TooFewVertices { ring: ring_index })?;
             dropped += before.saturating_sub(ring.vertices().len() + usize::from(was_closed));
             read_rings.push(ring);
             ring_index += 1;
@@ -267,7 +286,9 @@ fn read_geometry(g: &Value, repairs: &mut Vec<Repair>) -> Result<MultiPolygon, G
 
 /// Writes zones as a GeoJSON FeatureCollection with `name` and `kind` properties (and the altitude band when
 /// there is one). Coordinates are written with the full precision of `f64`.
-pub fn to_geojson<'z>(zones: impl IntoIterator<Item = (&'z str, ZoneKind, Option<(f64, f64)>, &'z MultiPolygon)>) -> String {
+pub fn to_geojson<'z>(
+    zones: impl IntoIterator<Item = (&'z str, ZoneKind, Option<(f64, f64)>, &'z MultiPolygon)>,
+) -> String {
     let features: Vec<Value> = zones
         .into_iter()
         .map(|(name, kind, band, geometry)| {
@@ -295,7 +316,10 @@ pub fn to_geojson<'z>(zones: impl IntoIterator<Item = (&'z str, ZoneKind, Option
                                     .iter()
                                     .map(|v| Value::from(vec![v[0], v[1]]))
                                     .collect();
-                                positions.push(Value::from(vec![ring.vertices()[0][0], ring.vertices()[0][1]]));
+                                positions.push(Value::from(vec![
+                                    ring.vertices()[0][0],
+                                    ring.vertices()[0][1],
+                                ]));
                                 Value::Array(positions)
                             })
                             .collect(),
@@ -353,7 +377,10 @@ mod tests {
             {"type":"Feature","properties":{"name":"ok"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
             {"type":"Feature","properties":{"name":"bow"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}"#;
         let err = one(bow_tie).map(|_| ()).unwrap_err().to_string();
-        assert!(err.starts_with("test.geojson: feature #1 (\"bow\"): self-intersection"), "{err}");
+        assert!(
+            err.starts_with("test.geojson: feature #1 (\"bow\"): self-intersection"),
+            "{err}"
+        );
 
         let out_of_range = r#"{"type":"Polygon","coordinates":[[[0,0],[181,0],[1,1],[0,0]]]}"#;
         let err = one(out_of_range).map(|_| ()).unwrap_err().to_string();
@@ -363,10 +390,18 @@ mod tests {
         );
 
         let empty = r#"{"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[]}}"#;
-        assert!(one(empty).map(|_| ()).unwrap_err().to_string().ends_with("empty geometry"));
+        assert!(one(empty)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+            .ends_with("empty geometry"));
 
         let point = r#"{"type":"Point","coordinates":[0,0]}"#;
-        assert!(one(point).map(|_| ()).unwrap_err().to_string().contains("unsupported geometry type `Point`"));
+        assert!(one(point)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+            .contains("unsupported geometry type `Point`"));
 
         assert!(matches!(one("{not json"), Err(LoadError::Json { .. })));
         assert!(matches!(one("[1,2]"), Err(LoadError::NotGeoJson { .. })));

@@ -237,11 +237,13 @@ impl PreparedPolygon {
                 Some((first as usize, (last as usize).min(n - 1)))
             }
         };
-        let Some((cx0, cx1)) = cell_range(a[0].min(b[0]), a[0].max(b[0]), self.x0, self.inv_w, self.nx)
+        let Some((cx0, cx1)) =
+            cell_range(a[0].min(b[0]), a[0].max(b[0]), self.x0, self.inv_w, self.nx)
         else {
             return;
         };
-        let Some((cy0, cy1)) = cell_range(a[1].min(b[1]), a[1].max(b[1]), self.y0, self.inv_h, self.ny)
+        let Some((cy0, cy1)) =
+            cell_range(a[1].min(b[1]), a[1].max(b[1]), self.y0, self.inv_h, self.ny)
         else {
             return;
         };
@@ -358,7 +360,9 @@ impl PreparedPolygon {
                 let y = self.y_of(j);
                 let x_cross = low[0] + (y - low[1]) * (high[0] - low[0]) / (high[1] - low[1]);
                 // k = number of grid points in the row whose ray this edge crosses (they are the westmost).
-                let mut k = ((x_cross - self.x0) * self.inv_w).ceil().clamp(0.0, stride as f64) as usize;
+                let mut k = ((x_cross - self.x0) * self.inv_w)
+                    .ceil()
+                    .clamp(0.0, stride as f64) as usize;
                 while k > 0 && !crosses_east_ray(a, b, [self.x_of(k - 1), y]) {
                     k -= 1;
                 }
@@ -498,7 +502,10 @@ fn bounds(edges: &[([f64; 2], [f64; 2])]) -> Option<(f64, f64, f64, f64)> {
 /// Whether segment `a → b` meets the rectangle `[x0, y0, x1, y1]`; conservative by floating-point rounding,
 /// which the callers' margin absorbs.
 pub(crate) fn segment_touches_rect(a: [f64; 2], b: [f64; 2], r: [f64; 4]) -> bool {
-    if a[0].max(b[0]) < r[0] || a[0].min(b[0]) > r[2] || a[1].max(b[1]) < r[1] || a[1].min(b[1]) > r[3]
+    if a[0].max(b[0]) < r[0]
+        || a[0].min(b[0]) > r[2]
+        || a[1].max(b[1]) < r[1]
+        || a[1].min(b[1]) > r[3]
     {
         return false;
     }
@@ -535,7 +542,12 @@ mod tests {
     #[test]
     fn square_with_hole_matches_the_reference_on_a_lattice_including_boundaries() {
         let mut edges = ring_edges(&[[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0]]);
-        edges.extend(ring_edges(&[[1.0, 1.0], [1.0, 3.0], [3.0, 3.0], [3.0, 1.0]]));
+        edges.extend(ring_edges(&[
+            [1.0, 1.0],
+            [1.0, 3.0],
+            [3.0, 3.0],
+            [3.0, 1.0],
+        ]));
         let grid = PreparedPolygon::new(edges);
         for i in -4..=36 {
             for j in -4..=36 {

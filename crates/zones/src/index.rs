@@ -139,7 +139,13 @@ impl ZoneIndex {
 
     /// Whether the zone contains the point at this altitude: [`Self::contains`] and, when the zone has an
     /// altitude band, `floor ≤ altitude_ft ≤ ceiling`. A zone without band contains every altitude.
-    pub fn contains_at(&self, zone: ZoneId, latitude: f64, longitude: f64, altitude_ft: f64) -> bool {
+    pub fn contains_at(
+        &self,
+        zone: ZoneId,
+        latitude: f64,
+        longitude: f64,
+        altitude_ft: f64,
+    ) -> bool {
         let in_band = match self.zones[zone.0].altitude_band_ft {
             None => true,
             Some((floor, ceiling)) => floor <= altitude_ft && altitude_ft <= ceiling,
@@ -155,7 +161,12 @@ impl ZoneIndex {
 
     /// The nearest point of the zone's drawn boundary (the base polygon's, for a buffered zone), with its
     /// ellipsoidal distance. `None` for an invalid position. Builds the zone's distance index on first use.
-    pub fn nearest_boundary(&self, zone: ZoneId, latitude: f64, longitude: f64) -> Option<NearestBoundary> {
+    pub fn nearest_boundary(
+        &self,
+        zone: ZoneId,
+        latitude: f64,
+        longitude: f64,
+    ) -> Option<NearestBoundary> {
         if !(-90.0..=90.0).contains(&latitude) {
             return None;
         }
@@ -165,7 +176,12 @@ impl ZoneIndex {
 
     /// Distance in nautical miles from the point to the zone's boundary (see the module docs for buffered
     /// zones). `None` for an invalid position or a zone without boundary.
-    pub fn distance_to_boundary_nm(&self, zone: ZoneId, latitude: f64, longitude: f64) -> Option<f64> {
+    pub fn distance_to_boundary_nm(
+        &self,
+        zone: ZoneId,
+        latitude: f64,
+        longitude: f64,
+    ) -> Option<f64> {
         let nearest = self.nearest_boundary(zone, latitude, longitude)?;
         let z = &self.zones[zone.0];
         if z.buffer_m <= 0.0 {
@@ -180,7 +196,12 @@ impl ZoneIndex {
     }
 
     /// Signed distance in metres to the zone's drawn boundary, negative inside the drawn polygon.
-    pub(crate) fn signed_distance_m(&self, zone: ZoneId, latitude: f64, longitude: f64) -> Option<f64> {
+    pub(crate) fn signed_distance_m(
+        &self,
+        zone: ZoneId,
+        latitude: f64,
+        longitude: f64,
+    ) -> Option<f64> {
         let nearest = self.nearest_boundary(zone, latitude, longitude)?;
         let inside = self.zones[zone.0]
             .grid

@@ -319,7 +319,13 @@ mod tests {
 
     #[test]
     fn ring_drops_closing_and_repeated_vertices() {
-        let ring = Ring::new(vec![[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]);
+        let ring = Ring::new(vec![
+            [0.0, 0.0],
+            [1.0, 0.0],
+            [1.0, 0.0],
+            [1.0, 1.0],
+            [0.0, 0.0],
+        ]);
         assert_eq!(
             ring.map(|r| r.vertices().len()),
             Some(3),

@@ -87,11 +87,20 @@ mod tests {
         assert!(contains_by_crossing_number(&sq, [0.5, 0.5]));
         assert!(contains_by_crossing_number(&sq, [0.0, 0.5]), "west edge");
         assert!(contains_by_crossing_number(&sq, [0.5, 0.0]), "south edge");
-        assert!(contains_by_crossing_number(&sq, [0.0, 0.0]), "south-west corner");
+        assert!(
+            contains_by_crossing_number(&sq, [0.0, 0.0]),
+            "south-west corner"
+        );
         assert!(!contains_by_crossing_number(&sq, [1.0, 0.5]), "east edge");
         assert!(!contains_by_crossing_number(&sq, [0.5, 1.0]), "north edge");
-        assert!(!contains_by_crossing_number(&sq, [1.0, 0.0]), "south-east corner");
-        assert!(!contains_by_crossing_number(&sq, [0.0, 1.0]), "north-west corner");
+        assert!(
+            !contains_by_crossing_number(&sq, [1.0, 0.0]),
+            "south-east corner"
+        );
+        assert!(
+            !contains_by_crossing_number(&sq, [0.0, 1.0]),
+            "north-west corner"
+        );
     }
 
     #[test]
@@ -99,7 +108,10 @@ mod tests {
         // 0.1 and 0.3 are not representable: the stored point lies off the line y = x/3 by about 1e-17, on
         // the side the exact predicate must report every time.
         let (a, b) = ([0.0, 0.0], [3.0, 1.0]);
-        assert!(orient(a, b, [0.3, 0.1]) > 0.0, "0.3 (rounded down) is west of 3 × 0.1 (rounded up)");
+        assert!(
+            orient(a, b, [0.3, 0.1]) > 0.0,
+            "0.3 (rounded down) is west of 3 × 0.1 (rounded up)"
+        );
         assert!(orient(a, b, [0.6, 0.2]) > 0.0);
         assert_eq!(orient(a, b, [1.5, 0.5]), 0.0, "exactly on the line");
     }
@@ -110,7 +122,10 @@ mod tests {
         let (a, b) = ([0.0, 0.0], [2.0, 2.0]);
         assert!(meets_vertical_above(a, b, 1.0, 0.5));
         assert!(!meets_vertical_above(a, b, 1.0, 1.5));
-        assert!(meets_vertical_above(a, b, 1.0, 1.0), "rising: nudged point is below");
+        assert!(
+            meets_vertical_above(a, b, 1.0, 1.0),
+            "rising: nudged point is below"
+        );
         // Falling eastward through (1, 1): the nudged point is above.
         assert!(!meets_vertical_above([0.0, 2.0], [2.0, 0.0], 1.0, 1.0));
     }

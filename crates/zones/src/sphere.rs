@@ -150,9 +150,18 @@ mod tests {
 
     #[test]
     fn round_trip_of_lat_lon_through_the_auxiliary_sphere() {
-        for &(lat, lon) in &[(0.0, 0.0), (32.5, -117.0), (-45.0, 170.0), (89.9, 10.0), (14.6, -90.5)] {
+        for &(lat, lon) in &[
+            (0.0, 0.0),
+            (32.5, -117.0),
+            (-45.0, 170.0),
+            (89.9, 10.0),
+            (14.6, -90.5),
+        ] {
             let (lat2, lon2) = to_lat_lon(to_unit(lat, lon));
-            assert!((lat - lat2).abs() < 1e-12 && (lon - lon2).abs() < 1e-12, "{lat},{lon}");
+            assert!(
+                (lat - lat2).abs() < 1e-12 && (lon - lon2).abs() < 1e-12,
+                "{lat},{lon}"
+            );
         }
     }
 

@@ -115,7 +115,10 @@ impl ZoneSet {
             let (base, buffer_nm) = split_buffer(item)?;
             let loaded = if let Some(bundled) = BundledZone::find(base) {
                 load_bundled(bundled)?
-            } else if base.ends_with(".geojson") || base.ends_with(".json") || Path::new(base).is_file() {
+            } else if base.ends_with(".geojson")
+                || base.ends_with(".json")
+                || Path::new(base).is_file()
+            {
                 ZoneSet::from_geojson(base)?
             } else {
                 return Err(unknown(base));
@@ -167,7 +170,11 @@ fn load_bundled(bundled: &BundledZone) -> Result<ZoneSet, LoadError> {
 fn unknown(item: &str) -> SpecError {
     SpecError::Unknown {
         item: item.to_owned(),
-        bundled: BUNDLED.iter().map(|z| z.name).collect::<Vec<_>>().join(", "),
+        bundled: BUNDLED
+            .iter()
+            .map(|z| z.name)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -199,17 +206,32 @@ mod tests {
     fn buffer_suffixes() {
         assert_eq!(split_buffer("MEX").ok(), Some(("MEX", 0.0)));
         assert_eq!(split_buffer("MEX+12nm").ok(), Some(("MEX", 12.0)));
-        assert_eq!(split_buffer("a.geojson+0.5nm").ok(), Some(("a.geojson", 0.5)));
+        assert_eq!(
+            split_buffer("a.geojson+0.5nm").ok(),
+            Some(("a.geojson", 0.5))
+        );
         for bad in ["MEX+12", "MEX+nm", "MEX+-3nm", "+3nm", "MEX+xnm"] {
-            assert!(matches!(split_buffer(bad), Err(SpecError::BadBuffer { .. })), "{bad}");
+            assert!(
+                matches!(split_buffer(bad), Err(SpecError::BadBuffer { .. })),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn unknown_items_list_the_bundled_names() {
-        let err = ZoneSet::parse_spec("ATLANTIS").map(|_| ()).unwrap_err().to_string();
-        assert!(err.starts_with("unknown zone `ATLANTIS`: not a bundled zone (MEX, USA"), "{err}");
-        assert!(matches!(ZoneSet::parse_spec("MEX,,USA"), Err(SpecError::Empty { .. })));
+        let err = ZoneSet::parse_spec("ATLANTIS")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("unknown zone `ATLANTIS`: not a bundled zone (MEX, USA"),
+            "{err}"
+        );
+        assert!(matches!(
+            ZoneSet::parse_spec("MEX,,USA"),
+            Err(SpecError::Empty { .. })
+        ));
     }
 
     #[test]

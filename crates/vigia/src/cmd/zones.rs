@@ -165,7 +165,8 @@ fn classify(args: ClassifyArgs) -> Result<ExitCode> {
         ))
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    let (classified, rejected) = classify_lines(&index, input, &name, &mut out, &mut io::stderr().lock())?;
+    let (classified, rejected) =
+        classify_lines(&index, input, &name, &mut out, &mut io::stderr().lock())?;
     out.flush()?;
     if rejected > 0 {
         eprintln!("vigia: {name}: {rejected} lines rejected, {classified} classified");
@@ -199,7 +200,9 @@ fn classify_lines(
             }
         }
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let (lat_col, lon_col) = layout.as_ref().map_or((0, 1), |c| (c.latitude, c.longitude));
+        let (lat_col, lon_col) = layout
+            .as_ref()
+            .map_or((0, 1), |c| (c.latitude, c.longitude));
         let parsed = match (fields.get(lat_col), fields.get(lon_col)) {
             (Some(lat), Some(lon)) => lat.parse::<f64>().ok().zip(lon.parse::<f64>().ok()),
             _ => None,
@@ -207,7 +210,9 @@ fn classify_lines(
         let verdict = match parsed {
             None => Err("not two numbers"),
             Some((lat, lon)) if lat.is_nan() || lon.is_nan() => Err("NaN coordinate"),
-            Some((lat, lon)) if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) => {
+            Some((lat, lon))
+                if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) =>
+            {
                 Err("coordinate out of range")
             }
             Some(position) => Ok(position),
@@ -312,7 +317,8 @@ mod tests {
     fn classify_writes_zones_and_distances_and_reports_rejected_lines() {
         let set = ZoneSet::parse_spec("MEX,USA").unwrap_or_else(|e| panic!("{e}"));
         let index = ZoneIndex::new(&set);
-        let input = "id,lat,lon\nTijuana,32.5149,-117.0382\nEl Paso,31.7619,-106.4850\ngulf,25.0,-93.0\n\
+        let input =
+            "id,lat,lon\nTijuana,32.5149,-117.0382\nEl Paso,31.7619,-106.4850\ngulf,25.0,-93.0\n\
                      nan,NaN,-100\nfar,91,0\nbad,x,y\n";
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let counts = classify_lines(&index, input.as_bytes(), "points.csv", &mut out, &mut err)

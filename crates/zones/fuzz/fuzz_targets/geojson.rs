@@ -15,7 +15,13 @@ fuzz_target!(|data: &[u8]| {
         let _ = warning.to_string();
     }
     // Keep each input cheap: skip huge geometries (the reader itself was exercised above).
-    if set.zones().iter().map(|z| z.geometry.vertex_count()).sum::<usize>() > 2_000 {
+    if set
+        .zones()
+        .iter()
+        .map(|z| z.geometry.vertex_count())
+        .sum::<usize>()
+        > 2_000
+    {
         return;
     }
     let index = ZoneIndex::new(&set);
@@ -41,8 +47,16 @@ fuzz_target!(|data: &[u8]| {
             let _ = index.distance_to_boundary_nm(zone, lat, lon);
         }
         for pair in probes.windows(2).take(6) {
-            let p1 = TimedPoint { ts: 0.0, latitude: pair[0].0, longitude: pair[0].1 };
-            let p2 = TimedPoint { ts: 60.0, latitude: pair[1].0, longitude: pair[1].1 };
+            let p1 = TimedPoint {
+                ts: 0.0,
+                latitude: pair[0].0,
+                longitude: pair[0].1,
+            };
+            let p2 = TimedPoint {
+                ts: 60.0,
+                latitude: pair[1].0,
+                longitude: pair[1].1,
+            };
             let _ = index.crossings(zone, p1, p2);
         }
     }

@@ -7,7 +7,8 @@ use vigia_zones::{ZoneIndex, ZoneSet, BUNDLED};
 fn every_bundled_zone_loads_without_repairs() {
     for bundled in BUNDLED {
         let t = Instant::now();
-        let set = ZoneSet::bundled(&[bundled.name]).unwrap_or_else(|e| panic!("{}: {e}", bundled.name));
+        let set =
+            ZoneSet::bundled(&[bundled.name]).unwrap_or_else(|e| panic!("{}: {e}", bundled.name));
         let parsed = t.elapsed();
         let zone = &set.zones()[0];
         let index = ZoneIndex::new(&set);
@@ -20,7 +21,12 @@ fn every_bundled_zone_loads_without_repairs() {
             t.elapsed() - parsed,
             index.grid(vigia_zones::ZoneId(0)).stats()
         );
-        assert!(set.warnings().is_empty(), "{}: {:?}", bundled.name, set.warnings());
+        assert!(
+            set.warnings().is_empty(),
+            "{}: {:?}",
+            bundled.name,
+            set.warnings()
+        );
         // Sovereign polygons must be valid; four land polygons carry tiny upstream crossings (documented in
         // data/README.md), which the even-odd rule resolves consistently.
         let known_defect = ["MEX.land", "USA.land", "HND.land", "CUB.land"].contains(&bundled.name);

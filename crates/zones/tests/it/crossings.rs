@@ -11,7 +11,11 @@ fn geodesic_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 }
 
 fn at(ts: f64, latitude: f64, longitude: f64) -> TimedPoint {
-    TimedPoint { ts, latitude, longitude }
+    TimedPoint {
+        ts,
+        latitude,
+        longitude,
+    }
 }
 
 #[test]
@@ -21,7 +25,10 @@ fn lambert_distance_agrees_with_karney_geodesics() {
     for _ in 0..20_000 {
         let (lat1, lon1) = (rng.uniform(-70.0, 70.0), rng.uniform(-180.0, 180.0));
         let (lat2, lon2) = (lat1 + rng.uniform(-4.0, 4.0), lon1 + rng.uniform(-4.0, 4.0));
-        let (ours, karney) = (distance_m(lat1, lon1, lat2, lon2), geodesic_m(lat1, lon1, lat2, lon2));
+        let (ours, karney) = (
+            distance_m(lat1, lon1, lat2, lon2),
+            geodesic_m(lat1, lon1, lat2, lon2),
+        );
         worst = worst.max((ours - karney).abs());
     }
     eprintln!("Lambert vs Karney, up to ~600 km: worst {worst:.4} m");
@@ -30,7 +37,8 @@ fn lambert_distance_agrees_with_karney_geodesics() {
 
 /// A zone whose northern edge runs along the parallel 20°N (a straight line in longitude/latitude).
 fn strip() -> ZoneIndex {
-    let text = r#"{"type":"Polygon","coordinates":[[[-110,10],[-90,10],[-90,20],[-110,20],[-110,10]]]}"#;
+    let text =
+        r#"{"type":"Polygon","coordinates":[[[-110,10],[-90,10],[-90,20],[-110,20],[-110,10]]]}"#;
     ZoneIndex::new(&ZoneSet::from_geojson_str(text, "strip.geojson").expect("valid"))
 }
 
@@ -43,9 +51,16 @@ fn synthetic_crossings_are_within_a_metre_of_the_true_crossing() {
     for _ in 0..2_000 {
         // Southbound from north of 20°N to south of it, up to ~100 km, 10–600 s apart.
         let (lat1, lon1) = (20.0 + rng.uniform(0.001, 0.5), rng.uniform(-105.0, -95.0));
-        let (lat2, lon2) = (20.0 - rng.uniform(0.001, 0.5), lon1 + rng.uniform(-0.5, 0.5));
+        let (lat2, lon2) = (
+            20.0 - rng.uniform(0.001, 0.5),
+            lon1 + rng.uniform(-0.5, 0.5),
+        );
         let dt = rng.uniform(10.0, 600.0);
-        let crossings = index.crossings(ZoneId(0), at(1000.0, lat1, lon1), at(1000.0 + dt, lat2, lon2));
+        let crossings = index.crossings(
+            ZoneId(0),
+            at(1000.0, lat1, lon1),
+            at(1000.0 + dt, lat2, lon2),
+        );
         assert_eq!(crossings.len(), 1, "{lat1},{lon1} → {lat2},{lon2}");
         let c = crossings[0];
         assert_eq!(c.direction, Direction::Entry);
@@ -53,7 +68,10 @@ fn synthetic_crossings_are_within_a_metre_of_the_true_crossing() {
         // On the boundary: the parallel 20°N.
         worst_m = worst_m.max(geodesic_m(c.latitude, c.longitude, 20.0, c.longitude));
         // On the path, at the time its distance from the start implies (constant speed).
-        let (d1, d2) = (geodesic_m(lat1, lon1, c.latitude, c.longitude), geodesic_m(c.latitude, c.longitude, lat2, lon2));
+        let (d1, d2) = (
+            geodesic_m(lat1, lon1, c.latitude, c.longitude),
+            geodesic_m(c.latitude, c.longitude, lat2, lon2),
+        );
         let total = geodesic_m(lat1, lon1, lat2, lon2);
         worst_m = worst_m.max(d1 + d2 - total);
         worst_s = worst_s.max((c.ts - (1000.0 + dt * d1 / total)).abs());
@@ -74,7 +92,9 @@ fn corner_of_the_territorial_sea_clipped_between_samples_60_s_apart() {
     'search: for k in 0..400 {
         let lat = 22.70 - k as f64 * 0.002;
         let (p1, p2) = (at(0.0, lat, -110.05), at(60.0, lat, -109.75));
-        if index.contains(mex, p1.latitude, p1.longitude) || index.contains(mex, p2.latitude, p2.longitude) {
+        if index.contains(mex, p1.latitude, p1.longitude)
+            || index.contains(mex, p2.latitude, p2.longitude)
+        {
             continue;
         }
         let c = index.crossings(mex, p1, p2);
@@ -84,9 +104,15 @@ fn corner_of_the_territorial_sea_clipped_between_samples_60_s_apart() {
         }
     }
     let (lat, c) = found.expect("a clipping path exists off the cape");
-    assert_eq!([c[0].direction, c[1].direction], [Direction::Entry, Direction::Exit], "at {lat}");
+    assert_eq!(
+        [c[0].direction, c[1].direction],
+        [Direction::Entry, Direction::Exit],
+        "at {lat}"
+    );
     for x in &c {
-        let d = index.distance_to_boundary_nm(mex, x.latitude, x.longitude).expect("valid");
+        let d = index
+            .distance_to_boundary_nm(mex, x.latitude, x.longitude)
+            .expect("valid");
         assert!(d * METRES_PER_NM < 1.0, "{d} nm from the boundary");
     }
     // Between the two crossings the path is inside.
@@ -107,7 +133,10 @@ fn buffered_zone_crossing_lies_at_the_buffer_distance() {
         .nearest(c[0].latitude, c[0].longitude)
         .expect("valid")
         .distance_nm();
-    assert!((to_base_nm - 50.0).abs() * METRES_PER_NM < 1.0, "{to_base_nm}");
+    assert!(
+        (to_base_nm - 50.0).abs() * METRES_PER_NM < 1.0,
+        "{to_base_nm}"
+    );
 }
 
 fn guatemala_flight() -> Vec<TimedPoint> {
@@ -119,7 +148,11 @@ fn guatemala_flight() -> Vec<TimedPoint> {
     lines
         .filter_map(|line| {
             let f: Vec<&str> = line.split(',').collect();
-            Some(at(f[ts].parse().ok()?, f[lat].parse().ok()?, f[lon].parse().ok()?))
+            Some(at(
+                f[ts].parse().ok()?,
+                f[lat].parse().ok()?,
+                f[lon].parse().ok()?,
+            ))
         })
         .collect()
 }
@@ -130,17 +163,26 @@ fn guatemala_calibration_flight_stays_in_guatemala() {
     let gtm = zone("GTM");
     let track = guatemala_flight();
     assert_eq!(track.len(), 1855);
-    assert!(track.iter().all(|p| index.contains(gtm, p.latitude, p.longitude)));
+    assert!(track
+        .iter()
+        .all(|p| index.contains(gtm, p.latitude, p.longitude)));
     for pair in track.windows(2) {
         assert!(index.crossings(gtm, pair[0], pair[1]).is_empty());
     }
     // Its nearest approach to the border (from inside): El Salvador's border, south-east of the orbits.
     let closest = index.closest_approach(gtm, &track).expect("a boundary");
     eprintln!("Guatemala calibration flight, closest to GTM's boundary: {closest:?}");
-    assert!(closest.distance_nm > 5.0 && closest.distance_nm < 60.0, "{closest:?}");
+    assert!(
+        closest.distance_nm > 5.0 && closest.distance_nm < 60.0,
+        "{closest:?}"
+    );
     let at_samples = track
         .iter()
-        .map(|p| index.distance_to_boundary_nm(gtm, p.latitude, p.longitude).expect("valid"))
+        .map(|p| {
+            index
+                .distance_to_boundary_nm(gtm, p.latitude, p.longitude)
+                .expect("valid")
+        })
         .fold(f64::INFINITY, f64::min);
     assert!(closest.distance_nm <= at_samples + 1e-9);
 }
@@ -161,7 +203,11 @@ fn la_aurora_circle() -> ZoneIndex {
                     lat0 + s * bearing.to_radians().cos(),
                     lon0 + s * bearing.to_radians().sin() / lat0.to_radians().cos(),
                 );
-                if geodesic_m(lat0, lon0, lat, lon) < radius_m { lo = s } else { hi = s }
+                if geodesic_m(lat0, lon0, lat, lon) < radius_m {
+                    lo = s
+                } else {
+                    hi = s
+                }
             }
             let (lat, lon) = (
                 lat0 + lo * bearing.to_radians().cos(),

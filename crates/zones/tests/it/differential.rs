@@ -12,7 +12,11 @@ use vigia_zones::Zone;
 
 fn to_geo(zone: &Zone) -> MultiPolygon<f64> {
     let ring = |r: &vigia_zones::polygon::Ring| {
-        let mut coords: Vec<Coord<f64>> = r.vertices().iter().map(|v| Coord { x: v[0], y: v[1] }).collect();
+        let mut coords: Vec<Coord<f64>> = r
+            .vertices()
+            .iter()
+            .map(|v| Coord { x: v[0], y: v[1] })
+            .collect();
         coords.push(coords[0]);
         LineString::new(coords)
     };
@@ -100,11 +104,11 @@ fn grid_agrees_with_geo_contains_around_mexico() {
 #[test]
 fn grid_agrees_with_geo_contains_around_the_united_states() {
     let boxes = [
-        [-126.0, 23.0, -65.0, 50.0],   // contiguous states
-        [-180.0, 50.0, -129.0, 72.0],  // Alaska
-        [172.0, 50.0, 180.0, 56.0],    // the Aleutians west of the antimeridian
-        [-161.0, 18.5, -154.0, 22.5],  // Hawaii
-        [-68.0, 17.5, -64.0, 19.0],    // Puerto Rico and the US Virgin Islands
+        [-126.0, 23.0, -65.0, 50.0],  // contiguous states
+        [-180.0, 50.0, -129.0, 72.0], // Alaska
+        [172.0, 50.0, 180.0, 56.0],   // the Aleutians west of the antimeridian
+        [-161.0, 18.5, -154.0, 22.5], // Hawaii
+        [-68.0, 17.5, -64.0, 19.0],   // Puerto Rico and the US Virgin Islands
     ];
     differential("USA", &boxes, 250_000, 250_000, 2);
 }

@@ -31,7 +31,10 @@ fn off_ensenada(target_nm: f64) -> (f64, f64) {
     let land = zone("MEX.land");
     let latitude = 31.80;
     let mut longitude = -116.62; // Ensenada's waterfront
-    while index.distance_to_boundary_nm(land, latitude, longitude).expect("valid") < target_nm
+    while index
+        .distance_to_boundary_nm(land, latitude, longitude)
+        .expect("valid")
+        < target_nm
         || index.contains(land, latitude, longitude)
     {
         longitude -= 0.001;
@@ -42,9 +45,16 @@ fn off_ensenada(target_nm: f64) -> (f64, f64) {
 #[test]
 fn territorial_sea_off_ensenada_ends_about_12_nm_out() {
     let (lat10, lon10) = off_ensenada(10.0);
-    assert_eq!(zones_at(lat10, lon10), ["MEX"], "10 nm off Ensenada ({lat10}, {lon10})");
+    assert_eq!(
+        zones_at(lat10, lon10),
+        ["MEX"],
+        "10 nm off Ensenada ({lat10}, {lon10})"
+    );
     let (lat30, lon30) = off_ensenada(30.0);
-    assert!(zones_at(lat30, lon30).is_empty(), "30 nm off Ensenada ({lat30}, {lon30})");
+    assert!(
+        zones_at(lat30, lon30).is_empty(),
+        "30 nm off Ensenada ({lat30}, {lon30})"
+    );
 }
 
 #[test]
@@ -53,7 +63,9 @@ fn guadalupe_island_has_its_own_territorial_sea() {
     let (mex, land) = (zone("MEX"), zone("MEX.land"));
     // West of the island, 8–10 nm from its shore: sovereign sea, not land.
     let (lat, lon) = (29.05, -118.50);
-    let to_shore = index.distance_to_boundary_nm(land, lat, lon).expect("valid");
+    let to_shore = index
+        .distance_to_boundary_nm(land, lat, lon)
+        .expect("valid");
     assert!((5.0..11.0).contains(&to_shore), "{to_shore} nm from land");
     assert!(index.contains(mex, lat, lon) && !index.contains(land, lat, lon));
     // Half-way between the island and the peninsula: high seas.
@@ -63,14 +75,19 @@ fn guadalupe_island_has_its_own_territorial_sea() {
     while index.contains(mex, lat, lon_edge) {
         lon_edge -= 0.0005;
     }
-    let edge_to_shore = index.distance_to_boundary_nm(land, lat, lon_edge).expect("valid");
+    let edge_to_shore = index
+        .distance_to_boundary_nm(land, lat, lon_edge)
+        .expect("valid");
     assert!((11.0..13.5).contains(&edge_to_shore), "{edge_to_shore}");
 }
 
 #[test]
 fn gulf_of_mexico_between_the_two_territorial_seas_is_in_neither() {
     for (latitude, longitude) in [(25.0, -93.0), (26.5, -96.2), (23.0, -90.0)] {
-        assert!(zones_at(latitude, longitude).is_empty(), "{latitude},{longitude}");
+        assert!(
+            zones_at(latitude, longitude).is_empty(),
+            "{latitude},{longitude}"
+        );
     }
     // But 5 nm off Padre Island (Texas) is US territorial sea.
     assert_eq!(zones_at(26.8, -97.25), ["USA"]);
@@ -83,7 +100,10 @@ fn invalid_positions_are_in_no_zone_and_have_no_distance() {
     assert!(!index.contains(mex, f64::NAN, -100.0));
     assert!(!index.contains(mex, 95.0, -100.0));
     assert_eq!(index.distance_to_boundary_nm(mex, f64::NAN, -100.0), None);
-    assert_eq!(index.distance_to_boundary_nm(mex, 20.0, f64::INFINITY), None);
+    assert_eq!(
+        index.distance_to_boundary_nm(mex, 20.0, f64::INFINITY),
+        None
+    );
     // Longitudes are wrapped: 260°E is 100°W.
     assert!(index.contains(mex, 20.0, 260.0));
 }

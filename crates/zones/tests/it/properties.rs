@@ -15,7 +15,10 @@ fn star_ring(radii: &[f64]) -> Vec<[f64; 2]> {
         .enumerate()
         .map(|(k, r)| {
             let t = k as f64 / n as f64 * std::f64::consts::TAU;
-            [(r * t.cos() * 64.0).round() / 64.0, (r * t.sin() * 64.0).round() / 64.0]
+            [
+                (r * t.cos() * 64.0).round() / 64.0,
+                (r * t.sin() * 64.0).round() / 64.0,
+            ]
         })
         .collect();
     v.dedup();
