@@ -60,7 +60,7 @@ pub fn push_beast(frame: &SimFrame, out: &mut Vec<u8>) {
 }
 
 /// Write frames in Beast binary.
-pub fn write_beast(frames: &[SimFrame], out: &mut impl Write) -> io::Result<()> {
+pub fn write_beast<W: Write + ?Sized>(frames: &[SimFrame], out: &mut W) -> io::Result<()> {
     let mut buf = Vec::with_capacity(64 * 1024);
     for f in frames {
         push_beast(f, &mut buf);
@@ -73,7 +73,7 @@ pub fn write_beast(frames: &[SimFrame], out: &mut impl Write) -> io::Result<()> 
 }
 
 /// Write frames as `timestamp,hex` lines.
-pub fn write_csv(frames: &[SimFrame], out: &mut impl Write) -> io::Result<()> {
+pub fn write_csv<W: Write + ?Sized>(frames: &[SimFrame], out: &mut W) -> io::Result<()> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut line = Vec::with_capacity(80);
     for f in frames {
@@ -91,10 +91,10 @@ pub fn write_csv(frames: &[SimFrame], out: &mut impl Write) -> io::Result<()> {
 }
 
 /// Write frames in `format`.
-pub fn write_frames(
+pub fn write_frames<W: Write + ?Sized>(
     frames: &[SimFrame],
     format: FrameFormat,
-    out: &mut impl Write,
+    out: &mut W,
 ) -> io::Result<()> {
     match format {
         FrameFormat::Beast => write_beast(frames, out),

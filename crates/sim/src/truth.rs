@@ -273,7 +273,7 @@ pub enum TruthReadError {
 impl Truth {
     /// Write as JSON Lines: the scenario, then aircraft, samples, events, approaches,
     /// maneuvers and faults.
-    pub fn write_jsonl(&self, out: &mut impl Write) -> io::Result<()> {
+    pub fn write_jsonl<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
         let mut line = |record: &Record| -> io::Result<()> {
             serde_json::to_writer(&mut *out, record).map_err(io::Error::other)?;
             out.write_all(b"\n")

@@ -23,6 +23,8 @@ enum Command {
     Analyze(cmd::analyze::Args),
     /// Airspace zones: list the bundled ones, classify points, export (buffered) zones as GeoJSON.
     Zones(cmd::zones::Args),
+    /// Simulate a scenario: Beast frames (file or TCP server) and the ground truth.
+    Sim(cmd::sim::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Zones(args) => cmd::zones::run(args),
+        Command::Sim(args) => cmd::sim::run(args),
     };
     match result {
         Ok(code) => code,

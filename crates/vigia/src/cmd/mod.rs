@@ -2,4 +2,5 @@
 
 pub mod analyze;
 pub mod decode;
+pub mod sim;
 pub mod zones;
