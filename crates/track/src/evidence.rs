@@ -1,0 +1,222 @@
+//! Where a position came from: the raw frame(s) it was computed from, or the archive row it was
+//! read from.
+//!
+//! Owns the compact, `Copy` references that let an analyst go from a trusted or rejected
+//! position back to the bytes on the wire (a global CPR position cites both frames of its pair,
+//! hex and receive time) or to the line of the file. Nothing here allocates: a [`FrameRef`] is
+//! the message bytes and a timestamp, kept inline. It does not judge positions (`plausibility`,
+//! `reliability`) nor read files (`vigia-feed`).
+
+use core::fmt;
+
+/// One received Mode S frame, kept as evidence: receive time and message bytes.
+///
+/// ```
+/// use vigia_track::FrameRef;
+/// let frame = FrameRef::new(1698141000.25, &[0x8D, 0x48, 0x40, 0xD6, 0x20, 0x2C, 0xC3, 0x71, 0xC3, 0x2C, 0xE0, 0x57, 0x60, 0x98]);
+/// assert_eq!(frame.to_string(), "8d4840d6202cc371c32ce0576098@1698141000.250000");
+/// assert_eq!(frame.message().len(), 14);
+/// ```
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct FrameRef {
+    /// Receive time, seconds (Unix epoch when the input gave wall-clock time).
+    pub ts: f64,
+    len: u8,
+    bytes: [u8; 14],
+}
+
+impl FrameRef {
+    /// Keep `message` (its first 14 bytes at most) received at `ts`.
+    pub fn new(ts: f64, message: &[u8]) -> Self {
+        let len = message.len().min(14);
+        let mut bytes = [0u8; 14];
+        bytes[..len].copy_from_slice(&message[..len]);
+        Self {
+            ts,
+            len: len as u8,
+            bytes,
+        }
+    }
+
+    /// The message bytes (7 or 14 for Mode S).
+    pub fn message(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// The message as lowercase hex, the way frames are usually quoted.
+    pub fn hex(&self) -> Hex<'_> {
+        Hex(self.message())
+    }
+}
+
+impl fmt::Display for FrameRef {
+    /// `hex@ts`, the receive time with microseconds.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{:.6}", self.hex(), self.ts)
+    }
+}
+
+/// A frame's bytes without its time (the reordering window keeps the time beside it).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct FrameBytes {
+    len: u8,
+    bytes: [u8; 14],
+}
+
+impl FrameBytes {
+    /// Keep `message` (its first 14 bytes at most).
+    #[inline]
+    pub fn new(message: &[u8]) -> Self {
+        let len = message.len().min(14);
+        let mut bytes = [0u8; 14];
+        bytes[..len].copy_from_slice(&message[..len]);
+        Self {
+            len: len as u8,
+            bytes,
+        }
+    }
+
+    /// The frame, received at `ts`.
+    #[inline]
+    pub fn at(self, ts: f64) -> FrameRef {
+        FrameRef {
+            ts,
+            len: self.len,
+            bytes: self.bytes,
+        }
+    }
+}
+
+/// Bytes displayed as lowercase hex (see [`FrameRef::hex`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Hex<'a>(pub &'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One record of an archive (trajectory CSV, readsb trace, SBS), as the caller numbered it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct SourceRef {
+    /// Which input, as an index into the caller's list of inputs.
+    pub input: u32,
+    /// 1-based index of the record within its input.
+    pub record: u64,
+    /// 1-based line of the record in its input, for line-based formats.
+    pub line: Option<u64>,
+}
+
+/// The reference position a single CPR frame was decoded against.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum LocalReference {
+    /// The aircraft's own trusted position received at `ts`.
+    Aircraft {
+        /// Time of that trusted position, seconds.
+        ts: f64,
+    },
+    /// The receiver's configured position.
+    Receiver,
+}
+
+/// What a position was computed from.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Evidence {
+    /// Global CPR decoding of an even/odd pair of the same aircraft: both frames.
+    CprPair {
+        /// The frame whose position this is (the later of the two).
+        newest: FrameRef,
+        /// The frame of the other format it was paired with.
+        partner: FrameRef,
+    },
+    /// Local CPR decoding of one frame against a reference position.
+    CprLocal {
+        /// The frame.
+        frame: FrameRef,
+        /// What it was decoded against.
+        reference: LocalReference,
+    },
+    /// A decoded report read from an archive.
+    Report(SourceRef),
+}
+
+impl Evidence {
+    /// The frames this position was computed from (none for archive rows), newest first.
+    pub fn frames(&self) -> impl Iterator<Item = &FrameRef> {
+        let (first, second) = match self {
+            Evidence::CprPair { newest, partner } => (Some(newest), Some(partner)),
+            Evidence::CprLocal { frame, .. } => (Some(frame), None),
+            Evidence::Report(_) => (None, None),
+        };
+        first.into_iter().chain(second)
+    }
+
+    /// The archive record, for positions read from one.
+    pub fn source(&self) -> Option<SourceRef> {
+        match self {
+            Evidence::Report(source) => Some(*source),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Evidence {
+    /// `pair <hex>@<ts> + <hex>@<ts>`, `local(own@ts|receiver) <hex>@<ts>` or
+    /// `input <i> record <n> line <l>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Evidence::CprPair { newest, partner } => write!(f, "pair {newest} + {partner}"),
+            Evidence::CprLocal {
+                frame,
+                reference: LocalReference::Aircraft { ts },
+            } => write!(f, "local(own@{ts:.6}) {frame}"),
+            Evidence::CprLocal {
+                frame,
+                reference: LocalReference::Receiver,
+            } => write!(f, "local(receiver) {frame}"),
+            Evidence::Report(source) => {
+                write!(f, "input {} record {}", source.input, source.record)?;
+                if let Some(line) = source.line {
+                    write!(f, " line {line}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_listed_newest_first() {
+        let a = FrameRef::new(2.0, &[0x8d, 1, 2]);
+        let b = FrameRef::new(1.0, &[0x8d, 3, 4]);
+        let pair = Evidence::CprPair {
+            newest: a,
+            partner: b,
+        };
+        let listed: Vec<_> = pair.frames().copied().collect();
+        assert_eq!(listed, vec![a, b]);
+        assert_eq!(pair.to_string(), "pair 8d0102@2.000000 + 8d0304@1.000000");
+        let row = Evidence::Report(SourceRef {
+            input: 0,
+            record: 7,
+            line: Some(8),
+        });
+        assert_eq!(row.frames().count(), 0);
+        assert_eq!(row.to_string(), "input 0 record 7 line 8");
+        assert_eq!(row.source().map(|s| s.record), Some(7));
+    }
+
+    #[test]
+    fn long_input_is_cut_to_fourteen_bytes() {
+        let frame = FrameRef::new(0.0, &[0xab; 20]);
+        assert_eq!(frame.message().len(), 14);
+    }
+}

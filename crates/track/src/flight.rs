@@ -1,0 +1,440 @@
+//! Flights: an aircraft's trusted positions split where a person would split them.
+//!
+//! Owns the rules that cut an aircraft's history into flights and the summary of each
+//! ([`Flight`]): id, start/end, callsigns, squawks, bounding box, point count, and optionally
+//! the points. A flight ends
+//!
+//! - on a **gap**: no trusted position for `flight_gap_s` (default 15 min);
+//! - on a **new take-off**: the aircraft was airborne for at least [`MIN_AIRBORNE_S`], then on
+//!   the ground for at least `ground_split_s` (default 2 min), and now is airborne again. The
+//!   on-ground flag of real data flickers during landing rolls and taxiing (single "airborne"
+//!   reports with stale positions, garbage altitudes); both durations keep flickers from
+//!   splitting a flight, and taxiing stays with the flight it belongs to;
+//! - when the aircraft **expires** or the **input ends**.
+//!
+//! A flight's id is its aircraft and the Unix second of its first trusted position: stable
+//! across runs, however the input is chunked. This file does not judge positions
+//! (`reliability`) and knows nothing of zones.
+
+use core::fmt;
+
+use crate::config::TrackerConfig;
+use crate::reliability::Candidate;
+use vigia_modes::{Callsign, IcaoAddress, Squawk};
+
+/// Airborne time a flight needs before a landing and a new take-off split it, seconds.
+pub const MIN_AIRBORNE_S: f64 = 60.0;
+/// Longest step between two airborne positions that counts as airborne time, seconds
+/// (a coverage hole does not prove the aircraft was flying).
+const MAX_AIRBORNE_STEP_S: f64 = 30.0;
+/// Distinct callsigns and squawks a flight remembers (more is a data problem, not a flight).
+const MAX_IDENTITIES: usize = 4;
+
+/// A flight's identity: the aircraft and the Unix second of its first trusted position.
+/// Displays as `3944e1-1633608318`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct FlightId {
+    /// The aircraft.
+    pub icao24: IcaoAddress,
+    /// Start time, whole seconds since the Unix epoch (rounded down).
+    pub start: i64,
+}
+
+impl fmt::Display for FlightId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.icao24, self.start)
+    }
+}
+
+/// Why a flight ended.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[non_exhaustive]
+pub enum FlightEnd {
+    /// No trusted position for `flight_gap_s`.
+    Gap,
+    /// The aircraft landed and took off again.
+    Landed,
+    /// The aircraft was not heard for `expire_after_s`.
+    Expired,
+    /// The input ended ([`crate::Tracker::finish`]).
+    EndOfInput,
+}
+
+impl FlightEnd {
+    /// A short snake_case name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            FlightEnd::Gap => "gap",
+            FlightEnd::Landed => "landed",
+            FlightEnd::Expired => "expired",
+            FlightEnd::EndOfInput => "end_of_input",
+        }
+    }
+}
+
+/// Latitude/longitude bounds, degrees (plain minimum and maximum: a flight across the
+/// antimeridian gets a box spanning the globe).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct BoundingBox {
+    /// Southernmost latitude.
+    pub min_lat: f64,
+    /// Westernmost longitude.
+    pub min_lon: f64,
+    /// Northernmost latitude.
+    pub max_lat: f64,
+    /// Easternmost longitude.
+    pub max_lon: f64,
+}
+
+impl BoundingBox {
+    fn point(lat: f64, lon: f64) -> Self {
+        Self {
+            min_lat: lat,
+            min_lon: lon,
+            max_lat: lat,
+            max_lon: lon,
+        }
+    }
+
+    fn extend(&mut self, lat: f64, lon: f64) {
+        self.min_lat = self.min_lat.min(lat);
+        self.max_lat = self.max_lat.max(lat);
+        self.min_lon = self.min_lon.min(lon);
+        self.max_lon = self.max_lon.max(lon);
+    }
+}
+
+/// One trusted point of a flight, as kept with `keep_points`.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct FlightPoint {
+    /// Time, seconds.
+    pub ts: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Altitude, feet.
+    pub altitude_ft: Option<f32>,
+    /// Ground speed, knots.
+    pub groundspeed_kt: Option<f32>,
+    /// Track over ground, degrees.
+    pub track_deg: Option<f32>,
+    /// Vertical rate, feet per minute.
+    pub vertical_rate_fpm: Option<f32>,
+    /// On the ground, if known.
+    pub on_ground: Option<bool>,
+}
+
+/// A finished flight.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Flight {
+    /// Its id.
+    pub id: FlightId,
+    /// Time of its first trusted position, seconds.
+    pub start_ts: f64,
+    /// Time of its last trusted position, seconds.
+    pub end_ts: f64,
+    /// Distinct callsigns heard during the flight, in order (at most 4).
+    pub callsigns: Vec<Callsign>,
+    /// Distinct Mode A codes heard during the flight, in order (at most 4).
+    pub squawks: Vec<Squawk>,
+    /// Bounds of its trusted positions.
+    pub bbox: BoundingBox,
+    /// Number of trusted positions.
+    pub points: u64,
+    /// Number of positions rejected while it was in progress.
+    pub rejected: u64,
+    /// Whether any of its positions was airborne.
+    pub airborne: bool,
+    /// Why it ended.
+    pub end: FlightEnd,
+    /// Its trusted points in time order, when the tracker keeps them (`keep_points`).
+    pub track: Vec<FlightPoint>,
+}
+
+/// The flight in progress for one aircraft.
+#[derive(Clone, Debug)]
+struct FlightBuilder {
+    id: FlightId,
+    start_ts: f64,
+    end_ts: f64,
+    bbox: BoundingBox,
+    points: u64,
+    rejected: u64,
+    callsigns: [Option<Callsign>; MAX_IDENTITIES],
+    squawks: [Option<Squawk>; MAX_IDENTITIES],
+    airborne: bool,
+    airborne_s: f64,
+    last_airborne_ts: Option<f64>,
+    /// First and last time of the current uninterrupted run of on-ground positions.
+    ground_run: Option<(f64, f64)>,
+    track: Vec<FlightPoint>,
+}
+
+fn remember<T: Copy + PartialEq>(list: &mut [Option<T>; MAX_IDENTITIES], value: Option<T>) {
+    let Some(value) = value else { return };
+    for slot in list.iter_mut() {
+        match slot {
+            Some(seen) if *seen == value => return,
+            Some(_) => {}
+            None => {
+                *slot = Some(value);
+                return;
+            }
+        }
+    }
+}
+
+impl FlightBuilder {
+    fn into_flight(self, end: FlightEnd) -> Flight {
+        Flight {
+            id: self.id,
+            start_ts: self.start_ts,
+            end_ts: self.end_ts,
+            callsigns: self.callsigns.iter().flatten().copied().collect(),
+            squawks: self.squawks.iter().flatten().copied().collect(),
+            bbox: self.bbox,
+            points: self.points,
+            rejected: self.rejected,
+            airborne: self.airborne,
+            end,
+            track: self.track,
+        }
+    }
+
+    /// Whether an airborne position now means a new take-off after a landing.
+    fn took_off_again(&self, on_ground: Option<bool>, ground_split_s: f64) -> bool {
+        on_ground == Some(false)
+            && self.airborne_s >= MIN_AIRBORNE_S
+            && self
+                .ground_run
+                .is_some_and(|(first, last)| last - first >= ground_split_s)
+    }
+
+    fn add(&mut self, c: &Candidate, keep_points: bool) {
+        let fix = &c.fix;
+        self.end_ts = fix.ts;
+        self.bbox.extend(fix.lat, fix.lon);
+        self.points += 1;
+        remember(&mut self.callsigns, c.callsign);
+        remember(&mut self.squawks, c.squawk);
+        match fix.on_ground {
+            Some(false) => {
+                if let (Some(previous), None) = (self.last_airborne_ts, self.ground_run) {
+                    self.airborne_s += (fix.ts - previous).clamp(0.0, MAX_AIRBORNE_STEP_S);
+                }
+                self.airborne = true;
+                self.last_airborne_ts = Some(fix.ts);
+                self.ground_run = None;
+            }
+            Some(true) => {
+                let first = self.ground_run.map_or(fix.ts, |(first, _)| first);
+                self.ground_run = Some((first, fix.ts));
+            }
+            None => {}
+        }
+        if keep_points {
+            self.track.push(FlightPoint {
+                ts: fix.ts,
+                lat: fix.lat,
+                lon: fix.lon,
+                altitude_ft: fix.altitude_ft.map(|v| v as f32),
+                groundspeed_kt: c.groundspeed_kt.map(|v| v as f32),
+                track_deg: c.track_deg.map(|v| v as f32),
+                vertical_rate_fpm: c.vertical_rate_fpm.map(|v| v as f32),
+                on_ground: fix.on_ground,
+            });
+        }
+    }
+}
+
+/// An aircraft's flight in progress, if any.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FlightState {
+    current: Option<FlightBuilder>,
+}
+
+impl FlightState {
+    /// Bytes held by kept points.
+    pub fn heap_bytes(&self) -> usize {
+        self.current.as_ref().map_or(0, |f| {
+            f.track.capacity() * core::mem::size_of::<FlightPoint>()
+        })
+    }
+
+    /// Add a trusted position of `icao24`, ending the flight in progress first if the position
+    /// starts a new one (`ended` receives it); returns the flight the position belongs to.
+    pub fn add_trusted(
+        &mut self,
+        icao24: IcaoAddress,
+        c: &Candidate,
+        config: &TrackerConfig,
+        ended: &mut impl FnMut(Flight),
+    ) -> FlightId {
+        let ts = c.fix.ts;
+        let end = self.current.as_ref().and_then(|f| {
+            if ts - f.end_ts > config.flight_gap_s {
+                Some(FlightEnd::Gap)
+            } else if f.took_off_again(c.fix.on_ground, config.ground_split_s) {
+                Some(FlightEnd::Landed)
+            } else {
+                None
+            }
+        });
+        if let Some(reason) = end {
+            self.end(reason, ended);
+        }
+        let flight = self.current.get_or_insert_with(|| FlightBuilder {
+            id: FlightId {
+                icao24,
+                start: ts.floor() as i64,
+            },
+            start_ts: ts,
+            end_ts: ts,
+            bbox: BoundingBox::point(c.fix.lat, c.fix.lon),
+            points: 0,
+            rejected: 0,
+            callsigns: [None; MAX_IDENTITIES],
+            squawks: [None; MAX_IDENTITIES],
+            airborne: false,
+            airborne_s: 0.0,
+            last_airborne_ts: None,
+            ground_run: None,
+            track: Vec::new(),
+        });
+        flight.add(c, config.keep_points);
+        flight.id
+    }
+
+    /// Count a rejected position against the flight in progress; returns its id.
+    pub fn add_rejected(&mut self) -> Option<FlightId> {
+        let flight = self.current.as_mut()?;
+        flight.rejected += 1;
+        Some(flight.id)
+    }
+
+    /// End the flight in progress, if any.
+    pub fn end(&mut self, reason: FlightEnd, ended: &mut impl FnMut(Flight)) {
+        if let Some(flight) = self.current.take() {
+            ended(flight.into_flight(reason));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{Evidence, SourceRef};
+    use crate::plausibility::Fix;
+    use vigia_modes::adsb::AltitudeSource;
+
+    fn at(ts: f64, on_ground: Option<bool>) -> Candidate {
+        Candidate {
+            anchored: true,
+            fix: Fix {
+                ts,
+                lat: 45.0 + ts * 1e-4,
+                lon: 7.0,
+                altitude_ft: None,
+                altitude_source: AltitudeSource::Barometric,
+                on_ground,
+            },
+            groundspeed_kt: None,
+            track_deg: None,
+            vertical_rate_fpm: None,
+            callsign: Callsign::parse(if ts < 5000.0 { "AAA1" } else { "BBB2" }).ok(),
+            squawk: None,
+            evidence: Evidence::Report(SourceRef::default()),
+        }
+    }
+
+    /// Feed (ts, on_ground) every `step` seconds between bounds; returns the ended flights.
+    fn fly(segments: &[(f64, f64, Option<bool>)], step: f64) -> Vec<Flight> {
+        let config = TrackerConfig {
+            keep_points: true,
+            ..TrackerConfig::default()
+        };
+        let mut state = FlightState::default();
+        let mut flights = Vec::new();
+        let icao = IcaoAddress::new(0xabc123);
+        for &(from, to, on_ground) in segments {
+            let mut ts = from;
+            while ts <= to {
+                state.add_trusted(icao, &at(ts, on_ground), &config, &mut |f| flights.push(f));
+                ts += step;
+            }
+        }
+        state.end(FlightEnd::EndOfInput, &mut |f| flights.push(f));
+        flights
+    }
+
+    #[test]
+    fn taxi_flight_taxi_is_one_flight() {
+        let flights = fly(
+            &[
+                (0.0, 300.0, Some(true)),
+                (301.0, 3000.0, Some(false)),
+                (3001.0, 3600.0, Some(true)),
+            ],
+            1.0,
+        );
+        assert_eq!(flights.len(), 1);
+        let f = &flights[0];
+        assert_eq!(f.id.to_string(), "abc123-0");
+        assert_eq!((f.start_ts, f.end_ts, f.points), (0.0, 3600.0, 3601));
+        assert_eq!(f.track.len(), 3601);
+        assert!(f.airborne);
+        assert_eq!(f.end, FlightEnd::EndOfInput);
+    }
+
+    #[test]
+    fn a_turnaround_splits_but_flickers_do_not() {
+        // Landing roll with a 57 s ground run and a 2 s "airborne" flicker: one flight.
+        let flights = fly(
+            &[
+                (0.0, 1000.0, Some(false)),
+                (1001.0, 1057.0, Some(true)),
+                (1058.0, 1060.0, Some(false)),
+                (1061.0, 1600.0, Some(true)),
+            ],
+            1.0,
+        );
+        assert_eq!(flights.len(), 1);
+        // A 10-minute turnaround, then a take-off: two flights, split at the take-off.
+        let flights = fly(
+            &[
+                (0.0, 1000.0, Some(false)),
+                (1001.0, 1600.0, Some(true)),
+                (1601.0, 2600.0, Some(false)),
+            ],
+            1.0,
+        );
+        assert_eq!(flights.len(), 2);
+        assert_eq!(flights[0].end, FlightEnd::Landed);
+        assert_eq!(flights[0].end_ts, 1600.0);
+        assert_eq!(flights[1].start_ts, 1601.0);
+        // Unknown on-ground state never splits.
+        assert_eq!(fly(&[(0.0, 4000.0, None)], 5.0).len(), 1);
+    }
+
+    #[test]
+    fn a_gap_splits_and_callsigns_are_collected() {
+        let flights = fly(&[(0.0, 1000.0, None), (6000.0, 7000.0, None)], 5.0);
+        assert_eq!(flights.len(), 2);
+        assert_eq!(flights[0].end, FlightEnd::Gap);
+        assert_eq!(flights[0].callsigns[0].as_str(), "AAA1");
+        assert_eq!(flights[1].callsigns[0].as_str(), "BBB2");
+        assert_eq!(flights[1].id.start, 6000);
+        let b = flights[0].bbox;
+        assert_eq!((b.min_lat, b.max_lat), (45.0, 45.1));
+    }
+
+    #[test]
+    fn identities_are_distinct_and_bounded() {
+        let mut list = [None; MAX_IDENTITIES];
+        for v in [1, 1, 2, 3, 2, 4, 5, 6] {
+            remember(&mut list, Some(v));
+        }
+        assert_eq!(list, [Some(1), Some(2), Some(3), Some(4)]);
+    }
+}

@@ -1,0 +1,87 @@
+//! Counters of what the tracker saw and did, for `--stats` and for tests.
+//!
+//! Owns the counters only; they are updated where things happen (`tracker`, `aircraft`).
+
+use crate::position::RejectKind;
+
+/// What the tracker has seen and done so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TrackStats {
+    /// Frames pushed (decoded or not).
+    pub frames: u64,
+    /// Frames that did not decode (bad parity, unknown format, wrong length).
+    pub undecodable: u64,
+    /// Decoded frames with nothing for the tracker: DF19, DF24, TIS-B, ADS-R, anonymous DF18,
+    /// and replies with a recovered address that carry no identity (DF0, DF4, DF16, most DF20).
+    pub ignored: u64,
+    /// Replies with a recovered address and some content (DF5, DF21, DF20 identification),
+    /// from aircraft never heard with a verified address (most are corrupted replies: any
+    /// corruption yields "an address").
+    pub unknown_address: u64,
+    /// State vectors (archive rows) pushed.
+    pub states: u64,
+    /// Records without a usable timestamp.
+    pub untimed: u64,
+    /// Records that arrived after later records of their aircraft had been processed.
+    pub late: u64,
+    /// Forward jumps of the stream clock held back until a second record confirmed them.
+    pub clock_jumps_held: u64,
+    /// Trusted positions emitted.
+    pub positions: u64,
+    /// Flights ended.
+    pub flights: u64,
+    /// Aircraft dropped after `expire_after_s` without being heard.
+    pub expired: u64,
+    /// Most aircraft held at once.
+    pub aircraft_peak: u64,
+    /// Most records held at once in the reordering window.
+    pub window_peak: u64,
+    rejected: [u64; RejectKind::ALL.len()],
+}
+
+impl TrackStats {
+    /// Rejected positions of one kind.
+    pub fn rejected(&self, kind: RejectKind) -> u64 {
+        self.rejected[kind.index()]
+    }
+
+    /// Rejected positions of all kinds.
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.iter().sum()
+    }
+
+    /// The kinds with at least one rejection, with their counts, in report order.
+    pub fn rejected_by_kind(&self) -> impl Iterator<Item = (RejectKind, u64)> + '_ {
+        RejectKind::ALL
+            .into_iter()
+            .map(|kind| (kind, self.rejected(kind)))
+            .filter(|&(_, n)| n > 0)
+    }
+
+    pub(crate) fn count_rejected(&mut self, kind: RejectKind) {
+        self.rejected[kind.index()] += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejections_by_kind() {
+        let mut stats = TrackStats::default();
+        stats.count_rejected(RejectKind::Unconfirmed);
+        stats.count_rejected(RejectKind::Unconfirmed);
+        stats.count_rejected(RejectKind::ImpossibleSpeed);
+        assert_eq!(stats.rejected_total(), 3);
+        let kinds: Vec<_> = stats.rejected_by_kind().collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (RejectKind::ImpossibleSpeed, 1),
+                (RejectKind::Unconfirmed, 2)
+            ]
+        );
+    }
+}
