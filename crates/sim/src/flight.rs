@@ -325,6 +325,33 @@ mod tests {
     }
 
     #[test]
+    fn a_survey_grid_flies_every_line() {
+        let a = aircraft(
+            "speed_kt = 120\nheading_deg = 90\nmax_bank_deg = 30",
+            "[[aircraft.leg]]\ngrid = { start = [30.0, -109.9], heading_deg = 90, line_nm = 10, spacing_nm = 2, lines = 4, direction = \"left\" }",
+        );
+        let flight = fly(&a, None);
+        // Four lines, each 2 nm north of the last (left of eastbound), flown east, west,
+        // east, west: the track reaches every line's latitude and turns around at the ends.
+        for line in 0..4 {
+            let lat = 30.0 + f64::from(line) * 2.0 / 60.0;
+            let on_line = flight
+                .states()
+                .iter()
+                .filter(|s| (s.position.lat - lat).abs() < 0.002)
+                .count();
+            // 10 nm at 120 kt is 300 s: most of it within 0.1 nm of the line.
+            assert!(on_line > 2000, "line {line}: {on_line} states");
+        }
+        let westbound = flight
+            .states()
+            .iter()
+            .filter(|s| (s.track_deg - 270.0).abs() < 5.0)
+            .count();
+        assert!(westbound > 4000, "{westbound}");
+    }
+
+    #[test]
     fn interpolation_lies_between_steps() {
         let a = aircraft("speed_kt = 200", "[[aircraft.leg]]\nto = [30.5, -110.0]");
         let flight = fly(&a, None);

@@ -72,7 +72,7 @@ impl<'a> Station<'a> {
         let mut frames = Vec::new();
         for e in emissions {
             let distance = self.position.map_or(0.0, |p| distance_m(p, e.from));
-            if let Some(_at) = self.position {
+            if self.position.is_some() {
                 let horizon_nm =
                     1.23 * (e.altitude_ft.max(0.0).sqrt() + self.spec.altitude_ft.max(0.0).sqrt());
                 if distance > range_m || distance > horizon_nm * METRES_PER_NM {
