@@ -302,6 +302,12 @@ impl RecordReader {
         self.chunk.len() + self.framer.buffer_capacity()
     }
 
+    /// The 1-based line of the record just yielded, for line-per-record formats that keep
+    /// count (trajectory CSV): the evidence an analyst follows back to the file.
+    pub fn last_line(&self) -> Option<u64> {
+        self.framer.last_line()
+    }
+
     /// Counters so far.
     pub fn stats(&self) -> &Stats {
         &self.stats

@@ -119,6 +119,15 @@ impl AnyFramer {
         }
     }
 
+    /// The 1-based line of the last record returned, for formats that have one per line and
+    /// keep count (trajectory CSV); `None` otherwise.
+    pub fn last_line(&self) -> Option<u64> {
+        match self {
+            AnyFramer::TrajectoryCsv(f) => f.last_line(),
+            _ => None,
+        }
+    }
+
     /// The format this framer reads.
     pub fn format(&self) -> Format {
         match self {

@@ -135,6 +135,7 @@ enum State {
 pub struct TrajectoryCsvFramer {
     lines: LineBuffer,
     state: State,
+    last_line: Option<u64>,
 }
 
 impl Default for TrajectoryCsvFramer {
@@ -149,11 +150,17 @@ impl TrajectoryCsvFramer {
         Self {
             lines: LineBuffer::new(MAX_LINE_BYTES),
             state: State::AwaitingHeader,
+            last_line: None,
         }
     }
 
     pub(crate) fn buffer_capacity(&self) -> usize {
         self.lines.capacity()
+    }
+
+    /// The 1-based line of the last row returned (evidence for what is made of it).
+    pub fn last_line(&self) -> Option<u64> {
+        self.last_line
     }
 }
 
@@ -302,7 +309,10 @@ impl Framer for TrajectoryCsvFramer {
                     }
                 }
                 State::Reading(header) => match parse_row(header, bytes, at) {
-                    Ok(Some(state)) => return Some(Ok(state)),
+                    Ok(Some(state)) => {
+                        self.last_line = Some(number);
+                        return Some(Ok(state));
+                    }
                     Ok(None) => continue,
                     Err(_) if !terminated => return Some(Err(FrameError::Truncated { at })),
                     Err(error) => return Some(Err(error)),
@@ -431,5 +441,17 @@ mod tests {
             ]
         );
         assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 2);
+    }
+
+    #[test]
+    fn last_line_follows_the_rows() {
+        let mut framer = TrajectoryCsvFramer::new();
+        framer.push(b"timestamp,icao24\n\n1,abc123\nbad,abc123\n2,abc123\n");
+        assert_eq!(framer.last_line(), None);
+        assert!(framer.next_item().unwrap().is_ok());
+        assert_eq!(framer.last_line(), Some(3));
+        assert!(framer.next_item().unwrap().is_err());
+        assert!(framer.next_item().unwrap().is_ok());
+        assert_eq!(framer.last_line(), Some(5));
     }
 }
