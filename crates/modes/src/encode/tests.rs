@@ -348,9 +348,13 @@ proptest! {
         prop_assert!(angle_gap(b.heading_deg.unwrap_or(f64::NAN), hdg) <= 90.0 / 1024.0 + 1e-9);
         prop_assert_eq!(b.ias_kt, Some(ias));
         prop_assert!((b.mach.unwrap_or(f64::NAN) - mach).abs() <= 1.024 / 512.0 + 1e-9);
-        // One step, not half: −32 ft/min can only be sent as the "−0" the decoder reads as 0.
-        prop_assert!((b.baro_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 32);
-        prop_assert!((b.inertial_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 32);
+        // Half a step, except just below zero: −32 ft/min can only be sent as the "−0" the
+        // decoder reads as 0, so −33 comes back as 0 (one and a half steps at most).
+        prop_assert!((b.baro_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 48);
+        prop_assert!((b.inertial_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 48);
+        if rate >= 0 || rate < -48 {
+            prop_assert!((b.baro_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 16);
+        }
         let frame = frame::df21(IcaoAddress::new(0x0c0ffe), FlightStatus(0), Squawk(0o1200), mb)?;
         let theirs = rs1090(&frame);
         if let Some(r) = theirs.get("bds60") {
