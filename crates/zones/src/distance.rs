@@ -9,8 +9,12 @@
 //!   from the straight edge's midpoint, so the arcs follow the edges to within that tolerance.
 //! - Edges lying on the antimeridian (both ends at longitude ±180°) are cuts made by the data, not borders, and
 //!   are left out.
-//! - Search is exact on the auxiliary sphere: every bound is a rigorous bound on 3-D chord length, which is
-//!   monotonic in central angle. The reported distance is Lambert's ellipsoidal distance to the point found.
+//! - Arcs are compared by a first-order ellipsoidal rank, `c² − 2f·Δz²` for chord `c` and difference `Δz` of
+//!   the auxiliary-sphere z coordinates (Lambert's formula expanded for short lines), so where two far-apart
+//!   stretches of boundary are nearly equidistant the ellipsoid, not the sphere, decides. Every pruning bound
+//!   is a rigorous bound on 3-D chord length scaled by (1 − 2f), the rank's floor; nothing that could win is
+//!   skipped. The reported distance is Lambert's ellipsoidal distance to the winning point.
+//! - Degenerate inputs are safe: points outside the grid fall back to a scan of every chain.
 //!
 //! # Speed
 //! A query computes one unit vector, looks up its cell, and scans candidate chains in order of their lower

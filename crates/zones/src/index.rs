@@ -123,14 +123,18 @@ impl ZoneIndex {
     #[inline]
     pub fn contains(&self, zone: ZoneId, latitude: f64, longitude: f64) -> bool {
         let z = &self.zones[zone.0];
+        let longitude = wrap_longitude(longitude);
+        // Latitudes beyond ±90° (and NaN) fall outside every grid, whose rows span the polygon's latitudes.
+        if z.buffer_m <= 0.0 {
+            return z.grid.contains([longitude, latitude]);
+        }
         if !(-90.0..=90.0).contains(&latitude) {
             return false;
         }
-        let longitude = wrap_longitude(longitude);
         if z.grid.contains([longitude, latitude]) {
             return true;
         }
-        if z.buffer_m <= 0.0 || !in_box(&z.reach, latitude, longitude) {
+        if !in_box(&z.reach, latitude, longitude) {
             return false;
         }
         self.nearest_boundary(zone, latitude, longitude)

@@ -5,6 +5,7 @@
 mod bundled;
 mod crossings;
 mod differential;
+mod export;
 mod places;
 mod properties;
 mod support;
