@@ -25,6 +25,8 @@ enum Command {
     Zones(cmd::zones::Args),
     /// Simulate a scenario: Beast frames (file or TCP server) and the ground truth.
     Sim(cmd::sim::Args),
+    /// Validated flights from frames or archives: GeoJSON, KML or CSV, one flight per feature.
+    Tracks(cmd::tracks::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Zones(args) => cmd::zones::run(args),
         Command::Sim(args) => cmd::sim::run(args),
+        Command::Tracks(args) => cmd::tracks::run(args),
     };
     match result {
         Ok(code) => code,

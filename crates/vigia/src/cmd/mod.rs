@@ -3,4 +3,5 @@
 pub mod analyze;
 pub mod decode;
 pub mod sim;
+pub mod tracks;
 pub mod zones;
