@@ -420,17 +420,14 @@ impl BoundaryDistance {
     }
 
     /// Improves `best` with the arcs of chain `c`: all their balls are tested at once in `f32` (vectorised, no
-    /// branches), then only the arcs within reach are ranked exactly.
+    /// branches), then the arcs within reach are ranked exactly, each ball re-tested first against the reach
+    /// as it shrinks.
     #[inline]
     fn scan_arcs(&self, p: UnitVector, c: usize, chain: &ChainBall, best: &mut Best) {
         let first = chain.first as usize;
         let [xs, ys, zs, rs] = &self.arc_balls[c];
         let (px, py, pz) = (p[0] as f32, p[1] as f32, p[2] as f32);
-        let reach = if best.reach.is_finite() {
-            best.reach as f32
-        } else {
-            f32::MAX / 4.0
-        };
+        let reach = best.reach as f32;
         let mut within = 0u32;
         for k in 0..ARCS_PER_CHAIN {
             let (dx, dy, dz) = (px - xs[k], py - ys[k], pz - zs[k]);
@@ -441,6 +438,11 @@ impl BoundaryDistance {
         while within != 0 {
             let k = within.trailing_zeros() as usize;
             within &= within - 1;
+            let (dx, dy, dz) = (px - xs[k], py - ys[k], pz - zs[k]);
+            let limit = rs[k] + best.reach as f32;
+            if dx * dx + dy * dy + dz * dz > limit * limit {
+                continue;
+            }
             let r = self.arcs[first + k].rank(p);
             if r < best.rank {
                 best.arc = first + k;
