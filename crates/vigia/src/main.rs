@@ -21,6 +21,10 @@ enum Command {
     Decode(cmd::decode::Args),
     /// Analyse archives: zone entries/exits with evidence, orbits, surveys, scored flights.
     Analyze(cmd::analyze::Args),
+    /// Run the service: live receivers in, tracked aircraft, events, alerts and an HTTP API out.
+    Run(cmd::run::Args),
+    /// Check the service's configuration file, or print the default one.
+    Config(cmd::config::Args),
     /// Airspace zones: list the bundled ones, classify points, export (buffered) zones as GeoJSON.
     Zones(cmd::zones::Args),
     /// Simulate a scenario: Beast frames (file or TCP server) and the ground truth.
@@ -34,6 +38,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Config(args) => cmd::config::run(args),
         Command::Zones(args) => cmd::zones::run(args),
         Command::Sim(args) => cmd::sim::run(args),
         Command::Tracks(args) => cmd::tracks::run(args),

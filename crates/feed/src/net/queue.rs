@@ -48,6 +48,16 @@ pub struct FrameQueue {
     sources: Vec<Arc<SourceCounters>>,
 }
 
+impl std::fmt::Debug for FrameQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameQueue")
+            .field("len", &self.len())
+            .field("capacity", &self.capacity)
+            .field("dropped", &self.dropped())
+            .finish()
+    }
+}
+
 impl FrameQueue {
     /// A queue holding at most `capacity` records (at least 1). Evictions are also counted on
     /// `sources[arrival.source]` when that source is listed.

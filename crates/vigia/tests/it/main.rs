@@ -3,6 +3,9 @@
 
 mod analyze;
 mod decode;
+mod interop;
+mod live;
+mod run;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

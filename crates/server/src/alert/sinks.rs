@@ -1,0 +1,115 @@
+//! The alert sinks: standard output, an append-only file, a webhook.
+//!
+//! Owns opening them from [`SinkSettings`] and writing one alert line. Standard output and the
+//! file are written synchronously by the writer thread (a line, then a flush: an alert that was
+//! written is not sitting in a buffer); the webhook hands the line to its own task
+//! ([`crate::alert::webhook`]) and returns at once.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+
+use crate::settings::SinkSettings;
+
+use super::webhook::WebhookSender;
+
+/// One opened sink.
+pub enum Sink {
+    /// Standard output.
+    Stdout,
+    /// An append-only file.
+    File(File),
+    /// A webhook's queue.
+    Webhook(WebhookSender),
+}
+
+/// Why a sink could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SinkError {
+    /// The alert file could not be opened for appending.
+    #[error("{path}: cannot open the alert file: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The webhook URL is not `http://host:port/path`.
+    #[error("{0}")]
+    Url(String),
+}
+
+/// The name a sink has in metrics (`stdout`, `file:PATH`, `webhook:URL`).
+pub fn name(settings: &SinkSettings) -> String {
+    match settings {
+        SinkSettings::Stdout => "stdout".into(),
+        SinkSettings::File { path } => format!("file:{path}"),
+        SinkSettings::Webhook { url, .. } => format!("webhook:{url}"),
+    }
+}
+
+/// Open a sink. Webhooks need a tokio runtime handle to run their delivery task, and the index
+/// of their counters in [`crate::metrics::Metrics::sinks`].
+pub fn open(
+    settings: &SinkSettings,
+    runtime: &tokio::runtime::Handle,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+    index: usize,
+) -> Result<Sink, SinkError> {
+    Ok(match settings {
+        SinkSettings::Stdout => Sink::Stdout,
+        SinkSettings::File { path } => Sink::File(
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|source| SinkError::File {
+                    path: path.clone(),
+                    source,
+                })?,
+        ),
+        SinkSettings::Webhook {
+            url,
+            retries,
+            timeout_s,
+        } => Sink::Webhook(
+            WebhookSender::spawn(url, *retries, *timeout_s, runtime, metrics, index)
+                .map_err(SinkError::Url)?,
+        ),
+    })
+}
+
+impl Sink {
+    /// Deliver one alert line (no newline): `Ok(true)` when delivered, `Ok(false)` when queued
+    /// (the webhook's task counts the outcome).
+    pub fn send(&mut self, line: &str) -> io::Result<bool> {
+        match self {
+            Sink::Stdout => {
+                let mut out = io::stdout().lock();
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+                out.flush()?;
+                Ok(true)
+            }
+            Sink::File(file) => {
+                let mut buf = Vec::with_capacity(line.len() + 1);
+                buf.extend_from_slice(line.as_bytes());
+                buf.push(b'\n');
+                // One write call per line: concurrent readers never see half a line.
+                file.write_all(&buf)?;
+                Ok(true)
+            }
+            Sink::Webhook(sender) => sender.queue(line).map(|()| false),
+        }
+    }
+
+    /// Flush buffered output.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout => io::stdout().flush(),
+            Sink::File(file) => file.flush(),
+            Sink::Webhook(_) => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! `GET /api/stream`: Server-Sent Events of live aircraft updates and committed events.
+//!
+//! Owns the message type the pipeline and writer broadcast ([`StreamMessage`]) and the SSE
+//! response. A subscriber first gets the whole live snapshot (`aircraft`), then, as they
+//! happen: `aircraft` (aircraft changed in the last second, and `removed` addresses) and
+//! `event` (an event, after its commit, with its id). A subscriber too slow to keep up skips
+//! what it missed and is told so (`lagged` with the count). Streams end on shutdown.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::AppState;
+
+/// One message for stream subscribers: an SSE event name and its JSON data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamMessage {
+    /// `aircraft` or `event`.
+    pub event: &'static str,
+    /// JSON text.
+    pub data: Arc<str>,
+}
+
+impl StreamMessage {
+    /// A message.
+    pub fn new(event: &'static str, data: String) -> Self {
+        Self {
+            event,
+            data: data.into(),
+        }
+    }
+}
+
+/// The SSE handler.
+pub async fn stream(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.inner.stream.subscribe();
+    let snapshot = state.inner.live.get();
+    let first =
+        serde_json::json!({"now": snapshot.now, "aircraft": snapshot.aircraft, "removed": []});
+    let first = Event::default().event("aircraft").data(first.to_string());
+    let shutdown = state.inner.shutdown.clone();
+    let live = stream::unfold((rx, shutdown), |(mut rx, mut shutdown)| async move {
+        if *shutdown.borrow() {
+            return None;
+        }
+        let message = tokio::select! {
+            m = rx.recv() => m,
+            _ = shutdown.changed() => return None,
+        };
+        let event = match message {
+            Ok(m) => Event::default().event(m.event).data(&*m.data),
+            Err(RecvError::Lagged(n)) => Event::default()
+                .event("lagged")
+                .data(format!("{{\"missed\":{n}}}")),
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok(event), (rx, shutdown)))
+    });
+    let all = futures_util::StreamExt::chain(stream::once(async move { Ok(first) }), live);
+    Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

@@ -1,0 +1,158 @@
+//! The live aircraft table: what `/api/aircraft` and the stream's `aircraft` messages show.
+//!
+//! Owns one row per aircraft with a trusted position — position, motion, identity, score,
+//! zones — updated by the pipeline thread, and the [`Snapshot`] it publishes every second.
+//! Readers take an `Arc` of the latest snapshot (a pointer copy under a read lock), never the
+//! pipeline's table: the API cannot slow the pipeline down.
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use vigia_modes::IcaoAddress;
+
+/// One aircraft as the map draws it. Units in the names; times in seconds since the epoch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiveAircraft {
+    /// ICAO address, lowercase hex.
+    pub icao24: String,
+    /// Latest callsign.
+    pub callsign: Option<String>,
+    /// Latest Mode A code.
+    pub squawk: Option<String>,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Altitude, feet.
+    pub altitude_ft: Option<f64>,
+    /// Ground speed, knots.
+    pub groundspeed_kt: Option<f64>,
+    /// Track, degrees clockwise from true north.
+    pub track_deg: Option<f64>,
+    /// Vertical rate, feet per minute.
+    pub vertical_rate_fpm: Option<f64>,
+    /// On the ground.
+    pub on_ground: Option<bool>,
+    /// Time of the latest trusted position.
+    pub last_update: f64,
+    /// Current flight id.
+    pub flight_id: String,
+    /// Trusted positions in this flight.
+    pub positions: u64,
+    /// Zones the aircraft is in now.
+    pub zones: Vec<String>,
+    /// Live surveillance score (identity, callsign, squawk; orbits count at flight end).
+    pub score: f64,
+    /// Military by address block or database.
+    pub military: bool,
+    /// State of registration.
+    pub country: Option<String>,
+    /// Registration (aircraft database).
+    pub registration: Option<String>,
+    /// ICAO type designator (aircraft database).
+    pub type_designator: Option<String>,
+}
+
+/// The live table at one moment.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Snapshot {
+    /// When it was taken (system clock).
+    pub now: f64,
+    /// Aircraft, by address.
+    pub aircraft: Vec<LiveAircraft>,
+}
+
+/// The latest published snapshot, shared with the API.
+#[derive(Debug, Default)]
+pub struct LiveView {
+    latest: RwLock<Arc<Snapshot>>,
+}
+
+impl LiveView {
+    /// An empty view.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The latest snapshot.
+    pub fn get(&self) -> Arc<Snapshot> {
+        self.latest
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replace the snapshot.
+    pub fn publish(&self, snapshot: Arc<Snapshot>) {
+        *self.latest.write().unwrap_or_else(PoisonError::into_inner) = snapshot;
+    }
+}
+
+/// The pipeline's own table.
+#[derive(Debug, Default)]
+pub struct LiveTable {
+    rows: FxHashMap<IcaoAddress, LiveAircraft>,
+    changed: Vec<IcaoAddress>,
+}
+
+impl LiveTable {
+    /// The row of `icao24`, if any.
+    pub fn get_mut(&mut self, icao24: IcaoAddress) -> Option<&mut LiveAircraft> {
+        self.rows.get_mut(&icao24)
+    }
+
+    /// Insert or replace a row; marks it changed.
+    pub fn upsert(&mut self, icao24: IcaoAddress, row: LiveAircraft) {
+        if self.rows.insert(icao24, row).is_none() || !self.changed.contains(&icao24) {
+            self.changed.push(icao24);
+        }
+    }
+
+    /// Mark a row changed (for the stream).
+    pub fn touch(&mut self, icao24: IcaoAddress) {
+        self.changed.push(icao24);
+    }
+
+    /// Drop rows not updated since `horizon`; returns the addresses dropped.
+    pub fn expire(&mut self, horizon: f64) -> Vec<String> {
+        let mut gone = Vec::new();
+        self.rows.retain(|_, row| {
+            let keep = row.last_update >= horizon;
+            if !keep {
+                gone.push(row.icao24.clone());
+            }
+            keep
+        });
+        gone
+    }
+
+    /// Remove one row (its flight ended).
+    pub fn remove(&mut self, icao24: IcaoAddress) -> Option<LiveAircraft> {
+        self.rows.remove(&icao24)
+    }
+
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no row is held.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// A snapshot of every row (sorted by address) and the rows changed since the last call.
+    pub fn snapshot(&mut self, now: f64) -> (Snapshot, Vec<LiveAircraft>) {
+        let mut aircraft: Vec<LiveAircraft> = self.rows.values().cloned().collect();
+        aircraft.sort_by(|a, b| a.icao24.cmp(&b.icao24));
+        self.changed.sort_unstable();
+        self.changed.dedup();
+        let changed = self
+            .changed
+            .drain(..)
+            .filter_map(|a| self.rows.get(&a).cloned())
+            .collect();
+        (Snapshot { now, aircraft }, changed)
+    }
+}

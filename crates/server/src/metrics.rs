@@ -1,0 +1,470 @@
+//! Counters of the whole service and their Prometheus text (`GET /metrics`).
+//!
+//! Owns the counters the pipeline, the writer and the sinks bump (atomics, no lock on the hot
+//! path), the alert-latency histogram, and the rendering in the Prometheus text exposition
+//! format (version 0.0.4). Per-source counters live with the sources (`vigia_feed::net`) and
+//! are read here; frames per second per source are computed between two scrapes.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use vigia_feed::net::{FrameQueue, SourceCounters};
+use vigia_track::TrackStats;
+
+/// Upper bounds of the alert-latency histogram, seconds.
+pub const LATENCY_BUCKETS_S: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+/// A cumulative latency histogram.
+#[derive(Debug, Default)]
+pub struct LatencyHistogram {
+    buckets: [AtomicU64; 12],
+    count: AtomicU64,
+    sum_us: AtomicU64,
+}
+
+impl LatencyHistogram {
+    /// Record one latency, seconds.
+    pub fn observe(&self, seconds: f64) {
+        let s = seconds.max(0.0);
+        for (bound, bucket) in LATENCY_BUCKETS_S.iter().zip(&self.buckets) {
+            if s <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_us.fetch_add((s * 1e6) as u64, Ordering::Relaxed);
+    }
+
+    /// Observations so far.
+    pub fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+}
+
+/// Counters of one alert sink.
+#[derive(Debug, Default)]
+pub struct SinkCounters {
+    /// The sink's name (`stdout`, `file:alerts.jsonl`, `webhook:http://…`).
+    pub name: String,
+    /// Alerts delivered.
+    pub sent: AtomicU64,
+    /// Alerts that could not be delivered (after retries), or were dropped because the sink's
+    /// queue was full.
+    pub failures: AtomicU64,
+}
+
+/// Everything `/metrics` shows.
+#[derive(Debug)]
+pub struct Metrics {
+    /// Sources by index: id and counters.
+    pub sources: Vec<(String, Arc<SourceCounters>)>,
+    /// The queue to the pipeline.
+    pub queue: Arc<FrameQueue>,
+    /// Records the pipeline took from the queue.
+    pub records: AtomicU64,
+    /// Frames dropped as duplicates of another receiver's.
+    pub duplicates: AtomicU64,
+    /// Tracker counters, published by the pipeline.
+    pub tracker: Mutex<TrackStats>,
+    /// Aircraft the tracker holds.
+    pub tracked_aircraft: AtomicU64,
+    /// Aircraft in the live table.
+    pub live_aircraft: AtomicU64,
+    /// Events committed, by type.
+    pub events: Mutex<BTreeMap<String, u64>>,
+    /// Alerts raised (before sinks).
+    pub alerts: AtomicU64,
+    /// Per-sink counters.
+    pub sinks: Vec<SinkCounters>,
+    /// Frame arrival to alert emission.
+    pub alert_latency: LatencyHistogram,
+    /// Store commits.
+    pub store_commits: AtomicU64,
+    /// Store errors.
+    pub store_errors: AtomicU64,
+    /// Positions written.
+    pub positions_written: AtomicU64,
+    /// Batches waiting for the writer.
+    pub writer_queue: AtomicU64,
+    rates: Mutex<Rates>,
+}
+
+#[derive(Debug, Default)]
+struct Rates {
+    at: f64,
+    records: Vec<u64>,
+    per_second: Vec<f64>,
+}
+
+impl Metrics {
+    /// Metrics for these sources, queue and sinks (by name).
+    pub fn new(
+        sources: Vec<(String, Arc<SourceCounters>)>,
+        queue: Arc<FrameQueue>,
+        sinks: Vec<String>,
+    ) -> Self {
+        Self {
+            sources,
+            queue,
+            records: AtomicU64::new(0),
+            duplicates: AtomicU64::new(0),
+            tracker: Mutex::new(TrackStats::default()),
+            tracked_aircraft: AtomicU64::new(0),
+            live_aircraft: AtomicU64::new(0),
+            events: Mutex::new(BTreeMap::new()),
+            alerts: AtomicU64::new(0),
+            sinks: sinks
+                .into_iter()
+                .map(|name| SinkCounters {
+                    name,
+                    ..SinkCounters::default()
+                })
+                .collect(),
+            alert_latency: LatencyHistogram::default(),
+            store_commits: AtomicU64::new(0),
+            store_errors: AtomicU64::new(0),
+            positions_written: AtomicU64::new(0),
+            writer_queue: AtomicU64::new(0),
+            rates: Mutex::new(Rates::default()),
+        }
+    }
+
+    /// Count a committed event of type `kind`.
+    pub fn count_event(&self, kind: &str) {
+        let mut events = self.events.lock().unwrap_or_else(PoisonError::into_inner);
+        *events.entry(kind.to_string()).or_default() += 1;
+    }
+
+    /// Records per second of each source since the previous call (at least 0.5 s apart;
+    /// closer calls return the previous rates).
+    pub fn source_rates(&self, now: f64) -> Vec<f64> {
+        let mut rates = self.rates.lock().unwrap_or_else(PoisonError::into_inner);
+        let records: Vec<u64> = self
+            .sources
+            .iter()
+            .map(|(_, c)| c.snapshot().records)
+            .collect();
+        if rates.records.len() != records.len() {
+            rates.records = records;
+            rates.at = now;
+            rates.per_second = vec![0.0; self.sources.len()];
+        } else if now - rates.at >= 0.5 {
+            let dt = now - rates.at;
+            rates.per_second = records
+                .iter()
+                .zip(&rates.records)
+                .map(|(a, b)| a.saturating_sub(*b) as f64 / dt)
+                .collect();
+            rates.records = records;
+            rates.at = now;
+        }
+        rates.per_second.clone()
+    }
+
+    /// The Prometheus text.
+    pub fn render(&self, now: f64) -> String {
+        let mut out = String::with_capacity(8192);
+        let rates = self.source_rates(now);
+        let mut family = |name: &str, kind: &str, help: &str, rows: Vec<(String, f64)>| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+            for (labels, value) in rows {
+                let _ = writeln!(out, "{name}{labels} {value}");
+            }
+        };
+        let per_source = |f: &dyn Fn(&vigia_feed::net::CountersSnapshot) -> u64| {
+            self.sources
+                .iter()
+                .map(|(id, c)| {
+                    (
+                        format!("{{source=\"{}\"}}", escape(id)),
+                        f(&c.snapshot()) as f64,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        family(
+            "vigia_source_bytes_total",
+            "counter",
+            "Bytes read from the source.",
+            per_source(&|s| s.bytes),
+        );
+        family(
+            "vigia_source_records_total",
+            "counter",
+            "Frames or reports framed from the source.",
+            per_source(&|s| s.records),
+        );
+        family(
+            "vigia_source_malformed_total",
+            "counter",
+            "Malformed pieces skipped (resynchronised).",
+            per_source(&|s| s.malformed),
+        );
+        family(
+            "vigia_source_connects_total",
+            "counter",
+            "Connections established or accepted.",
+            per_source(&|s| s.connects),
+        );
+        family(
+            "vigia_source_connect_failures_total",
+            "counter",
+            "Connection attempts that failed.",
+            per_source(&|s| s.connect_failures),
+        );
+        family(
+            "vigia_source_disconnects_total",
+            "counter",
+            "Connections lost.",
+            per_source(&|s| s.disconnects),
+        );
+        family(
+            "vigia_source_stalls_total",
+            "counter",
+            "Connections replaced after no data for the stall timeout.",
+            per_source(&|s| s.stalls),
+        );
+        family(
+            "vigia_source_dropped_total",
+            "counter",
+            "Records of the source evicted from the full pipeline queue.",
+            per_source(&|s| s.dropped),
+        );
+        family(
+            "vigia_source_connected",
+            "gauge",
+            "Connections open now.",
+            per_source(&|s| s.connected),
+        );
+        family(
+            "vigia_source_frames_per_second",
+            "gauge",
+            "Records per second between the last two scrapes.",
+            self.sources
+                .iter()
+                .zip(&rates)
+                .map(|((id, _), r)| {
+                    (
+                        format!("{{source=\"{}\"}}", escape(id)),
+                        (r * 10.0).round() / 10.0,
+                    )
+                })
+                .collect(),
+        );
+        let one = |v: u64| vec![(String::new(), v as f64)];
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        family(
+            "vigia_queue_depth",
+            "gauge",
+            "Records waiting for the pipeline.",
+            one(self.queue.len() as u64),
+        );
+        family(
+            "vigia_queue_capacity",
+            "gauge",
+            "Capacity of the pipeline queue.",
+            one(self.queue.capacity() as u64),
+        );
+        family(
+            "vigia_queue_dropped_total",
+            "counter",
+            "Records evicted from the full pipeline queue.",
+            one(self.queue.dropped()),
+        );
+        family(
+            "vigia_writer_queue_depth",
+            "gauge",
+            "Write batches waiting for the store writer.",
+            one(get(&self.writer_queue)),
+        );
+        family(
+            "vigia_pipeline_records_total",
+            "counter",
+            "Records taken by the pipeline.",
+            one(get(&self.records)),
+        );
+        family(
+            "vigia_frames_duplicate_total",
+            "counter",
+            "Frames dropped as copies from another receiver.",
+            one(get(&self.duplicates)),
+        );
+        let t = self
+            .tracker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        family(
+            "vigia_decode_errors_total",
+            "counter",
+            "Frames that failed Mode S decoding (parity, length).",
+            one(t.undecodable),
+        );
+        family(
+            "vigia_frames_tracked_total",
+            "counter",
+            "Frames given to the tracker.",
+            one(t.frames),
+        );
+        family(
+            "vigia_positions_trusted_total",
+            "counter",
+            "Trusted positions.",
+            one(t.positions),
+        );
+        family(
+            "vigia_positions_rejected_total",
+            "counter",
+            "Rejected positions.",
+            one(t.rejected_total()),
+        );
+        family(
+            "vigia_flights_total",
+            "counter",
+            "Flights ended.",
+            one(t.flights),
+        );
+        family(
+            "vigia_tracked_aircraft",
+            "gauge",
+            "Aircraft held by the tracker.",
+            one(get(&self.tracked_aircraft)),
+        );
+        family(
+            "vigia_live_aircraft",
+            "gauge",
+            "Aircraft in the live table.",
+            one(get(&self.live_aircraft)),
+        );
+        let events = self
+            .events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        family(
+            "vigia_events_total",
+            "counter",
+            "Events committed, by type.",
+            events
+                .iter()
+                .map(|(k, v)| (format!("{{type=\"{}\"}}", escape(k)), *v as f64))
+                .collect(),
+        );
+        family(
+            "vigia_alerts_total",
+            "counter",
+            "Alerts raised by the rules.",
+            one(get(&self.alerts)),
+        );
+        family(
+            "vigia_alert_sink_sent_total",
+            "counter",
+            "Alerts delivered, by sink.",
+            self.sinks
+                .iter()
+                .map(|s| {
+                    (
+                        format!("{{sink=\"{}\"}}", escape(&s.name)),
+                        get(&s.sent) as f64,
+                    )
+                })
+                .collect(),
+        );
+        family(
+            "vigia_alert_sink_failures_total",
+            "counter",
+            "Alerts a sink failed to deliver, by sink.",
+            self.sinks
+                .iter()
+                .map(|s| {
+                    (
+                        format!("{{sink=\"{}\"}}", escape(&s.name)),
+                        get(&s.failures) as f64,
+                    )
+                })
+                .collect(),
+        );
+        family(
+            "vigia_store_commits_total",
+            "counter",
+            "Store transactions committed.",
+            one(get(&self.store_commits)),
+        );
+        family(
+            "vigia_store_errors_total",
+            "counter",
+            "Store writes that failed.",
+            one(get(&self.store_errors)),
+        );
+        family(
+            "vigia_store_positions_total",
+            "counter",
+            "Positions written to the store.",
+            one(get(&self.positions_written)),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP vigia_alert_latency_seconds Frame arrival to alert emission.\n# TYPE vigia_alert_latency_seconds histogram"
+        );
+        let h = &self.alert_latency;
+        for (bound, bucket) in LATENCY_BUCKETS_S.iter().zip(&h.buckets) {
+            let _ = writeln!(
+                out,
+                "vigia_alert_latency_seconds_bucket{{le=\"{bound}\"}} {}",
+                get(bucket)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "vigia_alert_latency_seconds_bucket{{le=\"+Inf\"}} {}",
+            h.count()
+        );
+        let _ = writeln!(
+            out,
+            "vigia_alert_latency_seconds_sum {}",
+            get(&h.sum_us) as f64 / 1e6
+        );
+        let _ = writeln!(out, "vigia_alert_latency_seconds_count {}", h.count());
+        out
+    }
+}
+
+/// Escape a label value (backslash, quote, newline).
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_has_every_family_and_escapes_labels() {
+        let counters = Arc::new(SourceCounters::new());
+        let queue = Arc::new(FrameQueue::new(10, vec![counters.clone()]));
+        let m = Metrics::new(
+            vec![("home \"roof\"".into(), counters)],
+            queue,
+            vec!["stdout".into()],
+        );
+        m.count_event("zone_entry");
+        m.alert_latency.observe(0.003);
+        let text = m.render(1.0);
+        assert!(
+            text.contains("vigia_source_records_total{source=\"home \\\"roof\\\"\"} 0"),
+            "{text}"
+        );
+        assert!(text.contains("vigia_events_total{type=\"zone_entry\"} 1"));
+        assert!(text.contains("vigia_alert_latency_seconds_bucket{le=\"0.005\"} 1"));
+        assert!(text.contains("vigia_alert_latency_seconds_bucket{le=\"0.0025\"} 0"));
+        assert!(text.contains("vigia_queue_capacity 10"));
+        assert!(text.contains("vigia_alert_sink_failures_total{sink=\"stdout\"} 0"));
+    }
+}

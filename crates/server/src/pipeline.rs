@@ -1,0 +1,555 @@
+//! The pipeline thread: records from the queue → de-duplication → [`Tracker`] → [`Analyzer`]
+//! → write batches for the store, and the live aircraft table.
+//!
+//! Owns the order of things for live data. Each record's time is its arrival time, made
+//! non-decreasing (records from several source tasks interleave by microseconds), so the
+//! tracker needs no reordering window and an event comes out while its frame is processed.
+//! Positions are thinned (`position_interval_s`) and written every `flush_ms`; a batch that
+//! carries events is sent to the writer at once. Nothing here blocks on a socket; if the
+//! writer falls behind, this thread waits for it and the queue in front drops the oldest
+//! frames, counted — memory stays bounded either way.
+
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::{Arc, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rustc_hash::FxHashMap;
+use vigia_detect::identity::{Identity, IdentityResolver};
+use vigia_detect::score::{score, FlightFacts};
+use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventKind};
+use vigia_feed::net::{unix_now, Arrival, FrameQueue};
+use vigia_feed::Record;
+use vigia_modes::{Callsign, IcaoAddress, Squawk};
+use vigia_store::{FlightRow, NewEvent, PositionRow, Store, WriteBatch};
+use vigia_track::{FlightId, SourceRef, TrackEvent, Tracker, TrackerConfig, TrustedPosition};
+use vigia_zones::ZoneIndex;
+
+use crate::alert::rules::EventFacts;
+use crate::alert::Alerter;
+use crate::api::stream::StreamMessage;
+use crate::dedup::Dedup;
+use crate::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
+use crate::metrics::Metrics;
+use crate::settings::PipelineSettings;
+use crate::writer::{EventMeta, Writer, WriterMessage};
+
+/// Write batches that may wait for the writer before the pipeline waits.
+const WRITER_QUEUE: usize = 64;
+
+/// Requests to the running pipeline (from the API).
+#[non_exhaustive]
+pub enum Control {
+    /// Watch these zones from now on (open flights start their zone state afresh).
+    ReplaceZones(Arc<ZoneIndex>),
+}
+
+/// What the pipeline is built from.
+pub struct PipelineParts {
+    /// Pipeline knobs.
+    pub settings: PipelineSettings,
+    /// Tracker settings (its reordering window is ignored: live records are in order).
+    pub tracker: TrackerConfig,
+    /// Detection settings.
+    pub analyzer: AnalyzerConfig,
+    /// Zones watched.
+    pub zones: Arc<ZoneIndex>,
+    /// Identity tables.
+    pub identity: IdentityResolver,
+    /// Source ids by index (names the sources in evidence).
+    pub inputs: Vec<String>,
+    /// The queue from the sources.
+    pub queue: Arc<FrameQueue>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+    /// Where the live snapshot is published.
+    pub live: Arc<LiveView>,
+    /// Live updates and events for stream subscribers.
+    pub stream: tokio::sync::broadcast::Sender<StreamMessage>,
+    /// The store, opened for writing.
+    pub store: Store,
+    /// Alert rules and sinks.
+    pub alerter: Alerter,
+    /// Positions older than this many days are deleted (checked hourly).
+    pub retain_days: f64,
+}
+
+/// The running pipeline and writer threads.
+pub struct PipelineHandle {
+    pipeline: JoinHandle<()>,
+    writer: JoinHandle<()>,
+    control: Sender<Control>,
+}
+
+impl PipelineHandle {
+    /// Send a control request; `false` if the pipeline has stopped.
+    pub fn control(&self) -> Sender<Control> {
+        self.control.clone()
+    }
+
+    /// Wait for both threads to finish (after the queue was closed): everything taken from the
+    /// queue is processed and committed, the store checkpointed.
+    pub fn join(self) {
+        let _ = self.pipeline.join();
+        let _ = self.writer.join();
+    }
+}
+
+/// Start the pipeline and writer threads. They run until `parts.queue` is closed and drained.
+pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
+    let (writes, write_rx) = mpsc::sync_channel(WRITER_QUEUE);
+    let (control, control_rx) = mpsc::channel();
+    let writer = Writer::new(
+        parts.store,
+        parts.alerter,
+        parts.metrics.clone(),
+        parts.stream.clone(),
+        parts.retain_days,
+    );
+    let writer = std::thread::Builder::new()
+        .name("vigia-writer".into())
+        .spawn(move || writer.run(write_rx))?;
+    let queue = parts.queue.clone();
+    let mut pipeline = Pipeline::new(
+        parts.settings,
+        parts.tracker,
+        parts.analyzer,
+        parts.zones,
+        parts.identity,
+        parts.inputs,
+        parts.metrics,
+        parts.live,
+        parts.stream,
+        writes,
+    );
+    let pipeline = std::thread::Builder::new()
+        .name("vigia-pipeline".into())
+        .spawn(move || pipeline.run(&queue, &control_rx))?;
+    Ok(PipelineHandle {
+        pipeline,
+        writer,
+        control,
+    })
+}
+
+/// Per-aircraft facts that do not change within a run.
+struct Known {
+    identity: Identity,
+    facts: EventFacts,
+}
+
+/// A flight in progress, as the store sees it.
+struct FlightProgress {
+    row: FlightRow,
+    last_stored: f64,
+    dirty: bool,
+}
+
+/// The pipeline stage (the thread body; usable directly in tests).
+pub struct Pipeline {
+    settings: PipelineSettings,
+    dedup: Dedup,
+    tracker: Tracker,
+    analyzer: Analyzer,
+    analyzer_config: AnalyzerConfig,
+    identity: IdentityResolver,
+    zones: Arc<ZoneIndex>,
+    inputs: Vec<String>,
+    metrics: Arc<Metrics>,
+    view: Arc<LiveView>,
+    stream: tokio::sync::broadcast::Sender<StreamMessage>,
+    writes: SyncSender<WriterMessage>,
+    live: LiveTable,
+    known: FxHashMap<IcaoAddress, Known>,
+    flights: FxHashMap<FlightId, FlightProgress>,
+    batch: WriteBatch,
+    metas: Vec<EventMeta>,
+    track_events: Vec<TrackEvent>,
+    events: Vec<Event>,
+    last_ts: f64,
+    record_no: u64,
+    next_flush: Instant,
+    next_snapshot: Instant,
+}
+
+impl Pipeline {
+    /// A pipeline sending its batches to `writes`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        settings: PipelineSettings,
+        tracker: TrackerConfig,
+        analyzer: AnalyzerConfig,
+        zones: Arc<ZoneIndex>,
+        identity: IdentityResolver,
+        inputs: Vec<String>,
+        metrics: Arc<Metrics>,
+        view: Arc<LiveView>,
+        stream: tokio::sync::broadcast::Sender<StreamMessage>,
+        writes: SyncSender<WriterMessage>,
+    ) -> Self {
+        let tracker = Tracker::new(TrackerConfig {
+            reorder_window_s: 0.0,
+            ..tracker
+        });
+        Self {
+            dedup: Dedup::new(settings.dedup_window_s),
+            analyzer: Analyzer::new(zones.clone(), identity.clone(), analyzer.clone()),
+            analyzer_config: analyzer,
+            tracker,
+            identity,
+            zones,
+            inputs,
+            metrics,
+            view,
+            stream,
+            writes,
+            live: LiveTable::default(),
+            known: FxHashMap::default(),
+            flights: FxHashMap::default(),
+            batch: WriteBatch::default(),
+            metas: Vec::new(),
+            track_events: Vec::new(),
+            events: Vec::new(),
+            last_ts: f64::NEG_INFINITY,
+            record_no: 0,
+            next_flush: Instant::now() + Duration::from_millis(settings.flush_ms),
+            next_snapshot: Instant::now() + Duration::from_millis(settings.snapshot_ms),
+            settings,
+        }
+    }
+
+    /// The thread body: until the queue is closed and drained.
+    pub fn run(&mut self, queue: &FrameQueue, control: &Receiver<Control>) {
+        let mut arrivals = Vec::with_capacity(4096);
+        loop {
+            let open = queue.pop_batch(&mut arrivals, 4096, Duration::from_millis(20));
+            match control.try_recv() {
+                Ok(Control::ReplaceZones(zones)) => self.replace_zones(zones),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => {}
+            }
+            self.process(&mut arrivals);
+            self.tick(Instant::now());
+            if !open {
+                break;
+            }
+        }
+        self.flush(true);
+        let _ = self.writes.send(WriterMessage::Shutdown);
+    }
+
+    fn replace_zones(&mut self, zones: Arc<ZoneIndex>) {
+        self.analyzer = Analyzer::new(
+            zones.clone(),
+            self.identity.clone(),
+            self.analyzer_config.clone(),
+        );
+        self.zones = zones;
+    }
+
+    /// Process `arrivals` (emptied); a batch with events goes to the writer at once.
+    pub fn process(&mut self, arrivals: &mut Vec<Arrival>) {
+        let n = arrivals.len() as u64;
+        for arrival in arrivals.drain(..) {
+            let mut record = arrival.record;
+            // Non-decreasing time: source tasks interleave by microseconds.
+            let ts = arrival.received.max(self.last_ts);
+            self.last_ts = ts;
+            match &mut record {
+                Record::Frame(frame) => {
+                    if !self.dedup.first(ts, frame.message()) {
+                        continue;
+                    }
+                    frame.ts = Some(ts);
+                }
+                Record::State(state) => state.ts = Some(ts),
+            }
+            self.record_no += 1;
+            let source = SourceRef {
+                input: u32::from(arrival.source),
+                record: self.record_no,
+                line: None,
+            };
+            self.tracker
+                .push_record(&record, source, &mut self.track_events);
+            if !self.track_events.is_empty() {
+                self.after_tracking(arrival.received);
+            }
+        }
+        self.metrics.records.fetch_add(n, Ordering::Relaxed);
+        self.metrics
+            .duplicates
+            .store(self.dedup.duplicates(), Ordering::Relaxed);
+        if !self.batch.events.is_empty() {
+            self.flush(false);
+        }
+    }
+
+    fn after_tracking(&mut self, arrival: f64) {
+        let mut track_events = std::mem::take(&mut self.track_events);
+        for te in track_events.drain(..) {
+            if let TrackEvent::Position(p) = &te {
+                self.position(p);
+            }
+            self.analyzer.push(&te, &mut self.events);
+            let mut events = std::mem::take(&mut self.events);
+            for e in events.drain(..) {
+                self.event(e, arrival);
+            }
+            self.events = events;
+            if let TrackEvent::FlightEnded(f) = &te {
+                self.flight_ended(f.id);
+            }
+        }
+        self.track_events = track_events;
+    }
+
+    fn known(&mut self, icao24: IcaoAddress) -> &Known {
+        let identity = &self.identity;
+        self.known.entry(icao24).or_insert_with(|| {
+            let id = identity.identify(icao24);
+            Known {
+                facts: EventFacts {
+                    military: id.military(),
+                    isr_type: id.isr_type.is_some(),
+                },
+                identity: id,
+            }
+        })
+    }
+
+    fn live_score(
+        &self,
+        id: &Identity,
+        callsign: Option<Callsign>,
+        squawk: Option<Squawk>,
+        duration_s: f64,
+    ) -> f64 {
+        let prefix = callsign.and_then(|c| self.identity.callsign_prefix(&c));
+        let facts = FlightFacts {
+            identity: Some(id),
+            callsign_prefix: prefix.map(|p| (p.kind, p.prefix.as_str(), p.operator.as_str())),
+            squawks: squawk.map(|s| vec![s.0]).unwrap_or_default(),
+            has_callsign: callsign.is_some(),
+            duration_s,
+            ..FlightFacts::default()
+        };
+        (score(&facts).0 * 100.0).round() / 100.0
+    }
+
+    fn position(&mut self, p: &TrustedPosition) {
+        let flight_id = p.flight_id.to_string();
+        let progress = self
+            .flights
+            .entry(p.flight_id)
+            .or_insert_with(|| FlightProgress {
+                row: FlightRow {
+                    id: flight_id.clone(),
+                    icao24: p.icao24.to_string(),
+                    start_ts: p.ts,
+                    end_ts: p.ts,
+                    ..FlightRow::default()
+                },
+                last_stored: f64::NEG_INFINITY,
+                dirty: true,
+            });
+        progress.row.end_ts = p.ts;
+        progress.row.positions += 1;
+        progress.row.last = Some((p.lat, p.lon, p.altitude_ft));
+        if let Some(c) = p.callsign {
+            progress.row.callsign = Some(c.to_string());
+        }
+        progress.dirty = true;
+        let duration_s = p.ts - progress.row.start_ts;
+        let positions = progress.row.positions;
+        if p.ts - progress.last_stored >= self.settings.position_interval_s {
+            progress.last_stored = p.ts;
+            self.batch.positions.push(PositionRow {
+                flight_id: flight_id.clone(),
+                icao24: progress.row.icao24.clone(),
+                ts: p.ts,
+                lat: p.lat,
+                lon: p.lon,
+                altitude_ft: p.altitude_ft,
+                groundspeed_kt: p.groundspeed_kt,
+                track_deg: p.track_deg,
+                vertical_rate_fpm: p.vertical_rate_fpm,
+                on_ground: p.on_ground,
+            });
+        }
+        let zones = &self.zones;
+        let mut zones_now: Vec<String> = zones
+            .locate(p.lat, p.lon)
+            .map(|z| zones.name(z).to_string())
+            .collect();
+        zones_now.sort();
+        // Score again only when what it depends on changed.
+        let rescore = match self.live.get_mut(p.icao24) {
+            Some(row) => {
+                row.callsign.as_deref() != p.callsign.as_ref().map(Callsign::as_str)
+                    || row.squawk != p.squawk.map(|s| s.to_string())
+                    || row.flight_id != flight_id
+            }
+            None => true,
+        };
+        let (score, military, country, registration, type_designator) = {
+            let known = self.known(p.icao24);
+            let id = known.identity.clone();
+            let military = known.facts.military;
+            let score = if rescore {
+                self.live_score(&id, p.callsign, p.squawk, duration_s)
+            } else {
+                self.live.get_mut(p.icao24).map_or(0.0, |r| r.score)
+            };
+            let record = id.record.as_ref();
+            (
+                score,
+                military,
+                id.country.clone(),
+                record.and_then(|r| r.registration.clone()),
+                record.and_then(|r| r.type_designator.clone()),
+            )
+        };
+        if let Some(progress) = self.flights.get_mut(&p.flight_id) {
+            progress.row.score = Some(score);
+            progress.row.military = Some(military);
+        }
+        self.live.upsert(
+            p.icao24,
+            LiveAircraft {
+                icao24: p.icao24.to_string(),
+                callsign: p.callsign.map(|c| c.to_string()),
+                squawk: p.squawk.map(|s| s.to_string()),
+                lat: p.lat,
+                lon: p.lon,
+                altitude_ft: p.altitude_ft,
+                groundspeed_kt: p.groundspeed_kt,
+                track_deg: p.track_deg,
+                vertical_rate_fpm: p.vertical_rate_fpm,
+                on_ground: p.on_ground,
+                last_update: p.ts,
+                flight_id,
+                positions,
+                zones: zones_now,
+                score,
+                military,
+                country,
+                registration,
+                type_designator,
+            },
+        );
+    }
+
+    fn event(&mut self, e: Event, arrival: f64) {
+        let facts = self.known(e.icao24).facts;
+        let score = match &e.kind {
+            EventKind::Flight(summary) => summary.score,
+            _ => self.live.get_mut(e.icao24).map_or(0.0, |r| r.score),
+        };
+        let new = NewEvent::from_event(&e, &self.inputs, Some(score));
+        if let Some(progress) = self.flights.get_mut(&e.flight_id) {
+            if let Some(zone) = &new.zone {
+                if e.kind.is_sovereignty_event() && !progress.row.zones.contains(zone) {
+                    progress.row.zones.push(zone.clone());
+                    progress.dirty = true;
+                }
+            }
+            if let EventKind::Flight(summary) = &e.kind {
+                progress.row.ended = true;
+                progress.row.score = Some(summary.score);
+                progress.row.military = Some(summary.identity.military());
+                progress.row.summary = Some(new.document.clone());
+                progress.row.zones = summary.zones.iter().map(|z| z.zone.clone()).collect();
+                progress.row.end_ts = progress.row.end_ts.max(summary.end_ts);
+                progress.dirty = true;
+            }
+        }
+        self.metas.push(EventMeta {
+            facts,
+            arrival: Some(arrival),
+            ends_flight: matches!(e.kind, EventKind::Flight(_)),
+        });
+        self.batch.events.push(new);
+    }
+
+    fn flight_ended(&mut self, id: FlightId) {
+        if let Some(progress) = self.flights.remove(&id) {
+            let mut row = progress.row;
+            row.ended = true;
+            self.batch.flights.push(row);
+        }
+        let same = self
+            .live
+            .get_mut(id.icao24)
+            .is_some_and(|r| r.flight_id == id.to_string());
+        if same {
+            self.live.remove(id.icao24);
+        }
+    }
+
+    /// Periodic work: flush on time, publish the snapshot on time.
+    pub fn tick(&mut self, now: Instant) {
+        if now >= self.next_flush {
+            self.next_flush = now + Duration::from_millis(self.settings.flush_ms);
+            self.flush(false);
+        }
+        if now >= self.next_snapshot {
+            self.next_snapshot = now + Duration::from_millis(self.settings.snapshot_ms);
+            self.publish(unix_now());
+        }
+    }
+
+    /// Publish the live snapshot and stream the aircraft that changed.
+    pub fn publish(&mut self, now: f64) {
+        let horizon = now - self.settings.live_timeout_s;
+        let removed = self.live.expire(horizon);
+        let (snapshot, changed) = self.live.snapshot(now);
+        let count = snapshot.aircraft.len();
+        self.view.publish(Arc::new(snapshot));
+        if !changed.is_empty() || !removed.is_empty() {
+            let update = Snapshot {
+                now,
+                aircraft: changed,
+            };
+            let data = serde_json::json!({
+                "now": update.now,
+                "aircraft": update.aircraft,
+                "removed": removed,
+            });
+            let _ = self
+                .stream
+                .send(StreamMessage::new("aircraft", data.to_string()));
+        }
+        self.known.retain(|icao, _| {
+            self.live.get_mut(*icao).is_some() || self.flights.keys().any(|f| f.icao24 == *icao)
+        });
+        self.metrics
+            .live_aircraft
+            .store(count as u64, Ordering::Relaxed);
+        self.metrics
+            .tracked_aircraft
+            .store(self.tracker.aircraft() as u64, Ordering::Relaxed);
+        *self
+            .metrics
+            .tracker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = self.tracker.stats();
+    }
+
+    /// Send what is pending to the writer (with every open flight when `all`).
+    pub fn flush(&mut self, all: bool) {
+        for progress in self.flights.values_mut() {
+            if progress.dirty || all {
+                progress.dirty = false;
+                self.batch.flights.push(progress.row.clone());
+            }
+        }
+        if self.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        let metas = std::mem::take(&mut self.metas);
+        self.metrics.writer_queue.fetch_add(1, Ordering::Relaxed);
+        let _ = self.writes.send(WriterMessage::Batch { batch, metas });
+    }
+}

@@ -1,0 +1,184 @@
+//! The service's settings that this crate reads: the pipeline's knobs and the alert rules and
+//! sinks. Plain serde structs with defaults (the binary's TOML file embeds them; its flags
+//! override them), checked by [`AlertSettings::validate`].
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of the pipeline thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PipelineSettings {
+    /// Records the queue between sources and pipeline holds before dropping the oldest.
+    /// Default 262 144 (about 1.3 s at 200 k frames/s; ~25 MB).
+    pub queue_capacity: usize,
+    /// The same frame from several receivers within this many seconds is kept once.
+    /// Default 0.25.
+    pub dedup_window_s: f64,
+    /// Positions are written in one transaction every this many milliseconds. Default 250.
+    pub flush_ms: u64,
+    /// Keep at most one position per aircraft per this many seconds in the store (events keep
+    /// their own evidence). Default 1.
+    pub position_interval_s: f64,
+    /// The live aircraft snapshot (API, stream) is published every this many milliseconds.
+    /// Default 1000.
+    pub snapshot_ms: u64,
+    /// Aircraft not heard for this long leave the live table, seconds. Default 60.
+    pub live_timeout_s: f64,
+}
+
+impl Default for PipelineSettings {
+    fn default() -> Self {
+        Self {
+            queue_capacity: 1 << 18,
+            dedup_window_s: 0.25,
+            flush_ms: 250,
+            position_interval_s: 1.0,
+            snapshot_ms: 1000,
+            live_timeout_s: 60.0,
+        }
+    }
+}
+
+/// Alert rules and where alerts go.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertSettings {
+    /// Rules; an event alerts once per rule it matches (subject to hysteresis).
+    pub rules: Vec<AlertRule>,
+    /// Sinks; every alert goes to every sink.
+    pub sinks: Vec<SinkSettings>,
+}
+
+/// Which events alert.
+///
+/// Conditions combine with AND; the identity conditions (`military`, `isr_type`,
+/// `watchlist`) combine with OR among themselves: a rule with `military = true` and a
+/// watchlist alerts for military aircraft *and* for the listed ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertRule {
+    /// Name shown in alerts.
+    pub name: String,
+    /// Event types (`zone_entry`, `zone_exit`, `zone_transit`, `closest_approach`, `orbit`,
+    /// `survey`, `flight`); empty means all but `flight`.
+    pub types: Vec<String>,
+    /// Zones (by name); empty means any (and events without a zone).
+    pub zones: Vec<String>,
+    /// Lowest surveillance score, 0–1.
+    pub min_score: f64,
+    /// Require a military aircraft (address block or database flag).
+    pub military: bool,
+    /// Require a surveillance-capable type (aircraft database).
+    pub isr_type: bool,
+    /// ICAO addresses (hex) that match whatever their identity.
+    pub watchlist: Vec<String>,
+    /// A flight that leaves a zone and comes back within this many seconds is still in the
+    /// same episode (no second alert). Default 1800.
+    pub rearm_after_s: f64,
+}
+
+impl Default for AlertRule {
+    fn default() -> Self {
+        Self {
+            name: "alert".into(),
+            types: Vec::new(),
+            zones: Vec::new(),
+            min_score: 0.0,
+            military: false,
+            isr_type: false,
+            watchlist: Vec::new(),
+            rearm_after_s: 1800.0,
+        }
+    }
+}
+
+/// Where alerts go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SinkSettings {
+    /// One JSON object per line on standard output.
+    Stdout,
+    /// One JSON object per line appended to a file.
+    File {
+        /// The file.
+        path: String,
+    },
+    /// HTTP POST of each alert as JSON, retried with backoff, never blocking the pipeline.
+    Webhook {
+        /// `http://host:port/path` (plain HTTP; put a TLS proxy in front for HTTPS).
+        url: String,
+        /// Attempts after the first. Default 5.
+        #[serde(default = "default_retries")]
+        retries: u32,
+        /// Per-attempt timeout, seconds. Default 5.
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
+}
+
+fn default_retries() -> u32 {
+    5
+}
+
+fn default_timeout_s() -> f64 {
+    5.0
+}
+
+/// Event type names an alert rule may list.
+pub const EVENT_TYPES: [&str; 7] = [
+    "zone_entry",
+    "zone_exit",
+    "zone_transit",
+    "closest_approach",
+    "orbit",
+    "survey",
+    "flight",
+];
+
+impl AlertSettings {
+    /// Problems a person must fix, each naming the rule or sink (`alerts.rules[0].types`).
+    pub fn validate(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            for t in &rule.types {
+                if !EVENT_TYPES.contains(&t.as_str()) {
+                    problems.push(format!(
+                        "alerts.rules[{i}].types: unknown event type {t:?}; expected one of {}",
+                        EVENT_TYPES.join(", ")
+                    ));
+                }
+            }
+            if !(0.0..=1.0).contains(&rule.min_score) {
+                problems.push(format!(
+                    "alerts.rules[{i}].min_score: {} is not between 0 and 1",
+                    rule.min_score
+                ));
+            }
+            for a in &rule.watchlist {
+                if a.len() != 6 || !a.chars().all(|c| c.is_ascii_hexdigit()) {
+                    problems.push(format!(
+                        "alerts.rules[{i}].watchlist: {a:?} is not a 24-bit ICAO address (6 hex digits)"
+                    ));
+                }
+            }
+            if rule.rearm_after_s.is_nan() || rule.rearm_after_s < 0.0 {
+                problems.push(format!(
+                    "alerts.rules[{i}].rearm_after_s: must be 0 or more seconds"
+                ));
+            }
+        }
+        for (i, sink) in self.sinks.iter().enumerate() {
+            if let SinkSettings::Webhook { url, timeout_s, .. } = sink {
+                if let Err(e) = crate::alert::webhook::parse_http_url(url) {
+                    problems.push(format!("alerts.sinks[{i}].url: {e}"));
+                }
+                if timeout_s.is_nan() || *timeout_s <= 0.0 {
+                    problems.push(format!(
+                        "alerts.sinks[{i}].timeout_s: must be more than 0 seconds"
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}

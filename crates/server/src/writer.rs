@@ -1,0 +1,152 @@
+//! The writer thread: commits the pipeline's batches, then — and only then — alerts and
+//! streams their events.
+//!
+//! Owns the order that makes reporting safe: `Store::commit` returns event ids only after a
+//! durable commit; each event is then counted, given to the [`Alerter`] and broadcast to
+//! stream subscribers with its id. A failed commit is retried; events of a batch that cannot be
+//! committed are counted as store errors and never reported. Retention runs here too, hourly.
+
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use vigia_feed::net::unix_now;
+use vigia_store::{Store, WriteBatch};
+
+use crate::alert::rules::EventFacts;
+use crate::alert::{Alerter, CommittedEvent};
+use crate::api::stream::StreamMessage;
+use crate::metrics::Metrics;
+
+/// Attempts at committing one batch.
+const COMMIT_ATTEMPTS: u32 = 3;
+/// How often old positions are deleted.
+const RETAIN_EVERY: Duration = Duration::from_secs(3600);
+
+/// What the alert rules need beside each event of a batch (same order as `batch.events`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventMeta {
+    /// Identity facts.
+    pub facts: EventFacts,
+    /// Arrival of the frame that produced the event.
+    pub arrival: Option<f64>,
+    /// The event is a flight record: the flight's alert memory can go.
+    pub ends_flight: bool,
+}
+
+/// Messages to the writer.
+#[derive(Debug)]
+pub enum WriterMessage {
+    /// Commit, then report the events.
+    Batch {
+        /// What to write.
+        batch: WriteBatch,
+        /// One per event.
+        metas: Vec<EventMeta>,
+    },
+    /// Checkpoint and stop.
+    Shutdown,
+}
+
+/// The writer.
+pub struct Writer {
+    store: Store,
+    alerter: Alerter,
+    metrics: Arc<Metrics>,
+    stream: tokio::sync::broadcast::Sender<StreamMessage>,
+    retain_days: f64,
+    next_retain: Instant,
+}
+
+impl Writer {
+    /// A writer over `store`.
+    pub fn new(
+        store: Store,
+        alerter: Alerter,
+        metrics: Arc<Metrics>,
+        stream: tokio::sync::broadcast::Sender<StreamMessage>,
+        retain_days: f64,
+    ) -> Self {
+        Self {
+            store,
+            alerter,
+            metrics,
+            stream,
+            retain_days,
+            next_retain: Instant::now(),
+        }
+    }
+
+    /// The thread body: until `Shutdown` or the pipeline goes away.
+    pub fn run(mut self, messages: Receiver<WriterMessage>) {
+        while let Ok(message) = messages.recv() {
+            match message {
+                WriterMessage::Batch { batch, metas } => {
+                    self.metrics.writer_queue.fetch_sub(1, Ordering::Relaxed);
+                    self.write(&batch, &metas);
+                }
+                WriterMessage::Shutdown => break,
+            }
+            if Instant::now() >= self.next_retain {
+                self.next_retain = Instant::now() + RETAIN_EVERY;
+                if self.store.retain(self.retain_days, unix_now()).is_err() {
+                    self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+        self.alerter.flush();
+        if self.store.checkpoint().is_err() {
+            self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Commit `batch`; then alert and stream its events.
+    pub fn write(&mut self, batch: &WriteBatch, metas: &[EventMeta]) {
+        let mut ids = None;
+        for attempt in 0..COMMIT_ATTEMPTS {
+            match self.store.commit(batch) {
+                Ok(committed) => {
+                    ids = Some(committed);
+                    break;
+                }
+                Err(e) => {
+                    self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
+                    eprintln!(
+                        "vigia: store: {e} (attempt {} of {COMMIT_ATTEMPTS})",
+                        attempt + 1
+                    );
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }
+        let Some(ids) = ids else {
+            return;
+        };
+        self.metrics.store_commits.fetch_add(1, Ordering::Relaxed);
+        self.metrics
+            .positions_written
+            .fetch_add(batch.positions.len() as u64, Ordering::Relaxed);
+        for ((id, event), meta) in ids.iter().zip(&batch.events).zip(metas) {
+            self.metrics.count_event(&event.kind);
+            let committed = CommittedEvent {
+                id: *id,
+                event: event.clone(),
+                facts: meta.facts,
+                arrival: meta.arrival,
+            };
+            let alerts = self.alerter.handle(&committed, unix_now());
+            let mut document = event.document.clone();
+            if let serde_json::Value::Object(o) = &mut document {
+                o.insert("id".into(), serde_json::json!(id));
+                o.insert("alerted".into(), serde_json::json!(!alerts.is_empty()));
+            }
+            let _ = self
+                .stream
+                .send(StreamMessage::new("event", document.to_string()));
+            if meta.ends_flight {
+                self.alerter.flight_ended(&event.flight_id);
+            }
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! vigia-server: the API over real sockets on 127.0.0.1, the event stream, and the pipeline
+//! with its writer on real corpus frames heard by two receivers.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use vigia_detect::identity::IdentityResolver;
+use vigia_detect::AnalyzerConfig;
+use vigia_feed::net::{Arrival, FrameQueue, SourceCounters};
+use vigia_feed::{Record, RecordReader};
+use vigia_server::alert::{sinks, Alerter};
+use vigia_server::api::stream::StreamMessage;
+use vigia_server::api::Shared;
+use vigia_server::live::{LiveAircraft, LiveView, Snapshot};
+use vigia_server::metrics::Metrics;
+use vigia_server::pipeline::{self, PipelineParts};
+use vigia_server::{AlertRule, AlertSettings, AppState, PipelineSettings, SinkSettings, ZonesView};
+use vigia_store::{EventFilter, FlightRow, NewEvent, Store, WriteBatch};
+use vigia_track::TrackerConfig;
+use vigia_zones::{ZoneIndex, ZoneSet};
+
+const BOX: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
+"geometry":{"type":"Polygon","coordinates":[[[0.5,45.6365],[1.5,45.6365],[1.5,46.5],[0.5,46.5],[0.5,45.6365]]]}}]}"#;
+
+fn zones() -> (ZoneSet, ZoneIndex) {
+    let set = ZoneSet::from_geojson_str(BOX, "box.geojson").unwrap();
+    let index = ZoneIndex::new(&set);
+    (set, index)
+}
+
+fn aircraft() -> LiveAircraft {
+    LiveAircraft {
+        icao24: "ae01c5".into(),
+        callsign: Some("RCH123".into()),
+        squawk: Some("7400".into()),
+        lat: 32.5,
+        lon: -117.1,
+        altitude_ft: Some(18000.0),
+        groundspeed_kt: Some(300.0),
+        track_deg: Some(90.0),
+        vertical_rate_fpm: Some(0.0),
+        on_ground: Some(false),
+        last_update: 1_700_000_000.0,
+        flight_id: "ae01c5-1699999000".into(),
+        positions: 42,
+        zones: vec!["USA".into()],
+        score: 0.55,
+        military: true,
+        country: Some("United States".into()),
+        registration: None,
+        type_designator: None,
+    }
+}
+
+struct Api {
+    address: SocketAddr,
+    runtime: tokio::runtime::Runtime,
+    stream: tokio::sync::broadcast::Sender<StreamMessage>,
+    stop: tokio::sync::watch::Sender<bool>,
+    _dir: tempfile::TempDir,
+}
+
+fn api(token: Option<&str>) -> Api {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let mut store = Store::open(&path).unwrap();
+    let mut batch = WriteBatch::default();
+    batch.flights.push(FlightRow {
+        id: "ae01c5-1699999000".into(),
+        icao24: "ae01c5".into(),
+        start_ts: 1_699_999_000.0,
+        end_ts: 1_700_000_000.0,
+        zones: vec!["USA".into()],
+        ..FlightRow::default()
+    });
+    batch.events.push(NewEvent {
+        kind: "zone_entry".into(),
+        icao24: "ae01c5".into(),
+        flight_id: "ae01c5-1699999000".into(),
+        zone: Some("USA".into()),
+        ts: 1_699_999_500.0,
+        score: Some(0.55),
+        document: json!({"type": "zone_entry", "zone": "USA", "evidence": {"positions": []}}),
+    });
+    store.commit(&batch).unwrap();
+    let live = Arc::new(LiveView::new());
+    live.publish(Arc::new(Snapshot {
+        now: 1_700_000_001.0,
+        aircraft: vec![aircraft()],
+    }));
+    let counters = Arc::new(SourceCounters::new());
+    let queue = Arc::new(FrameQueue::new(16, vec![counters.clone()]));
+    let metrics = Arc::new(Metrics::new(
+        vec![("rx".into(), counters)],
+        queue,
+        Vec::new(),
+    ));
+    let (stream, _) = tokio::sync::broadcast::channel(16);
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let (set, index) = zones();
+    let state = AppState {
+        inner: Arc::new(Shared {
+            live,
+            db: Mutex::new(Store::open_read_only(&path).unwrap()),
+            db_writer: Mutex::new(Store::open(&path).unwrap()),
+            zones: RwLock::new(ZonesView::new("box.geojson", &set, &index)),
+            metrics,
+            stream: stream.clone(),
+            token: token.map(str::to_string),
+            reload: None,
+            shutdown: shutdown.clone(),
+            started: 0.0,
+        }),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut shutdown = shutdown;
+    runtime.spawn(vigia_server::run(listener, state, async move {
+        let _ = shutdown.wait_for(|s| *s).await;
+    }));
+    Api {
+        address,
+        runtime,
+        stream,
+        stop,
+        _dir: dir,
+    }
+}
+
+fn request(address: SocketAddr, method: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut s = TcpStream::connect(address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: t\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (
+        status,
+        serde_json::from_str(body).unwrap_or(Value::String(body.into())),
+    )
+}
+
+#[test]
+fn the_api_serves_live_aircraft_flights_events_and_zones() {
+    let api = api(None);
+    let get = |p: &str| request(api.address, "GET", p, None);
+    let (status, body) = get("/api/aircraft");
+    assert_eq!(status, 200);
+    assert_eq!(body["count"], 1);
+    let a = &body["aircraft"][0];
+    for key in [
+        "lat",
+        "lon",
+        "track_deg",
+        "altitude_ft",
+        "callsign",
+        "score",
+        "military",
+        "zones",
+        "last_update",
+    ] {
+        assert!(!a[key].is_null(), "{key} missing in {a}");
+    }
+    let (_, flights) = get("/api/flights?zone=USA&since=1699999999");
+    assert_eq!(flights["flights"][0]["id"], "ae01c5-1699999000");
+    let (_, none) = get("/api/flights?zone=MEX");
+    assert_eq!(none["flights"], json!([]));
+    let (status, feature) = get("/api/flights/ae01c5-1699999000");
+    assert_eq!(status, 200);
+    assert_eq!(feature["type"], "Feature");
+    assert_eq!(get("/api/flights/nope").0, 404);
+    let (_, events) = get("/api/events?type=zone_entry&zone=USA&since=1699999000");
+    assert_eq!(events["events"][0]["id"], 1);
+    assert_eq!(get("/api/events?type=orbit").1["events"], json!([]));
+    assert_eq!(get("/api/events/1").1["zone"], "USA");
+    assert_eq!(get("/api/events/2").0, 404);
+    assert_eq!(get("/api/events/x").0, 400);
+    let (_, zones) = get("/api/zones");
+    assert_eq!(zones["features"][0]["properties"]["name"], "BOX");
+    let (status, text) = get("/metrics");
+    assert_eq!(status, 200);
+    assert!(text
+        .as_str()
+        .unwrap()
+        .contains("vigia_source_records_total{source=\"rx\"} 0"));
+    assert_eq!(get("/healthz").1["status"], "ok");
+    // Without a configured token, nothing changes state.
+    assert_eq!(
+        request(api.address, "POST", "/api/events/1/ack", Some("x")).0,
+        403
+    );
+    api.stop.send(true).unwrap();
+    api.runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+#[test]
+fn every_route_is_in_the_openapi_document() {
+    let api = api(Some("t0ken"));
+    let (_, doc) = request(api.address, "GET", "/api/openapi.json", None);
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/aircraft",
+        "/api/flights",
+        "/api/flights/{id}",
+        "/api/events",
+        "/api/events/{id}",
+        "/api/events/{id}/ack",
+        "/api/zones",
+        "/api/zones/reload",
+        "/api/stream",
+        "/api/openapi.json",
+        "/metrics",
+        "/healthz",
+    ] {
+        assert!(paths.contains_key(p), "{p} not documented");
+    }
+    assert_eq!(
+        request(api.address, "POST", "/api/events/1/ack", None).0,
+        401
+    );
+    assert_eq!(
+        request(api.address, "POST", "/api/events/1/ack", Some("t0ken")).0,
+        200
+    );
+    assert_eq!(
+        request(api.address, "POST", "/api/events/9/ack", Some("t0ken")).0,
+        404
+    );
+    assert_eq!(
+        request(api.address, "POST", "/api/zones/reload", Some("t0ken")).0,
+        501
+    );
+    api.stop.send(true).unwrap();
+    api.runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+#[test]
+fn the_stream_starts_with_the_snapshot_then_carries_events() {
+    let api = api(None);
+    let mut s = TcpStream::connect(api.address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET /api/stream HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    let mut lines = BufReader::new(s).lines().map_while(Result::ok);
+    let mut next_data = |event: &str| -> Value {
+        let mut current = String::new();
+        for line in lines.by_ref() {
+            if let Some(e) = line.strip_prefix("event: ") {
+                current = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                if current == event {
+                    return serde_json::from_str(d).unwrap();
+                }
+            }
+        }
+        panic!("stream ended before a {event} event")
+    };
+    let first = next_data("aircraft");
+    assert_eq!(first["aircraft"][0]["icao24"], "ae01c5");
+    // Subscribed: events broadcast from now on arrive.
+    let sent = (0..50).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        api.stream
+            .send(StreamMessage::new(
+                "event",
+                json!({"id": 7, "type": "orbit"}).to_string(),
+            ))
+            .is_ok_and(|n| n > 0)
+    });
+    assert!(sent);
+    assert_eq!(next_data("event")["id"], 7);
+    api.stop.send(true).unwrap();
+    api.runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+#[test]
+fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/long_flight.csv.zst");
+    let frames: Vec<_> = RecordReader::new("corpus", std::fs::File::open(&corpus).unwrap(), None)
+        .unwrap()
+        .filter_map(|r| match r {
+            Ok(Record::Frame(f))
+                if f.ts
+                    .is_some_and(|t| (1_698_143_444.0..1_698_143_451.0).contains(&t)) =>
+            {
+                Some(f)
+            }
+            _ => None,
+        })
+        .collect();
+    let counters: Vec<_> = (0..2).map(|_| Arc::new(SourceCounters::new())).collect();
+    let queue = Arc::new(FrameQueue::new(100_000, counters.clone()));
+    let alerts = dir.path().join("alerts.jsonl");
+    let sink = SinkSettings::File {
+        path: alerts.display().to_string(),
+    };
+    let metrics = Arc::new(Metrics::new(
+        vec![
+            ("a".into(), counters[0].clone()),
+            ("b".into(), counters[1].clone()),
+        ],
+        queue.clone(),
+        vec![sinks::name(&sink)],
+    ));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let settings = AlertSettings {
+        rules: vec![AlertRule {
+            name: "box".into(),
+            zones: vec!["BOX".into()],
+            ..AlertRule::default()
+        }],
+        sinks: vec![sink.clone()],
+    };
+    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0).unwrap()];
+    let (stream, mut subscriber) = tokio::sync::broadcast::channel(1024);
+    let (_, index) = zones();
+    let handle = pipeline::spawn(PipelineParts {
+        settings: PipelineSettings::default(),
+        tracker: TrackerConfig::default(),
+        analyzer: AnalyzerConfig::default(),
+        zones: Arc::new(index),
+        identity: IdentityResolver::new(None),
+        inputs: vec!["a".into(), "b".into()],
+        queue: queue.clone(),
+        metrics: metrics.clone(),
+        live: Arc::new(LiveView::new()),
+        stream,
+        store: Store::open(&path).unwrap(),
+        alerter: Alerter::new(&settings, opened, metrics.clone()),
+        retain_days: 30.0,
+    })
+    .unwrap();
+    // Two receivers hear every frame, the second 3 ms later.
+    let mut batch = Vec::new();
+    for f in &frames {
+        let ts = f.ts.unwrap();
+        for (source, delay) in [(0u16, 0.0), (1, 0.003)] {
+            batch.push(Arrival {
+                source,
+                received: ts + delay,
+                record: Record::Frame(*f),
+            });
+        }
+    }
+    queue.push_batch(&mut batch);
+    queue.close();
+    handle.join();
+    use std::sync::atomic::Ordering;
+    // Every second copy goes, and so do the corpus's own repeats (the same Comm-B reply to
+    // two interrogations 12 ms apart), which one receiver alone would also drop.
+    let mut alone = vigia_server::dedup::Dedup::new(PipelineSettings::default().dedup_window_s);
+    for f in &frames {
+        alone.first(f.ts.unwrap(), f.message());
+    }
+    assert!(alone.duplicates() > 0);
+    assert_eq!(
+        metrics.duplicates.load(Ordering::Relaxed),
+        frames.len() as u64 + alone.duplicates()
+    );
+    let store = Store::open_read_only(&path).unwrap();
+    let events = store
+        .events(&EventFilter {
+            kind: Some("zone_entry".into()),
+            ..EventFilter::default()
+        })
+        .unwrap();
+    assert_eq!(events.len(), 1, "one entry despite two receivers");
+    let lines: Vec<Value> = std::fs::read_to_string(&alerts)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["event"]["id"], events[0].id);
+    let mut streamed = Vec::new();
+    while let Ok(m) = subscriber.try_recv() {
+        if m.event == "event" {
+            streamed.push(serde_json::from_str::<Value>(&m.data).unwrap());
+        }
+    }
+    assert!(streamed
+        .iter()
+        .any(|e| e["id"] == events[0].id && e["alerted"] == true));
+    let flight = store.flight(&events[0].flight_id).unwrap().unwrap().row;
+    assert_eq!(flight.zones, ["BOX"]);
+    assert!(flight.positions > 10);
+}

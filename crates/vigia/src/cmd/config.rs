@@ -1,0 +1,425 @@
+//! The service's configuration file (TOML) — one serde struct with defaults, the single source
+//! of truth that `vigia run`'s flags override — and `vigia config check`, which validates a file
+//! and says precisely what is wrong and where.
+//!
+//! ```toml
+//! zones = "MEX,USA"
+//! [server]
+//! listen = "127.0.0.1:8080"
+//! token = "a long random string"      # required to change state, and to listen beyond loopback
+//! [store]
+//! path = "vigia.db"
+//! retain_days = 30
+//! [receiver]                          # for local CPR decoding
+//! lat = 32.5
+//! lon = -117.0
+//! [[sources]]
+//! url = "beast://127.0.0.1:30005"
+//! id = "roof"
+//! [[listeners]]                       # receivers that push (readsb --net-connector)
+//! bind = "127.0.0.1:30104"
+//! format = "beast"
+//! [[alerts.rules]]
+//! name = "sovereignty"
+//! types = ["zone_entry", "zone_transit"]
+//! zones = ["MEX"]
+//! min_score = 0.3
+//! [[alerts.sinks]]
+//! kind = "file"
+//! path = "alerts.jsonl"
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use vigia_feed::net::{ClientSettings, SourceSpec};
+use vigia_feed::Format;
+use vigia_server::{AlertSettings, PipelineSettings};
+use vigia_track::TrackerConfig;
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Zones to watch: bundled names, buffers (`MEX+12nm`) or GeoJSON files.
+    pub zones: String,
+    /// Report closest approaches within this distance of a zone, nautical miles.
+    pub approach_nm: f64,
+    /// Aircraft database (OpenSky or tar1090-db CSV).
+    pub aircraft_db: Option<PathBuf>,
+    /// HTTP API.
+    pub server: ServerConfig,
+    /// Database.
+    pub store: StoreConfig,
+    /// The receiver's position (local CPR decoding of first frames).
+    pub receiver: Option<Position>,
+    /// Receivers to connect to.
+    pub sources: Vec<SourceConfig>,
+    /// Ports receivers push to.
+    pub listeners: Vec<ListenerConfig>,
+    /// Reconnection and stall timing of sources.
+    pub network: NetworkConfig,
+    /// Pipeline knobs.
+    pub pipeline: PipelineSettings,
+    /// Tracker settings.
+    pub tracker: TrackerConfig,
+    /// Alert rules and sinks.
+    pub alerts: AlertSettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            zones: "MEX,USA".into(),
+            approach_nm: 50.0,
+            aircraft_db: None,
+            server: ServerConfig::default(),
+            store: StoreConfig::default(),
+            receiver: None,
+            sources: Vec::new(),
+            listeners: Vec::new(),
+            network: NetworkConfig::default(),
+            pipeline: PipelineSettings::default(),
+            tracker: TrackerConfig::default(),
+            alerts: AlertSettings::default(),
+        }
+    }
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address of the HTTP API. Default 127.0.0.1:8080.
+    pub listen: String,
+    /// Token for requests that change state; required to listen beyond loopback.
+    pub token: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            token: None,
+        }
+    }
+}
+
+/// `[store]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// The SQLite file. Default `vigia.db`.
+    pub path: PathBuf,
+    /// Positions older than this are deleted (events and their evidence are kept). Default 30.
+    pub retain_days: f64,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            path: "vigia.db".into(),
+            retain_days: 30.0,
+        }
+    }
+}
+
+/// A position in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+}
+
+/// `[[sources]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// `beast://host:30005`, `avr://host:30002`, `sbs://host:30003`.
+    pub url: String,
+    /// Receiver id (default: the URL).
+    pub id: Option<String>,
+    /// Receiver latitude.
+    pub lat: Option<f64>,
+    /// Receiver longitude.
+    pub lon: Option<f64>,
+}
+
+/// `[[listeners]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerConfig {
+    /// Address to listen on.
+    pub bind: String,
+    /// `beast` (default), `avr` or `sbs`.
+    #[serde(default = "default_listener_format")]
+    pub format: String,
+    /// Receiver id (default: `listen:ADDRESS`).
+    pub id: Option<String>,
+}
+
+fn default_listener_format() -> String {
+    "beast".into()
+}
+
+/// `[network]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// Give up a connection attempt after this long, seconds. Default 5.
+    pub connect_timeout_s: f64,
+    /// A connection silent this long is replaced, seconds. Default 30.
+    pub stall_timeout_s: f64,
+    /// First reconnection delay, seconds (doubles, with jitter). Default 0.5.
+    pub backoff_initial_s: f64,
+    /// Longest reconnection delay, seconds. Default 30.
+    pub backoff_max_s: f64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout_s: 5.0,
+            stall_timeout_s: 30.0,
+            backoff_initial_s: 0.5,
+            backoff_max_s: 30.0,
+        }
+    }
+}
+
+/// A source or listener, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedSource {
+    /// What and where.
+    pub spec: SourceSpec,
+    /// Listen rather than connect.
+    pub listen: bool,
+}
+
+/// Everything `vigia run` needs, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The configuration.
+    pub config: Config,
+    /// API address.
+    pub listen: SocketAddr,
+    /// Sources and listeners, in index order.
+    pub sources: Vec<CheckedSource>,
+    /// Source timing.
+    pub client: ClientSettings,
+}
+
+fn seconds(name: &str, value: f64, problems: &mut Vec<String>) -> Duration {
+    if value.is_finite() && value > 0.0 && value < 86_400.0 {
+        Duration::from_secs_f64(value)
+    } else {
+        problems.push(format!(
+            "{name}: {value} is not a number of seconds between 0 and 86400"
+        ));
+        Duration::from_secs(1)
+    }
+}
+
+impl Config {
+    /// Read and parse a file (TOML errors carry line, column and the offending text).
+    pub fn read(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the configuration", path.display()))?;
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
+    /// Check everything that can be checked without opening sockets or files; every problem
+    /// is listed with the key it concerns.
+    pub fn check(self) -> std::result::Result<Checked, Vec<String>> {
+        let mut problems = Vec::new();
+        let listen: Option<SocketAddr> = match self.server.listen.parse() {
+            Ok(a) => Some(a),
+            Err(_) => {
+                problems.push(format!(
+                    "server.listen: {:?} is not an address like 127.0.0.1:8080",
+                    self.server.listen
+                ));
+                None
+            }
+        };
+        if let Some(a) = listen {
+            if let Err(e) = vigia_server::check_exposure(a, self.server.token.as_deref()) {
+                problems.push(format!("server.listen: {e}"));
+            }
+        }
+        if let Err(e) = vigia_zones::ZoneSet::parse_spec(&self.zones) {
+            problems.push(format!("zones: {e}"));
+        }
+        if !(self.store.retain_days.is_finite() && self.store.retain_days > 0.0) {
+            problems.push(format!(
+                "store.retain_days: {} is not a positive number of days",
+                self.store.retain_days
+            ));
+        }
+        let position_ok =
+            |lat: f64, lon: f64| (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+        if let Some(p) = self.receiver {
+            if !position_ok(p.lat, p.lon) {
+                problems.push(format!(
+                    "receiver: {}, {} is not a latitude, longitude",
+                    p.lat, p.lon
+                ));
+            }
+        }
+        let mut sources = Vec::new();
+        for (i, s) in self.sources.iter().enumerate() {
+            match s.url.parse::<SourceSpec>() {
+                Ok(mut spec) => {
+                    if let Some(id) = &s.id {
+                        spec.id = id.clone();
+                    }
+                    match (s.lat, s.lon) {
+                        (Some(lat), Some(lon)) if position_ok(lat, lon) => {
+                            spec.position = Some((lat, lon))
+                        }
+                        (None, None) => {}
+                        _ => problems
+                            .push(format!("sources[{i}]: lat and lon go together, in degrees")),
+                    }
+                    sources.push(CheckedSource {
+                        spec,
+                        listen: false,
+                    });
+                }
+                Err(e) => problems.push(format!("sources[{i}].url: {e}")),
+            }
+        }
+        for (i, l) in self.listeners.iter().enumerate() {
+            let format = match l.format.parse::<Format>() {
+                Ok(f @ (Format::Beast | Format::Avr | Format::Sbs)) => f,
+                _ => {
+                    problems.push(format!(
+                        "listeners[{i}].format: {:?}; expected beast, avr or sbs",
+                        l.format
+                    ));
+                    continue;
+                }
+            };
+            match l.bind.parse::<SocketAddr>() {
+                Ok(a) => sources.push(CheckedSource {
+                    spec: SourceSpec {
+                        id: l.id.clone().unwrap_or_else(|| format!("listen:{a}")),
+                        format,
+                        address: a.to_string(),
+                        position: None,
+                    },
+                    listen: true,
+                }),
+                Err(_) => problems.push(format!(
+                    "listeners[{i}].bind: {:?} is not an address like 127.0.0.1:30104",
+                    l.bind
+                )),
+            }
+        }
+        if sources.len() > usize::from(u16::MAX) {
+            problems.push("sources: too many".into());
+        }
+        let mut ids: Vec<&str> = sources.iter().map(|s| s.spec.id.as_str()).collect();
+        ids.sort_unstable();
+        for w in ids.windows(2) {
+            if w[0] == w[1] {
+                problems.push(format!("sources: id {:?} is used twice", w[0]));
+            }
+        }
+        let n = &self.network;
+        let client = ClientSettings {
+            connect_timeout: seconds(
+                "network.connect_timeout_s",
+                n.connect_timeout_s,
+                &mut problems,
+            ),
+            stall_timeout: seconds("network.stall_timeout_s", n.stall_timeout_s, &mut problems),
+            backoff_initial: seconds(
+                "network.backoff_initial_s",
+                n.backoff_initial_s,
+                &mut problems,
+            ),
+            backoff_max: seconds("network.backoff_max_s", n.backoff_max_s, &mut problems),
+        };
+        let p = &self.pipeline;
+        if p.queue_capacity == 0 {
+            problems.push("pipeline.queue_capacity: must be at least 1".into());
+        }
+        if !(p.dedup_window_s.is_finite() && p.dedup_window_s >= 0.0) {
+            problems.push("pipeline.dedup_window_s: must be 0 or more seconds".into());
+        }
+        problems.extend(self.alerts.validate());
+        match (listen, problems.is_empty()) {
+            (Some(listen), true) => Ok(Checked {
+                config: self,
+                listen,
+                sources,
+                client,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Arguments of `vigia config`.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  vigia config check vigia.toml
+  vigia config default > vigia.toml")]
+pub struct Args {
+    #[command(subcommand)]
+    command: ConfigCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum ConfigCommand {
+    /// Validate a configuration file: syntax (with line and column) and every value.
+    Check {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Print the default configuration as TOML.
+    Default,
+}
+
+/// Run `vigia config`.
+pub fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        ConfigCommand::Check { path } => {
+            let config = Config::read(&path)?;
+            match config.check() {
+                Ok(checked) => {
+                    println!(
+                        "{}: ok ({} sources, zones {}, API on {})",
+                        path.display(),
+                        checked.sources.len(),
+                        checked.config.zones,
+                        checked.listen
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("{}: {p}", path.display());
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        ConfigCommand::Default => {
+            print!(
+                "{}",
+                toml::to_string_pretty(&Config::default())
+                    .context("writing the default configuration")?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Interop with a real peer: Debian's `dump1090-mutability` (installed by `scripts/test.sh`)
+//! runs network-only on loopback ports; real frames go into its Beast input port; `vigia run`
+//! reads its Beast *and* SBS outputs. The aircraft and positions vigia reports must match what
+//! was fed: every position of the stored track lies on the positions vigia's own tracker
+//! computes from the same frames offline.
+
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use vigia_track::{TrackEvent, Tracker, TrackerConfig};
+
+use super::live::{corpus_frames, free_port, play, write_config, Vigia, REPLAY_FROM, REPLAY_TO};
+
+const PEER: &str = "dump1090-mutability";
+
+struct Peer(Child);
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn connect_within(port: u16, within: Duration) -> TcpStream {
+    let deadline = Instant::now() + within;
+    loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => return s,
+            Err(e) if Instant::now() > deadline => panic!("{PEER} port {port}: {e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+#[test]
+fn vigia_reads_dump1090_beast_and_sbs_outputs_and_reports_what_was_fed() {
+    let found = Command::new(PEER).arg("--help").output();
+    assert!(
+        found.is_ok(),
+        "{PEER} is not installed: `bash scripts/test.sh` installs it (apt-get install -y {PEER})"
+    );
+    let [bi, bo, sbs, ri, ro] = [(); 5].map(|_| free_port());
+    let peer = Peer(
+        Command::new(PEER)
+            .args(["--net-only", "--quiet", "--net-bind-address", "127.0.0.1"])
+            .args([
+                "--net-bi-port",
+                &bi.to_string(),
+                "--net-bo-port",
+                &bo.to_string(),
+            ])
+            .args([
+                "--net-sbs-port",
+                &sbs.to_string(),
+                "--net-ri-port",
+                &ri.to_string(),
+            ])
+            .args(["--net-ro-port", &ro.to_string(), "--net-heartbeat", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    drop(connect_within(bo, Duration::from_secs(10)));
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let beast_url = format!("beast://127.0.0.1:{bo}");
+    let sbs_url = format!("sbs://127.0.0.1:{sbs}");
+    let vigia = Vigia::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--connect",
+        &beast_url,
+        "--connect",
+        &sbs_url,
+    ]);
+    let connected = |metrics: &str| {
+        metrics
+            .lines()
+            .filter(|l| l.starts_with("vigia_source_connected{") && l.ends_with(" 1"))
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while connected(&vigia.get("/metrics").1) < 2 {
+        assert!(Instant::now() < deadline, "vigia did not connect to {PEER}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Feed real frames into the peer's Beast input, in real time.
+    let frames = corpus_frames(REPLAY_FROM, REPLAY_TO);
+    let mut input = connect_within(bi, Duration::from_secs(5));
+    assert_eq!(play(&mut input, &frames, 0, None), frames.len());
+
+    // What vigia's tracker makes of the same frames, offline.
+    let mut tracker = Tracker::new(TrackerConfig::default());
+    let mut out = Vec::new();
+    for f in &frames {
+        tracker.push_raw(f, &mut out);
+    }
+    tracker.finish(&mut out);
+    let expected: Vec<(f64, f64)> = out
+        .iter()
+        .filter_map(|e| match e {
+            TrackEvent::Position(p) if p.icao24.to_string() == "486257" => Some((p.lat, p.lon)),
+            _ => None,
+        })
+        .collect();
+    assert!(expected.len() > 8);
+
+    let aircraft = vigia.wait_json("/api/aircraft", Duration::from_secs(5), |v| {
+        v["aircraft"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|x| x["icao24"] == "486257" && x["lat"].as_f64().unwrap_or(0.0) > 45.645)
+        })
+    });
+    let list = aircraft["aircraft"].as_array().unwrap();
+    let klm = list.iter().find(|a| a["icao24"] == "486257").unwrap();
+    assert_eq!(klm["callsign"], "KLM1302");
+    assert_eq!(klm["altitude_ft"], 34000.0);
+    let (lat, lon) = (klm["lat"].as_f64().unwrap(), klm["lon"].as_f64().unwrap());
+    let last = expected.last().unwrap();
+    assert!(
+        (lat - last.0).abs() < 0.003 && (lon - last.1).abs() < 0.003,
+        "{klm} vs {last:?}"
+    );
+    // Every aircraft vigia shows was in the input.
+    let fed: Vec<String> = out
+        .iter()
+        .filter_map(|e| match e {
+            TrackEvent::Position(p) => Some(p.icao24.to_string()),
+            _ => None,
+        })
+        .collect();
+    for a in list {
+        assert!(
+            fed.contains(&a["icao24"].as_str().unwrap().to_string()),
+            "{a}"
+        );
+    }
+
+    // The stored track: each point is one of the positions computed from the fed frames (from
+    // the Beast output) or dump1090's own decoding of them (from SBS), within 0.001°.
+    let flights = vigia.json("/api/flights?icao24=486257");
+    let id = flights["flights"][0]["id"].as_str().unwrap().to_string();
+    let track = vigia.wait_json(&format!("/api/flights/{id}"), Duration::from_secs(3), |t| {
+        t["geometry"]["coordinates"]
+            .as_array()
+            .is_some_and(|c| c.len() >= 4)
+    });
+    let points = track["geometry"]["coordinates"].as_array().unwrap();
+    assert!(points.len() >= 4, "{track}");
+    for p in points {
+        let (plon, plat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+        let near = expected
+            .iter()
+            .any(|(elat, elon)| (plat - elat).abs() < 1e-3 && (plon - elon).abs() < 1e-3);
+        assert!(near, "stored point {p} is none of the fed positions");
+    }
+    // Both outputs of the peer were read, and the border crossing was seen through them.
+    let (_, metrics) = vigia.get("/metrics");
+    for url in [&beast_url, &sbs_url] {
+        let line = metrics
+            .lines()
+            .find(|l| l.starts_with(&format!("vigia_source_records_total{{source=\"{url}\"}}")))
+            .unwrap();
+        let n: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+        assert!(n > 0.0, "{line}");
+    }
+    let events = vigia.json("/api/events?type=zone_entry&zone=BOX");
+    assert_eq!(events["events"][0]["icao24"], "486257");
+    drop(vigia);
+    drop(peer);
+}
