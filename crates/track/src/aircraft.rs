@@ -158,24 +158,14 @@ impl Aircraft {
         self.reliability.heap_bytes() + self.flight.heap_bytes()
     }
 
-    /// Apply one record stamped `ts`: an update, or `None` for a record that only shows the
-    /// aircraft is there.
-    pub fn apply(
-        &mut self,
-        ts: f64,
-        update: Option<Update>,
-        config: &TrackerConfig,
-        out: &mut Output<'_>,
-    ) {
+    /// Apply one frame's update stamped `ts`.
+    pub fn apply(&mut self, ts: f64, update: Update, config: &TrackerConfig, out: &mut Output<'_>) {
         if ts < self.processed_ts {
             out.stats.late += 1;
-            if let Some(update) = update {
-                self.late(ts, &update, out);
-            }
+            self.late(ts, &update, out);
             return;
         }
         self.processed_ts = ts;
-        let Some(update) = update else { return };
         match update {
             Update::Airborne {
                 frame,

@@ -312,7 +312,7 @@ impl Tracker {
                 update,
             ),
             Intake::Recovered(update) => match self.aircraft.get_mut(&icao24) {
-                Some(aircraft) => (aircraft, Some(update)),
+                Some(aircraft) => (aircraft, update),
                 None => {
                     self.stats.unknown_address += 1;
                     return;

@@ -2,8 +2,10 @@
 //!
 //! Owns the sorting of decoded messages: which downlink formats and ADS-B type codes carry
 //! something the tracker uses (positions, velocity, identity, Mode A code, Comm-B
-//! identification), which only prove an aircraft is there, and which it ignores, and how far
-//! each message's address can be trusted. The result ([`Update`]) is small and `Copy`, so the
+//! identification) and which it ignores, and how far each message's address can be trusted.
+//! An aircraft exists for the tracker once it sends content with a verified address; replies
+//! that only show it is there (all-calls, status messages) are not worth a place in the
+//! reordering window: an aircraft that matters sends positions twice a second. The result ([`Update`]) is small and `Copy`, so the
 //! reordering window holds values, not messages. It does not apply anything (`aircraft`).
 //!
 //! | message | address | becomes |
@@ -13,7 +15,7 @@
 //! | DF17, DF18 CF 0: TC 19 | verified | velocity |
 //! | DF17, DF18 CF 0: TC 1–4 | verified | callsign, emitter category |
 //! | DF17, DF18 CF 0: TC 28/1 | verified | Mode A code |
-//! | DF17, DF18 CF 0: other TC; DF11 | verified | presence only |
+//! | DF17, DF18 CF 0: other TC; DF11 | verified | ignored |
 //! | DF5, DF21 | recovered: known aircraft only | Mode A code (+ Comm-B identification) |
 //! | DF20 | recovered: known aircraft only | Comm-B identification, if any |
 //! | DF0, DF4, DF16, DF20 otherwise | recovered | ignored |
@@ -95,14 +97,14 @@ pub(crate) enum Update {
 /// How a message enters the tracker.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) enum Intake {
-    /// Content, or presence alone, from a verified address: creates the aircraft if needed
-    /// and keeps it from expiring.
-    Verified(Option<Update>),
+    /// Content from a verified address: creates the aircraft if needed.
+    Verified(Update),
     /// Content from a recovered (or single-bit corrected) address: only for known aircraft.
     Recovered(Update),
-    /// Nothing the tracker uses. This includes replies whose address was recovered from parity
-    /// and that carry no identity (DF0, DF4, DF16, most DF20): their only news, "still
-    /// there", rests on an address any corrupted reply would also yield.
+    /// Nothing the tracker uses: no position, velocity or identity. This includes all-call
+    /// replies and ADS-B status messages (an aircraft that matters sends positions, which keep
+    /// it alive), and replies whose address was recovered from parity and carry no identity
+    /// (DF0, DF4, DF16, most DF20).
     Ignored,
 }
 
@@ -115,7 +117,6 @@ pub(crate) fn classify(msg: &Message, message: &[u8]) -> Intake {
             source: Df18Source::AdsbNonTransponder,
             me: Some(me),
         } => me,
-        Body::AllCall { .. } => return Intake::Verified(None),
         Body::SurveillanceIdentity { squawk, .. } => {
             return Intake::Recovered(Update::Identity {
                 squawk: Some(squawk),
@@ -168,9 +169,9 @@ pub(crate) fn classify(msg: &Message, message: &[u8]) -> Intake {
         _ => None,
     };
     match (msg.address_check, update) {
-        (AddressCheck::Verified, update) => Intake::Verified(update),
-        (_, Some(update)) => Intake::Recovered(update),
         (_, None) => Intake::Ignored,
+        (AddressCheck::Verified, Some(update)) => Intake::Verified(update),
+        (_, Some(update)) => Intake::Recovered(update),
     }
 }
 
@@ -234,9 +235,9 @@ mod tests {
         let bytes = hex("8D40621D58C382D690C8AC2863A7");
         let msg = decode(&bytes).unwrap();
         match classify(&msg, &bytes) {
-            Intake::Verified(Some(Update::Airborne {
+            Intake::Verified(Update::Airborne {
                 frame, altitude_ft, ..
-            })) => {
+            }) => {
                 assert_eq!(altitude_ft, Some(38000));
                 assert_eq!(frame.at(1.0).message(), &bytes[..]);
             }
@@ -246,7 +247,7 @@ mod tests {
         let msg = decode(&bytes).unwrap();
         assert!(matches!(
             classify(&msg, &bytes),
-            Intake::Verified(Some(Update::Identification { callsign: Some(c), .. })) if c.as_str() == "KLM1023"
+            Intake::Verified(Update::Identification { callsign: Some(c), .. }) if c.as_str() == "KLM1023"
         ));
         // DF4 surveillance altitude: nothing for the tracker.
         let bytes = hex("20000F1F684A6C");
