@@ -3,6 +3,11 @@
 # Installs what the tests need (Debian packages) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The interop test of `vigia run` talks to a real dump1090 (Debian's dump1090-mutability).
+if ! command -v dump1090-mutability >/dev/null 2>&1; then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y dump1090-mutability
+fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked

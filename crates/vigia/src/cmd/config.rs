@@ -284,9 +284,12 @@ impl Config {
                         (Some(lat), Some(lon)) if position_ok(lat, lon) => {
                             spec.position = Some((lat, lon))
                         }
+                        (Some(lat), Some(lon)) => problems.push(format!(
+                            "sources[{i}]: {lat}, {lon} is not a latitude, longitude in degrees"
+                        )),
                         (None, None) => {}
                         _ => problems
-                            .push(format!("sources[{i}]: lat and lon go together, in degrees")),
+                            .push(format!("sources[{i}]: give both lat and lon, or neither")),
                     }
                     sources.push(CheckedSource {
                         spec,
@@ -298,17 +301,18 @@ impl Config {
         }
         for (i, l) in self.listeners.iter().enumerate() {
             let format = match l.format.parse::<Format>() {
-                Ok(f @ (Format::Beast | Format::Avr | Format::Sbs)) => f,
+                Ok(f @ (Format::Beast | Format::Avr | Format::Sbs)) => Some(f),
                 _ => {
                     problems.push(format!(
                         "listeners[{i}].format: {:?}; expected beast, avr or sbs",
                         l.format
                     ));
-                    continue;
+                    None
                 }
             };
-            match l.bind.parse::<SocketAddr>() {
-                Ok(a) => sources.push(CheckedSource {
+            match (l.bind.parse::<SocketAddr>(), format) {
+                (Ok(_), None) => {}
+                (Ok(a), Some(format)) => sources.push(CheckedSource {
                     spec: SourceSpec {
                         id: l.id.clone().unwrap_or_else(|| format!("listen:{a}")),
                         format,
@@ -317,7 +321,7 @@ impl Config {
                     },
                     listen: true,
                 }),
-                Err(_) => problems.push(format!(
+                (Err(_), _) => problems.push(format!(
                     "listeners[{i}].bind: {:?} is not an address like 127.0.0.1:30104",
                     l.bind
                 )),

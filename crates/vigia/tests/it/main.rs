@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod analyze;
+mod config_check;
 mod decode;
 mod interop;
 mod live;

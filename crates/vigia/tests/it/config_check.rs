@@ -1,0 +1,53 @@
+//! `vigia config check`: precise errors, as users see them (snapshots).
+
+use std::process::{Command, Output};
+
+fn check(text: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("vigia.toml"), text).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(["config", "check", "vigia.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_good_file_is_summarised() {
+    let out = check(
+        "zones = \"MEX,USA\"\n[[sources]]\nurl = \"beast://127.0.0.1:30005\"\nid = \"roof\"\n\
+         [[listeners]]\nbind = \"127.0.0.1:30104\"\n\
+         [[alerts.rules]]\nname = \"mx\"\ntypes = [\"zone_entry\"]\nzones = [\"MEX\"]\nmin_score = 0.3\n\
+         [[alerts.sinks]]\nkind = \"webhook\"\nurl = \"http://127.0.0.1:9000/hook\"\n",
+    );
+    assert!(out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn every_problem_is_listed_with_its_key() {
+    let out = check(
+        "zones = \"MEX,ATLANTIS\"\n[server]\nlisten = \"0.0.0.0:8080\"\n\
+         [[sources]]\nurl = \"tcp://127.0.0.1:30005\"\n[[sources]]\nurl = \"beast://h:30005\"\nlat = 95.0\nlon = 0.0\n\
+         [[listeners]]\nbind = \"nowhere\"\nformat = \"csv\"\n\
+         [network]\nstall_timeout_s = -1\n\
+         [[alerts.rules]]\ntypes = [\"zone_entrance\"]\nmin_score = 2\nwatchlist = [\"KLM\"]\n\
+         [[alerts.sinks]]\nkind = \"webhook\"\nurl = \"https://example.invalid/hook\"\n",
+    );
+    assert!(!out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_syntax_error_shows_line_and_column() {
+    let out = check("[server]\nlisten = 127.0.0.1:8080\n");
+    assert!(!out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn an_unknown_key_is_named() {
+    let out = check("[store]\nretain = 30\n");
+    assert!(!out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}
