@@ -405,3 +405,127 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
     assert_eq!(flight.zones, ["BOX"]);
     assert!(flight.positions > 10);
 }
+
+/// A one-thread HTTP endpoint on 127.0.0.1 answering `statuses` in turn; returns its address
+/// and the bodies it received.
+fn endpoint(statuses: Vec<u16>) -> (SocketAddr, std::sync::mpsc::Receiver<String>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for status in statuses {
+            let Ok((mut conn, _)) = listener.accept() else {
+                return;
+            };
+            conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            tx.send(String::from_utf8(body).unwrap()).unwrap();
+            write!(
+                conn,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+        }
+    });
+    (address, rx)
+}
+
+#[test]
+fn the_webhook_retries_until_delivered_and_never_blocks_the_writer() {
+    use std::sync::atomic::Ordering;
+    let (address, bodies) = endpoint(vec![503, 200]);
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sinks_settings = vec![
+        SinkSettings::Webhook {
+            url: format!("http://{address}/hook"),
+            retries: 3,
+            timeout_s: 2.0,
+        },
+        SinkSettings::Webhook {
+            url: format!("http://{dead}/hook"),
+            retries: 1,
+            timeout_s: 1.0,
+        },
+    ];
+    let counters = Arc::new(SourceCounters::new());
+    let metrics = Arc::new(Metrics::new(
+        vec![("rx".into(), counters.clone())],
+        Arc::new(FrameQueue::new(1, vec![counters])),
+        sinks_settings.iter().map(sinks::name).collect(),
+    ));
+    let opened = sinks_settings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| sinks::open(s, runtime.handle(), metrics.clone(), i).unwrap())
+        .collect();
+    let settings = AlertSettings {
+        rules: vec![AlertRule::default()],
+        sinks: sinks_settings,
+    };
+    let mut alerter = Alerter::new(&settings, opened, metrics.clone());
+    let committed = vigia_server::alert::CommittedEvent {
+        id: 42,
+        event: NewEvent {
+            kind: "orbit".into(),
+            icao24: "ae01c5".into(),
+            flight_id: "ae01c5-1".into(),
+            zone: None,
+            ts: 1.0,
+            score: Some(0.5),
+            document: json!({"type": "orbit"}),
+        },
+        facts: Default::default(),
+        arrival: Some(vigia_feed::net::unix_now()),
+    };
+    let started = std::time::Instant::now();
+    let sent = alerter.handle(&committed, vigia_feed::net::unix_now());
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "the writer waited for a webhook"
+    );
+    assert_eq!(sent.len(), 1);
+    let first: Value =
+        serde_json::from_str(&bodies.recv_timeout(Duration::from_secs(5)).unwrap()).unwrap();
+    let second: Value =
+        serde_json::from_str(&bodies.recv_timeout(Duration::from_secs(5)).unwrap()).unwrap();
+    assert_eq!(first, second, "the retry posts the same alert");
+    assert_eq!(second["event"]["id"], 42);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while (
+        metrics.sinks[0].sent.load(Ordering::Relaxed),
+        metrics.sinks[1].failures.load(Ordering::Relaxed),
+    ) != (1, 1)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "webhook outcomes not counted"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(metrics.sinks[0].failures.load(Ordering::Relaxed), 0);
+    assert!(metrics.render(0.0).contains(&format!(
+        "vigia_alert_sink_failures_total{{sink=\"webhook:http://{dead}/hook\"}} 1"
+    )));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+}
