@@ -105,6 +105,9 @@ impl ZoneIndex {
             return Vec::new();
         }
         let path = Path::new(p1, p2);
+        if self.zones[zone.0].buffer_m <= 0.0 && !path.may_meet_edges(&self.zones[zone.0].grid) {
+            return Vec::new();
+        }
         let fractions = if self.zones[zone.0].buffer_m > 0.0 {
             self.buffer_crossing_fractions(zone, &path)
         } else {
@@ -326,6 +329,35 @@ impl Path {
 
     fn length_m(&self) -> f64 {
         central_angle(self.a, self.b) * WGS84_A_M
+    }
+
+    /// Whether the path may come near any edge of the grid: its longitude/latitude box from five samples,
+    /// grown by twice the largest gap between a sample and the straight line of its neighbours (a great
+    /// circle's departure from a straight line in longitude/latitude varies smoothly along short paths) plus a
+    /// margin. False lets [`ZoneIndex::crossings`] answer "none" without allocating.
+    fn may_meet_edges(&self, grid: &crate::grid::PreparedPolygon) -> bool {
+        let samples = [0.0, 0.25, 0.5, 0.75, 1.0].map(|t| self.lon_lat(t));
+        if samples.windows(2).any(|w| (w[1][0] - w[0][0]).abs() > 90.0) {
+            return true; // near the antimeridian: take the long way
+        }
+        let mut lo = samples[0];
+        let mut hi = samples[0];
+        for s in &samples {
+            lo = [lo[0].min(s[0]), lo[1].min(s[1])];
+            hi = [hi[0].max(s[0]), hi[1].max(s[1])];
+        }
+        let bulge = samples
+            .windows(3)
+            .map(|w| {
+                let mid = [(w[0][0] + w[2][0]) / 2.0, (w[0][1] + w[2][1]) / 2.0];
+                (w[1][0] - mid[0]).abs().max((w[1][1] - mid[1]).abs())
+            })
+            .fold(0.0, f64::max);
+        let margin = 2.0 * bulge + 1e-7;
+        grid.any_edge_in_box(
+            [lo[0] - margin, lo[1] - margin],
+            [hi[0] + margin, hi[1] + margin],
+        )
     }
 
     fn lon_lat(&self, t: f64) -> [f64; 2] {

@@ -264,6 +264,29 @@ impl PreparedPolygon {
         }
     }
 
+    /// Whether any edge may lie in the box `[x0, y0] – [x1, y1]` (conservative: true when a level-1 cell
+    /// meeting the box holds an edge). O(cells in the box); never allocates.
+    pub fn any_edge_in_box(&self, lo: [f64; 2], hi: [f64; 2]) -> bool {
+        let (x0, y0) = (
+            self.clamp_x(lo[0] - MARGIN_DEG),
+            self.clamp_y(lo[1] - MARGIN_DEG),
+        );
+        let (x1, y1) = (
+            self.clamp_x(hi[0] + MARGIN_DEG),
+            self.clamp_y(hi[1] + MARGIN_DEG),
+        );
+        if hi[0] + MARGIN_DEG < self.x0 || hi[1] + MARGIN_DEG < self.y0 {
+            return false;
+        }
+        if lo[0] - MARGIN_DEG > self.x_of(self.nx) || lo[1] - MARGIN_DEG > self.y_of(self.ny) {
+            return false;
+        }
+        (y0..=y1).any(|j| {
+            let row = j * self.nx;
+            self.cell_edge_start[row + x0] != self.cell_edge_start[row + x1 + 1]
+        })
+    }
+
     /// Index sizes.
     pub fn stats(&self) -> GridStats {
         GridStats {

@@ -304,6 +304,22 @@ mod tests {
     }
 
     #[test]
+    fn altitude_band_limits_a_custom_zone() {
+        let text = r#"{"type":"Feature","properties":{"name":"TMA","floor_ft":2500,"ceiling_ft":19500},
+            "geometry":{"type":"Polygon","coordinates":[[[-91,14],[-90,14],[-90,15],[-91,15],[-91,14]]]}}"#;
+        let set = ZoneSet::from_geojson_str(text, "tma.geojson").unwrap_or_else(|e| panic!("{e}"));
+        let index = ZoneIndex::new(&set);
+        let tma = index.id("TMA").unwrap_or_else(|| panic!("named"));
+        assert_eq!(index.kind(tma), ZoneKind::Custom);
+        assert!(index.contains(tma, 14.5, -90.5));
+        assert!(!index.contains_at(tma, 14.5, -90.5, 1_000.0));
+        assert!(index.contains_at(tma, 14.5, -90.5, 2_500.0));
+        assert!(index.contains_at(tma, 14.5, -90.5, 19_500.0));
+        assert!(!index.contains_at(tma, 14.5, -90.5, 25_000.0));
+        assert!(!index.contains_at(tma, 16.0, -90.5, 10_000.0));
+    }
+
+    #[test]
     fn buffered_zone_reaches_exactly_its_buffer() {
         let set = ZoneSet::parse_spec("SLV,SLV+12nm").unwrap_or_else(|e| panic!("{e}"));
         let index = ZoneIndex::new(&set);
