@@ -363,7 +363,7 @@ impl BoundaryDistance {
     /// The nearest boundary point to a geodetic position in degrees, or `None` for a zone without boundary.
     /// Never allocates.
     ///
-    /// Arcs are ranked by [`Arc`]'s first-order ellipsoidal rank, pruned with rigorous chord bounds scaled by
+    /// Arcs are ranked by a first-order ellipsoidal rank (module docs), pruned with rigorous chord bounds scaled by
     /// (1 − 2f); the winner's distance is Lambert's. The winner is the ellipsoidal nearest point up to the
     /// ranking's O(f·σ²) relative error (below a metre within 100 nm).
     pub fn nearest(&self, latitude: f64, longitude: f64) -> Option<NearestBoundary> {
