@@ -297,7 +297,9 @@ impl Aircraft {
         let Resolution {
             resolved,
             failed_pair,
+            undecodable_pair,
         } = self.cpr.resolve(frame, surface, &refs);
+        out.stats.cpr_undecodable_pairs += u64::from(undecodable_pair);
         let ts = frame.frame.ts;
         let altitude_ft = frame.altitude_ft.map(f64::from);
         let pair_rejection = failed_pair.map(|failed| {

@@ -120,8 +120,12 @@ pub struct FailedPair {
 pub struct Resolution {
     /// The position to judge, if any could be resolved.
     pub resolved: Option<Resolved>,
-    /// The global pair that was tried and failed, if one was.
+    /// The global pair that was tried and failed its checks, if one was.
     pub failed_pair: Option<FailedPair>,
+    /// A fresh pair that does not decode at all: its latitudes fall in different NL zones
+    /// (the aircraft crossed a zone boundary between the frames, or the frames are of two
+    /// aircraft) or give no latitude. The frame was decoded locally when the track allowed.
+    pub undecodable_pair: bool,
 }
 
 /// The even/odd buffers of one aircraft.
@@ -170,11 +174,12 @@ impl CprBuffer {
             };
             let decoded = if surface {
                 own.or(refs.receiver)
-                    .and_then(|r| cpr::surface_global(even, odd, format, r).ok())
+                    .map(|r| cpr::surface_global(even, odd, format, r))
             } else {
-                cpr::airborne_global(even, odd, format).ok()
+                Some(cpr::airborne_global(even, odd, format))
             };
-            if let Some(position) = decoded {
+            outcome.undecodable_pair = matches!(decoded, Some(Err(_)));
+            if let Some(Ok(position)) = decoded {
                 match check_pair(position, &frame, &partner, surface, own, refs) {
                     Ok(()) => {
                         outcome.resolved = Some(Resolved {
@@ -420,6 +425,12 @@ mod tests {
         // The even frame was forgotten: the next odd frame alone resolves nothing.
         let again = frame(1.0, 45.0, 8.0, CprFormat::Odd, 30_000);
         assert_eq!(buffer.resolve(again, false, &refs), Resolution::default());
+        // An aircraft crossing latitude 10.4705° (NL 59 → 58) between its frames: the pair
+        // does not decode.
+        let mut buffer = CprBuffer::default();
+        buffer.resolve(frame(0.0, 10.469, 7.0, CprFormat::Even, 30_000), false, &refs);
+        let outcome = buffer.resolve(frame(0.5, 10.472, 7.0, CprFormat::Odd, 30_000), false, &refs);
+        assert!(outcome.undecodable_pair && outcome.resolved.is_none(), "{outcome:?}");
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct TrackStats {
     pub late: u64,
     /// Forward jumps of the stream clock held back until a second record confirmed them.
     pub clock_jumps_held: u64,
+    /// Fresh even/odd pairs that did not decode (latitudes in different CPR longitude zones,
+    /// or no valid latitude): frames of two aircraft, or an aircraft crossing a zone boundary.
+    pub cpr_undecodable_pairs: u64,
     /// Trusted positions emitted.
     pub positions: u64,
     /// Flights ended.

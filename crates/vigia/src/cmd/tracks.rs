@@ -510,6 +510,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
         }
     }
+    let memory = tracker.memory();
     tracker.finish(&mut events);
     drain(&mut writer, &mut events)?;
     writer.end().context("writing output")?;
@@ -517,6 +518,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let stats = tracker.stats();
     if args.stats {
         eprint!("{}", summary(&stats, &n, writer.flights_written));
+        eprintln!(
+            "memory: {} bytes per aircraft, plus its flight's points while it flies ({} aircraft held at the end of input, {} bytes in all)",
+            memory.per_aircraft_bytes,
+            memory.aircraft,
+            memory.total()
+        );
     }
     if n.receiver_clock {
         eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
@@ -588,6 +595,12 @@ fn summary(stats: &TrackStats, n: &Counters, flights: u64) -> String {
     }
     if stats.late > 0 {
         line(format!("late records: {}", stats.late));
+    }
+    if stats.cpr_undecodable_pairs > 0 {
+        line(format!(
+            "CPR pairs across zones (not decodable): {}",
+            stats.cpr_undecodable_pairs
+        ));
     }
     if stats.undecodable + stats.unknown_address + stats.untimed > 0 {
         line(format!(
