@@ -144,7 +144,9 @@ pub struct Flight {
     pub points: u64,
     /// Number of positions rejected while it was in progress.
     pub rejected: u64,
-    /// Whether any of its positions was airborne.
+    /// Whether any of its positions was reported airborne (`on_ground == Some(false)`: an
+    /// airborne position frame, or a row saying so). Archives without an on-ground column
+    /// leave it false.
     pub airborne: bool,
     /// Why it ended.
     pub end: FlightEnd,
