@@ -13,7 +13,7 @@
 //! (the integration tests compare 20 000 random pairs with Karney's geodesics, georust `geo`'s `Geodesic`:
 //! worst 0.87 m) and ~10 m over thousands of km. Which boundary point is nearest is decided with a
 //! first-order ellipsoidal correction of the chord (see [`crate::distance`]), so the nearest point is the
-//! ellipsoid's to within a relative O(f·σ²), below a metre within 100 nm.
+//! ellipsoid's up to a relative error ≲ 1e-5 (sampled worst: 0.1 m at 32 km).
 
 /// WGS84 semi-major axis, metres.
 pub const WGS84_A_M: f64 = 6_378_137.0;

@@ -82,7 +82,9 @@ proptest! {
         let d = index.distance_to_boundary_nm(gtm, lat, lon).expect("valid");
         prop_assert!(d >= 0.0);
         let brute = index.boundary_distance(gtm).nearest_brute_force(lat, lon).expect("valid");
-        prop_assert_eq!(d, brute.distance_nm());
+        // The search picks the winner by a first-order ellipsoidal rank: within 1e-5 of the true minimum.
+        prop_assert!(d >= brute.distance_nm() - 1e-9 && d <= brute.distance_nm() * (1.0 + 1e-5) + 1e-9,
+            "{} vs brute force {}", d, brute.distance_nm());
         let (blat, blon) = brute.point();
         let foot = index.distance_to_boundary_nm(gtm, blat, blon).expect("valid");
         prop_assert!(foot < 0.001, "the nearest point is on the boundary: {}", foot);
