@@ -230,12 +230,13 @@ impl Analyzer {
             kind,
         };
         let mut visits = Vec::new();
-        let mut longest_orbit: Option<f64> = None;
+        let mut orbit_time: Option<f64> = None; // total time orbiting
         let mut surveys = 0;
         if let Some(state) = &state {
             let l = legs(&state.samples);
             for o in find_orbits(&l, &self.config.orbit) {
-                longest_orbit = Some(longest_orbit.unwrap_or(0.0).max(o.duration_s()));
+                // Time on station: all orbit episodes of the flight together.
+                orbit_time = Some(orbit_time.unwrap_or(0.0) + o.duration_s());
                 out.push(event(o.start_ts, EventKind::Orbit(o)));
             }
             for s in find_surveys(&l, &self.config.survey) {
@@ -289,7 +290,7 @@ impl Analyzer {
         let facts = FlightFacts {
             identity: Some(&identity),
             callsign_prefix: prefix.map(|p| (p.kind, p.prefix.as_str(), p.operator.as_str())),
-            longest_orbit_s: longest_orbit,
+            orbit_time_s: orbit_time,
             surveys,
             squawks: flight.squawks.iter().map(|s| s.0).collect(),
             uav_category: false,

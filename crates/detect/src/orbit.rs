@@ -3,15 +3,17 @@
 //! A stretch of flight is *orbiting* when, within a window of at most
 //! [`OrbitConfig::max_window_s`] whose positions fit in a box of at most
 //! 2 × [`OrbitConfig::max_radius_m`], the signed course change adds up to at least
-//! 360° × [`OrbitConfig::min_turns`]. Overlapping windows merge into one episode; an episode
+//! 360° × [`OrbitConfig::min_turns`]. For each sample the shortest such window ending there is
+//! found by scanning back (O(samples × window), a few million steps for a day-long flight). Overlapping windows merge into one episode; an episode
 //! shorter than [`OrbitConfig::min_duration_s`] is dropped (a go-around, a single holding
 //! lap). Turning both ways (a survey grid's alternating turns, an approach's S-turns) cancels
 //! out and never reaches 360°.
 //!
+//! When the centre of the qualifying windows moves by more than the orbit's radius, the aircraft
+//! has moved to another station and a new episode starts.
+//!
 //! An episode whose samples are mostly straight (turn rate under 0.6°/s) on two opposite
 //! courses is a **racetrack** (two parallel legs joined by 180° turns); otherwise a circle.
-
-use std::collections::VecDeque;
 
 use crate::geometry::{distance_m, turn_deg};
 use crate::sample::Leg;
@@ -87,42 +89,6 @@ impl Orbit {
     }
 }
 
-/// A sliding min/max over a window (monotonic deques).
-#[derive(Default)]
-struct MinMax {
-    min: VecDeque<(usize, f64)>,
-    max: VecDeque<(usize, f64)>,
-}
-
-impl MinMax {
-    fn push(&mut self, i: usize, v: f64) {
-        while self.min.back().is_some_and(|&(_, m)| m >= v) {
-            self.min.pop_back();
-        }
-        self.min.push_back((i, v));
-        while self.max.back().is_some_and(|&(_, m)| m <= v) {
-            self.max.pop_back();
-        }
-        self.max.push_back((i, v));
-    }
-
-    fn expire(&mut self, first: usize) {
-        while self.min.front().is_some_and(|&(i, _)| i < first) {
-            self.min.pop_front();
-        }
-        while self.max.front().is_some_and(|&(i, _)| i < first) {
-            self.max.pop_front();
-        }
-    }
-
-    fn span(&self) -> f64 {
-        match (self.min.front(), self.max.front()) {
-            (Some(&(_, lo)), Some(&(_, hi))) => hi - lo,
-            _ => 0.0,
-        }
-    }
-}
-
 /// Find orbit episodes in a flight's legs (see [`crate::sample::legs`]).
 pub fn find_orbits(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
     if legs.len() < 3 {
@@ -148,36 +114,74 @@ pub fn find_orbits(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
         prefix.push(last + l.turn_deg);
     }
     let needed = 360.0 * config.min_turns;
-    let (mut xs, mut ys) = (MinMax::default(), MinMax::default());
-    let mut covered: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    for j in 0..legs.len() {
-        xs.push(j, xy[j].0);
-        ys.push(j, xy[j].1);
-        loop {
-            let too_long = legs[j].at.ts - legs[i].at.ts > config.max_window_s;
-            let too_wide =
-                xs.span() > 2.0 * config.max_radius_m || ys.span() > 2.0 * config.max_radius_m;
-            if (too_long || too_wide) && i < j {
-                i += 1;
-                xs.expire(i);
-                ys.expire(i);
-            } else {
+    // For each sample j, the shortest window ending at j that holds a full turn (scanning
+    // back), within the time and size limits. Its centroid is the local centre of turning.
+    // Covered intervals carry an anchor: the centroid and mean radius of their first window.
+    // A window whose centroid has moved more than that radius (at least 5 km) from the anchor
+    // starts a new episode: the aircraft has moved to another station.
+    // (start, end, anchor centre, anchor radius, end of the last clean window near the anchor)
+    let mut covered: Vec<(usize, usize, (f64, f64), f64, usize)> = Vec::new();
+    for j in 1..legs.len() {
+        let (mut lo_x, mut hi_x, mut lo_y, mut hi_y) = (xy[j].0, xy[j].0, xy[j].1, xy[j].1);
+        let mut found = None;
+        let mut i = j;
+        while i > 0 {
+            i -= 1;
+            if legs[j].at.ts - legs[i].at.ts > config.max_window_s {
+                break;
+            }
+            lo_x = lo_x.min(xy[i].0);
+            hi_x = hi_x.max(xy[i].0);
+            lo_y = lo_y.min(xy[i].1);
+            hi_y = hi_y.max(xy[i].1);
+            if hi_x - lo_x > 2.0 * config.max_radius_m || hi_y - lo_y > 2.0 * config.max_radius_m {
+                break;
+            }
+            // Turning inside the window [i, j]: the turns of legs i+1 ..= j.
+            if (prefix[j + 1] - prefix[i + 1]).abs() >= needed {
+                found = Some(i);
                 break;
             }
         }
-        // Turning flown inside the window: from leg i+1 (the first turn inside it) to j.
-        if (prefix[j + 1] - prefix[i + 1]).abs() >= needed {
-            match covered.last_mut() {
-                Some(last) if i <= last.1 + 1 => last.1 = j,
-                _ => covered.push((i, j)),
+        let Some(i) = found else { continue };
+        let window = &xy[i..=j];
+        let n = window.len() as f64;
+        let c = (
+            window.iter().map(|p| p.0).sum::<f64>() / n,
+            window.iter().map(|p| p.1).sum::<f64>() / n,
+        );
+        let radius = mean_radius(window, c);
+        match covered.last_mut() {
+            Some(last) if i <= last.1 + 1 => {
+                let moved = (c.0 - last.2 .0).hypot(c.1 - last.2 .1);
+                // Only a clean circle (no point farther than 1.5 radii from its centre: not a
+                // window mixing a turn with a transit) elsewhere starts a new station.
+                let compact = window
+                    .iter()
+                    .all(|p| (p.0 - c.0).hypot(p.1 - c.1) <= 1.5 * radius);
+                let far = moved > last.3.max(radius).max(5_000.0);
+                if far && compact {
+                    covered.push((i, j, c, radius, j));
+                } else {
+                    last.1 = j;
+                    if !far {
+                        last.4 = j;
+                    }
+                }
             }
+            _ => covered.push((i, j, c, radius, j)),
         }
     }
     covered
         .into_iter()
-        .filter_map(|(a, b)| episode(&legs[a..=b], config))
+        // An episode ends with the last full turn centred near its anchor: the windows after
+        // it only hold the way out.
+        .filter_map(|(a, _, _, _, end)| episode(&legs[a..=end], config))
         .collect()
+}
+
+fn mean_radius(points: &[(f64, f64)], c: (f64, f64)) -> f64 {
+    points.iter().map(|p| (p.0 - c.0).hypot(p.1 - c.1)).sum::<f64>() / points.len().max(1) as f64
 }
 
 fn episode(legs: &[Leg], config: &OrbitConfig) -> Option<Orbit> {
@@ -202,6 +206,10 @@ fn episode(legs: &[Leg], config: &OrbitConfig) -> Option<Orbit> {
     let radius_m = distances.iter().sum::<f64>() / n;
     let extent_m = distances.iter().copied().fold(0.0, f64::max);
     let net_turn: f64 = legs.iter().skip(1).map(|l| l.turn_deg).sum();
+    // A stretch stitched from windows of a transit between two stations can lack a net turn.
+    if net_turn.abs() < 0.9 * 360.0 * config.min_turns {
+        return None;
+    }
     let altitudes: Vec<f64> = legs.iter().filter_map(|l| l.at.altitude_ft).collect();
     let altitude_band_ft = (!altitudes.is_empty()).then(|| {
         (
@@ -337,6 +345,22 @@ mod tests {
         // One 360° loop lasting ~13 min: below the minimum duration.
         let loop_ = circle(20.0, -100.0, 10_000.0, 80.0, 1.05, false);
         assert!(find_orbits(&legs(&loop_), &OrbitConfig::default()).is_empty());
+    }
+
+    #[test]
+    fn two_stations_are_two_orbits() {
+        // 4 turns of 8 km radius, a 40 km transit, 4 turns around a second centre.
+        let mut samples = circle(29.0, -111.0, 8_000.0, 70.0, 4.0, false);
+        let t_end = samples.last().unwrap().ts;
+        let second: Vec<Sample> = circle(29.36, -111.0, 8_000.0, 70.0, 4.0, true)
+            .into_iter()
+            .map(|s| Sample { ts: s.ts + t_end + 600.0, ..s })
+            .collect();
+        samples.extend(second);
+        let orbits = find_orbits(&legs(&samples), &OrbitConfig::default());
+        assert_eq!(orbits.len(), 2, "{orbits:?}");
+        assert!(orbits[0].centre_lat < 29.1 && orbits[1].centre_lat > 29.25);
+        assert!(!orbits[0].clockwise && orbits[1].clockwise);
     }
 
     #[test]

@@ -12,8 +12,8 @@
 //! | address in a military block / database military flag | 0.35 |
 //! | military callsign prefix (ICAO Doc 8585) | 0.30 |
 //! | ISR mission callsign (press reports) | 0.40 |
-//! | orbit ≥ 2 h on station | 0.50 |
-//! | orbit 20 min – 2 h | 0.30 |
+//! | orbits totalling ≥ 2 h on station | 0.50 |
+//! | orbits totalling 20 min – 2 h | 0.30 |
 //! | survey grid | 0.30 |
 //! | squawk 7400 (UAV lost link) | 0.40 |
 //! | emitter category B6 (UAV) | 0.40 |
@@ -42,8 +42,8 @@ pub struct FlightFacts<'a> {
     pub identity: Option<&'a Identity>,
     /// Callsign prefix kind and operator, if the callsign matched one.
     pub callsign_prefix: Option<(CallsignKind, &'a str, &'a str)>,
-    /// Longest orbit on station, seconds.
-    pub longest_orbit_s: Option<f64>,
+    /// Time on station in orbits (all episodes), seconds.
+    pub orbit_time_s: Option<f64>,
     /// Survey grids flown.
     pub surveys: usize,
     /// Mode A codes heard.
@@ -60,7 +60,7 @@ pub struct FlightFacts<'a> {
 ///
 /// ```
 /// use vigia_detect::score::{score, FlightFacts};
-/// let (s, reasons) = score(&FlightFacts { longest_orbit_s: Some(3.0 * 3600.0), ..Default::default() });
+/// let (s, reasons) = score(&FlightFacts { orbit_time_s: Some(3.0 * 3600.0), ..Default::default() });
 /// assert!((s - 0.5).abs() < 1e-9);
 /// assert_eq!(reasons[0].code, "orbit");
 /// ```
@@ -111,7 +111,7 @@ pub fn score(f: &FlightFacts) -> (f64, Vec<Reason>) {
             ),
         }
     }
-    if let Some(s) = f.longest_orbit_s {
+    if let Some(s) = f.orbit_time_s {
         let hours = s / 3600.0;
         if s >= 2.0 * 3600.0 {
             add("orbit", format!("orbit {hours:.1} h on station"), 0.50);
@@ -159,7 +159,7 @@ mod tests {
     fn nothing_scores_zero_and_hints_combine() {
         assert_eq!(score(&FlightFacts::default()).0, 0.0);
         let (s, r) = score(&FlightFacts {
-            longest_orbit_s: Some(1800.0),
+            orbit_time_s: Some(1800.0),
             squawks: vec![0o7400],
             ..Default::default()
         });
