@@ -7,6 +7,7 @@ mod decode;
 mod interop;
 mod live;
 mod run;
+mod scenarios;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

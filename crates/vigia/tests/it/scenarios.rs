@@ -1,0 +1,213 @@
+//! Ground truth end to end: every bundled simulator scenario, written as frames by `vigia sim`
+//! and read back by `vigia analyze`, reproduces the truth's zone events (same events, crossing
+//! times within the sampling interval) and orbit maneuvers; the spoofer yields no sovereignty
+//! event, only rejected positions.
+
+use serde_json::Value;
+
+use super::vigia;
+
+struct Run {
+    truth: Vec<Value>,
+    events: Vec<Value>,
+}
+
+fn lines(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect()
+}
+
+fn run(scenario: &str) -> Run {
+    let dir = std::env::temp_dir().join(format!("vigia-scn-{}-{scenario}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (frames, truth, events) = (
+        dir.join("frames.csv"),
+        dir.join("truth.jsonl"),
+        dir.join("events.jsonl"),
+    );
+    let sim = vigia(&[
+        "sim",
+        scenario,
+        "--out",
+        frames.to_str().unwrap(),
+        "--truth",
+        truth.to_str().unwrap(),
+    ]);
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let analyze = vigia(&[
+        "analyze",
+        "--out",
+        events.to_str().unwrap(),
+        frames.to_str().unwrap(),
+    ]);
+    assert!(
+        analyze.status.success(),
+        "{}",
+        String::from_utf8_lossy(&analyze.stderr)
+    );
+    let r = Run {
+        truth: lines(&truth),
+        events: lines(&events),
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    r
+}
+
+/// Zone events of the truth and of the analysis as (icao24, zone, direction, ts).
+fn crossings(
+    r: &Run,
+) -> (
+    Vec<(String, String, String, f64)>,
+    Vec<(String, String, String, f64)>,
+) {
+    let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+    let mut truth: Vec<_> = r
+        .truth
+        .iter()
+        .filter(|t| t["type"] == "zone_event")
+        .map(|t| {
+            (
+                s(t, "icao24"),
+                s(t, "zone"),
+                s(t, "direction"),
+                t["ts"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let mut found = Vec::new();
+    for e in &r.events {
+        let f = |dir: &str, ts: f64| (s(e, "icao24"), s(e, "zone"), dir.to_string(), ts);
+        match e["type"].as_str() {
+            Some("zone_entry") => found.push(f("entry", e["ts"].as_f64().unwrap())),
+            Some("zone_exit") => found.push(f("exit", e["ts"].as_f64().unwrap())),
+            Some("zone_transit") => {
+                found.push(f("entry", e["ts"].as_f64().unwrap()));
+                found.push(f("exit", e["exit_ts"].as_f64().unwrap()));
+            }
+            _ => {}
+        }
+    }
+    truth.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+    found.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+    (truth, found)
+}
+
+fn assert_same_crossings(r: &Run) {
+    let (truth, found) = crossings(r);
+    assert_eq!(truth.len(), found.len(), "truth {truth:?}\nfound {found:?}");
+    for (t, f) in truth.iter().zip(&found) {
+        assert_eq!((&t.0, &t.1, &t.2), (&f.0, &f.1, &f.2));
+        // Positions come twice a second; the crossing is interpolated between two of them.
+        assert!((t.3 - f.3).abs() <= 1.0, "{t:?} vs {f:?}");
+    }
+}
+
+#[test]
+fn p8_clips_the_territorial_sea_for_two_minutes() {
+    let r = run("p8-baja-clip");
+    assert_same_crossings(&r);
+    let exit = r
+        .events
+        .iter()
+        .find(|e| e["type"] == "zone_exit")
+        .expect("exit");
+    let inside = exit["time_inside_s"].as_f64().unwrap();
+    assert!((90.0..150.0).contains(&inside), "{inside}");
+    // The evidence is raw frames.
+    let frames = &exit["evidence"]["positions"][0]["frames"];
+    assert!(frames.as_array().is_some_and(|f| !f.is_empty()));
+}
+
+#[test]
+fn rc135_racetrack_stays_outside() {
+    let r = run("rc135-gulf");
+    assert_same_crossings(&r);
+    let truth_nm = r
+        .truth
+        .iter()
+        .find(|t| t["type"] == "closest_approach" && t["zone"] == "MEX")
+        .unwrap()["distance_nm"]
+        .as_f64()
+        .unwrap();
+    let found = r
+        .events
+        .iter()
+        .find(|e| e["type"] == "closest_approach" && e["zone"] == "MEX")
+        .expect("approach");
+    assert!((found["distance_nm"].as_f64().unwrap() - truth_nm).abs() < 0.5);
+    let orbit = r
+        .events
+        .iter()
+        .find(|e| e["type"] == "orbit")
+        .expect("racetrack");
+    assert_eq!(orbit["shape"], "racetrack");
+}
+
+#[test]
+fn mq9_orbits_inside_mexico_at_two_stations() {
+    let r = run("mq9-orbit-sonora");
+    assert_same_crossings(&r);
+    let maneuvers: Vec<&Value> = r.truth.iter().filter(|t| t["type"] == "maneuver").collect();
+    let orbits: Vec<&Value> = r.events.iter().filter(|e| e["type"] == "orbit").collect();
+    assert_eq!(orbits.len(), maneuvers.len());
+    for m in maneuvers {
+        let (start, end) = (m["start"].as_f64().unwrap(), m["end"].as_f64().unwrap());
+        let (lat, lon) = (
+            m["centre"][0].as_f64().unwrap(),
+            m["centre"][1].as_f64().unwrap(),
+        );
+        assert!(
+            orbits.iter().any(|o| {
+                let overlap =
+                    o["end"].as_f64().unwrap().min(end) - o["start"].as_f64().unwrap().max(start);
+                let off_nm = 60.0
+                    * (o["latitude"].as_f64().unwrap() - lat)
+                        .hypot((o["longitude"].as_f64().unwrap() - lon) * lat.to_radians().cos());
+                overlap > 0.6 * (end - start) && off_nm < 15.0
+            }),
+            "no orbit matches {m}"
+        );
+    }
+    let flight = r.events.iter().find(|e| e["type"] == "flight").unwrap();
+    assert!(flight["score"].as_f64().unwrap() >= 0.6, "{flight}");
+    assert_eq!(flight["zones"][0]["zone"], "MEX");
+    assert_eq!(flight["zones"][0]["first_seen_inside"], true);
+}
+
+#[test]
+fn border_airliners_cross_at_the_right_times() {
+    let r = run("border-airliners");
+    assert_same_crossings(&r);
+    assert!(r
+        .events
+        .iter()
+        .filter(|e| e["type"] == "flight")
+        .all(|f| f["score"].as_f64().unwrap() < 0.3));
+}
+
+#[test]
+fn the_spoofer_makes_no_sovereignty_event() {
+    let r = run("spoofer");
+    assert!(!r.events.iter().any(|e| matches!(
+        e["type"].as_str(),
+        Some("zone_entry" | "zone_exit" | "zone_transit")
+    )));
+    let spoofed: u64 = r
+        .truth
+        .iter()
+        .filter(|t| t["type"] == "fault" && t["kind"] != "garbage")
+        .map(|t| t["frames"].as_u64().unwrap())
+        .sum();
+    let flight = r.events.iter().find(|e| e["type"] == "flight").unwrap();
+    assert!(
+        flight["rejected_positions"].as_u64().unwrap() >= spoofed / 2,
+        "{flight}"
+    );
+}
