@@ -12,7 +12,9 @@ use vigia_modes::Callsign;
 use vigia_track::{Flight, FlightId, TrackEvent, TrustedPosition};
 use vigia_zones::{TimedPoint, ZoneId, ZoneIndex};
 
-use crate::event::{Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit};
+use crate::event::{
+    Approach, Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit,
+};
 use crate::identity::IdentityResolver;
 use crate::orbit::{find_orbits, OrbitConfig};
 use crate::sample::{legs, Sample, SAMPLE_SPACING_S};
@@ -172,12 +174,12 @@ impl Analyzer {
                 let (ts, kind) = match step {
                     ZoneStep::Entry(c) => {
                         entered.push((w.zone(), out.len()));
-                        (c.ts, EventKind::ZoneEntry(crossing(c)))
+                        (c.ts, EventKind::ZoneEntry(Box::new(crossing(c))))
                     }
                     ZoneStep::Exit(c, time_inside_s) => (
                         c.ts,
                         EventKind::ZoneExit {
-                            crossing: crossing(c),
+                            crossing: Box::new(crossing(c)),
                             time_inside_s,
                             next_zone: None,
                         },
@@ -185,8 +187,8 @@ impl Analyzer {
                     ZoneStep::Transit(a, b) => (
                         a.ts,
                         EventKind::ZoneTransit {
-                            entry: crossing(a),
-                            exit: crossing(b),
+                            entry: Box::new(crossing(a)),
+                            exit: Box::new(crossing(b)),
                         },
                     ),
                 };
@@ -275,12 +277,12 @@ impl Analyzer {
                 if let Some(approach) = w.closest_approach(&self.zones, &track) {
                     out.push(event(
                         approach.ts,
-                        EventKind::ClosestApproach {
+                        EventKind::ClosestApproach(Box::new(Approach {
                             zone: name,
                             approach,
                             before: near,
                             after: after.unwrap_or(near),
-                        },
+                        })),
                     ));
                 }
             }

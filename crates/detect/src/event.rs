@@ -41,6 +41,19 @@ pub struct ZoneCrossing {
     pub after: PositionEvidence,
 }
 
+/// The closest a flight that stayed outside came to a zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approach {
+    /// The zone.
+    pub zone: String,
+    /// Distance, time and place (from `vigia-zones`).
+    pub approach: ClosestApproach,
+    /// The trusted position nearest the boundary.
+    pub before: PositionEvidence,
+    /// The trusted position after it.
+    pub after: PositionEvidence,
+}
+
 /// Time spent in one zone during a flight.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ZoneVisit {
@@ -86,11 +99,11 @@ pub struct FlightSummary {
 #[non_exhaustive]
 pub enum EventKind {
     /// The flight entered a zone.
-    ZoneEntry(ZoneCrossing),
+    ZoneEntry(Box<ZoneCrossing>),
     /// The flight left a zone; `next_zone` is a zone of interest it entered at the same time.
     ZoneExit {
         /// The crossing.
-        crossing: ZoneCrossing,
+        crossing: Box<ZoneCrossing>,
         /// Time since the matching entry (or since first seen inside), seconds.
         time_inside_s: f64,
         /// Zone entered at the same crossing, if any (e.g. MEX → USA over land).
@@ -99,21 +112,12 @@ pub enum EventKind {
     /// The flight entered and left a zone between two consecutive trusted positions.
     ZoneTransit {
         /// The entry.
-        entry: ZoneCrossing,
+        entry: Box<ZoneCrossing>,
         /// The exit.
-        exit: ZoneCrossing,
+        exit: Box<ZoneCrossing>,
     },
     /// The flight came within the approach distance of a zone but never entered it.
-    ClosestApproach {
-        /// The zone.
-        zone: String,
-        /// Distance, time and place (from `vigia-zones`).
-        approach: ClosestApproach,
-        /// The trusted positions nearest in time to the closest point.
-        before: PositionEvidence,
-        /// The trusted position after the closest point.
-        after: PositionEvidence,
-    },
+    ClosestApproach(Box<Approach>),
     /// Orbiting or flying a racetrack.
     Orbit(Orbit),
     /// Flying a survey grid.
@@ -129,7 +133,7 @@ impl EventKind {
             EventKind::ZoneEntry(_) => "zone_entry",
             EventKind::ZoneExit { .. } => "zone_exit",
             EventKind::ZoneTransit { .. } => "zone_transit",
-            EventKind::ClosestApproach { .. } => "closest_approach",
+            EventKind::ClosestApproach(_) => "closest_approach",
             EventKind::Orbit(_) => "orbit",
             EventKind::Survey(_) => "survey",
             EventKind::Flight(_) => "flight",

@@ -18,4 +18,6 @@ pub mod survey;
 pub mod zone_watch;
 
 pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats};
-pub use event::{Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit};
+pub use event::{
+    Approach, Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit,
+};

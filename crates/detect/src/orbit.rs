@@ -119,8 +119,7 @@ pub fn find_orbits(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
     // Covered intervals carry an anchor: the centroid and mean radius of their first window.
     // A window whose centroid has moved more than that radius (at least 5 km) from the anchor
     // starts a new episode: the aircraft has moved to another station.
-    // (start, end, anchor centre, anchor radius, end of the last clean window near the anchor)
-    let mut covered: Vec<(usize, usize, (f64, f64), f64, usize)> = Vec::new();
+    let mut covered: Vec<Station> = Vec::new();
     for j in 1..legs.len() {
         let (mut lo_x, mut hi_x, mut lo_y, mut hi_y) = (xy[j].0, xy[j].0, xy[j].1, xy[j].1);
         let mut found = None;
@@ -151,37 +150,58 @@ pub fn find_orbits(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
             window.iter().map(|p| p.1).sum::<f64>() / n,
         );
         let radius = mean_radius(window, c);
+        let station = Station {
+            start: i,
+            end: j,
+            centre: c,
+            radius,
+            last_near: j,
+        };
         match covered.last_mut() {
-            Some(last) if i <= last.1 + 1 => {
-                let moved = (c.0 - last.2 .0).hypot(c.1 - last.2 .1);
+            Some(last) if i <= last.end + 1 => {
+                let moved = (c.0 - last.centre.0).hypot(c.1 - last.centre.1);
                 // Only a clean circle (no point farther than 1.5 radii from its centre: not a
                 // window mixing a turn with a transit) elsewhere starts a new station.
                 let compact = window
                     .iter()
                     .all(|p| (p.0 - c.0).hypot(p.1 - c.1) <= 1.5 * radius);
-                let far = moved > last.3.max(radius).max(5_000.0);
+                let far = moved > last.radius.max(radius).max(5_000.0);
                 if far && compact {
-                    covered.push((i, j, c, radius, j));
+                    covered.push(station);
                 } else {
-                    last.1 = j;
+                    last.end = j;
                     if !far {
-                        last.4 = j;
+                        last.last_near = j;
                     }
                 }
             }
-            _ => covered.push((i, j, c, radius, j)),
+            _ => covered.push(station),
         }
     }
     covered
         .into_iter()
         // An episode ends with the last full turn centred near its anchor: the windows after
         // it only hold the way out.
-        .filter_map(|(a, _, _, _, end)| episode(&legs[a..=end], config))
+        .filter_map(|s| episode(&legs[s.start..=s.last_near], config))
         .collect()
 }
 
+/// One station being followed: the samples its windows cover, its anchor (centre and mean
+/// radius of its first full-turn window), and the end of its last window centred near it.
+struct Station {
+    start: usize,
+    end: usize,
+    centre: (f64, f64),
+    radius: f64,
+    last_near: usize,
+}
+
 fn mean_radius(points: &[(f64, f64)], c: (f64, f64)) -> f64 {
-    points.iter().map(|p| (p.0 - c.0).hypot(p.1 - c.1)).sum::<f64>() / points.len().max(1) as f64
+    points
+        .iter()
+        .map(|p| (p.0 - c.0).hypot(p.1 - c.1))
+        .sum::<f64>()
+        / points.len().max(1) as f64
 }
 
 fn episode(legs: &[Leg], config: &OrbitConfig) -> Option<Orbit> {
@@ -354,7 +374,10 @@ mod tests {
         let t_end = samples.last().unwrap().ts;
         let second: Vec<Sample> = circle(29.36, -111.0, 8_000.0, 70.0, 4.0, true)
             .into_iter()
-            .map(|s| Sample { ts: s.ts + t_end + 600.0, ..s })
+            .map(|s| Sample {
+                ts: s.ts + t_end + 600.0,
+                ..s
+            })
             .collect();
         samples.extend(second);
         let orbits = find_orbits(&legs(&samples), &OrbitConfig::default());
@@ -411,7 +434,7 @@ mod tests {
                 axis_deg,
                 leg_length_m,
             } => {
-                assert!(axis_deg < 5.0 || axis_deg > 175.0, "{axis_deg}");
+                assert!(!(5.0..=175.0).contains(&axis_deg), "{axis_deg}");
                 assert!((leg_length_m - 30_000.0).abs() < 5_000.0, "{leg_length_m}");
             }
             other => panic!("{other:?}"),

@@ -49,7 +49,7 @@ pub fn legs(samples: &[Sample]) -> Vec<Leg> {
             continue;
         };
         let dt = s.ts - prev.ts;
-        if dt < SAMPLE_SPACING_S && dt >= 0.0 {
+        if (0.0..SAMPLE_SPACING_S).contains(&dt) {
             continue;
         }
         let length = distance_m(prev.lat, prev.lon, s.lat, s.lon);

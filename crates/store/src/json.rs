@@ -124,12 +124,8 @@ pub fn event(e: &Event, inputs: &[String]) -> Value {
                 json!({"positions": [position(&entry.before, inputs), position(&entry.after, inputs)]}),
             );
         }
-        EventKind::ClosestApproach {
-            zone,
-            approach,
-            before,
-            after,
-        } => {
+        EventKind::ClosestApproach(a) => {
+            let (zone, approach, before, after) = (&a.zone, &a.approach, &a.before, &a.after);
             o.insert("zone".into(), json!(zone));
             o.insert("distance_nm".into(), json!(r2(approach.distance_nm)));
             o.insert("latitude".into(), json!(r6(approach.latitude)));

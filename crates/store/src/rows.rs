@@ -130,7 +130,7 @@ pub fn event_zone(kind: &EventKind) -> Option<&str> {
         EventKind::ZoneEntry(z) => Some(&z.zone),
         EventKind::ZoneExit { crossing, .. } => Some(&crossing.zone),
         EventKind::ZoneTransit { entry, .. } => Some(&entry.zone),
-        EventKind::ClosestApproach { zone, .. } => Some(zone),
+        EventKind::ClosestApproach(a) => Some(&a.zone),
         _ => None,
     }
 }

@@ -428,9 +428,20 @@ mod tests {
         // An aircraft crossing latitude 10.4705° (NL 59 → 58) between its frames: the pair
         // does not decode.
         let mut buffer = CprBuffer::default();
-        buffer.resolve(frame(0.0, 10.469, 7.0, CprFormat::Even, 30_000), false, &refs);
-        let outcome = buffer.resolve(frame(0.5, 10.472, 7.0, CprFormat::Odd, 30_000), false, &refs);
-        assert!(outcome.undecodable_pair && outcome.resolved.is_none(), "{outcome:?}");
+        buffer.resolve(
+            frame(0.0, 10.469, 7.0, CprFormat::Even, 30_000),
+            false,
+            &refs,
+        );
+        let outcome = buffer.resolve(
+            frame(0.5, 10.472, 7.0, CprFormat::Odd, 30_000),
+            false,
+            &refs,
+        );
+        assert!(
+            outcome.undecodable_pair && outcome.resolved.is_none(),
+            "{outcome:?}"
+        );
     }
 
     #[test]

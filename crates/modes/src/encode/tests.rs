@@ -352,7 +352,7 @@ proptest! {
         // decoder reads as 0, so −33 comes back as 0 (one and a half steps at most).
         prop_assert!((b.baro_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 48);
         prop_assert!((b.inertial_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 48);
-        if rate >= 0 || rate < -48 {
+        if !(-48..0).contains(&rate) {
             prop_assert!((b.baro_rate_fpm.unwrap_or(i32::MAX) - rate).abs() <= 16);
         }
         let frame = frame::df21(IcaoAddress::new(0x0c0ffe), FlightStatus(0), Squawk(0o1200), mb)?;

@@ -43,12 +43,15 @@ fn inferred_registers_agree_with_the_aircraft_adsb_state() {
         }
         let Some(&blind) = msg.commb() else { continue };
         // Context only when the ADS-B velocity is fresh (≤ 10 s) and the aircraft is moving.
-        let Some((t, ctx)) = state.get(&key) else { continue };
+        let Some((t, ctx)) = state.get(&key) else {
+            continue;
+        };
         if f.ts - t > 10.0 || ctx.groundspeed_kt.unwrap_or(0.0) < 50.0 {
             continue;
         }
         let mb = match msg.body {
-            vigia_modes::Body::CommBAltitude { mb, .. } | vigia_modes::Body::CommBIdentity { mb, .. } => mb,
+            vigia_modes::Body::CommBAltitude { mb, .. }
+            | vigia_modes::Body::CommBIdentity { mb, .. } => mb,
             _ => continue,
         };
         let informed = infer(mb, Some(ctx));
@@ -96,5 +99,8 @@ fn inferred_registers_agree_with_the_aircraft_adsb_state() {
     assert!(ratio(bds50_trk_ok, bds50) >= 0.99, "5,0 track");
     assert!(ratio(bds60_hdg_ok, bds60) >= 0.95, "6,0 heading");
     assert!(ratio(bds20_same_callsign, bds20) >= 0.95, "2,0 callsign");
-    assert!(ratio(same_decision, with_ctx) >= 0.99, "blind and informed decisions agree");
+    assert!(
+        ratio(same_decision, with_ctx) >= 0.99,
+        "blind and informed decisions agree"
+    );
 }

@@ -60,13 +60,11 @@ fn run(scenario: &str) -> Run {
     r
 }
 
-/// Zone events of the truth and of the analysis as (icao24, zone, direction, ts).
-fn crossings(
-    r: &Run,
-) -> (
-    Vec<(String, String, String, f64)>,
-    Vec<(String, String, String, f64)>,
-) {
+/// A zone event as (icao24, zone, direction, ts).
+type Crossing = (String, String, String, f64);
+
+/// Zone events of the truth and of the analysis.
+fn crossings(r: &Run) -> (Vec<Crossing>, Vec<Crossing>) {
     let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
     let mut truth: Vec<_> = r
         .truth

@@ -154,7 +154,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 }
             }
         };
-        let reader = match reader {
+        let mut reader = match reader {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("vigia: {e}");
@@ -163,7 +163,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         };
         opened += 1;
         let mut record_no = 0u64;
-        for item in reader {
+        while let Some(item) = reader.next() {
             let mut record = match item {
                 Ok(r) => r,
                 Err(e) => {
@@ -191,7 +191,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let source = SourceRef {
                 input: index as u32,
                 record: record_no,
-                line: None,
+                line: reader.last_line(),
             };
             tracker.push_record(&record, source, &mut track_events);
             if !track_events.is_empty() {

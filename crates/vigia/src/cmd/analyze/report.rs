@@ -71,10 +71,10 @@ impl Summary {
                 entry.crossing.latitude, entry.crossing.longitude, entry.crossing.uncertainty_s,
                 frames(&entry.before), frames(&entry.after)
             )),
-            EventKind::ClosestApproach { zone, approach, before, after } => self.zone_events.push(format!(
+            EventKind::ClosestApproach(a) => self.zone_events.push(format!(
                 "| {} | closest approach {:.1} NM | {} | {} | {:.4}, {:.4} | | {} → {} |",
-                utc(approach.ts), approach.distance_nm, zone, who(e), approach.latitude,
-                approach.longitude, frames(before), frames(after)
+                utc(a.approach.ts), a.approach.distance_nm, a.zone, who(e), a.approach.latitude,
+                a.approach.longitude, frames(&a.before), frames(&a.after)
             )),
             EventKind::Orbit(o) => self.behaviour.push(format!(
                 "- {} {}: {} for {:.0} min from {}, {:.1} turns, radius {:.1} NM around {:.4}, {:.4}",

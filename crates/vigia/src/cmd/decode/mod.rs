@@ -187,10 +187,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 }
                 Record::State(state) => {
                     n.states += 1;
-                    if args.output == Output::Jsonl {
-                        if closed_pipe(write_row(&mut out, &Row::from_state(&state)))? {
-                            return Ok(ExitCode::SUCCESS);
-                        }
+                    if args.output == Output::Jsonl
+                        && closed_pipe(write_row(&mut out, &Row::from_state(&state)))?
+                    {
+                        return Ok(ExitCode::SUCCESS);
                     }
                 }
             }
