@@ -31,7 +31,8 @@ use crate::sphere::{
 pub const DENSIFY_TOLERANCE_M: f64 = 0.25;
 const ARCS_PER_CHAIN: usize = 16;
 const GRID_MARGIN_DEG: f64 = 3.0;
-const TARGET_FINE_CELLS: f64 = 65_536.0;
+/// At most this many grid cells; small zones get about three per arc (building costs O(cells · candidates)).
+const MAX_FINE_CELLS: f64 = 65_536.0;
 const COARSE: usize = 8;
 /// Ranks are at least this fraction of the squared chord (see [`Arc::rank`]).
 const ONE_MINUS_TWO_F: f64 = 1.0 - 2.0 * crate::sphere::WGS84_F - 1e-12;
@@ -270,7 +271,9 @@ impl BoundaryDistance {
         let lat0 = (min_lat - GRID_MARGIN_DEG).max(-90.0);
         let lon1 = (max_lon + GRID_MARGIN_DEG).min(180.0);
         let lat1 = (max_lat + GRID_MARGIN_DEG).min(90.0);
-        let cell = ((lon1 - lon0) * (lat1 - lat0) / TARGET_FINE_CELLS).sqrt();
+        let cell = ((lon1 - lon0) * (lat1 - lat0)
+            / (3.0 * self.arcs.len() as f64).clamp(1024.0, MAX_FINE_CELLS))
+        .sqrt();
         let ncx = (((lon1 - lon0) / cell / COARSE as f64).ceil() as usize).max(1);
         let ncy = (((lat1 - lat0) / cell / COARSE as f64).ceil() as usize).max(1);
         let (nx, ny) = (ncx * COARSE, ncy * COARSE);
