@@ -7,6 +7,15 @@
 //!   `rstar` R-tree of `geo::Line`s (nearest segment in degrees, then haversine to its closest point).
 //!
 //! Run: `cargo bench -p vigia-zones --bench zones`. Criterion prints throughput in elements/s for each.
+//!
+//! Measured on the 2-core development VM (shared with other builds, so ±30 % between runs), one run:
+//!
+//! | benchmark                       | vigia                             | geo peer      | ratio   |
+//! |---------------------------------|-----------------------------------|---------------|---------|
+//! | containment, 10 M points        | 98 M/s (`ZoneIndex::contains`),   | 5.4 M/s       | 18–23 × |
+//! |                                 | 126 M/s (`PreparedPolygon`)       |               |         |
+//! | distance, 200 k near the border | 2.7 M/s (ellipsoidal)             | 0.73 M/s      | 3.7 ×   |
+//! | distance, 200 k over bbox+100nm | 2.7 M/s                           | 0.65 M/s      | 4.1 ×   |
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
