@@ -54,8 +54,8 @@ pub fn to_lat_lon(v: UnitVector) -> (f64, f64) {
 /// With σ the central angle on the auxiliary sphere, P = (β₁+β₂)/2, Q = (β₂−β₁)/2:
 /// `d = a (σ − f/2 (X + Y))`, `X = (σ − sin σ) sin²P cos²Q / cos²(σ/2)`,
 /// `Y = (σ + sin σ) cos²P sin²Q / sin²(σ/2)`. Here `sin P cos Q = (z₁+z₂)/2` and `cos P sin Q = (z₂−z₁)/2`
-/// and σ comes from the chord, so no trigonometry beyond one `asin` and one `sin` is needed. Not for nearly
-/// antipodal points (cos(σ/2) → 0).
+/// and σ comes from the chord, so no trigonometry beyond one `asin` and one `sin` is needed (none below
+/// ~64 km). Not for nearly antipodal points (cos(σ/2) → 0).
 #[inline]
 pub fn lambert_distance_m(p: UnitVector, q: UnitVector) -> f64 {
     let chord2 = sub(p, q).iter().map(|c| c * c).sum::<f64>();
@@ -63,14 +63,26 @@ pub fn lambert_distance_m(p: UnitVector, q: UnitVector) -> f64 {
         return 0.0;
     }
     let half_chord = (chord2.sqrt() / 2.0).min(1.0);
-    let sigma = 2.0 * half_chord.asin();
-    let sin_sigma = sigma.sin();
     let sin2_half = chord2 / 4.0;
+    // Below ~64 km, short Taylor series replace asin and sin (exact to f64 rounding: the first omitted terms
+    // are below 1e-17 relative) and give σ − sin σ without cancellation.
+    let (sigma, sigma_minus_sin, sigma_plus_sin) = if half_chord < 0.005 {
+        let h2 = sin2_half;
+        let sigma =
+            2.0 * half_chord * (1.0 + h2 * (1.0 / 6.0 + h2 * (3.0 / 40.0 + h2 * (5.0 / 112.0))));
+        let s2 = sigma * sigma;
+        let minus = sigma * s2 * (1.0 / 6.0 - s2 * (1.0 / 120.0 - s2 * (1.0 / 5040.0)));
+        (sigma, minus, 2.0 * sigma - minus)
+    } else {
+        let sigma = 2.0 * half_chord.asin();
+        let sin_sigma = sigma.sin();
+        (sigma, sigma - sin_sigma, sigma + sin_sigma)
+    };
     let cos2_half = (1.0 - sin2_half).max(f64::MIN_POSITIVE);
     let sp_cq = (p[2] + q[2]) / 2.0;
     let cp_sq = (q[2] - p[2]) / 2.0;
-    let x = (sigma - sin_sigma) * sp_cq * sp_cq / cos2_half;
-    let y = (sigma + sin_sigma) * cp_sq * cp_sq / sin2_half;
+    let x = sigma_minus_sin * sp_cq * sp_cq / cos2_half;
+    let y = sigma_plus_sin * cp_sq * cp_sq / sin2_half;
     WGS84_A_M * (sigma - WGS84_F / 2.0 * (x + y))
 }
 
@@ -172,6 +184,26 @@ mod tests {
         let equator = distance_m(0.0, 0.0, 0.0, 1.0);
         assert!((meridian - 110_574.4).abs() < 0.5, "{meridian}");
         assert!((equator - 111_319.5).abs() < 0.5, "{equator}");
+    }
+
+    #[test]
+    fn series_and_trigonometry_agree_where_they_meet() {
+        // Just below and above the switch (half chord 0.005): the two branches give the same distance.
+        let p = to_unit(20.0, -100.0);
+        for &dlat in &[0.5729, 0.5730, 0.5731, 0.01, 1e-7] {
+            let q = to_unit(20.0 + dlat, -100.0 + dlat);
+            let d = lambert_distance_m(p, q);
+            let h = norm(sub(p, q)) / 2.0;
+            let sigma = 2.0 * h.asin();
+            let (x, y) = ((sigma - sigma.sin()), (sigma + sigma.sin()));
+            let (sp, cp) = ((p[2] + q[2]) / 2.0, (q[2] - p[2]) / 2.0);
+            let reference = WGS84_A_M
+                * (sigma - WGS84_F / 2.0 * (x * sp * sp / (1.0 - h * h) + y * cp * cp / (h * h)));
+            assert!(
+                (d - reference).abs() <= 1e-9 * reference + 1e-9,
+                "{dlat}: {d} vs {reference}"
+            );
+        }
     }
 
     #[test]
