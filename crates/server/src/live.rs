@@ -20,6 +20,9 @@ pub struct LiveAircraft {
     pub callsign: Option<String>,
     /// Latest Mode A code.
     pub squawk: Option<String>,
+    /// The same, as a number (for comparisons; not shown).
+    #[serde(skip)]
+    pub squawk_code: Option<u16>,
     /// Latitude, degrees.
     pub lat: f64,
     /// Longitude, degrees.
@@ -104,14 +107,18 @@ impl LiveTable {
 
     /// Insert or replace a row; marks it changed.
     pub fn upsert(&mut self, icao24: IcaoAddress, row: LiveAircraft) {
-        if self.rows.insert(icao24, row).is_none() || !self.changed.contains(&icao24) {
-            self.changed.push(icao24);
-        }
+        self.rows.insert(icao24, row);
+        self.touch(icao24);
     }
 
     /// Mark a row changed (for the stream).
     pub fn touch(&mut self, icao24: IcaoAddress) {
         self.changed.push(icao24);
+        // Bounded: an aircraft touched many times a second is listed once after a dedup.
+        if self.changed.len() > 4 * self.rows.len() + 1024 {
+            self.changed.sort_unstable();
+            self.changed.dedup();
+        }
     }
 
     /// Drop rows not updated since `horizon`; returns the addresses dropped.

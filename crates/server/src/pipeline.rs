@@ -142,9 +142,19 @@ struct Known {
 /// A flight in progress, as the store sees it.
 struct FlightProgress {
     row: FlightRow,
+    /// Time of the last position stored.
     last_stored: f64,
+    /// Stream time the row was last written.
+    last_written: f64,
+    /// Changed since written.
     dirty: bool,
+    /// Changed in a way worth writing at once (a zone, the end).
+    urgent: bool,
 }
+
+/// A flight's row is rewritten at most this often while only its latest position changes,
+/// seconds (the live position is in the live table; the track in `positions`).
+const FLIGHT_ROW_EVERY_S: f64 = 10.0;
 
 /// The pipeline stage (the thread body; usable directly in tests).
 pub struct Pipeline {
@@ -250,12 +260,14 @@ impl Pipeline {
     /// Process `arrivals` (emptied); a batch with events goes to the writer at once.
     pub fn process(&mut self, arrivals: &mut Vec<Arrival>) {
         let n = arrivals.len() as u64;
-        for arrival in arrivals.drain(..) {
-            let mut record = arrival.record;
+        // By reference: an arrival is large (it may hold a whole report); moving each one
+        // once more costs more than the dedup.
+        for arrival in arrivals.iter_mut() {
+            let record = &mut arrival.record;
             // Non-decreasing time: source tasks interleave by microseconds.
             let ts = arrival.received.max(self.last_ts);
             self.last_ts = ts;
-            match &mut record {
+            match record {
                 Record::Frame(frame) => {
                     if !self.dedup.first(ts, frame.message()) {
                         continue;
@@ -271,11 +283,12 @@ impl Pipeline {
                 line: None,
             };
             self.tracker
-                .push_record(&record, source, &mut self.track_events);
+                .push_record(record, source, &mut self.track_events);
             if !self.track_events.is_empty() {
                 self.after_tracking(arrival.received);
             }
         }
+        arrivals.clear();
         self.metrics.records.fetch_add(n, Ordering::Relaxed);
         self.metrics
             .duplicates
@@ -338,26 +351,29 @@ impl Pipeline {
     }
 
     fn position(&mut self, p: &TrustedPosition) {
-        let flight_id = p.flight_id.to_string();
         let progress = self
             .flights
             .entry(p.flight_id)
             .or_insert_with(|| FlightProgress {
                 row: FlightRow {
-                    id: flight_id.clone(),
+                    id: p.flight_id.to_string(),
                     icao24: p.icao24.to_string(),
                     start_ts: p.ts,
                     end_ts: p.ts,
                     ..FlightRow::default()
                 },
                 last_stored: f64::NEG_INFINITY,
+                last_written: f64::NEG_INFINITY,
                 dirty: true,
+                urgent: true,
             });
         progress.row.end_ts = p.ts;
         progress.row.positions += 1;
         progress.row.last = Some((p.lat, p.lon, p.altitude_ft));
         if let Some(c) = p.callsign {
-            progress.row.callsign = Some(c.to_string());
+            if progress.row.callsign.as_deref() != Some(c.as_str()) {
+                progress.row.callsign = Some(c.to_string());
+            }
         }
         progress.dirty = true;
         let duration_s = p.ts - progress.row.start_ts;
@@ -365,7 +381,7 @@ impl Pipeline {
         if p.ts - progress.last_stored >= self.settings.position_interval_s {
             progress.last_stored = p.ts;
             self.batch.positions.push(PositionRow {
-                flight_id: flight_id.clone(),
+                flight_id: progress.row.id.clone(),
                 icao24: progress.row.icao24.clone(),
                 ts: p.ts,
                 lat: p.lat,
@@ -378,48 +394,63 @@ impl Pipeline {
             });
         }
         let zones = &self.zones;
+        // The common case: the same aircraft, flight, callsign and squawk as its last
+        // position — update the row in place, without allocating.
+        if let Some(row) = self.live.get_mut(p.icao24) {
+            let same = row.flight_id == progress.row.id
+                && row.callsign.as_deref() == p.callsign.as_ref().map(Callsign::as_str)
+                && row.squawk_code == p.squawk.map(|s| s.0);
+            if same {
+                row.lat = p.lat;
+                row.lon = p.lon;
+                row.altitude_ft = p.altitude_ft;
+                row.groundspeed_kt = p.groundspeed_kt;
+                row.track_deg = p.track_deg;
+                row.vertical_rate_fpm = p.vertical_rate_fpm;
+                row.on_ground = p.on_ground;
+                row.last_update = p.ts;
+                row.positions = positions;
+                let inside = zones.locate(p.lat, p.lon);
+                let mut n = 0;
+                let mut unchanged = true;
+                for z in inside {
+                    unchanged &= row.zones.iter().any(|r| r == zones.name(z));
+                    n += 1;
+                }
+                if !unchanged || n != row.zones.len() {
+                    row.zones = zones
+                        .locate(p.lat, p.lon)
+                        .map(|z| zones.name(z).to_string())
+                        .collect();
+                    row.zones.sort();
+                }
+                progress.row.score = Some(row.score);
+                self.live.touch(p.icao24);
+                return;
+            }
+        }
+        let flight_id = progress.row.id.clone();
         let mut zones_now: Vec<String> = zones
             .locate(p.lat, p.lon)
             .map(|z| zones.name(z).to_string())
             .collect();
         zones_now.sort();
-        // Score again only when what it depends on changed.
-        let rescore = match self.live.get_mut(p.icao24) {
-            Some(row) => {
-                row.callsign.as_deref() != p.callsign.as_ref().map(Callsign::as_str)
-                    || row.squawk != p.squawk.map(|s| s.to_string())
-                    || row.flight_id != flight_id
-            }
-            None => true,
-        };
-        let (score, military, country, registration, type_designator) = {
-            let known = self.known(p.icao24);
-            let id = known.identity.clone();
-            let military = known.facts.military;
-            let score = if rescore {
-                self.live_score(&id, p.callsign, p.squawk, duration_s)
-            } else {
-                self.live.get_mut(p.icao24).map_or(0.0, |r| r.score)
-            };
-            let record = id.record.as_ref();
-            (
-                score,
-                military,
-                id.country.clone(),
-                record.and_then(|r| r.registration.clone()),
-                record.and_then(|r| r.type_designator.clone()),
-            )
-        };
+        let known = self.known(p.icao24);
+        let id = known.identity.clone();
+        let military = known.facts.military;
+        let score = self.live_score(&id, p.callsign, p.squawk, duration_s);
         if let Some(progress) = self.flights.get_mut(&p.flight_id) {
             progress.row.score = Some(score);
             progress.row.military = Some(military);
         }
+        let record = id.record.as_ref();
         self.live.upsert(
             p.icao24,
             LiveAircraft {
                 icao24: p.icao24.to_string(),
                 callsign: p.callsign.map(|c| c.to_string()),
                 squawk: p.squawk.map(|s| s.to_string()),
+                squawk_code: p.squawk.map(|s| s.0),
                 lat: p.lat,
                 lon: p.lon,
                 altitude_ft: p.altitude_ft,
@@ -433,9 +464,9 @@ impl Pipeline {
                 zones: zones_now,
                 score,
                 military,
-                country,
-                registration,
-                type_designator,
+                country: id.country.clone(),
+                registration: record.and_then(|r| r.registration.clone()),
+                type_designator: record.and_then(|r| r.type_designator.clone()),
             },
         );
     }
@@ -452,6 +483,7 @@ impl Pipeline {
                 if e.kind.is_sovereignty_event() && !progress.row.zones.contains(zone) {
                     progress.row.zones.push(zone.clone());
                     progress.dirty = true;
+                    progress.urgent = true;
                 }
             }
             if let EventKind::Flight(summary) = &e.kind {
@@ -462,6 +494,7 @@ impl Pipeline {
                 progress.row.zones = summary.zones.iter().map(|z| z.zone.clone()).collect();
                 progress.row.end_ts = progress.row.end_ts.max(summary.end_ts);
                 progress.dirty = true;
+                progress.urgent = true;
             }
         }
         self.metas.push(EventMeta {
@@ -506,7 +539,8 @@ impl Pipeline {
         let (snapshot, changed) = self.live.snapshot(now);
         let count = snapshot.aircraft.len();
         self.view.publish(Arc::new(snapshot));
-        if !changed.is_empty() || !removed.is_empty() {
+        // Nobody listening: no JSON to make.
+        if self.stream.receiver_count() > 0 && (!changed.is_empty() || !removed.is_empty()) {
             let update = Snapshot {
                 now,
                 aircraft: changed,
@@ -520,9 +554,11 @@ impl Pipeline {
                 .stream
                 .send(StreamMessage::new("aircraft", data.to_string()));
         }
-        self.known.retain(|icao, _| {
-            self.live.get_mut(*icao).is_some() || self.flights.keys().any(|f| f.icao24 == *icao)
-        });
+        let flying: rustc_hash::FxHashSet<IcaoAddress> =
+            self.flights.keys().map(|f| f.icao24).collect();
+        let live = &mut self.live;
+        self.known
+            .retain(|icao, _| flying.contains(icao) || live.get_mut(*icao).is_some());
         self.metrics
             .live_aircraft
             .store(count as u64, Ordering::Relaxed);
@@ -538,9 +574,13 @@ impl Pipeline {
 
     /// Send what is pending to the writer (with every open flight when `all`).
     pub fn flush(&mut self, all: bool) {
+        let now = self.last_ts;
         for progress in self.flights.values_mut() {
-            if progress.dirty || all {
+            let due = progress.dirty && now - progress.last_written >= FLIGHT_ROW_EVERY_S;
+            if progress.urgent || due || (all && progress.dirty) {
                 progress.dirty = false;
+                progress.urgent = false;
+                progress.last_written = now;
                 self.batch.flights.push(progress.row.clone());
             }
         }

@@ -37,6 +37,7 @@ fn aircraft() -> LiveAircraft {
         icao24: "ae01c5".into(),
         callsign: Some("RCH123".into()),
         squawk: Some("7400".into()),
+        squawk_code: Some(0o7400),
         lat: 32.5,
         lon: -117.1,
         altitude_ft: Some(18000.0),
