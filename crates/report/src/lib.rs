@@ -12,6 +12,8 @@
 pub mod html;
 pub mod incident;
 pub mod map;
+pub mod stored;
 pub mod time;
 
 pub use incident::{render, Incident, TrackPoint, ZoneShape};
+pub use stored::report_from_store;

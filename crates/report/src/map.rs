@@ -2,8 +2,8 @@
 //!
 //! Projection: equirectangular scaled by cos(latitude) at the view's centre — locally
 //! conformal enough for a report's view (tens to hundreds of kilometres). Polygon rings are
-//! clipped to the view by dropping runs of vertices outside it (with one vertex kept on each
-//! side so edges entering the view are drawn), which keeps a 40 000-vertex coastline light.
+//! clamped onto a frame around the picture (see `ring_path`), which keeps a 40 000-vertex
+//! coastline light and the fill right.
 
 use std::fmt::Write;
 
@@ -125,24 +125,28 @@ pub enum Layer<'a> {
 }
 
 fn ring_path(view: &View, ring: &[[f64; 2]], out: &mut String) {
-    let n = ring.len();
-    if n < 3 {
+    if ring.len() < 3 || !ring.iter().any(|v| view.contains(v[1], v[0])) {
         return;
     }
-    let inside: Vec<bool> = ring.iter().map(|v| view.contains(v[1], v[0])).collect();
-    if !inside.iter().any(|&b| b) {
-        return;
-    }
-    let mut pen_down = false;
-    for i in 0..n {
-        let keep = inside[i] || inside[(i + 1) % n] || inside[(i + n - 1) % n];
-        if !keep {
-            pen_down = false;
+    // Vertices far outside the picture are clamped onto a frame around it: the ring keeps its
+    // topology (the fill stays right inside the view) while runs of distant vertices collapse
+    // into a few points.
+    let (w, h) = (view.width, view.height);
+    let mut last: Option<(f64, f64)> = None;
+    for v in ring {
+        let (x, y) = view.xy(v[1], v[0]);
+        let p = (x.clamp(-w, 2.0 * w), y.clamp(-h, 2.0 * h));
+        if last.is_some_and(|q| (q.0 - p.0).abs() < 0.5 && (q.1 - p.1).abs() < 0.5) {
             continue;
         }
-        let (x, y) = view.xy(ring[i][1], ring[i][0]);
-        let _ = write!(out, "{}{x:.1},{y:.1} ", if pen_down { "L" } else { "M" });
-        pen_down = true;
+        let _ = write!(
+            out,
+            "{}{:.1},{:.1} ",
+            if last.is_none() { "M" } else { "L" },
+            p.0,
+            p.1
+        );
+        last = Some(p);
     }
     out.push('Z');
 }
