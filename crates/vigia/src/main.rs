@@ -31,6 +31,10 @@ enum Command {
     Sim(cmd::sim::Args),
     /// Validated flights from frames or archives: GeoJSON, KML or CSV, one flight per feature.
     Tracks(cmd::tracks::Args),
+    /// Write a stored event's incident report: map, timeline, identity, evidence frames.
+    Report(cmd::report::Args),
+    /// The whole service offline: replays border scenarios and a real capture; prints the map's URL.
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Command::Zones(args) => cmd::zones::run(args),
         Command::Sim(args) => cmd::sim::run(args),
         Command::Tracks(args) => cmd::tracks::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,8 @@
 pub mod analyze;
 pub mod config;
 pub mod decode;
+pub mod demo;
+pub mod report;
 pub mod run;
 pub mod sim;
 pub mod tracks;
