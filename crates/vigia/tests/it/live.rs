@@ -248,8 +248,9 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Write the test zone and a config using it; returns the config path.
-pub fn write_config(dir: &Path, extra: &str) -> std::path::PathBuf {
+/// Write the test zone and a config using it, with `pipeline` lines added to its `[pipeline]`
+/// table; returns the config path.
+pub fn write_config(dir: &Path, pipeline: &str) -> std::path::PathBuf {
     let zone = dir.join("box.geojson");
     std::fs::write(&zone, BOX_GEOJSON).unwrap();
     let config = dir.join("vigia.toml");
@@ -260,9 +261,9 @@ pub fn write_config(dir: &Path, extra: &str) -> std::path::PathBuf {
              [server]\nlisten = \"127.0.0.1:0\"\ntoken = \"test-token\"\n\
              [store]\npath = {db:?}\n\
              [network]\nbackoff_initial_s = 0.05\nbackoff_max_s = 0.2\nstall_timeout_s = 5\n\
-             [pipeline]\nsnapshot_ms = 200\nflush_ms = 100\n\
+             [pipeline]\nsnapshot_ms = 200\nflush_ms = 100\n{pipeline}\
              [[alerts.rules]]\nname = \"box\"\ntypes = [\"zone_entry\", \"zone_transit\"]\nzones = [\"BOX\"]\n\
-             [[alerts.sinks]]\nkind = \"file\"\npath = {alerts:?}\n{extra}",
+             [[alerts.sinks]]\nkind = \"file\"\npath = {alerts:?}\n",
             zone = zone.display().to_string(),
             db = dir.join("vigia.db").display().to_string(),
             alerts = dir.join("alerts.jsonl").display().to_string(),

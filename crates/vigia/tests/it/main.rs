@@ -4,8 +4,11 @@
 mod analyze;
 mod config_check;
 mod decode;
+mod demo;
 mod interop;
 mod live;
+mod load;
+mod load_gen;
 mod run;
 mod scenarios;
 

@@ -128,6 +128,12 @@ fn a_zone_entry_is_detected_stored_alerted_and_served_across_a_source_restart() 
         200
     );
     assert!(vigia.json(&format!("/api/events/{id}"))["acknowledged_at"].is_number());
+    let (status, body) = http(vigia.api, "POST", "/api/zones/reload", Some("test-token"));
+    assert_eq!((status, body.contains("\"BOX\"")), (200, true), "{body}");
+    assert_eq!(
+        http(vigia.api, "POST", "/api/zones/reload", Some("wrong")).0,
+        401
+    );
 
     let alert = alerts(&dir.path().join("alerts.jsonl"));
     assert_eq!(alert.len(), 1, "one alert per episode: {alert:?}");
