@@ -4,7 +4,6 @@
 mod analyze;
 mod config_check;
 mod decode;
-mod demo;
 mod interop;
 mod live;
 mod load;
