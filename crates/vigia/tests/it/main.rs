@@ -4,6 +4,7 @@
 mod analyze;
 mod config_check;
 mod decode;
+mod demo;
 mod interop;
 mod live;
 mod load;

@@ -1,0 +1,157 @@
+//! `vigia demo` end to end, as a user runs it: the service comes up on the printed address,
+//! the P-8's clip of Mexico's territorial sea is committed as an event with its evidence, and
+//! `vigia report` turns that event into an incident page.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{root, vigia};
+
+/// Kill the demo whatever happens in the test.
+struct Demo(Child);
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A plain HTTP/1.1 GET on loopback; the body, or `None` while the server is not up.
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    if !head.starts_with("HTTP/1.1 200") {
+        return None;
+    }
+    // Chunked bodies: keep the data lines.
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = String::new();
+        let mut rest = body;
+        while let Some((size, tail)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).ok()?;
+            if n == 0 {
+                break;
+            }
+            out.push_str(tail.get(..n)?);
+            rest = tail.get(n + 2..)?;
+        }
+        return Some(out);
+    }
+    Some(body.to_string())
+}
+
+#[test]
+fn the_demo_raises_the_p8_clip_and_reports_it() {
+    let port = free_port();
+    let db = std::env::temp_dir().join(format!("vigia-demo-test-{}.db", std::process::id()));
+    let child = Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args([
+            "demo",
+            "--speed",
+            "20",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("demo starts");
+    let _demo = Demo(child);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut entry: Option<Value> = None;
+    while Instant::now() < deadline && entry.is_none() {
+        std::thread::sleep(Duration::from_millis(500));
+        let Some(body) = get(port, "/api/events?type=zone_entry&limit=50") else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<Value>(&body) else {
+            continue;
+        };
+        entry = doc["events"]
+            .as_array()
+            .and_then(|a| {
+                a.iter()
+                    .find(|e| e["icao24"] == "ae6877" && e["zone"] == "MEX")
+            })
+            .cloned();
+    }
+    let entry = entry.expect("the P-8 entry into MEX within 90 s at 20x");
+    let frames = &entry["evidence"]["positions"][0]["frames"];
+    assert!(frames.as_array().is_some_and(|f| !f.is_empty()), "{entry}");
+    // The service also shows the other scenarios' aircraft live.
+    let mut seen = std::collections::BTreeSet::new();
+    while Instant::now() < deadline
+        && !["ae5420", "ae01ce", "0d0a5c"]
+            .iter()
+            .all(|a| seen.contains(*a))
+    {
+        std::thread::sleep(Duration::from_millis(500));
+        let Some(body) = get(port, "/api/aircraft") else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<Value>(&body) else {
+            continue;
+        };
+        for a in doc["aircraft"].as_array().into_iter().flatten() {
+            if let Some(icao) = a["icao24"].as_str() {
+                seen.insert(icao.to_string());
+            }
+        }
+    }
+    for icao in ["ae5420", "ae01ce", "0d0a5c"] {
+        assert!(seen.contains(icao), "{icao} never shown live: {seen:?}");
+    }
+
+    let id = entry["id"].as_i64().expect("stored event id");
+    let out = std::env::temp_dir().join(format!("vigia-demo-report-{}.html", std::process::id()));
+    let report = vigia(&[
+        "report",
+        "--db",
+        db.to_str().unwrap(),
+        "--event",
+        &id.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Entry into MEX sovereign airspace"));
+    assert!(html.contains("<svg"));
+    let hex = frames[0]["hex"].as_str().unwrap();
+    assert!(html.contains(hex), "the report cites the frames");
+    std::fs::remove_file(&out).ok();
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", db.display())).ok();
+    }
+}
