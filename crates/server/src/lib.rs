@@ -7,8 +7,7 @@
 //!                                   └► WriteBatch ──► writer thread: Store::commit (durable for
 //!                                        events) ─► alert rules ─► sinks (stdout, file, webhook)
 //!                                                                └► broadcast ─► SSE clients
-//!  HTTP API (axum): /api/aircraft, /api/flights, /api/events, /api/zones, /api/stream, /metrics;
-//!  the web map at /
+//!  HTTP API (axum): /api/aircraft, /api/flights, /api/events, /api/zones, /api/stream, /metrics
 //! ```
 //!
 //! | module | owns |
@@ -21,7 +20,6 @@
 //! | [`live`] | the live aircraft table and its published snapshot |
 //! | [`metrics`] | counters and the Prometheus text |
 //! | [`api`] | the HTTP API, the event stream, the OpenAPI document, tokens |
-//! | [`web`] | the live web map's files (`web/`), embedded and served at `/` |
 //!
 //! The core crates stay synchronous; only the sources, the webhook sink and the HTTP API run
 //! on tokio. An event is reported — alert, stream, API — only after the store has committed
@@ -36,7 +34,6 @@ pub mod live;
 pub mod metrics;
 pub mod pipeline;
 pub mod settings;
-pub mod web;
 pub mod writer;
 
 pub use api::{check_exposure, run, AppState, ExposureError, ZonesView};

@@ -147,7 +147,6 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi_document))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .merge(crate::web::router())
         .with_state(state)
 }
 
