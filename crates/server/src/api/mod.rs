@@ -9,6 +9,7 @@
 //! a lock the pipeline needs.
 
 pub mod openapi;
+mod report;
 pub mod stream;
 
 use std::future::Future;
@@ -140,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/flights/{id}", get(flight))
         .route("/api/events", get(events))
         .route("/api/events/{id}", get(event))
+        .route("/api/events/{id}/report", get(report::report))
         .route("/api/events/{id}/ack", post(acknowledge))
         .route("/api/zones", get(zones))
         .route("/api/zones/reload", post(reload_zones))
@@ -147,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi_document))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
+        .merge(crate::web::router())
         .with_state(state)
 }
 

@@ -36,6 +36,7 @@ pub fn document() -> Value {
             "/api/events": get("Events, newest first.", json!([query("type", "string", "zone_entry, zone_exit, zone_transit, closest_approach, orbit, survey, flight"), query("zone", "string", "zone name"), since, query("icao24", "string", "ICAO address"), query("after_id", "integer", "only ids above this"), limit]),
                 "{events: [event with id]}"),
             "/api/events/{id}": get("One event with its evidence (positions and raw frames as hex).", json!([path_id("integer")]), "event"),
+            "/api/events/{id}/report": get("The event's incident report: a self-contained HTML page (map, timeline, identity, evidence frames, how to verify).", json!([path_id("integer")]), "text/html"),
             "/api/events/{id}/ack": {"post": {"summary": "Acknowledge an event.", "security": token,
                 "parameters": [path_id("integer")],
                 "responses": {"200": {"description": "acknowledged"}, "401": {"description": "token missing or wrong"}, "403": {"description": "no token configured"}, "404": {"description": "no such event"}}}},

@@ -130,6 +130,9 @@ fn the_demo_raises_the_p8_clip_and_reports_it() {
     }
 
     let id = entry["id"].as_i64().expect("stored event id");
+    // The same report, served by the API.
+    let served = get(port, &format!("/api/events/{id}/report")).expect("report served");
+    assert!(served.contains("Entry into MEX sovereign airspace") && served.contains("<svg"));
     let out = std::env::temp_dir().join(format!("vigia-demo-report-{}.html", std::process::id()));
     let report = vigia(&[
         "report",

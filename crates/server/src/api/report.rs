@@ -1,0 +1,35 @@
+//! `GET /api/events/{id}/report`: the event's incident report (the same page as
+//! `vigia report`), rendered from the store by `vigia-report`.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::sync::PoisonError;
+use vigia_zones::ZoneSet;
+
+use super::{error, read, AppState};
+
+/// The report page of one event.
+pub(super) async fn report(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let spec = state
+        .inner
+        .zones
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .spec
+        .clone();
+    let generator = format!("vigia {}", env!("CARGO_PKG_VERSION"));
+    let rendered = read(&state, move |db| {
+        // The zones drawn are those watched; a spec that no longer loads draws none.
+        let zones = ZoneSet::parse_spec(&spec).unwrap_or_default();
+        vigia_report::report_from_store(db, id, &zones, &generator)
+    })
+    .await;
+    match rendered {
+        Ok(Some(html)) => {
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+        }
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such event"),
+        Err(r) => r,
+    }
+}
