@@ -204,3 +204,28 @@ fn listening_beyond_loopback_without_a_token_is_refused_at_start() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_receiver_that_pushes_to_the_beast_listener_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let port = super::live::free_port();
+    let accept = format!("beast://127.0.0.1:{port}");
+    let vigia = Vigia::start(&["--config", config.to_str().unwrap(), "--accept", &accept]);
+    // Like readsb's --net-connector 127.0.0.1,PORT,beast_out: we connect and push.
+    let frames = corpus_frames(REPLAY_FROM, REPLAY_FROM + 2.0);
+    let mut push = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    assert_eq!(super::live::play(&mut push, &frames, 0, None), frames.len());
+    let aircraft = vigia.wait_json("/api/aircraft", Duration::from_secs(5), |v| {
+        v["aircraft"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["icao24"] == "486257"))
+    });
+    assert!(aircraft["count"].as_u64().unwrap() >= 1);
+    let (_, metrics) = vigia.get("/metrics");
+    let records = format!(
+        "vigia_source_records_total{{source=\"listen:127.0.0.1:{port}\"}} {}",
+        frames.len()
+    );
+    assert!(metrics.contains(&records), "{records} not in\n{metrics}");
+}
