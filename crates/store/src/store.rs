@@ -364,6 +364,16 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// Mark every flight still open as ended: at start-up, the flights of a previous run were
+    /// cut by its stop (their summaries were never made). Returns how many.
+    pub fn close_open_flights(&mut self) -> Result<u64, StoreError> {
+        let n = self
+            .conn
+            .execute("UPDATE flights SET ended = 1 WHERE ended = 0", [])
+            .sql("closing the flights of a previous run")?;
+        Ok(n as u64)
+    }
+
     /// Counts of rows: positions, flights, events.
     pub fn counts(&self) -> Result<(u64, u64, u64), StoreError> {
         self.conn

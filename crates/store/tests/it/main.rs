@@ -249,3 +249,22 @@ fn a_reader_sees_what_the_writer_committed() {
     );
     assert_eq!(reader.integrity_check().unwrap(), "ok");
 }
+
+#[test]
+fn flights_left_open_by_a_previous_run_are_closed_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let mut batch = WriteBatch::default();
+    for (id, ended) in [("a-1", false), ("b-1", true)] {
+        batch.flights.push(FlightRow {
+            id: id.into(),
+            icao24: id[..1].into(),
+            ended,
+            ..Default::default()
+        });
+    }
+    store.commit(&batch).unwrap();
+    assert_eq!(store.close_open_flights().unwrap(), 1);
+    assert!(store.flight("a-1").unwrap().unwrap().row.ended);
+    assert_eq!(store.close_open_flights().unwrap(), 0);
+}

@@ -146,6 +146,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         None => None,
     };
     let mut store = Store::open(&config.store.path)?;
+    let closed = store.close_open_flights()?;
+    if closed > 0 {
+        eprintln!("vigia: {closed} flights of the previous run marked ended");
+    }
     let now = unix_now();
     for s in &checked.sources {
         store.upsert_receiver(&ReceiverRow {
