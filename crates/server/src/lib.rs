@@ -7,7 +7,8 @@
 //!                                   └► WriteBatch ──► writer thread: Store::commit (durable for
 //!                                        events) ─► alert rules ─► sinks (stdout, file, webhook)
 //!                                                                └► broadcast ─► SSE clients
-//!  HTTP API (axum): /api/aircraft, /api/flights, /api/events, /api/zones, /api/stream, /metrics
+//!  HTTP API (axum): /api/aircraft, /api/flights, /api/events, /api/zones, /api/stream, /metrics;
+//!  the web map at /
 //! ```
 //!
 //! | module | owns |
@@ -20,6 +21,7 @@
 //! | [`live`] | the live aircraft table and its published snapshot |
 //! | [`metrics`] | counters and the Prometheus text |
 //! | [`api`] | the HTTP API, the event stream, the OpenAPI document, tokens |
+//! | [`web`] | the live web map's files (`web/`), embedded and served at `/` |
 //!
 //! The core crates stay synchronous; only the sources, the webhook sink and the HTTP API run
 //! on tokio. An event is reported — alert, stream, API — only after the store has committed
@@ -34,6 +36,7 @@ pub mod live;
 pub mod metrics;
 pub mod pipeline;
 pub mod settings;
+pub mod web;
 pub mod writer;
 
 pub use api::{check_exposure, run, AppState, ExposureError, ZonesView};

@@ -1,0 +1,180 @@
+// The alert list: committed sovereignty events (entry, exit, transit) and patterns (orbit,
+// survey), newest first, from GET /api/events and then live from the stream's `event`
+// messages; their markers on the map. Flight records are not alerts, but they carry the
+// identity and the reasons of a score, which the detail panel shows: they are kept apart.
+
+import { project } from './map.js';
+import { EVENT_NAMES, el, formatClock, formatNumber } from './format.js';
+
+const ALERT_TYPES = new Set(['zone_entry', 'zone_exit', 'zone_transit', 'orbit', 'survey']);
+/** At most this many alerts are kept in the page. */
+const MAX_ALERTS = 500;
+const MARKER_COLOURS = {
+  zone_entry: '#c62828',
+  zone_exit: '#1565c0',
+  zone_transit: '#6a1b9a',
+  orbit: '#ef6c00',
+  survey: '#ef6c00',
+};
+const HIT_RADIUS_PX = 10;
+
+/** The link to an event's incident report (served by `vigia run`; opens in a new tab). */
+export function reportHref(id) {
+  return `/api/events/${encodeURIComponent(id)}/report`;
+}
+
+/** A one-line description: `Entry MEX`, `Orbit 12.0 nm`. */
+export function eventSummary(e) {
+  const name = EVENT_NAMES[e.type] ?? e.type;
+  if (e.zone) return `${name} ${e.zone}`;
+  if (e.type === 'orbit' && Number.isFinite(e.radius_nm)) return `${name} r ${e.radius_nm.toFixed(1)} NM`;
+  return name;
+}
+
+export class Alerts {
+  constructor() {
+    /** id → event document, alerts only. */
+    this.events = new Map();
+    /** flight_id → the flight record event (identity, score reasons). */
+    this.flightRecords = new Map();
+    /** icao24 → military, learnt from flight records (events themselves do not say). */
+    this.military = new Map();
+    this.newIds = new Set();
+  }
+
+  /** Take one event document (from the list or the stream); returns whether it is an alert. */
+  add(event, { fresh = false } = {}) {
+    if (event.type === 'flight') {
+      this.flightRecords.set(event.flight_id, event);
+      if (typeof event.military === 'boolean') this.military.set(event.icao24, event.military);
+      return false;
+    }
+    if (!ALERT_TYPES.has(event.type) || this.events.has(event.id)) return false;
+    this.events.set(event.id, event);
+    if (fresh) this.newIds.add(event.id);
+    if (this.events.size > MAX_ALERTS) {
+      const oldest = Math.min(...this.events.keys());
+      this.events.delete(oldest);
+    }
+    return true;
+  }
+
+  /** The highest id held (for catching up after a reconnection). */
+  lastId() {
+    return Math.max(0, ...this.events.keys(), ...[...this.flightRecords.values()].map((e) => e.id ?? 0));
+  }
+
+  /** Flight ids with an orbit or survey: the aircraft is on station. */
+  orbitingFlights() {
+    return new Set([...this.events.values()].filter((e) => e.type === 'orbit' || e.type === 'survey').map((e) => e.flight_id));
+  }
+
+  /**
+   * Whether an event passes the filters. An event's military flag comes from the live
+   * aircraft if it is still flying, else from its flight record.
+   */
+  passes(event, filter, isMilitary) {
+    return (!filter.militaryOnly || isMilitary(event.icao24) || this.military.get(event.icao24) === true)
+      && (event.score ?? 0) >= filter.minScore
+      && (!filter.zone || event.zone === filter.zone);
+  }
+
+  /** Alerts passing the filters, newest first. */
+  visible(filter, isMilitary) {
+    return [...this.events.values()]
+      .filter((e) => this.passes(e, filter, isMilitary))
+      .sort((a, b) => b.ts - a.ts || b.id - a.id);
+  }
+
+  renderList(list, { filter, isMilitary, selected, onSelect }) {
+    const shown = this.visible(filter, isMilitary);
+    // The list is rebuilt; keep the keyboard focus on the same alert.
+    const focused = list.contains(document.activeElement) ? document.activeElement.dataset.eventId : null;
+    list.replaceChildren(...shown.map((e) => {
+      const activate = () => onSelect(e.id);
+      const item = el('li', {
+        tabindex: 0,
+        role: 'button',
+        className: `${e.type}${e.id === selected ? ' selected' : ''}${this.newIds.has(e.id) ? ' new' : ''}`,
+        dataset: { eventId: e.id, type: e.type, zone: e.zone ?? '', icao24: e.icao24 },
+        'aria-label': `${eventSummary(e)}, ${e.callsign || e.icao24}, ${formatClock(e.ts)}`,
+        onclick: activate,
+        onkeydown: (k) => {
+          if (k.target === item && (k.key === 'Enter' || k.key === ' ')) {
+            k.preventDefault();
+            activate();
+          }
+        },
+      },
+      el('span', { className: 'badge' }, eventSummary(e)),
+      el('span', { className: 'who' }, (e.callsign || '').trim() || e.icao24.toUpperCase()),
+      el('time', { className: 'when', datetime: new Date(e.ts * 1000).toISOString() }, formatClock(e.ts)),
+      el('span', { className: 'score', title: 'surveillance score' }, formatNumber(e.score, 2)),
+      el('a', {
+        className: 'report',
+        href: reportHref(e.id),
+        target: '_blank',
+        rel: 'noopener',
+        title: 'incident report (new tab)',
+        onclick: (click) => click.stopPropagation(),
+      }, 'report'));
+      return item;
+    }));
+    this.newIds.clear();
+    if (focused) list.querySelector(`li[data-event-id="${CSS.escape(focused)}"]`)?.focus();
+    if (!shown.length) list.append(el('li', { className: 'empty' }, 'No alerts match the filters.'));
+  }
+
+  draw(ctx, view, { filter, isMilitary, selected }) {
+    for (const e of this.visible(filter, isMilitary)) {
+      if (!Number.isFinite(e.latitude)) continue;
+      const [sx, sy] = view.toScreen(...project(e.longitude, e.latitude));
+      ctx.fillStyle = MARKER_COLOURS[e.type];
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1.5;
+      if (e.type === 'orbit' && Number.isFinite(e.radius_nm)) {
+        // The orbit's circle at its true radius.
+        const radiusPx = (e.radius_nm * 1852) / view.metresPerPixel();
+        ctx.beginPath();
+        ctx.arc(sx, sy, radiusPx, 0, 2 * Math.PI);
+        ctx.setLineDash([5, 4]);
+        ctx.strokeStyle = MARKER_COLOURS.orbit;
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.strokeStyle = '#fff';
+      }
+      ctx.beginPath();
+      // A diamond: unlike the aircraft arrows, it does not turn.
+      ctx.moveTo(sx, sy - 7);
+      ctx.lineTo(sx + 7, sy);
+      ctx.lineTo(sx, sy + 7);
+      ctx.lineTo(sx - 7, sy);
+      ctx.closePath();
+      ctx.fill();
+      ctx.stroke();
+      if (e.id === selected) {
+        ctx.beginPath();
+        ctx.arc(sx, sy, 12, 0, 2 * Math.PI);
+        ctx.strokeStyle = '#1565c0';
+        ctx.lineWidth = 2.5;
+        ctx.stroke();
+      }
+    }
+  }
+
+  /** The id of the visible event marker nearest to a screen point, if close enough. */
+  hitTest(view, sx, sy, filter, isMilitary) {
+    let best = null;
+    let bestDistance = HIT_RADIUS_PX;
+    for (const e of this.visible(filter, isMilitary)) {
+      if (!Number.isFinite(e.latitude)) continue;
+      const [x, y] = view.toScreen(...project(e.longitude, e.latitude));
+      const distance = Math.hypot(x - sx, y - sy);
+      if (distance <= bestDistance) {
+        best = e.id;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,362 @@
+// The live map's entry point: loads zones, aircraft and events from the API, follows the
+// stream (GET /api/stream), and wires the map, the lists, the filters, the detail panel and
+// replay together. Each part lives in its own module; this file holds the shared selection and
+// filter state and decides what to redraw.
+
+import { Alerts } from './alerts.js';
+import { el } from './format.js';
+import { MapView, unproject } from './map.js';
+import { Panel } from './panel.js';
+import { Replay } from './replay.js';
+import { TileLayer } from './tiles.js';
+import { CATEGORY_COLOURS, Traffic } from './traffic.js';
+import { Graticule, ZoneLayer } from './zones.js';
+
+const $ = (id) => document.getElementById(id);
+const TILE_SETTING = 'vigia.tileUrl';
+
+const state = {
+  filter: { militaryOnly: false, minScore: 0, zone: '' },
+  selectedAircraft: null,
+  selectedEvent: null,
+};
+
+/** GET a JSON document; a non-2xx answer is an error carrying the API's message. */
+async function fetchJson(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(`${response.status} ${body.error ?? response.statusText}`);
+  }
+  return response.json();
+}
+
+const traffic = new Traffic();
+const alerts = new Alerts();
+const zones = new ZoneLayer();
+/** Land under the zones, so the territorial-sea band shows (GET /basemap.geojson). */
+const land = new ZoneLayer();
+const canvas = $('map');
+const view = new MapView(canvas, {
+  scaleBar: $('scalebar'),
+  cursor: $('cursor'),
+  onClick: clickMap,
+  onViewChange: rememberView,
+});
+const tiles = new TileLayer(() => view.requestDraw());
+const replay = new Replay({
+  bar: $('replay-bar'),
+  slider: $('replay-slider'),
+  time: $('replay-time'),
+  play: $('replay-play'),
+  speed: $('replay-speed'),
+  exit: $('replay-exit'),
+  flight: $('replay-flight'),
+  loadFlight: $('replay-load-flight'),
+  from: $('replay-from'),
+  to: $('replay-to'),
+  loadWindow: $('replay-load-window'),
+  status: $('replay-status'),
+}, {
+  fetchJson,
+  onChange: () => {
+    canvas.dataset.replay = replay.active ? 'on' : 'off';
+    view.requestDraw();
+  },
+  onFocus: (tracks) => {
+    const xs = tracks.flatMap((t) => [...t.xs]);
+    const ys = tracks.flatMap((t) => [...t.ys]);
+    view.fitWorld(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
+  },
+});
+const panel = new Panel($('panel'), {
+  onSelectEvent: (id) => selectEvent(id),
+  onReplay: (flightId) => replayFlight(flightId),
+  onCenter: (lat, lon) => view.centerOn(lon, lat, 7),
+  onClose: () => deselect(),
+});
+
+const isMilitary = (icao24) => traffic.get(icao24)?.military === true;
+
+view.layers = [
+  tiles,
+  land,
+  zones,
+  new Graticule(),
+  {
+    // Live picture or replay, never both: a replayed aircraft beside its live self misleads.
+    draw: (ctx, v) => {
+      if (replay.active) {
+        replay.draw(ctx, v);
+        return;
+      }
+      alerts.draw(ctx, v, { filter: state.filter, isMilitary, selected: state.selectedEvent });
+      traffic.draw(ctx, v, { filter: state.filter, selected: state.selectedAircraft });
+    },
+  },
+];
+
+// ---- rendering of the lists and the status line ----
+
+function renderAircraft() {
+  traffic.orbitingFlights = alerts.orbitingFlights();
+  traffic.renderList($('aircraft-list'), {
+    filter: state.filter,
+    selected: state.selectedAircraft,
+    onSelect: (icao24) => selectAircraft(icao24, { center: true }),
+  });
+  const shown = traffic.visible(state.filter).length;
+  $('aircraft-count').textContent = `${shown}${shown === traffic.aircraft.size ? '' : ` of ${traffic.aircraft.size}`}`;
+  canvas.dataset.aircraft = String(traffic.aircraft.size);
+  const selected = state.selectedAircraft && traffic.get(state.selectedAircraft);
+  if (selected) panel.updateAircraft(selected, traffic.age(selected));
+  view.requestDraw();
+}
+
+function renderAlerts() {
+  alerts.renderList($('alerts'), {
+    filter: state.filter,
+    isMilitary,
+    selected: state.selectedEvent,
+    onSelect: (id) => selectEvent(id, { center: true }),
+  });
+  $('alert-count').textContent = String(alerts.visible(state.filter, isMilitary).length);
+  view.requestDraw();
+}
+
+function setStatus(connection) {
+  const status = $('status');
+  status.dataset.state = connection;
+  const text = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' }[connection];
+  status.textContent = text;
+}
+
+/** The legend: aircraft categories and the zones with their colours. */
+function renderLegend() {
+  const row = (colour, shape, text, zone) => {
+    const swatch = el('span', { className: `swatch ${shape}`, 'aria-hidden': 'true' });
+    // A custom property, set through the CSSOM: the page's CSP forbids style attributes.
+    swatch.style.setProperty('--colour', colour);
+    return el('li', { dataset: zone ? { zone } : {} }, swatch, text);
+  };
+  $('legend').replaceChildren(el('ul', {},
+    row(CATEGORY_COLOURS.alert, 'arrow', 'score ≥ 0.5, or military on station'),
+    row(CATEGORY_COLOURS.military, 'arrow', 'military, or score ≥ 0.3'),
+    row(CATEGORY_COLOURS.ordinary, 'arrow', 'other aircraft'),
+    zones.zones.map((z) => row(z.colour, z.kind, z.kind === 'sovereign' ? `${z.name} airspace (land + 12 NM sea)` : `${z.name} (${z.kind})`, z.name)),
+    land.zones.length > 0 && row('#a1887f', 'land', 'land')));
+}
+
+// ---- selection ----
+
+async function selectAircraft(icao24, { center = false } = {}) {
+  const data = traffic.get(icao24);
+  if (!data) return;
+  state.selectedAircraft = icao24;
+  state.selectedEvent = null;
+  if (center) view.centerOn(data.lon, data.lat, 6);
+  panel.showAircraft(data, traffic.categoryOf(data), { record: alerts.flightRecords.get(data.flight_id) });
+  renderAircraft();
+  renderAlerts();
+  // Its events, and its stored track under the trail, arrive after the panel is shown.
+  const [events, track] = await Promise.allSettled([
+    fetchJson(`/api/events?icao24=${icao24}&limit=50`),
+    fetchJson(`/api/flights/${encodeURIComponent(data.flight_id)}`),
+  ]);
+  if (track.status === 'fulfilled') traffic.seedTrail(icao24, track.value);
+  if (!panel.showsAircraft(icao24)) return;
+  const list = events.status === 'fulfilled' ? events.value.events : [];
+  for (const e of list) alerts.add(e);
+  const current = traffic.get(icao24) ?? data;
+  panel.showAircraft(current, traffic.categoryOf(current), {
+    record: alerts.flightRecords.get(current.flight_id),
+    events: list.filter((e) => e.type !== 'flight'),
+  });
+  panel.updateAircraft(current, traffic.age(current));
+  view.requestDraw();
+}
+
+async function selectEvent(id, { center = false } = {}) {
+  state.selectedEvent = id;
+  state.selectedAircraft = null;
+  renderAlerts();
+  renderAircraft();
+  try {
+    const event = await fetchJson(`/api/events/${encodeURIComponent(id)}`);
+    if (state.selectedEvent !== id) return;
+    panel.showEvent(event);
+    if (center && Number.isFinite(event.latitude)) view.centerOn(event.longitude, event.latitude, 7);
+  } catch (error) {
+    if (state.selectedEvent === id) panel.showError(`Event ${id}`, error.message);
+  }
+}
+
+function deselect() {
+  state.selectedAircraft = null;
+  state.selectedEvent = null;
+  panel.close();
+  renderAircraft();
+  renderAlerts();
+}
+
+function clickMap(sx, sy) {
+  if (replay.active) return;
+  const icao24 = traffic.hitTest(view, sx, sy, state.filter);
+  if (icao24) {
+    selectAircraft(icao24);
+    return;
+  }
+  const eventId = alerts.hitTest(view, sx, sy, state.filter, isMilitary);
+  if (eventId !== null) selectEvent(eventId);
+  else if (state.selectedAircraft || state.selectedEvent) deselect();
+}
+
+async function replayFlight(flightId) {
+  $('replay').open = true;
+  await replay.listFlights().catch(() => []);
+  $('replay-flight').value = flightId;
+  await replay.loadFlight(flightId);
+}
+
+// ---- the view in the address (#map=zoom/lat/lon), so a picture can be shared ----
+
+let rememberTimer = null;
+function rememberView() {
+  clearTimeout(rememberTimer);
+  rememberTimer = setTimeout(() => {
+    const [lon, lat] = unproject(...view.center);
+    history.replaceState(null, '', `#map=${view.zoom.toFixed(2)}/${lat.toFixed(4)}/${lon.toFixed(4)}`);
+  }, 300);
+}
+
+function restoreView() {
+  const match = /^#map=([\d.]+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(location.hash);
+  if (!match) return false;
+  view.setView(Number(match[3]), Number(match[2]), Number(match[1]));
+  return true;
+}
+
+// ---- data: initial load, then the stream ----
+
+async function loadZones(fitView) {
+  zones.load(await fetchJson('/api/zones'));
+  const select = $('filter-zone');
+  select.replaceChildren(select.options[0], ...zones.names().map((name) => new Option(name, name)));
+  renderLegend();
+  canvas.dataset.zones = zones.names().join(',');
+  const first = zones.zones.find((z) => z.kind === 'sovereign') ?? zones.zones[0];
+  const bounds = first?.mainBounds();
+  if (fitView && bounds) view.fitBounds(...bounds);
+  view.requestDraw();
+}
+
+async function loadBasemap() {
+  land.load(await fetchJson('/basemap.geojson'));
+  canvas.dataset.basemap = land.names().join(',');
+  renderLegend();
+  view.requestDraw();
+}
+
+/** Events after the newest one held (all of them the first time), oldest last. */
+async function catchUpEvents() {
+  const after = alerts.lastId();
+  const { events } = await fetchJson(`/api/events?limit=500${after ? `&after_id=${after}` : ''}`);
+  for (const e of events) alerts.add(e, { fresh: after > 0 });
+  renderAlerts();
+}
+
+function follow() {
+  let replaceNext = false;
+  let opened = false;
+  const stream = new EventSource('/api/stream');
+  stream.addEventListener('open', () => {
+    setStatus('live');
+    // After a reconnection the first message is a full snapshot: it replaces the table, and
+    // the events committed meanwhile are fetched.
+    if (opened) {
+      replaceNext = true;
+      catchUpEvents().catch(() => {});
+    }
+    opened = true;
+  });
+  stream.addEventListener('error', () => setStatus(stream.readyState === EventSource.CLOSED ? 'connecting' : 'reconnecting'));
+  stream.addEventListener('aircraft', (message) => {
+    traffic.update(JSON.parse(message.data), replaceNext);
+    replaceNext = false;
+    renderAircraft();
+  });
+  stream.addEventListener('event', (message) => {
+    const event = JSON.parse(message.data);
+    if (alerts.add(event, { fresh: true })) renderAlerts();
+    else if (state.selectedAircraft && traffic.get(state.selectedAircraft)?.flight_id === event.flight_id) {
+      selectAircraft(state.selectedAircraft);
+    }
+  });
+  stream.addEventListener('lagged', () => {
+    // Messages were skipped: take the whole picture again.
+    fetchJson('/api/aircraft').then((snapshot) => {
+      traffic.update(snapshot, true);
+      renderAircraft();
+    }).catch(() => {});
+    catchUpEvents().catch(() => {});
+  });
+}
+
+// ---- controls ----
+
+function bindControls() {
+  $('filters').addEventListener('submit', (e) => e.preventDefault());
+  const readFilters = () => {
+    const score = Number($('filter-score').value);
+    state.filter = {
+      militaryOnly: $('filter-military').checked,
+      minScore: Number.isFinite(score) ? score : 0,
+      zone: $('filter-zone').value,
+    };
+    renderAircraft();
+    renderAlerts();
+  };
+  for (const id of ['filter-military', 'filter-score', 'filter-zone']) $(id).addEventListener('input', readFilters);
+  $('zoom-in').addEventListener('click', () => view.zoomAt(2, view.width / 2, view.height / 2));
+  $('zoom-out').addEventListener('click', () => view.zoomAt(0.5, view.width / 2, view.height / 2));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('panel').hidden) deselect();
+  });
+  $('replay').addEventListener('toggle', () => {
+    if ($('replay').open) replay.listFlights().catch((error) => replay.status(error.message));
+  });
+  const tileInput = $('tile-url');
+  tileInput.value = new URLSearchParams(location.search).get('tiles') ?? localStorage.getItem(TILE_SETTING) ?? '';
+  tiles.setTemplate(tileInput.value);
+  tileInput.addEventListener('change', () => {
+    localStorage.setItem(TILE_SETTING, tileInput.value.trim());
+    tiles.setTemplate(tileInput.value);
+    view.requestDraw();
+  });
+  // Ages in the panel and the fading of silent aircraft move with the clock.
+  setInterval(() => {
+    const selected = state.selectedAircraft && traffic.get(state.selectedAircraft);
+    if (selected) panel.updateAircraft(selected, traffic.age(selected));
+    view.requestDraw();
+  }, 1000);
+}
+
+async function start() {
+  bindControls();
+  const fromAddress = restoreView();
+  follow();
+  const results = await Promise.allSettled([
+    loadZones(!fromAddress),
+    loadBasemap(),
+    fetchJson('/api/aircraft').then((snapshot) => {
+      traffic.update(snapshot);
+      renderAircraft();
+    }),
+    catchUpEvents(),
+  ]);
+  const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
+  if (failed.length) $('status').textContent = `load failed: ${failed.join('; ')}`;
+  canvas.dataset.ready = 'true';
+}
+
+start();
