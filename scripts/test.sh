@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, every crate's unit and integration tests.
-# Installs what the tests need (Debian packages) when it is missing.
+# The whole test suite: formatting, lints, every crate's unit and integration tests, then the
+# live map's browser tests (scripts/e2e.sh: Debian's Chromium and playwright-core).
+# Installs what the tests need (Debian packages, npm packages) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The interop test of `vigia run` talks to a real dump1090 (Debian's dump1090-mutability).
@@ -11,3 +12,6 @@ fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# The live map in a real browser; it installs chromium and playwright-core itself and fails
+# (rather than skips) when it cannot.
+bash scripts/e2e.sh

@@ -1,0 +1,216 @@
+// End-to-end tests of the live map in a real browser: Debian's Chromium, driven by
+// playwright-core, against a running `vigia` service whose feed includes the simulated P-8
+// that clips Mexico's territorial sea (scenario p8-baja-clip). Started by scripts/e2e.sh,
+// which sets VIGIA_URL; the steps run in order on one page, as an operator would use it.
+// Every request leaving the service's origin is refused and fails the run: the map must
+// work without the internet. Screenshots go to target/e2e-artifacts/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.VIGIA_URL;
+const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'target/e2e-artifacts';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** The simulated P-8 (PELICAN5) of p8-baja-clip. */
+const P8 = { icao24: 'ae6877', callsign: 'PELICAN5' };
+/** The scenario enters MEX about 1541 s in; the e2e feed plays it 100 times faster. */
+const CLIP_TIMEOUT_MS = 60_000;
+
+assert.ok(BASE, 'VIGIA_URL must name the service, e.g. http://127.0.0.1:8080');
+
+let browser;
+let page;
+const offsite = [];
+const pageErrors = [];
+
+async function screenshot(name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      // Without these Chromium keeps calling home, and on a closed network waits on it.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${BASE}/`)) return route.continue();
+    offsite.push(url);
+    return route.abort();
+  });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the map loads: zones drawn on the canvas, scale bar, coordinates under the cursor', async () => {
+  await page.goto(`${BASE}/`);
+  const canvas = page.locator('#map');
+  await page.locator('#map[data-ready="true"]').waitFor();
+  const zones = (await canvas.getAttribute('data-zones')).split(',');
+  assert.ok(zones.includes('MEX') && zones.includes('USA'), `zones: ${zones}`);
+  await page.locator('#legend li[data-zone="MEX"]').waitFor();
+  // The land under the zones, so the territorial-sea band shows.
+  await page.locator('#map[data-basemap*="MEX.land"]').waitFor();
+  // Drawn: a good share of the canvas differs from the sea, and has the zone outline's green.
+  const pixels = await page.evaluate(() => {
+    const map = document.getElementById('map');
+    const data = map.getContext('2d').getImageData(0, 0, map.width, map.height).data;
+    let painted = 0, outline = 0, total = 0;
+    for (let i = 0; i < data.length; i += 4 * 97) {
+      total++;
+      if (data[i + 3] > 0) painted++;
+      // #2e7d32, the first sovereign zone's outline, anti-aliased.
+      if (Math.abs(data[i] - 46) < 30 && Math.abs(data[i + 1] - 125) < 30 && Math.abs(data[i + 2] - 50) < 30) outline++;
+    }
+    return { painted: painted / total, outline };
+  });
+  assert.ok(pixels.painted > 0.2, `painted share ${pixels.painted}`);
+  assert.ok(pixels.outline > 0, 'no pixel of the MEX outline');
+  const bars = await page.locator('#scalebar .bar').allTextContents();
+  assert.match(bars[0], /^\d+(\.\d+)? NM$/);
+  assert.match(bars[1], /^\d+(\.\d+)? km$/);
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  assert.match(await page.locator('#cursor').textContent(), /^\d+\.\d{4}°[NS] \d+\.\d{4}°[EW]$/);
+  await screenshot('01-map');
+});
+
+test('aircraft appear, live from the stream', async () => {
+  await page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`).waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('#status').getAttribute('data-state'), 'live');
+  assert.ok(Number(await page.locator('#map').getAttribute('data-aircraft')) >= 1);
+  const item = page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`);
+  assert.match(await item.textContent(), new RegExp(P8.callsign));
+  // The P-8 is military: orange at least.
+  assert.match(await item.getAttribute('data-category'), /^(military|alert)$/);
+  await screenshot('02-aircraft');
+});
+
+test('clicking an aircraft on the map opens its panel', async () => {
+  // The list centres the map on the aircraft and selects it; close that, then click the
+  // aircraft where it is drawn, in the middle of the map.
+  await page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`).click();
+  await page.locator(`#panel[data-icao24="${P8.icao24}"]`).waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('#panel').waitFor({ state: 'hidden' });
+  await page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`).focus();
+  await page.keyboard.press('Enter');
+  await page.locator(`#panel[data-icao24="${P8.icao24}"]`).waitFor();
+  await page.keyboard.press('Escape');
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const panel = page.locator(`#panel[data-kind="aircraft"][data-icao24="${P8.icao24}"]`);
+  await panel.waitFor();
+  const text = await panel.textContent();
+  assert.match(text, new RegExp(P8.callsign));
+  assert.match(text, new RegExp(P8.icao24.toUpperCase()));
+  assert.match(text, /Military\s*yes/);
+  assert.match(text, /Score\s*0\.\d\d/);
+  await screenshot('03-aircraft-panel');
+});
+
+test('the alert list receives the P-8 entering MEX', async () => {
+  const entry = page.locator(`#alerts li[data-type="zone_entry"][data-zone="MEX"][data-icao24="${P8.icao24}"]`);
+  await entry.waitFor({ timeout: CLIP_TIMEOUT_MS });
+  assert.match(await entry.textContent(), new RegExp(`Entry MEX.*${P8.callsign}`));
+  await screenshot('04-alert');
+});
+
+test('clicking the alert opens its details with the evidence frames', async () => {
+  const entry = page.locator('#alerts li[data-type="zone_entry"][data-zone="MEX"]').first();
+  const id = await entry.getAttribute('data-event-id');
+  await entry.click();
+  const panel = page.locator(`#panel[data-kind="event"][data-event-id="${id}"]`);
+  await panel.waitFor();
+  assert.match(await panel.locator('h2').textContent(), /Entry MEX/);
+  const frames = await panel.locator('[data-testid="evidence-frame"] code').allTextContents();
+  assert.ok(frames.length >= 2, `evidence frames: ${frames.length}`);
+  for (const hex of frames) assert.match(hex, /^[0-9a-f]{28}$/, 'an extended squitter, 112 bits');
+  assert.equal(await panel.locator('[data-testid="evidence-position"]').count(), 2, 'the positions before and after the crossing');
+  await screenshot('05-event-panel');
+});
+
+test('the event links to its incident report, opened in a new tab', async (t) => {
+  const link = page.locator('#report-link');
+  const id = await page.locator('#panel').getAttribute('data-event-id');
+  assert.equal(await link.getAttribute('href'), `/api/events/${id}/report`);
+  assert.equal(await link.getAttribute('target'), '_blank');
+  const response = await page.request.get(`${BASE}/api/events/${id}/report`);
+  // The router's fallback answers an unknown route with an empty 404; an unknown event has
+  // a JSON error. Until the report route is served, only the link is checked.
+  if (response.status() === 404 && (await response.text()) === '') {
+    t.diagnostic('GET /api/events/{id}/report is not served yet: only the link was checked');
+    return;
+  }
+  assert.equal(response.status(), 200);
+  assert.match(response.headers()['content-type'], /^text\/html/);
+  const [report] = await Promise.all([page.waitForEvent('popup'), link.click()]);
+  await report.waitForLoadState();
+  assert.match(await report.textContent('body'), new RegExp(P8.callsign));
+  await report.screenshot({ path: join(ARTIFACTS, '06-report.png'), fullPage: true });
+  await report.close();
+});
+
+test('filters hide what does not pass and bring it back', async () => {
+  await page.keyboard.press('Escape');
+  await page.locator('#filter-score').fill('0.9');
+  await page.locator('#alerts li.empty').waitFor();
+  assert.equal(await page.locator('#aircraft-list li[data-icao24]').count(), 0);
+  await page.locator('#filter-score').fill('0');
+  await page.locator('#filter-zone').selectOption('MEX');
+  await page.locator('#alerts li[data-zone="MEX"]').first().waitFor();
+  assert.equal(await page.locator('#alerts li[data-event-id]:not([data-zone="MEX"])').count(), 0);
+  await page.locator('#filter-zone').selectOption('');
+  await page.locator('#filter-military').check();
+  await page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`).waitFor();
+  await page.locator('#filter-military').uncheck();
+});
+
+test('replay: the stored flight plays back with the time slider', async () => {
+  await page.locator('#replay summary').click();
+  const option = page.locator(`#replay-flight option[value^="${P8.icao24}-"]`).first();
+  await option.waitFor({ state: 'attached' });
+  await page.locator('#replay-flight').selectOption(await option.getAttribute('value'));
+  await page.locator('#replay-load-flight').click();
+  await page.locator('#map[data-replay="on"]').waitFor();
+  const slider = page.locator('#replay-slider');
+  const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
+  assert.ok(max > min, `replay span ${min}–${max}`);
+  const start = await page.locator('#replay-time').textContent();
+  await slider.fill(String(Math.round((min + max) / 2)));
+  const middle = await page.locator('#replay-time').textContent();
+  assert.notEqual(middle, start);
+  await page.locator('#replay-play').click();
+  await page.waitForFunction((before) => document.getElementById('replay-time').textContent !== before, middle);
+  await page.locator('#replay-play').click();
+  await screenshot('07-replay');
+  await page.locator('#replay-exit').click();
+  await page.locator('#map[data-replay="off"]').waitFor();
+});
+
+test('nothing was fetched from outside the service, and the page logged no error', () => {
+  assert.deepEqual(offsite, []);
+  assert.deepEqual(pageErrors, []);
+});
