@@ -155,6 +155,8 @@ struct FlightProgress {
 /// A flight's row is rewritten at most this often while only its latest position changes,
 /// seconds (the live position is in the live table; the track in `positions`).
 const FLIGHT_ROW_EVERY_S: f64 = 10.0;
+/// Flight rows rewritten per flush on top of urgent ones.
+const FLIGHT_ROWS_PER_FLUSH: usize = 1000;
 
 /// The pipeline stage (the thread body; usable directly in tests).
 pub struct Pipeline {
@@ -294,8 +296,28 @@ impl Pipeline {
             .duplicates
             .store(self.dedup.duplicates(), Ordering::Relaxed);
         if !self.batch.events.is_empty() {
-            self.flush(false);
+            self.send_events();
         }
+    }
+
+    /// Send the pending events at once, with the flight rows that changed with them, in a
+    /// batch of their own: their durable commit does not wait behind a batch of positions.
+    fn send_events(&mut self) {
+        let mut batch = WriteBatch {
+            events: std::mem::take(&mut self.batch.events),
+            flights: std::mem::take(&mut self.batch.flights),
+            positions: Vec::new(),
+        };
+        let now = self.last_ts;
+        for progress in self.flights.values_mut().filter(|p| p.urgent) {
+            progress.urgent = false;
+            progress.dirty = false;
+            progress.last_written = now;
+            batch.flights.push(progress.row.clone());
+        }
+        let metas = std::mem::take(&mut self.metas);
+        self.metrics.writer_queue.fetch_add(1, Ordering::Relaxed);
+        let _ = self.writes.send(WriterMessage::Batch { batch, metas });
     }
 
     fn after_tracking(&mut self, arrival: f64) {
@@ -575,9 +597,16 @@ impl Pipeline {
     /// Send what is pending to the writer (with every open flight when `all`).
     pub fn flush(&mut self, all: bool) {
         let now = self.last_ts;
+        // Flights that start together would all be due together: a budget per flush spreads
+        // their rewrites, so that no commit grows large enough to delay an event behind it.
+        let mut budget = FLIGHT_ROWS_PER_FLUSH;
         for progress in self.flights.values_mut() {
             let due = progress.dirty && now - progress.last_written >= FLIGHT_ROW_EVERY_S;
-            if progress.urgent || due || (all && progress.dirty) {
+            let take = progress.urgent || (all && progress.dirty) || (due && budget > 0);
+            if take && !progress.urgent && !all {
+                budget -= 1;
+            }
+            if take {
                 progress.dirty = false;
                 progress.urgent = false;
                 progress.last_written = now;
