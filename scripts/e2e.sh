@@ -44,24 +44,11 @@ free_port() {
     node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"
 }
 
-# Until `vigia demo` exists: the simulator serves two scenarios as Beast over TCP (the P-8
-# clipping MEX, and airliners crossing the border), 100 times faster than real time so the
-# clip (1541 s into its scenario) comes in about 15 s; `vigia run` reads both on a fresh store.
-start_sim_and_run() {
-    local http_port=$1 p8 airliners
-    p8=$(free_port)
-    airliners=$(free_port)
-    "$VIGIA" sim p8-baja-clip --serve "127.0.0.1:$p8" --speed 100 --start now >"$WORK/sim-p8.log" 2>&1 &
-    PIDS+=($!)
-    "$VIGIA" sim border-airliners --serve "127.0.0.1:$airliners" --speed 100 --start now >"$WORK/sim-airliners.log" 2>&1 &
-    PIDS+=($!)
-    "$VIGIA" run --listen "127.0.0.1:$http_port" --db "$WORK/vigia.db" \
-        --connect "beast://127.0.0.1:$p8" --connect "beast://127.0.0.1:$airliners" >"$WORK/service.log" 2>&1 &
-    PIDS+=($!)
-}
-
+# `vigia demo`: the bundled scenarios and a real capture replayed through `vigia run` on a
+# fresh store. At 10 times real time the P-8 clips Mexico's territorial sea within seconds.
 HTTP_PORT=$(free_port)
-start_sim_and_run "$HTTP_PORT"
+"$VIGIA" demo --listen "127.0.0.1:$HTTP_PORT" --speed 10 --db "$WORK/vigia.db" >"$WORK/service.log" 2>&1 &
+PIDS+=($!)
 URL="http://127.0.0.1:$HTTP_PORT"
 
 healthy() {

@@ -66,7 +66,8 @@ const replay = new Replay({
   onFocus: (tracks) => {
     const xs = tracks.flatMap((t) => [...t.xs]);
     const ys = tracks.flatMap((t) => [...t.ys]);
-    view.fitWorld(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
+    // A short track is still shown with its surroundings (the coast, the boundary).
+    view.fitWorld(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys), 9);
   },
 });
 const panel = new Panel($('panel'), {

@@ -108,11 +108,11 @@ export class MapView {
     this.fitWorld(x0, y0, x1, y1);
   }
 
-  /** Show a box of world coordinates, with a margin. */
-  fitWorld(x0, y0, x1, y1) {
+  /** Show a box of world coordinates, with a margin, zoomed in no further than `maxZoom`. */
+  fitWorld(x0, y0, x1, y1, maxZoom = Infinity) {
     this.center = [(x0 + x1) / 2, (y0 + y1) / 2];
     const fit = Math.min(this.width / Math.max(x1 - x0, 1e-9), this.height / Math.max(y1 - y0, 1e-9));
-    this.scale = this.clampScale(fit * 0.9);
+    this.scale = this.clampScale(Math.min(fit * 0.9, 256 * 2 ** maxZoom));
     this.changed();
   }
 

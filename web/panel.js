@@ -3,6 +3,7 @@
 // frames, a link to the incident report). It renders what it is given; the app fetches.
 
 import { reportHref, eventSummary } from './alerts.js';
+import { CATEGORY_NAMES } from './traffic.js';
 import {
   EVENT_NAMES, aircraftName, el, formatClock, formatDuration, formatLatLon, formatNumber, formatTime,
 } from './format.js';
@@ -100,7 +101,7 @@ export class Panel {
       : el('p', { className: 'muted' }, 'The reasons of the score are listed when the flight record is written (at the end of the flight).');
     this.frame(
       aircraftName(data),
-      el('span', {}, el('span', { className: `badge ${category}` }, category), ` ${data.icao24.toUpperCase()}`),
+      el('span', {}, el('span', { className: `badge ${category}` }, CATEGORY_NAMES[category]), ` ${data.icao24.toUpperCase()}`),
       this.live,
       el('section', {},
         el('h3', {}, 'Score reasons'),

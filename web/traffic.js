@@ -13,6 +13,8 @@ const STALE_S = 60;
 const HIT_RADIUS_PX = 14;
 
 export const CATEGORY_COLOURS = { alert: '#d32f2f', military: '#ef6c00', ordinary: '#546e7a' };
+/** What the categories are called on screen. */
+export const CATEGORY_NAMES = { alert: 'surveillance', military: 'military', ordinary: 'other' };
 
 /**
  * Red: surveillance score ≥ 0.5, or military and orbiting. Orange: military or score ≥ 0.3.
@@ -228,7 +230,7 @@ export class Traffic {
       const cat = this.categoryOf(data);
       item.className = `${cat}${data.icao24 === selected ? ' selected' : ''}`;
       item.dataset.category = cat;
-      item.setAttribute('aria-label', `${aircraftName(data)}, ${cat}, score ${data.score.toFixed(2)}`);
+      item.setAttribute('aria-label', `${aircraftName(data)}, ${CATEGORY_NAMES[cat]}, score ${data.score.toFixed(2)}`);
       item.replaceChildren(
         el('span', { className: 'dot', 'aria-hidden': 'true' }),
         el('span', { className: 'name' }, aircraftName(data)),

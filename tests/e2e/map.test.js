@@ -202,9 +202,13 @@ test('replay: the stored flight plays back with the time slider', async () => {
   await slider.fill(String(Math.round((min + max) / 2)));
   const middle = await page.locator('#replay-time').textContent();
   assert.notEqual(middle, start);
+  // Played back at real time, the clock moves on within a couple of seconds; then pause.
+  await page.locator('#replay-speed').selectOption('1');
   await page.locator('#replay-play').click();
+  assert.equal(await page.locator('#replay-play').textContent(), 'Pause');
   await page.waitForFunction((before) => document.getElementById('replay-time').textContent !== before, middle);
   await page.locator('#replay-play').click();
+  assert.equal(await page.locator('#replay-play').textContent(), 'Play');
   await screenshot('07-replay');
   await page.locator('#replay-exit').click();
   await page.locator('#map[data-replay="off"]').waitFor();
