@@ -31,7 +31,14 @@ pub struct AnalyzerConfig {
     pub orbit: OrbitConfig,
     /// Survey detector tuning.
     pub survey: SurveyConfig,
+    /// Live service: report an orbit while it is being flown (checked every
+    /// [`LIVE_ORBIT_CHECK_S`] of a flight's data), not only when the flight ends. Off for
+    /// archives, where the end-of-flight report is complete and final.
+    pub live_orbits: bool,
 }
+
+/// How often a live flight's samples are searched for a new orbit, seconds of its data.
+pub const LIVE_ORBIT_CHECK_S: f64 = 120.0;
 
 impl Default for AnalyzerConfig {
     fn default() -> Self {
@@ -39,6 +46,7 @@ impl Default for AnalyzerConfig {
             approach_nm: 50.0,
             orbit: OrbitConfig::default(),
             survey: SurveyConfig::default(),
+            live_orbits: false,
         }
     }
 }
@@ -62,6 +70,15 @@ struct FlightState {
     watches: Vec<ZoneWatch>,
     samples: Vec<Sample>,
     rejected: u64,
+    /// Start times of the orbit episodes already reported live.
+    reported_orbits: Vec<f64>,
+    next_orbit_check: f64,
+}
+
+/// Whether an episode starting at `start` is one already reported (episodes grow at their
+/// end; their start can move a little as the windows settle).
+fn already_reported(reported: &[f64], start: f64) -> bool {
+    reported.iter().any(|r| (r - start).abs() <= 900.0)
 }
 
 /// The detection stage.
@@ -140,6 +157,8 @@ impl Analyzer {
                     .collect(),
                 samples: Vec::new(),
                 rejected: 0,
+                reported_orbits: Vec::new(),
+                next_orbit_check: p.ts + LIVE_ORBIT_CHECK_S,
             });
         if p.callsign.is_some() {
             f.callsign = p.callsign;
@@ -213,6 +232,21 @@ impl Analyzer {
         // Events of one step in time order.
         out[first_event..].sort_by(|a, b| a.ts.total_cmp(&b.ts));
         f.last = Some(next);
+        if self.config.live_orbits && p.ts >= f.next_orbit_check {
+            f.next_orbit_check = p.ts + LIVE_ORBIT_CHECK_S;
+            for o in find_orbits(&legs(&f.samples), &self.config.orbit) {
+                if !already_reported(&f.reported_orbits, o.start_ts) {
+                    f.reported_orbits.push(o.start_ts);
+                    out.push(Event {
+                        icao24: p.icao24,
+                        flight_id: p.flight_id,
+                        callsign: f.callsign,
+                        ts: o.start_ts,
+                        kind: EventKind::Orbit(o),
+                    });
+                }
+            }
+        }
     }
 
     fn flight_ended(&mut self, flight: &Flight, out: &mut Vec<Event>) {
@@ -239,7 +273,9 @@ impl Analyzer {
             for o in find_orbits(&l, &self.config.orbit) {
                 // Time on station: all orbit episodes of the flight together.
                 orbit_time = Some(orbit_time.unwrap_or(0.0) + o.duration_s());
-                out.push(event(o.start_ts, EventKind::Orbit(o)));
+                if !already_reported(&state.reported_orbits, o.start_ts) {
+                    out.push(event(o.start_ts, EventKind::Orbit(o)));
+                }
             }
             for s in find_surveys(&l, &self.config.survey) {
                 surveys += 1;
@@ -313,5 +349,17 @@ impl Analyzer {
             zones: visits,
         };
         out.push(event(flight.end_ts, EventKind::Flight(Box::new(summary))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::already_reported;
+
+    #[test]
+    fn an_episode_is_reported_once_while_it_grows() {
+        assert!(already_reported(&[1000.0], 1500.0));
+        assert!(!already_reported(&[1000.0], 5000.0));
+        assert!(!already_reported(&[], 1000.0));
     }
 }

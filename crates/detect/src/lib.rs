@@ -17,7 +17,7 @@ pub mod score;
 pub mod survey;
 pub mod zone_watch;
 
-pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats};
+pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats, LIVE_ORBIT_CHECK_S};
 pub use event::{
     Approach, Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit,
 };

@@ -214,6 +214,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         tracker,
         analyzer: AnalyzerConfig {
             approach_nm: config.approach_nm,
+            // Tell the receiver owner about an orbit while it is flown, not when it ends.
+            live_orbits: true,
             ..AnalyzerConfig::default()
         },
         zones,
