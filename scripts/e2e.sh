@@ -54,7 +54,8 @@ URL="http://127.0.0.1:$HTTP_PORT"
 healthy() {
     node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$URL/healthz"
 }
-for _ in $(seq 1 50); do
+# The demo prepares its replay before listening: a second or two (release build).
+for _ in $(seq 1 150); do
     healthy && break
     sleep 0.2
 done

@@ -81,7 +81,8 @@ const isMilitary = (icao24) => traffic.get(icao24)?.military === true;
 
 view.layers = [
   tiles,
-  land,
+  // The tiles of a configured server are the better base map: land is drawn only without.
+  { draw: (ctx, v) => tiles.template || land.draw(ctx, v) },
   zones,
   new Graticule(),
   {
@@ -145,7 +146,7 @@ function renderLegend() {
     row(CATEGORY_COLOURS.military, 'arrow', 'military, or score ≥ 0.3'),
     row(CATEGORY_COLOURS.ordinary, 'arrow', 'other aircraft'),
     zones.zones.map((z) => row(z.colour, z.kind, z.kind === 'sovereign' ? `${z.name} airspace (land + 12 NM sea)` : `${z.name} (${z.kind})`, z.name)),
-    land.zones.length > 0 && row('#a1887f', 'land', 'land')));
+    land.zones.length > 0 && !tiles.template && row('#a1887f', 'land', 'land')));
 }
 
 // ---- selection ----
@@ -332,6 +333,7 @@ function bindControls() {
   tileInput.addEventListener('change', () => {
     localStorage.setItem(TILE_SETTING, tileInput.value.trim());
     tiles.setTemplate(tileInput.value);
+    renderLegend();
     view.requestDraw();
   });
   // Ages in the panel and the fading of silent aircraft move with the clock.
