@@ -73,12 +73,16 @@ pub struct PipelineParts {
     pub alerter: Alerter,
     /// Positions older than this many days are deleted (checked hourly).
     pub retain_days: f64,
+    /// A second connection for checkpoints, run on a thread of their own so that the writer
+    /// never stalls copying the WAL into the database (none: SQLite's automatic checkpoints).
+    pub checkpointer: Option<Store>,
 }
 
 /// The running pipeline and writer threads.
 pub struct PipelineHandle {
     pipeline: JoinHandle<()>,
     writer: JoinHandle<()>,
+    checkpointer: Option<(JoinHandle<()>, Arc<std::sync::atomic::AtomicBool>)>,
     control: Sender<Control>,
 }
 
@@ -92,6 +96,10 @@ impl PipelineHandle {
     /// queue is processed and committed, the store checkpointed.
     pub fn join(self) {
         let _ = self.pipeline.join();
+        if let Some((thread, stop)) = self.checkpointer {
+            stop.store(true, Ordering::Relaxed);
+            let _ = thread.join();
+        }
         let _ = self.writer.join();
     }
 }
@@ -100,8 +108,31 @@ impl PipelineHandle {
 pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
     let (writes, write_rx) = mpsc::sync_channel(WRITER_QUEUE);
     let (control, control_rx) = mpsc::channel();
+    let mut store = parts.store;
+    let checkpointer = match parts.checkpointer {
+        Some(mut connection) => {
+            store
+                .set_auto_checkpoint(0)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stop.clone();
+            let metrics = parts.metrics.clone();
+            let thread = std::thread::Builder::new()
+                .name("vigia-checkpoint".into())
+                .spawn(move || {
+                    while !flag.load(Ordering::Relaxed) {
+                        std::thread::sleep(Duration::from_millis(250));
+                        if connection.checkpoint_passive().is_err() {
+                            metrics.store_errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                })?;
+            Some((thread, stop))
+        }
+        None => None,
+    };
     let writer = Writer::new(
-        parts.store,
+        store,
         parts.alerter,
         parts.metrics.clone(),
         parts.stream.clone(),
@@ -129,6 +160,7 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
     Ok(PipelineHandle {
         pipeline,
         writer,
+        checkpointer,
         control,
     })
 }

@@ -400,6 +400,23 @@ impl Store {
         Ok(lines.join("\n"))
     }
 
+    /// Stop (0) or set SQLite's automatic checkpoints of this connection, in WAL pages. A
+    /// writer that must not stall hands checkpoints to another connection
+    /// ([`Store::checkpoint_passive`] on a thread of its own).
+    pub fn set_auto_checkpoint(&mut self, pages: u32) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {pages}"))
+            .sql("setting automatic checkpoints")
+    }
+
+    /// Copy what it can of the WAL into the main file without blocking the writer or readers
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`).
+    pub fn checkpoint_passive(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(PASSIVE)")
+            .sql("checkpointing")
+    }
+
     /// Copy the WAL into the main file (on clean shutdown), so the file stands alone.
     pub fn checkpoint(&mut self) -> Result<(), StoreError> {
         self.conn

@@ -349,6 +349,7 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
         store: Store::open(&path).unwrap(),
         alerter: Alerter::new(&settings, opened, metrics.clone()),
         retain_days: 30.0,
+        checkpointer: Some(Store::open(&path).unwrap()),
     })
     .unwrap();
     // Two receivers hear every frame, the second 3 ms later.

@@ -228,6 +228,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         store,
         alerter,
         retain_days: config.store.retain_days,
+        checkpointer: Some(Store::open(&config.store.path)?),
     })
     .context("starting the pipeline")?;
 
