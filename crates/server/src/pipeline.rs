@@ -122,7 +122,8 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
                 .spawn(move || {
                     while !flag.load(Ordering::Relaxed) {
                         std::thread::sleep(Duration::from_millis(250));
-                        if connection.checkpoint_passive().is_err() {
+                        // 16 384 pages: 64 MiB of WAL at the default page size.
+                        if connection.checkpoint_passive(16_384).is_err() {
                             metrics.store_errors.fetch_add(1, Ordering::Relaxed);
                         }
                     }

@@ -49,6 +49,7 @@ impl Store {
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
+             PRAGMA journal_size_limit = 67108864;
              PRAGMA foreign_keys = ON;",
         )
         .map_err(open_error)?;
@@ -410,11 +411,24 @@ impl Store {
     }
 
     /// Copy what it can of the WAL into the main file without blocking the writer or readers
-    /// (`PRAGMA wal_checkpoint(PASSIVE)`).
-    pub fn checkpoint_passive(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch("PRAGMA wal_checkpoint(PASSIVE)")
-            .sql("checkpointing")
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`). Returns the WAL's length in pages. Should the WAL
+    /// still exceed `max_pages` (the writer never paused long enough for it to restart from its
+    /// beginning), a `RESTART` checkpoint waits for a gap between writes and rewinds it, so the
+    /// file stays bounded.
+    pub fn checkpoint_passive(&mut self, max_pages: u64) -> Result<u64, StoreError> {
+        let (_, log_pages, _): (i64, i64, i64) = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .sql("checkpointing")?;
+        let log_pages = log_pages.max(0) as u64;
+        if log_pages > max_pages {
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
+                .sql("checkpointing")?;
+        }
+        Ok(log_pages)
     }
 
     /// Copy the WAL into the main file (on clean shutdown), so the file stands alone.

@@ -268,3 +268,27 @@ fn flights_left_open_by_a_previous_run_are_closed_at_start() {
     assert!(store.flight("a-1").unwrap().unwrap().row.ended);
     assert_eq!(store.close_open_flights().unwrap(), 0);
 }
+
+#[test]
+fn a_second_connection_checkpoints_while_the_writer_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let mut writer = Store::open(&path).unwrap();
+    writer.set_auto_checkpoint(0).unwrap();
+    let mut checkpointer = Store::open(&path).unwrap();
+    let wal = || std::fs::metadata(path.with_extension("db-wal")).map_or(0, |m| m.len());
+    let mut peak = 0;
+    for round in 0..200 {
+        let mut batch = WriteBatch::default();
+        batch
+            .positions
+            .extend((0..500).map(|i| position(f64::from(round * 500 + i))));
+        writer.commit(&batch).unwrap();
+        // A low bound forces the rewind path too.
+        checkpointer.checkpoint_passive(64).unwrap();
+        peak = peak.max(wal());
+    }
+    assert!(peak < 4 << 20, "the WAL grew to {peak} bytes");
+    assert_eq!(writer.counts().unwrap().0, 100_000);
+    assert_eq!(checkpointer.integrity_check().unwrap(), "ok");
+}
