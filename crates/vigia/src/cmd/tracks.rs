@@ -271,29 +271,6 @@ fn write_csv_points(out: &mut dyn Write, flight: &Flight) -> io::Result<()> {
     Ok(())
 }
 
-/// `YYYY-MM-DDThh:mm:ss.sssZ` for Unix seconds (proleptic Gregorian, UTC).
-fn iso8601(ts: f64) -> String {
-    let millis = (ts * 1000.0).round() as i64;
-    let (secs, ms) = (millis.div_euclid(1000), millis.rem_euclid(1000));
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -311,13 +288,13 @@ fn write_kml_placemark(out: &mut dyn Write, flight: &Flight) -> io::Result<()> {
         "<description>{} points, {} rejected, {} to {}, ended: {}</description>",
         flight.points,
         flight.rejected,
-        iso8601(flight.start_ts),
-        iso8601(flight.end_ts),
+        vigia_report::time::iso8601(flight.start_ts),
+        vigia_report::time::iso8601(flight.end_ts),
         flight.end.name()
     )?;
     writeln!(out, "<gx:Track>\n<altitudeMode>absolute</altitudeMode>")?;
     for p in &flight.track {
-        writeln!(out, "<when>{}</when>", iso8601(p.ts))?;
+        writeln!(out, "<when>{}</when>", vigia_report::time::iso8601(p.ts))?;
     }
     for p in &flight.track {
         let metres = p
@@ -639,10 +616,19 @@ mod tests {
 
     #[test]
     fn iso8601_dates() {
-        assert_eq!(iso8601(0.0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso8601(1522081475.25), "2018-03-26T16:24:35.250Z");
-        assert_eq!(iso8601(951_782_400.0), "2000-02-29T00:00:00.000Z");
-        assert_eq!(iso8601(-1.0), "1969-12-31T23:59:59.000Z");
+        assert_eq!(vigia_report::time::iso8601(0.0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            vigia_report::time::iso8601(1522081475.25),
+            "2018-03-26T16:24:35.250Z"
+        );
+        assert_eq!(
+            vigia_report::time::iso8601(951_782_400.0),
+            "2000-02-29T00:00:00.000Z"
+        );
+        assert_eq!(
+            vigia_report::time::iso8601(-1.0),
+            "1969-12-31T23:59:59.000Z"
+        );
     }
 
     #[test]
