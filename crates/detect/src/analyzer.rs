@@ -331,7 +331,7 @@ impl Analyzer {
             orbit_time_s: orbit_time,
             surveys,
             squawks: flight.squawks.iter().map(|s| s.0).collect(),
-            uav_category: false,
+            uav_category: flight.category == vigia_track::Category::Unmanned,
             has_callsign: !flight.callsigns.is_empty(),
             duration_s: flight.end_ts - flight.start_ts,
         };

@@ -215,6 +215,7 @@ impl Aircraft {
                 self.callsign = callsign.or(self.callsign);
                 if category != Category::Unknown {
                     self.category = category;
+                    self.flight.set_category(category);
                 }
             }
             Update::Identity { squawk, commb } => {

@@ -18,6 +18,8 @@
 
 use core::fmt;
 
+use crate::plausibility::Category;
+
 use crate::config::TrackerConfig;
 use crate::reliability::Candidate;
 use vigia_modes::{Callsign, IcaoAddress, Squawk};
@@ -152,6 +154,8 @@ pub struct Flight {
     pub end: FlightEnd,
     /// Its trusted points in time order, when the tracker keeps them (`keep_points`).
     pub track: Vec<FlightPoint>,
+    /// The emitter category the aircraft last announced (ADS-B TC 1–4), `Unknown` if none.
+    pub category: Category,
 }
 
 /// The flight in progress for one aircraft.
@@ -188,7 +192,7 @@ fn remember<T: Copy + PartialEq>(list: &mut [Option<T>; MAX_IDENTITIES], value: 
 }
 
 impl FlightBuilder {
-    fn into_flight(self, end: FlightEnd) -> Flight {
+    fn into_flight(self, end: FlightEnd, category: Category) -> Flight {
         Flight {
             id: self.id,
             start_ts: self.start_ts,
@@ -201,6 +205,7 @@ impl FlightBuilder {
             airborne: self.airborne,
             end,
             track: self.track,
+            category,
         }
     }
 
@@ -254,9 +259,15 @@ impl FlightBuilder {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FlightState {
     current: Option<FlightBuilder>,
+    category: Category,
 }
 
 impl FlightState {
+    /// The emitter category the aircraft announced; flights carry it when they end.
+    pub fn set_category(&mut self, category: Category) {
+        self.category = category;
+    }
+
     /// Bytes held by kept points.
     pub fn heap_bytes(&self) -> usize {
         self.current.as_ref().map_or(0, |f| {
@@ -318,7 +329,7 @@ impl FlightState {
     /// End the flight in progress, if any.
     pub fn end(&mut self, reason: FlightEnd, ended: &mut impl FnMut(Flight)) {
         if let Some(flight) = self.current.take() {
-            ended(flight.into_flight(reason));
+            ended(flight.into_flight(reason, self.category));
         }
     }
 }

@@ -175,6 +175,17 @@ fn mq9_orbits_inside_mexico_at_two_stations() {
     }
     let flight = r.events.iter().find(|e| e["type"] == "flight").unwrap();
     assert!(flight["score"].as_f64().unwrap() >= 0.6, "{flight}");
+    // It announces itself as a UAV (emitter category B6), which the score counts.
+    let codes: Vec<&str> = flight["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"uav_category") && codes.contains(&"orbit"),
+        "{codes:?}"
+    );
     assert_eq!(flight["zones"][0]["zone"], "MEX");
     assert_eq!(flight["zones"][0]["first_seen_inside"], true);
 }
