@@ -214,7 +214,7 @@ pub fn svg(view: &View, layers: &[Layer]) -> String {
     }
     graticule(view, &mut s);
     scale_bar(view, &mut s);
-    legend(view, layers, &mut s);
+    legend(layers, &mut s);
     s.push_str("</svg>");
     s
 }
@@ -274,9 +274,8 @@ fn scale_bar(view: &View, s: &mut String) {
     );
 }
 
-fn legend(view: &View, layers: &[Layer], s: &mut String) {
+fn legend(layers: &[Layer], s: &mut String) {
     let mut y = 16.0;
-    let _ = view;
     for layer in layers {
         let (color, label) = match layer {
             Layer::Rings { fill, label, .. } => (*fill, *label),

@@ -56,7 +56,9 @@ pub enum AircraftDbError {
     NoAddressColumn,
 }
 
-fn split_csv(line: &str, sep: char) -> Vec<String> {
+/// Split one delimited line; a double-quoted field may hold the separator (no escaped quotes
+/// in the tables vigia reads).
+pub(crate) fn split_csv(line: &str, sep: char) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;

@@ -7,6 +7,8 @@
 
 use vigia_modes::IcaoAddress;
 
+use super::aircraft_db::split_csv;
+
 const ALLOCATIONS_CSV: &str = include_str!("../../../../data/icao_allocations.csv");
 const MILITARY_CSV: &str = include_str!("../../../../data/military_blocks.csv");
 
@@ -30,27 +32,11 @@ pub struct Allocations {
     military: Vec<Block>,
 }
 
-/// Split one CSV line with optional double-quoted fields (no escaped quotes in our tables).
-fn fields(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    out.push(current);
-    out
-}
-
 fn parse_blocks(csv: &str) -> Vec<Block> {
     csv.lines()
         .skip(1)
         .filter_map(|line| {
-            let f = fields(line);
+            let f = split_csv(line, ',');
             Some(Block {
                 start: u32::from_str_radix(f.first()?, 16).ok()?,
                 end: u32::from_str_radix(f.get(1)?, 16).ok()?,

@@ -55,8 +55,8 @@ pub struct Args {
     #[arg(long, default_value_t = 50.0)]
     approach_nm: f64,
     /// Receiver position `LAT,LON`, for local CPR decoding.
-    #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
-    r#ref: Option<String>,
+    #[arg(long, value_name = "LAT,LON", value_parser = super::lat_lon, allow_hyphen_values = true)]
+    r#ref: Option<vigia_modes::cpr::LatLon>,
     /// Input files (`-` for standard input); gzip and zstd are recognised.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -73,19 +73,6 @@ pub struct Counters {
     pub untimed: u64,
     /// Events by type.
     pub events: BTreeMap<&'static str, u64>,
-}
-
-fn parse_ref(text: &str) -> Result<vigia_modes::cpr::LatLon> {
-    let (a, b) = text
-        .split_once(',')
-        .context("--ref takes LAT,LON in degrees")?;
-    let lat: f64 = a.trim().parse().context("--ref latitude")?;
-    let lon: f64 = b.trim().parse().context("--ref longitude")?;
-    anyhow::ensure!(
-        (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon),
-        "--ref {text} is not a latitude,longitude"
-    );
-    Ok(vigia_modes::cpr::LatLon { lat, lon })
 }
 
 /// Run `vigia analyze`.
@@ -114,11 +101,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         None => None,
     };
-    let mut config = TrackerConfig::default();
-    if let Some(r) = &args.r#ref {
-        config.receiver = Some(parse_ref(r)?);
-    }
-    let mut tracker = Tracker::new(config);
+    let mut tracker = Tracker::new(TrackerConfig {
+        receiver: args.r#ref,
+        ..TrackerConfig::default()
+    });
     let mut analyzer = Analyzer::new(
         zones.clone(),
         IdentityResolver::new(db),
@@ -210,8 +196,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     out.flush().context("writing events")?;
     progress.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
-    let track = tracker.stats();
-    summary.set_totals(&n, &track, analyzer.stats(), elapsed, &inputs, &args.zones);
+    summary.set_totals(&n, analyzer.stats(), elapsed, &inputs, &args.zones);
     eprint!("{}", summary.human());
     if receiver_clock {
         eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");

@@ -6,7 +6,6 @@ use std::fmt::Write;
 
 use vigia_detect::{AnalyzerStats, Event, EventKind};
 use vigia_report::time::utc;
-use vigia_track::TrackStats;
 
 use super::Counters;
 
@@ -115,7 +114,6 @@ impl Summary {
     pub fn set_totals(
         &mut self,
         n: &Counters,
-        track: &TrackStats,
         detect: AnalyzerStats,
         elapsed_s: f64,
         inputs: &[String],
@@ -132,7 +130,6 @@ impl Summary {
             if events.is_empty() { "none".to_string() } else { events.join(", ") },
             elapsed_s, n.records as f64 / elapsed_s.max(1e-9),
         );
-        let _ = track;
     }
 
     /// The few lines printed on the terminal.

@@ -42,7 +42,7 @@ pub struct Args {
     stats: bool,
     /// Receiver position `LAT,LON` (degrees), for local CPR decoding of surface and lone
     /// airborne frames.
-    #[arg(long, value_name = "LAT,LON", value_parser = parse_lat_lon, allow_hyphen_values = true)]
+    #[arg(long, value_name = "LAT,LON", value_parser = super::lat_lon, allow_hyphen_values = true)]
     r#ref: Option<LatLon>,
     /// Repair single-bit errors in DF17/18 (off by default, as in readsb).
     #[arg(long)]
@@ -62,24 +62,6 @@ fn parse_format(text: &str) -> Result<FormatChoice, String> {
     text.parse::<Format>()
         .map(|f| FormatChoice(Some(f)))
         .map_err(|e| e.to_string())
-}
-
-fn parse_lat_lon(text: &str) -> Result<LatLon, String> {
-    let (lat, lon) = text
-        .split_once(',')
-        .ok_or_else(|| format!("expected LAT,LON, got {text:?}"))?;
-    let lat: f64 = lat
-        .trim()
-        .parse()
-        .map_err(|_| format!("bad latitude {lat:?}"))?;
-    let lon: f64 = lon
-        .trim()
-        .parse()
-        .map_err(|_| format!("bad longitude {lon:?}"))?;
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(format!("{text:?} is not a latitude,longitude in degrees"));
-    }
-    Ok(LatLon { lat, lon })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
