@@ -9,6 +9,10 @@ if ! command -v dump1090-mutability >/dev/null 2>&1; then
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y dump1090-mutability
 fi
+# The Parquet tests compare with Apache Arrow's reference implementation (pyarrow, PyPI).
+if ! python3 -c 'import pyarrow' >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check 'pyarrow==26.0.1'
+fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked

@@ -194,6 +194,6 @@ export class Panel {
         el('div', { className: 'muted' }, `${formatNumber(p.altitude, 0, 'ft')} · ${METHODS[p.method] ?? p.method}`),
         p.frames && el('ul', { className: 'frames' }, p.frames.map((f) => el('li', { dataset: { testid: 'evidence-frame' } },
           el('code', {}, f.hex), ' ', el('span', { className: 'muted' }, formatClock(f.ts, { milliseconds: true }))))),
-        p.source && el('div', { className: 'muted' }, `${p.source.file}, line ${p.source.line}`)))));
+        p.source && el('div', { className: 'muted' }, `${p.source.file}, ${p.source.line != null ? `line ${p.source.line}` : p.source.row != null ? `row ${p.source.row}` : `record ${p.source.record}`}`)))));
   }
 }

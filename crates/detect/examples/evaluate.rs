@@ -45,6 +45,7 @@ fn main() {
                 input: 0,
                 record: k as u64 + 1,
                 line: None,
+                row: None,
             };
             tracker.push_record(&record, source, &mut track_events);
         }

@@ -22,6 +22,10 @@ pub enum Location {
         /// Index of the element.
         index: usize,
     },
+    /// 1-based row number across the whole file, for columnar formats (Parquet).
+    Row(u64),
+    /// The file's schema (Parquet), for problems with a column rather than a row.
+    Schema,
 }
 
 impl fmt::Display for Location {
@@ -30,6 +34,8 @@ impl fmt::Display for Location {
             Location::Offset(offset) => write!(f, "byte {offset}"),
             Location::Line(line) => write!(f, "line {line}"),
             Location::Entry { array, index } => write!(f, "{array}[{index}]"),
+            Location::Row(row) => write!(f, "row {row}"),
+            Location::Schema => f.write_str("schema"),
         }
     }
 }
@@ -156,6 +162,28 @@ pub enum FrameError {
         /// The limit in bytes.
         max: usize,
     },
+    /// A column this format could read but whose stored type vigia does not convert; it is
+    /// ignored (a required column missing this way also gives [`FrameError::MissingColumns`]).
+    #[error("{at}: column {column:?} is stored as {stored}, which vigia does not read; the column is ignored")]
+    UnsupportedColumn {
+        /// [`Location::Schema`].
+        at: Location,
+        /// The column's name.
+        column: String,
+        /// Its stored (physical and logical) type.
+        stored: String,
+    },
+    /// A stretch of a columnar file that cannot be decoded (a corrupt page or chunk): its rows
+    /// are skipped and reading goes on with the next row group.
+    #[error("{at}: {rows} rows unreadable and skipped ({cause})")]
+    UnreadableRows {
+        /// The first skipped row.
+        at: Location,
+        /// How many rows were skipped.
+        rows: u64,
+        /// What the decoder said.
+        cause: String,
+    },
 }
 
 /// The kind of a [`FrameError`] without its data, to count rejections by kind.
@@ -192,11 +220,15 @@ pub enum ErrorKind {
     MissingField,
     /// [`FrameError::DocumentTooLarge`].
     DocumentTooLarge,
+    /// [`FrameError::UnsupportedColumn`].
+    UnsupportedColumn,
+    /// [`FrameError::UnreadableRows`].
+    UnreadableRows,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order (the index of a kind is its position here).
-    pub const ALL: [ErrorKind; 15] = [
+    pub const ALL: [ErrorKind; 17] = [
         ErrorKind::Garbage,
         ErrorKind::UnknownFrameType,
         ErrorKind::BadEscape,
@@ -212,6 +244,8 @@ impl ErrorKind {
         ErrorKind::InvalidJson,
         ErrorKind::MissingField,
         ErrorKind::DocumentTooLarge,
+        ErrorKind::UnsupportedColumn,
+        ErrorKind::UnreadableRows,
     ];
 
     /// A short snake_case name for reports and metrics (`"bad_escape"`).
@@ -232,6 +266,8 @@ impl ErrorKind {
             ErrorKind::InvalidJson => "invalid_json",
             ErrorKind::MissingField => "missing_field",
             ErrorKind::DocumentTooLarge => "document_too_large",
+            ErrorKind::UnsupportedColumn => "unsupported_column",
+            ErrorKind::UnreadableRows => "unreadable_rows",
         }
     }
 
@@ -266,6 +302,18 @@ impl FrameError {
             FrameError::InvalidJson { .. } => ErrorKind::InvalidJson,
             FrameError::MissingField { .. } => ErrorKind::MissingField,
             FrameError::DocumentTooLarge { .. } => ErrorKind::DocumentTooLarge,
+            FrameError::UnsupportedColumn { .. } => ErrorKind::UnsupportedColumn,
+            FrameError::UnreadableRows { .. } => ErrorKind::UnreadableRows,
+        }
+    }
+
+    /// How many input records this rejection stands for: the rows of an unreadable stretch,
+    /// none for a note about a column, one otherwise.
+    pub fn records(&self) -> u64 {
+        match self {
+            FrameError::UnreadableRows { rows, .. } => *rows,
+            FrameError::UnsupportedColumn { .. } => 0,
+            _ => 1,
         }
     }
 
@@ -286,7 +334,9 @@ impl FrameError {
             | FrameError::MissingColumns { at, .. }
             | FrameError::InvalidJson { at, .. }
             | FrameError::MissingField { at, .. }
-            | FrameError::DocumentTooLarge { at, .. } => at,
+            | FrameError::DocumentTooLarge { at, .. }
+            | FrameError::UnsupportedColumn { at, .. }
+            | FrameError::UnreadableRows { at, .. } => at,
         }
     }
 }

@@ -25,11 +25,13 @@ pub enum Format {
     ReadsbAircraft,
     /// Decoded trajectory CSV (traffic-style or OpenSky state vectors).
     TrajectoryCsv,
+    /// Decoded trajectories as Parquet, with the CSV's column conventions.
+    Parquet,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Beast,
         Format::Hex,
         Format::Avr,
@@ -37,10 +39,11 @@ impl Format {
         Format::ReadsbTrace,
         Format::ReadsbAircraft,
         Format::TrajectoryCsv,
+        Format::Parquet,
     ];
 
     /// The command-line name (`beast`, `hex`, `avr`, `sbs`, `readsb-trace`, `readsb-aircraft`,
-    /// `csv`).
+    /// `csv`, `parquet`).
     pub const fn name(self) -> &'static str {
         match self {
             Format::Beast => "beast",
@@ -50,6 +53,7 @@ impl Format {
             Format::ReadsbTrace => "readsb-trace",
             Format::ReadsbAircraft => "readsb-aircraft",
             Format::TrajectoryCsv => "csv",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -68,7 +72,7 @@ impl fmt::Display for Format {
 
 /// A format name that is none of [`Format::ALL`]'s.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format {0:?}; expected one of beast, hex, avr, sbs, readsb-trace, readsb-aircraft, csv")]
+#[error("unknown format {0:?}; expected one of beast, hex, avr, sbs, readsb-trace, readsb-aircraft, csv, parquet")]
 pub struct ParseFormatError(pub String);
 
 impl FromStr for Format {
@@ -86,7 +90,7 @@ impl FromStr for Format {
 /// Tell the format from the first bytes of an input (after decompression); a few hundred bytes
 /// are enough for every format. `None` if they match none.
 ///
-/// Rules, in order: bytes that are not text and hold a `0x1a` followed by `'1'`/`'2'`/`'3'` are
+/// Rules, in order: `PAR1` (the Parquet magic) is Parquet; bytes that are not text and hold a `0x1a` followed by `'1'`/`'2'`/`'3'` are
 /// Beast; a JSON object is a trace if it names `"trace"` or `"icao"`, aircraft.json if it names
 /// `"aircraft"` or `"now"`; otherwise the first line that is neither empty nor a `#` comment
 /// decides: an AVR prefix (`*`, `@`, `%`, `<`, `:`), an SBS record type (`MSG,`, `SEL,`, …), a CSV
@@ -99,6 +103,9 @@ impl FromStr for Format {
 /// assert_eq!(detect_format(b"\x1a\x32\x00\x00\x15\xa8\x87\x7e\x0d\x20\x00"), Some(Format::Beast));
 /// ```
 pub fn detect_format(prefix: &[u8]) -> Option<Format> {
+    if prefix.starts_with(crate::parquet::MAGIC) {
+        return Some(Format::Parquet);
+    }
     let prefix = prefix.strip_prefix(b"\xef\xbb\xbf").unwrap_or(prefix);
     if !looks_like_text(prefix) {
         return has_beast_frame_start(prefix).then_some(Format::Beast);

@@ -8,6 +8,9 @@
 //!   not depend on how the input was split.
 //! - `reader.rs`: [`open`] / [`RecordReader`] wrap a file or stdin, decompress gzip/zstd, detect
 //!   the format ([`detect_format`]), stream in fixed-size chunks and keep [`Stats`].
+//! - `columns.rs`: the trajectory column conventions (traffic-style, OpenSky) shared by the CSV
+//!   framer and `parquet.rs`, which reads Parquet trajectories row group by row group and
+//!   writes vigia's points as Parquet ([`TrajectoryWriter`]).
 //!
 //! - `net/` (cargo feature `net`): live TCP sources — clients of a receiver's Beast, AVR and SBS
 //!   ports, a Beast listener, reconnection, stall detection, the bounded queue to the pipeline.
@@ -32,12 +35,14 @@
 //! ```
 #![deny(missing_docs)]
 
+mod columns;
 mod error;
 mod format;
 pub mod framer;
 mod lines;
 #[cfg(feature = "net")]
 pub mod net;
+mod parquet;
 mod reader;
 mod record;
 mod text;
@@ -45,5 +50,6 @@ mod time;
 
 pub use error::{ErrorKind, FrameError, Location};
 pub use format::{detect_format, Format, ParseFormatError};
+pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
 pub use reader::{open, FeedError, RecordReader, Stats};
 pub use record::{RawFrame, Record, StateVector};

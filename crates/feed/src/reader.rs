@@ -3,13 +3,16 @@
 //!
 //! Owns the I/O half of "frames in": opening paths (`-` is stdin), recognising gzip and zstd,
 //! choosing or detecting the format, feeding the framer in fixed-size chunks (memory does not
-//! grow with the input, except for the whole-document JSON formats), and counting. It does not
-//! frame anything itself (`framer/`), and it has no sockets (TCP sources are a separate concern).
+//! grow with the input, except for the whole-document JSON formats), and counting. Parquet is
+//! not a byte stream: a seekable file is handed to `parquet.rs` as is, any other source is read
+//! into memory first. It does not frame anything itself (`framer/`), and it has no sockets (TCP
+//! sources are a separate concern).
 
 use crate::framer::{AnyFramer, Framer};
+use crate::parquet::{ParquetRows, ReadSeek, MAGIC as PARQUET_MAGIC};
 use crate::{detect_format, ErrorKind, Format, FrameError, Record};
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,10 +58,18 @@ pub enum FeedError {
         cause: io::Error,
     },
     /// No format was given and the first bytes match none.
-    #[error("{input}: cannot tell the format from the first bytes; name it (one of beast, hex, avr, sbs, readsb-trace, readsb-aircraft, csv)")]
+    #[error("{input}: cannot tell the format from the first bytes; name it (one of beast, hex, avr, sbs, readsb-trace, readsb-aircraft, csv, parquet)")]
     UnknownFormat {
         /// The input's name.
         input: Arc<str>,
+    },
+    /// A Parquet input whose footer or schema cannot be read; nothing of it is read.
+    #[error("{input}: not a readable Parquet file: {cause}")]
+    Parquet {
+        /// The input's name.
+        input: Arc<str>,
+        /// What the decoder said.
+        cause: String,
     },
 }
 
@@ -69,6 +80,12 @@ impl FeedError {
             FeedError::Frame { error, .. } => Some(error),
             _ => None,
         }
+    }
+
+    /// How many input records this error stands for ([`FrameError::records`]; one for a
+    /// failure that is not about a record).
+    pub fn records(&self) -> u64 {
+        self.frame_error().map_or(1, FrameError::records)
     }
 }
 
@@ -82,7 +99,8 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Decompressed bytes read.
+    /// Decompressed bytes read (for Parquet: the compressed size of the row groups read so
+    /// far, and the whole file's size at its end).
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
@@ -153,18 +171,28 @@ enum ReadState {
 /// ```
 pub struct RecordReader {
     input: Arc<str>,
-    source: Box<dyn Read + Send>,
-    framer: AnyFramer,
-    chunk: Box<[u8]>,
-    state: ReadState,
+    body: Body,
     stats: Stats,
+}
+
+/// How records come out of the input.
+enum Body {
+    /// Bytes read in chunks and cut by a framer.
+    Stream {
+        source: Box<dyn Read + Send>,
+        framer: AnyFramer,
+        chunk: Box<[u8]>,
+        state: ReadState,
+    },
+    /// Rows of a Parquet file.
+    Parquet(ParquetRows),
 }
 
 impl core::fmt::Debug for RecordReader {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RecordReader")
             .field("input", &self.input)
-            .field("format", &self.framer.format())
+            .field("format", &self.format())
             .field("stats", &self.stats)
             .finish_non_exhaustive()
     }
@@ -198,6 +226,16 @@ impl Compression {
     }
 }
 
+/// A maker of [`FeedError::Read`]s for `input`: offset and cause in, error out.
+fn read_error(input: &Arc<str>) -> impl Fn(u64, io::Error) -> FeedError {
+    let input = input.clone();
+    move |offset, cause| FeedError::Read {
+        input: input.clone(),
+        offset,
+        cause,
+    }
+}
+
 /// Read until `buf` is full or the source ends; the number of bytes read.
 fn read_up_to(source: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
@@ -226,7 +264,9 @@ fn decompress(
 
 impl RecordReader {
     /// Read `source`, named `input` in errors. Gzip and zstd are recognised by their magic bytes;
-    /// `format` `None` means detect it from the first bytes ([`detect_format`]).
+    /// `format` `None` means detect it from the first bytes ([`detect_format`]). A Parquet
+    /// input read this way is held in memory whole (it needs random access); prefer
+    /// [`RecordReader::seekable`] or [`open`] for Parquet files.
     pub fn new(
         input: impl Into<Arc<str>>,
         source: impl Read + Send + 'static,
@@ -235,17 +275,61 @@ impl RecordReader {
         Self::build(input.into(), Box::new(source), format, None)
     }
 
+    /// Read a seekable `source` (a file, possibly wrapped), named `input` in errors. A Parquet
+    /// file is read in place, row group by row group; anything else as [`RecordReader::new`].
+    pub fn seekable(
+        input: impl Into<Arc<str>>,
+        source: impl Read + Seek + Send + 'static,
+        format: Option<Format>,
+    ) -> Result<Self, FeedError> {
+        Self::build_seekable(input.into(), Box::new(source), format, None)
+    }
+
+    fn build_seekable(
+        input: Arc<str>,
+        mut source: Box<dyn ReadSeek>,
+        format: Option<Format>,
+        compression: Option<Compression>,
+    ) -> Result<Self, FeedError> {
+        let read_error = read_error(&input);
+        let mut magic = [0u8; 4];
+        let n = read_up_to(&mut source, &mut magic).map_err(|e| read_error(0, e))?;
+        let compressed = matches!(compression, Some(Compression::Gzip | Compression::Zstd))
+            || Compression::from_magic(&magic[..n]) != Compression::None;
+        let parquet = match format {
+            Some(format) => format == Format::Parquet,
+            None => &magic[..n] == PARQUET_MAGIC,
+        };
+        if parquet && !compressed {
+            let len = source
+                .seek(SeekFrom::End(0))
+                .map_err(|e| read_error(0, e))?;
+            return Self::parquet(input, ParquetRows::from_seekable(source, len));
+        }
+        source
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| read_error(0, e))?;
+        Self::build(input, Box::new(source), format, compression)
+    }
+
+    fn parquet(input: Arc<str>, opened: Result<ParquetRows, String>) -> Result<Self, FeedError> {
+        match opened {
+            Ok(rows) => Ok(Self {
+                input,
+                body: Body::Parquet(rows),
+                stats: Stats::default(),
+            }),
+            Err(cause) => Err(FeedError::Parquet { input, cause }),
+        }
+    }
+
     fn build(
         input: Arc<str>,
         mut source: Box<dyn Read + Send>,
         format: Option<Format>,
         compression: Option<Compression>,
     ) -> Result<Self, FeedError> {
-        let read_error = |offset, cause| FeedError::Read {
-            input: input.clone(),
-            offset,
-            cause,
-        };
+        let read_error = read_error(&input);
         let compression = match compression {
             Some(known) => known,
             None => {
@@ -269,7 +353,14 @@ impl RecordReader {
                 }
             }
         };
-        let mut framer = AnyFramer::new(format);
+        let Some(mut framer) = AnyFramer::new(format) else {
+            // Parquet from a stream: hold it whole, then read it with random access.
+            let mut bytes = chunk[..prefix_len].to_vec();
+            source
+                .read_to_end(&mut bytes)
+                .map_err(|e| read_error(prefix_len as u64, e))?;
+            return Self::parquet(input, ParquetRows::from_bytes(bytes));
+        };
         framer.push(&chunk[..prefix_len]);
         let stats = Stats {
             bytes: prefix_len as u64,
@@ -277,17 +368,22 @@ impl RecordReader {
         };
         Ok(Self {
             input,
-            source,
-            framer,
-            chunk,
-            state: ReadState::Reading,
+            body: Body::Stream {
+                source,
+                framer,
+                chunk,
+                state: ReadState::Reading,
+            },
             stats,
         })
     }
 
     /// The format being read.
     pub fn format(&self) -> Format {
-        self.framer.format()
+        match &self.body {
+            Body::Stream { framer, .. } => framer.format(),
+            Body::Parquet(_) => Format::Parquet,
+        }
     }
 
     /// The input's name (path or `-`).
@@ -297,15 +393,30 @@ impl RecordReader {
 
     /// Bytes held for framing: the read chunk plus the framer's buffer. It stays near
     /// 64 KiB plus one line or frame for the streaming formats, whatever the input's size; the
-    /// JSON formats hold the whole document.
+    /// JSON formats hold the whole document. (Parquet's batches are not counted.)
     pub fn buffered_capacity(&self) -> usize {
-        self.chunk.len() + self.framer.buffer_capacity()
+        match &self.body {
+            Body::Stream { framer, chunk, .. } => chunk.len() + framer.buffer_capacity(),
+            Body::Parquet(_) => 0,
+        }
     }
 
     /// The 1-based line of the record just yielded, for line-per-record formats that keep
     /// count (trajectory CSV): the evidence an analyst follows back to the file.
     pub fn last_line(&self) -> Option<u64> {
-        self.framer.last_line()
+        match &self.body {
+            Body::Stream { framer, .. } => framer.last_line(),
+            Body::Parquet(_) => None,
+        }
+    }
+
+    /// The 1-based row (across the whole file) of the record just yielded, for Parquet: the
+    /// evidence an analyst follows back to the file.
+    pub fn last_row(&self) -> Option<u64> {
+        match &self.body {
+            Body::Parquet(rows) => rows.last_row(),
+            Body::Stream { .. } => None,
+        }
     }
 
     /// Counters so far.
@@ -318,33 +429,51 @@ impl Iterator for RecordReader {
     type Item = Result<Record, FeedError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(item) = self.framer.next_item() {
+        let (source, framer, chunk, state) = match &mut self.body {
+            Body::Stream {
+                source,
+                framer,
+                chunk,
+                state,
+            } => (source, framer, chunk, state),
+            Body::Parquet(rows) => {
+                let item = rows.next_row();
+                self.stats.bytes = rows.bytes();
+                let item = item?.map(Record::State);
                 self.stats.count(&item);
                 return Some(item.map_err(|error| FeedError::Frame {
                     input: self.input.clone(),
                     error,
                 }));
             }
-            match self.state {
+        };
+        loop {
+            if let Some(item) = framer.next_item() {
+                self.stats.count(&item);
+                return Some(item.map_err(|error| FeedError::Frame {
+                    input: self.input.clone(),
+                    error,
+                }));
+            }
+            match *state {
                 ReadState::Done => return None,
                 ReadState::Draining => {
-                    self.state = ReadState::Done;
+                    *state = ReadState::Done;
                     return None;
                 }
-                ReadState::Reading => match self.source.read(&mut self.chunk) {
+                ReadState::Reading => match source.read(chunk) {
                     Ok(0) => {
-                        self.framer.finish();
-                        self.state = ReadState::Draining;
+                        framer.finish();
+                        *state = ReadState::Draining;
                     }
                     Ok(n) => {
                         self.stats.bytes += n as u64;
-                        self.framer.push(&self.chunk[..n]);
+                        framer.push(&chunk[..n]);
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(cause) => {
-                        self.framer.finish();
-                        self.state = ReadState::Draining;
+                        framer.finish();
+                        *state = ReadState::Draining;
                         return Some(Err(FeedError::Read {
                             input: self.input.clone(),
                             offset: self.stats.bytes,
@@ -360,7 +489,7 @@ impl Iterator for RecordReader {
 /// Open `path` (`-` is stdin) and read it as `format`, or detect the format when `None`.
 ///
 /// Compression: a `.gz` or `.zst` extension selects gzip or zstd; other names (and stdin) are
-/// recognised by magic bytes.
+/// recognised by magic bytes. A Parquet file is read in place (see [`RecordReader::seekable`]).
 pub fn open(path: &Path, format: Option<Format>) -> Result<RecordReader, FeedError> {
     if path.as_os_str() == "-" {
         return RecordReader::build(Arc::from("-"), Box::new(io::stdin()), format, None);
@@ -370,7 +499,7 @@ pub fn open(path: &Path, format: Option<Format>) -> Result<RecordReader, FeedErr
         input: input.clone(),
         cause,
     })?;
-    RecordReader::build(
+    RecordReader::build_seekable(
         input,
         Box::new(file),
         format,

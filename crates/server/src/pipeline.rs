@@ -316,6 +316,7 @@ impl Pipeline {
                 input: u32::from(arrival.source),
                 record: self.record_no,
                 line: None,
+                row: None,
             };
             self.tracker
                 .push_record(record, source, &mut self.track_events);

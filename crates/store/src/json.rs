@@ -54,7 +54,7 @@ pub fn position(p: &PositionEvidence, inputs: &[String]) -> Value {
             let file = inputs.get(src.input as usize).cloned().unwrap_or_default();
             o.insert(
                 "source".into(),
-                json!({"file": file, "record": src.record, "line": src.line}),
+                json!({"file": file, "record": src.record, "line": src.line, "row": src.row}),
             );
         }
     }

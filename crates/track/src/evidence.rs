@@ -109,6 +109,8 @@ pub struct SourceRef {
     pub record: u64,
     /// 1-based line of the record in its input, for line-based formats.
     pub line: Option<u64>,
+    /// 1-based row of the record in its input, for columnar formats (Parquet).
+    pub row: Option<u64>,
 }
 
 /// The reference position a single CPR frame was decoded against.
@@ -166,7 +168,7 @@ impl Evidence {
 
 impl fmt::Display for Evidence {
     /// `pair <hex>@<ts> + <hex>@<ts>`, `local(own@ts|receiver) <hex>@<ts>` or
-    /// `input <i> record <n> line <l>`.
+    /// `input <i> record <n> line <l>` (or `row <r>` for Parquet).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Evidence::CprPair { newest, partner } => write!(f, "pair {newest} + {partner}"),
@@ -182,6 +184,9 @@ impl fmt::Display for Evidence {
                 write!(f, "input {} record {}", source.input, source.record)?;
                 if let Some(line) = source.line {
                     write!(f, " line {line}")?;
+                }
+                if let Some(row) = source.row {
+                    write!(f, " row {row}")?;
                 }
                 Ok(())
             }
@@ -208,6 +213,7 @@ mod tests {
             input: 0,
             record: 7,
             line: Some(8),
+            row: None,
         });
         assert_eq!(row.frames().count(), 0);
         assert_eq!(row.to_string(), "input 0 record 7 line 8");

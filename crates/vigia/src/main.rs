@@ -39,6 +39,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The Parquet reader turns the parquet crate's panics on malformed pages into located input
+    // errors; do not also print them as crashes.
+    vigia_feed::quiet_decoder_panics();
     let result = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),

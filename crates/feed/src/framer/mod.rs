@@ -93,9 +93,10 @@ pub enum AnyFramer {
 }
 
 impl AnyFramer {
-    /// A fresh framer for `format`.
-    pub fn new(format: Format) -> Self {
-        match format {
+    /// A fresh framer for `format`; `None` for Parquet, which is not a byte stream (it is read
+    /// by [`crate::RecordReader`] with random access).
+    pub fn new(format: Format) -> Option<Self> {
+        Some(match format {
             Format::Beast => AnyFramer::Beast(BeastFramer::new()),
             Format::Hex => AnyFramer::Hex(HexFramer::new()),
             Format::Avr => AnyFramer::Avr(AvrFramer::new()),
@@ -103,7 +104,8 @@ impl AnyFramer {
             Format::ReadsbTrace => AnyFramer::ReadsbTrace(ReadsbTraceFramer::new()),
             Format::ReadsbAircraft => AnyFramer::ReadsbAircraft(ReadsbAircraftFramer::new()),
             Format::TrajectoryCsv => AnyFramer::TrajectoryCsv(TrajectoryCsvFramer::new()),
-        }
+            Format::Parquet => return None,
+        })
     }
 
     /// Bytes the framer has allocated for buffering input.

@@ -1,89 +1,18 @@
 //! Decoded trajectory CSV framing (archives of state vectors), mapped to [`StateVector`].
 //!
-//! Owns header recognition and unit conversion for two column conventions:
-//!
-//! | field | traffic-style name (unit) | OpenSky state-vector name (unit) |
-//! |---|---|---|
-//! | time | `timestamp` | `time` |
-//! | address | `icao24` | `icao24` |
-//! | position | `latitude`, `longitude` | `lat`, `lon` |
-//! | barometric altitude | `altitude` (ft) | `baroaltitude` (m) |
-//! | geometric altitude | `geoaltitude` (ft) | `geoaltitude` (m) |
-//! | ground speed | `groundspeed` (kt) | `velocity` (m/s) |
-//! | track | `track` | `heading` |
-//! | vertical rate | `vertical_rate` (ft/min) | `vertrate` (m/s) |
-//! | identity, code, ground | `callsign`, `squawk`, `onground` | same |
-//!
-//! Columns may come in any order and unknown columns are ignored; names are matched
-//! case-insensitively. `geoaltitude` is read in metres when the header uses any other OpenSky
-//! name, in feet otherwise. A header without a time column or `icao24` is one
-//! [`FrameError::MissingColumns`] and the rows after it are ignored. Empty cells are `None`.
-//! Times are Unix seconds or ISO 8601 (`2017-07-19 07:12:11+00:00`). Cells are not quoted with
-//! embedded commas (a surrounding pair of quotes is removed).
+//! Owns the CSV side: header line, cell splitting, line numbers. Which names mean what and in
+//! which unit (traffic-style and OpenSky state vectors) is `columns.rs`, shared with the Parquet
+//! reader. Columns may come in any order and unknown columns are ignored. A header without a
+//! time column or `icao24` is one [`FrameError::MissingColumns`] and the rows after it are
+//! ignored. Empty cells are `None`. Times are Unix seconds or ISO 8601
+//! (`2017-07-19 07:12:11+00:00`). Cells are not quoted with embedded commas (a surrounding pair
+//! of quotes is removed).
 
 use super::{Framer, MAX_LINE_BYTES};
+use crate::columns::{self, Cell, Column, Row, EXPECTED_COLUMNS};
 use crate::lines::{Line, LineBuffer};
-use crate::text::{finite_f64, squawk, trim_field};
-use crate::{time, FrameError, Location, StateVector};
-use vigia_modes::{Callsign, IcaoAddress};
-
-const FEET_PER_METRE: f64 = 1.0 / 0.3048;
-const KNOTS_PER_METRE_PER_SECOND: f64 = 3600.0 / 1852.0;
-const FEET_PER_MINUTE_PER_METRE_PER_SECOND: f64 = 60.0 / 0.3048;
-
-/// What the required-columns error tells the user.
-const EXPECTED_COLUMNS: &str =
-    "a time column (timestamp or time) and icao24; optional: latitude/lat, longitude/lon, altitude/baroaltitude, geoaltitude, groundspeed/velocity, track/heading, vertical_rate/vertrate, callsign, squawk, onground";
-
-/// A column this framer reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Time,
-    Icao24,
-    Latitude,
-    Longitude,
-    Altitude,
-    GeoAltitude,
-    GroundSpeed,
-    Track,
-    VerticalRate,
-    Callsign,
-    Squawk,
-    OnGround,
-}
-
-/// A recognised column: what it holds and the factor that converts it to vigia's unit.
-#[derive(Debug, Clone, Copy)]
-struct Column {
-    field: Field,
-    scale: f64,
-}
-
-/// Names of the OpenSky convention that no traffic-style file uses.
-const OPENSKY_ONLY: [&str; 6] = ["time", "lat", "lon", "baroaltitude", "velocity", "vertrate"];
-
-fn column(name: &str, opensky: bool) -> Option<Column> {
-    let (field, scale) = match name {
-        "timestamp" | "time" => (Field::Time, 1.0),
-        "icao24" => (Field::Icao24, 1.0),
-        "latitude" | "lat" => (Field::Latitude, 1.0),
-        "longitude" | "lon" => (Field::Longitude, 1.0),
-        "altitude" => (Field::Altitude, 1.0),
-        "baroaltitude" => (Field::Altitude, FEET_PER_METRE),
-        "geoaltitude" if opensky => (Field::GeoAltitude, FEET_PER_METRE),
-        "geoaltitude" => (Field::GeoAltitude, 1.0),
-        "groundspeed" => (Field::GroundSpeed, 1.0),
-        "velocity" => (Field::GroundSpeed, KNOTS_PER_METRE_PER_SECOND),
-        "track" | "heading" => (Field::Track, 1.0),
-        "vertical_rate" => (Field::VerticalRate, 1.0),
-        "vertrate" => (Field::VerticalRate, FEET_PER_MINUTE_PER_METRE_PER_SECOND),
-        "callsign" => (Field::Callsign, 1.0),
-        "squawk" => (Field::Squawk, 1.0),
-        "onground" | "on_ground" => (Field::OnGround, 1.0),
-        _ => return None,
-    };
-    Some(Column { field, scale })
-}
+use crate::text::trim_field;
+use crate::{FrameError, Location, StateVector};
 
 /// The column layout read from the header.
 #[derive(Debug)]
@@ -95,21 +24,8 @@ struct Header {
 impl Header {
     /// Read a header line; `None` if it lacks a time column or `icao24`.
     fn parse(line: &str) -> Option<Self> {
-        let names: Vec<String> = line
-            .split(',')
-            .map(|n| trim_field(n).to_ascii_lowercase())
-            .collect();
-        let opensky = names.iter().any(|n| OPENSKY_ONLY.contains(&n.as_str()));
-        let mut columns: Vec<Option<Column>> = Vec::with_capacity(names.len());
-        for name in &names {
-            let column = column(name, opensky);
-            // The first column for a field wins; later duplicates are ignored.
-            let duplicate =
-                column.is_some_and(|c| columns.iter().flatten().any(|seen| seen.field == c.field));
-            columns.push(column.filter(|_| !duplicate));
-        }
-        let has = |field| columns.iter().flatten().any(|c| c.field == field);
-        (has(Field::Time) && has(Field::Icao24)).then_some(Self { columns })
+        let names: Vec<&str> = line.split(',').map(trim_field).collect();
+        columns::layout(&names).map(|columns| Self { columns })
     }
 
     /// Cells a row needs to reach every recognised column.
@@ -164,39 +80,6 @@ impl TrajectoryCsvFramer {
     }
 }
 
-fn time_cell(text: &str) -> Option<f64> {
-    if text.contains(['-', ':']) {
-        time::iso8601(text)
-    } else {
-        finite_f64(text)
-    }
-}
-
-fn ground_cell(text: &str) -> Option<bool> {
-    match text {
-        "True" | "true" | "TRUE" | "1" | "-1" => Some(true),
-        "False" | "false" | "FALSE" | "0" => Some(false),
-        _ => None,
-    }
-}
-
-fn field_name(field: Field) -> &'static str {
-    match field {
-        Field::Time => "time",
-        Field::Icao24 => "icao24",
-        Field::Latitude => "latitude",
-        Field::Longitude => "longitude",
-        Field::Altitude => "altitude",
-        Field::GeoAltitude => "geoaltitude",
-        Field::GroundSpeed => "groundspeed",
-        Field::Track => "track",
-        Field::VerticalRate => "vertical_rate",
-        Field::Callsign => "callsign",
-        Field::Squawk => "squawk",
-        Field::OnGround => "onground",
-    }
-}
-
 /// Parse one data row; `Ok(None)` for a blank line.
 fn parse_row(
     header: &Header,
@@ -207,45 +90,12 @@ fn parse_row(
     if line.trim().is_empty() {
         return Ok(None);
     }
-    let mut ts = None;
-    let mut icao24 = None;
-    let mut state = StateVector::new(IcaoAddress::new(0));
+    let mut row = Row::new(at);
     let mut cells = 0;
     for (cell, column) in line.split(',').zip(&header.columns) {
         cells += 1;
-        let Some(Column { field, scale }) = *column else {
-            continue;
-        };
-        let text = trim_field(cell);
-        if text.is_empty() || text.eq_ignore_ascii_case("nan") {
-            continue;
-        }
-        let bad = FrameError::BadField {
-            at,
-            field: field_name(field),
-        };
-        let number = || finite_f64(text).map(|v| v * scale).ok_or(bad.clone());
-        match field {
-            Field::Time => ts = Some(time_cell(text).ok_or(FrameError::BadTimestamp { at })?),
-            Field::Icao24 => icao24 = Some(text.parse::<IcaoAddress>().map_err(|_| bad.clone())?),
-            Field::Latitude => {
-                state.latitude = Some(number()?).filter(|v| (-90.0..=90.0).contains(v));
-                state.latitude.ok_or(bad.clone())?;
-            }
-            Field::Longitude => {
-                state.longitude = Some(number()?).filter(|v| (-180.0..=180.0).contains(v));
-                state.longitude.ok_or(bad.clone())?;
-            }
-            Field::Altitude => state.altitude_ft = Some(number()?),
-            Field::GeoAltitude => state.geo_altitude_ft = Some(number()?),
-            Field::GroundSpeed => state.groundspeed_kt = Some(number()?),
-            Field::Track => state.track_deg = Some(number()?),
-            Field::VerticalRate => state.vertical_rate_fpm = Some(number()?),
-            Field::Callsign => {
-                state.callsign = Some(Callsign::parse(text).map_err(|_| bad.clone())?)
-            }
-            Field::Squawk => state.squawk = Some(squawk(text).ok_or(bad.clone())?),
-            Field::OnGround => state.on_ground = Some(ground_cell(text).ok_or(bad.clone())?),
+        if let Some(column) = *column {
+            row.set(column, Cell::Text(trim_field(cell)))?;
         }
     }
     if cells < header.needed_cells() {
@@ -255,12 +105,7 @@ fn parse_row(
             expected: header.needed_cells(),
         });
     }
-    state.ts = Some(ts.ok_or(FrameError::BadTimestamp { at })?);
-    state.icao24 = icao24.ok_or(FrameError::BadField {
-        at,
-        field: "icao24",
-    })?;
-    Ok(Some(state))
+    row.finish().map(Some)
 }
 
 impl Framer for TrajectoryCsvFramer {

@@ -65,7 +65,10 @@ pub(crate) async fn read_stream(
     stall_timeout: Duration,
     shutdown: &mut watch::Receiver<bool>,
 ) -> (Ended, bool) {
-    let mut framer = AnyFramer::new(format);
+    // Source specs admit only stream formats (beast, avr, sbs).
+    let Some(mut framer) = AnyFramer::new(format) else {
+        return (Ended::Closed, false);
+    };
     let mut buf = vec![0u8; 64 * 1024];
     let mut batch: Vec<Arrival> = Vec::with_capacity(1024);
     let mut any = false;

@@ -6,6 +6,7 @@ mod avr;
 mod beast;
 mod common;
 mod hex;
+mod parquet;
 mod properties;
 mod reader;
 mod readsb;

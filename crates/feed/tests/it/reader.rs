@@ -20,6 +20,7 @@ fn every_fixture_is_detected_and_read() {
             Format::TrajectoryCsv,
             50,
         ),
+        ("calibration_guatemala_opensky.parquet", Format::Parquet, 50),
     ];
     for (name, format, records) in cases {
         let mut reader = open(&fixture_path(name), None).unwrap();

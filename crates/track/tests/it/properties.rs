@@ -37,6 +37,7 @@ fn track_reader(reader: RecordReader, drain_every: usize) -> Vec<TrackEvent> {
             input: 0,
             record: i as u64 + 1,
             line: None,
+            row: None,
         };
         tracker.push_record(&record.unwrap(), source, &mut events);
         if i % drain_every == 0 {

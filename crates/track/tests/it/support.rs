@@ -71,6 +71,7 @@ pub fn track_rows(rows: &[Row], config: TrackerConfig) -> Vec<TrackEvent> {
             input: 0,
             record: i as u64 + 1,
             line: Some(row.line),
+            row: None,
         };
         tracker.push_state(&row.state, source, &mut events);
     }

@@ -3,10 +3,10 @@
 //! Wiring and presentation only: `vigia-feed` reads the inputs, `vigia-track` validates
 //! positions and splits flights (keeping each flight's points until it ends), and this file
 //! writes each finished flight as it comes: a GeoJSON `LineString` feature with per-vertex
-//! times in its properties, a KML `gx:Track`, or CSV points with their `flight_id`.
-//! Rejected positions can go to a CSV of their own, with reason and evidence. Parquet is not
-//! built in (the arrow/parquet crates would triple the workspace's clean build); CSV carries
-//! the same columns.
+//! times in its properties, a KML `gx:Track`, or CSV / Parquet points with their `flight_id`
+//! (traffic-style column names and units, so that the points read back into vigia and into
+//! `traffic`; the Parquet encoding is `vigia_feed::TrajectoryWriter`'s).
+//! Rejected positions can go to a CSV of their own, with reason and evidence.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use vigia_feed::{FeedError, Format, FrameError, Record, RecordReader};
+use vigia_feed::{
+    FeedError, Format, FrameError, Record, RecordReader, TrajectoryPoint, TrajectoryWriter,
+};
 use vigia_modes::cpr::LatLon;
 use vigia_track::{
     Evidence, Flight, RejectKind, RejectedPosition, SourceRef, TrackEvent, TrackStats, Tracker,
@@ -33,14 +35,17 @@ const METRES_PER_FOOT: f64 = 0.3048;
 #[command(after_help = "Examples:
   vigia tracks --out flights.geojson tests/data/long_flight.csv.zst --ref 43.7,1.36
   vigia tracks --out points.csv --stats trajectories/*.csv.gz
+  vigia tracks --out points.parquet states_2022-06-27-*.parquet
   vigia tracks --out flights.kml --rejected rejected.csv capture.bin")]
 pub struct Args {
     /// Input format; `auto` recognises it from the first bytes.
     #[arg(long, default_value = "auto")]
     format: String,
     /// Write flights here; the extension chooses the format: `.geojson`/`.json` (one
-    /// LineString feature per flight), `.kml` (one gx:Track per flight) or `.csv` (one row per
-    /// point, with its flight_id). Default: GeoJSON on standard output.
+    /// LineString feature per flight), `.kml` (one gx:Track per flight), `.csv` or `.parquet`
+    /// (one row per point, with its flight_id; columns flight_id, icao24, callsign, timestamp,
+    /// latitude, longitude, altitude [ft], groundspeed [kt], track [deg], vertical_rate
+    /// [ft/min], onground). Default: GeoJSON on standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Write rejected positions as CSV here (time, position, reason, evidence).
@@ -65,7 +70,7 @@ pub struct Args {
     /// order (holds one input in memory).
     #[arg(long)]
     sort: bool,
-    /// Input files (`-` for standard input); gzip and zstd are recognised.
+    /// Input files (`-` for standard input); gzip and zstd are recognised, and Parquet.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
@@ -76,6 +81,7 @@ enum OutFormat {
     GeoJson,
     Kml,
     Csv,
+    Parquet,
 }
 
 impl OutFormat {
@@ -91,12 +97,9 @@ impl OutFormat {
             Some("geojson" | "json") => Ok(OutFormat::GeoJson),
             Some("kml") => Ok(OutFormat::Kml),
             Some("csv") => Ok(OutFormat::Csv),
-            Some("parquet") => bail!(
-                "{}: Parquet output is not built into vigia; write .csv (the same columns)",
-                path.display()
-            ),
+            Some("parquet") => Ok(OutFormat::Parquet),
             _ => bail!(
-                "{}: cannot tell the output format; use .geojson, .kml or .csv",
+                "{}: cannot tell the output format; use .geojson, .kml, .csv or .parquet",
                 path.display()
             ),
         }
@@ -130,10 +133,19 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// Parquet is read by seeking to its column chunks; what is read is still counted.
+impl<R: io::Seek> io::Seek for Counting<R> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
 /// Writes finished flights (and rejected positions) as they come.
 struct Writer {
     format: OutFormat,
     out: Box<dyn Write>,
+    /// The Parquet encoder, for `.parquet` (then `out` is unused).
+    parquet: Option<TrajectoryWriter<BufWriter<File>>>,
     flights_written: u64,
     rejected: Option<Box<dyn Write>>,
     inputs: Vec<String>,
@@ -149,8 +161,9 @@ impl Writer {
             ),
             OutFormat::Csv => writeln!(
                 self.out,
-                "flight_id,icao24,callsign,ts,latitude,longitude,altitude_ft,groundspeed_kt,track_deg,vertical_rate_fpm,on_ground"
+                "flight_id,icao24,callsign,timestamp,latitude,longitude,altitude,groundspeed,track,vertical_rate,onground"
             ),
+            OutFormat::Parquet => Ok(()),
         }?;
         if let Some(out) = &mut self.rejected {
             writeln!(
@@ -176,6 +189,11 @@ impl Writer {
                     }
                     OutFormat::Kml => write_kml_placemark(&mut self.out, flight)?,
                     OutFormat::Csv => write_csv_points(&mut self.out, flight)?,
+                    OutFormat::Parquet => {
+                        if let Some(parquet) = &mut self.parquet {
+                            write_parquet_points(parquet, flight)?;
+                        }
+                    }
                 }
                 self.flights_written += 1;
             }
@@ -194,6 +212,10 @@ impl Writer {
             OutFormat::GeoJson => writeln!(self.out, "\n]}}"),
             OutFormat::Kml => writeln!(self.out, "</Document>\n</kml>"),
             OutFormat::Csv => Ok(()),
+            OutFormat::Parquet => match self.parquet.take() {
+                Some(parquet) => parquet.finish()?.flush(),
+                None => Ok(()),
+            },
         }?;
         self.out.flush()?;
         if let Some(out) = &mut self.rejected {
@@ -271,6 +293,30 @@ fn write_csv_points(out: &mut dyn Write, flight: &Flight) -> io::Result<()> {
     Ok(())
 }
 
+fn write_parquet_points(
+    out: &mut TrajectoryWriter<BufWriter<File>>,
+    flight: &Flight,
+) -> io::Result<()> {
+    let id = flight.id.to_string();
+    let callsign = flight.callsigns.first().map(|c| c.as_str());
+    for p in &flight.track {
+        out.write(&TrajectoryPoint {
+            flight_id: &id,
+            icao24: flight.id.icao24,
+            callsign,
+            ts: p.ts,
+            latitude: p.lat,
+            longitude: p.lon,
+            altitude_ft: p.altitude_ft.map(f64::from),
+            groundspeed_kt: p.groundspeed_kt.map(f64::from),
+            track_deg: p.track_deg.map(f64::from),
+            vertical_rate_fpm: p.vertical_rate_fpm.map(f64::from),
+            on_ground: p.on_ground,
+        })?;
+    }
+    Ok(())
+}
+
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -315,9 +361,10 @@ fn write_rejected(out: &mut dyn Write, r: &RejectedPosition, inputs: &[String]) 
             let input = inputs
                 .get(source.input as usize)
                 .map_or("?", String::as_str);
-            match source.line {
-                Some(line) => format!("{input}:{line}"),
-                None => format!("{input} record {}", source.record),
+            match (source.line, source.row) {
+                (Some(line), _) => format!("{input}:{line}"),
+                (None, Some(row)) => format!("{input} row {row}"),
+                (None, None) => format!("{input} record {}", source.record),
             }
         }
         frames => frames.to_string(),
@@ -381,11 +428,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(window) = args.reorder_window {
         config.reorder_window_s = window;
     }
-    let out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+    let create = |path: &Path| {
+        File::create(path)
+            .map(BufWriter::new)
+            .with_context(|| format!("{}: cannot create", path.display()))
+    };
+    let (out, parquet): (Box<dyn Write>, _) = match (&args.out, out_format) {
+        (Some(path), OutFormat::Parquet) => {
+            let created_by = concat!("vigia ", env!("CARGO_PKG_VERSION"));
+            let parquet = TrajectoryWriter::new(create(path)?, created_by)
+                .with_context(|| format!("{}: cannot write Parquet", path.display()))?;
+            (Box::new(io::sink()), Some(parquet))
+        }
+        (Some(path), _) => (Box::new(create(path)?), None),
+        (None, _) => (Box::new(BufWriter::new(io::stdout().lock())), None),
     };
     let rejected: Option<Box<dyn Write>> = match &args.rejected {
         Some(path) => Some(Box::new(BufWriter::new(
@@ -397,6 +453,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut writer = Writer {
         format: out_format,
         out,
+        parquet,
         flights_written: 0,
         rejected,
         inputs,
@@ -425,7 +482,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                         inner: file,
                         read: read.clone(),
                     };
-                    RecordReader::new(path.display().to_string(), counting, format)
+                    RecordReader::seekable(path.display().to_string(), counting, format)
                 }
                 Err(e) => {
                     progress.suspend(|| eprintln!("vigia: {}: cannot open: {e}", path.display()));
@@ -464,6 +521,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 input: index as u32,
                 record: record_no,
                 line: reader.last_line(),
+                row: reader.last_row(),
             };
             if args.sort {
                 held.push((record, source));
@@ -538,6 +596,12 @@ fn report_bad_input(error: &FeedError, n: &mut Counters, progress: &indicatif::P
     let missing_columns = matches!(error.frame_error(), Some(FrameError::MissingColumns { .. }));
     if missing_columns {
         n.missing_columns += 1;
+        progress.suspend(|| eprintln!("vigia: {error}"));
+        return;
+    }
+    // Column notes and unreadable stretches are always shown; single records the first few.
+    if error.records() != 1 {
+        n.malformed += error.records();
         progress.suspend(|| eprintln!("vigia: {error}"));
         return;
     }
@@ -638,10 +702,9 @@ mod tests {
             OutFormat::of(Some(Path::new("a.KML"))).unwrap(),
             OutFormat::Kml
         );
-        let error = OutFormat::of(Some(Path::new("a.parquet"))).unwrap_err();
-        assert!(
-            error.to_string().contains("Parquet output is not built"),
-            "{error}"
+        assert_eq!(
+            OutFormat::of(Some(Path::new("a.parquet"))).unwrap(),
+            OutFormat::Parquet
         );
         assert!(OutFormat::of(Some(Path::new("a.txt"))).is_err());
     }
@@ -686,7 +749,7 @@ mod tests {
         assert!(lines
             .next()
             .unwrap()
-            .starts_with("flight_id,icao24,callsign,ts"));
+            .starts_with("flight_id,icao24,callsign,timestamp,latitude"));
         let first = lines.next().unwrap();
         assert!(
             first.starts_with(

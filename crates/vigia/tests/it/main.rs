@@ -9,6 +9,7 @@ mod interop;
 mod live;
 mod load;
 mod load_gen;
+mod parquet;
 mod run;
 mod scenarios;
 

@@ -133,7 +133,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             RecordReader::new("-", io::stdin(), format)
         } else {
             match File::open(path) {
-                Ok(f) => RecordReader::new(path.display().to_string(), f, format),
+                Ok(f) => RecordReader::seekable(path.display().to_string(), f, format),
                 Err(e) => {
                     eprintln!("vigia: {}: cannot open: {e}", path.display());
                     continue;
@@ -153,8 +153,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let mut record = match item {
                 Ok(r) => r,
                 Err(e) => {
-                    n.malformed += 1;
-                    if reported < REPORTED_ERRORS {
+                    // Column notes and unreadable stretches are always shown; single
+                    // records only the first few.
+                    n.malformed += e.records();
+                    if e.records() != 1 {
+                        progress.suspend(|| eprintln!("vigia: {e}"));
+                    } else if reported < REPORTED_ERRORS {
                         progress.suspend(|| eprintln!("vigia: skipped: {e}"));
                         reported += 1;
                     }
@@ -178,6 +182,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 input: index as u32,
                 record: record_no,
                 line: reader.last_line(),
+                row: reader.last_row(),
             };
             tracker.push_record(&record, source, &mut track_events);
             if !track_events.is_empty() {

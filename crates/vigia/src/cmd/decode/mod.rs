@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             RecordReader::new("-", io::stdin(), args.format.0)
         } else {
             match File::open(path) {
-                Ok(f) => RecordReader::new(path.display().to_string(), f, args.format.0),
+                Ok(f) => RecordReader::seekable(path.display().to_string(), f, args.format.0),
                 Err(e) => {
                     eprintln!("vigia: {}: cannot open: {e}", path.display());
                     continue;
@@ -117,8 +117,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let record = match item {
                 Ok(r) => r,
                 Err(e) => {
-                    n.malformed += 1;
-                    if reported < REPORTED_ERRORS {
+                    // Column notes and unreadable stretches are always shown; single
+                    // records only the first few.
+                    n.malformed += e.records();
+                    if e.records() != 1 {
+                        eprintln!("vigia: {e}");
+                    } else if reported < REPORTED_ERRORS {
                         eprintln!("vigia: skipped: {e}");
                         reported += 1;
                     }
