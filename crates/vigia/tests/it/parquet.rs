@@ -233,3 +233,70 @@ pq.write_table(with_time("us"), os.path.join(out, "brotli.parquet"), compression
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A claim resting on an archive row must lead back to that row. The P-8 scenario's frames go
+/// through `vigia tracks --out .parquet`; `vigia analyze` on that Parquet file finds the same
+/// entry and exit of Mexico's territorial sea as on the frames (within the positions' spacing),
+/// and every position it cites as evidence names a row of the file that holds exactly that
+/// aircraft, time and place.
+#[test]
+fn events_from_a_parquet_archive_cite_rows_that_hold_their_evidence() {
+    let dir = temp_dir("evidence");
+    let beast = dir.join("p8.beast");
+    let parquet = dir.join("p8.parquet");
+    let sim = vigia(&["sim", "p8-baja-clip", "--out", beast.to_str().unwrap()]);
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    tracks(beast.to_str().unwrap(), &parquet);
+
+    let analyze = |input: &Path| -> Vec<serde_json::Value> {
+        let out = vigia(&["analyze", "--zones", "MEX", input.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|e| e["type"] == "zone_entry" || e["type"] == "zone_exit")
+            .collect()
+    };
+    let from_frames = analyze(&beast);
+    let from_rows = analyze(&parquet);
+    assert_eq!(from_frames.len(), 2, "{from_frames:?}");
+    assert_eq!(from_rows.len(), from_frames.len(), "{from_rows:?}");
+    for (r, f) in from_rows.iter().zip(&from_frames) {
+        assert_eq!(r["type"], f["type"]);
+        let (rt, ft) = (r["ts"].as_f64().unwrap(), f["ts"].as_f64().unwrap());
+        assert!((rt - ft).abs() < 1.0, "{rt} vs {ft}");
+    }
+
+    // every cited row, read back from the file, is the cited position
+    let rows: Vec<vigia_feed::StateVector> = vigia_feed::open(&parquet, None)
+        .unwrap()
+        .map(|item| match item.unwrap() {
+            vigia_feed::Record::State(s) => s,
+            vigia_feed::Record::Frame(_) => unreachable!(),
+        })
+        .collect();
+    for event in &from_rows {
+        let positions = event["evidence"]["positions"].as_array().unwrap();
+        assert_eq!(positions.len(), 2, "{event}");
+        for p in positions {
+            assert_eq!(p["method"], "report");
+            assert_eq!(p["source"]["file"], parquet.to_str().unwrap());
+            let row = p["source"]["row"].as_u64().unwrap() as usize;
+            let held = &rows[row - 1];
+            assert_eq!(held.icao24.to_string(), event["icao24"]);
+            assert!((held.ts.unwrap() - p["ts"].as_f64().unwrap()).abs() < 1e-6);
+            assert!((held.latitude.unwrap() - p["latitude"].as_f64().unwrap()).abs() < 1e-6);
+            assert!((held.longitude.unwrap() - p["longitude"].as_f64().unwrap()).abs() < 1e-6);
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
