@@ -208,7 +208,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if n.malformed > REPORTED_ERRORS {
         eprintln!(
-            "vigia: {} malformed records skipped in all ({REPORTED_ERRORS} shown)",
+            "vigia: {} malformed records skipped in all (single records: the first {REPORTED_ERRORS} listed)",
             n.malformed
         );
     }

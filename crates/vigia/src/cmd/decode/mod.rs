@@ -199,7 +199,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if n.malformed > REPORTED_ERRORS {
         eprintln!(
-            "vigia: {} malformed records skipped in all ({} shown)",
+            "vigia: {} malformed records skipped in all (single records: the first {} listed)",
             n.malformed, REPORTED_ERRORS
         );
     }
