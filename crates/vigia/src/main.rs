@@ -29,7 +29,7 @@ enum Command {
     Zones(cmd::zones::Args),
     /// Simulate a scenario: Beast frames (file or TCP server) and the ground truth.
     Sim(cmd::sim::Args),
-    /// Validated flights from frames or archives: GeoJSON, KML or CSV, one flight per feature.
+    /// Validated flights from frames or archives: GeoJSON, KML, CSV or Parquet, one flight per feature (points for CSV/Parquet).
     Tracks(cmd::tracks::Args),
     /// Write a stored event's incident report: map, timeline, identity, evidence frames.
     Report(cmd::report::Args),

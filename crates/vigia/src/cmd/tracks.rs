@@ -70,7 +70,7 @@ pub struct Args {
     /// order (holds one input in memory).
     #[arg(long)]
     sort: bool,
-    /// Input files (`-` for standard input); gzip and zstd are recognised, and Parquet.
+    /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }

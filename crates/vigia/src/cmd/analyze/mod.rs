@@ -57,7 +57,7 @@ pub struct Args {
     /// Receiver position `LAT,LON`, for local CPR decoding.
     #[arg(long, value_name = "LAT,LON", value_parser = super::lat_lon, allow_hyphen_values = true)]
     r#ref: Option<vigia_modes::cpr::LatLon>,
-    /// Input files (`-` for standard input); gzip and zstd are recognised.
+    /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
