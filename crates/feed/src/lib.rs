@@ -9,7 +9,7 @@
 //! - `reader.rs`: [`open`] / [`RecordReader`] wrap a file or stdin, decompress gzip/zstd, detect
 //!   the format ([`detect_format`]), stream in fixed-size chunks and keep [`Stats`].
 //! - `columns.rs`: the trajectory column conventions (traffic-style, OpenSky) shared by the CSV
-//!   framer and `parquet.rs`, which reads Parquet trajectories row group by row group and
+//!   framer and `parquet/`, which reads Parquet trajectories row group by row group and
 //!   writes vigia's points as Parquet ([`TrajectoryWriter`]).
 //!
 //! - `net/` (cargo feature `net`): live TCP sources — clients of a receiver's Beast, AVR and SBS

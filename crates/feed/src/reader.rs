@@ -4,7 +4,7 @@
 //! Owns the I/O half of "frames in": opening paths (`-` is stdin), recognising gzip and zstd,
 //! choosing or detecting the format, feeding the framer in fixed-size chunks (memory does not
 //! grow with the input, except for the whole-document JSON formats), and counting. Parquet is
-//! not a byte stream: a seekable file is handed to `parquet.rs` as is, any other source is read
+//! not a byte stream: a seekable file is handed to `parquet/` as is, any other source is read
 //! into memory first. It does not frame anything itself (`framer/`), and it has no sockets (TCP
 //! sources are a separate concern).
 
