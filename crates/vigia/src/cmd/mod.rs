@@ -10,6 +10,45 @@ pub mod sim;
 pub mod tracks;
 pub mod zones;
 
+/// Rejected input of a batch command (`decode`, `analyze`, `tracks`): how many records were
+/// skipped, and what to print. Single bad records are listed for the first few only; notes
+/// about a column and unreadable stretches (Parquet) are always printed.
+#[derive(Debug, Default)]
+pub struct BadInput {
+    /// Input records skipped in all.
+    pub records: u64,
+    listed: u64,
+}
+
+impl BadInput {
+    /// Single bad records listed one by one.
+    const LISTED: u64 = 5;
+
+    /// Count `error`; the line to print now, if any.
+    pub fn count(&mut self, error: &vigia_feed::FeedError) -> Option<String> {
+        let records = error.records();
+        self.records += records;
+        if records != 1 {
+            return Some(format!("vigia: {error}"));
+        }
+        (self.listed < Self::LISTED).then(|| {
+            self.listed += 1;
+            format!("vigia: skipped: {error}")
+        })
+    }
+
+    /// The closing line when more was skipped than listed.
+    pub fn summary(&self) -> Option<String> {
+        (self.records > self.listed).then(|| match self.listed {
+            0 => format!("vigia: {} malformed records skipped in all", self.records),
+            listed => format!(
+                "vigia: {} malformed records skipped in all (single records: the first {listed} listed)",
+                self.records
+            ),
+        })
+    }
+}
+
 /// Parse `LAT,LON` in degrees (a receiver position flag).
 pub fn lat_lon(text: &str) -> Result<vigia_modes::cpr::LatLon, String> {
     let (lat, lon) = text
@@ -27,4 +66,58 @@ pub fn lat_lon(text: &str) -> Result<vigia_modes::cpr::LatLon, String> {
         return Err(format!("{text:?} is not a latitude,longitude in degrees"));
     }
     Ok(vigia_modes::cpr::LatLon { lat, lon })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use vigia_feed::{FeedError, FrameError, Location};
+
+    fn frame_error(error: FrameError) -> FeedError {
+        FeedError::Frame {
+            input: "x.parquet".into(),
+            error,
+        }
+    }
+
+    #[test]
+    fn bad_input_lists_the_first_records_and_every_bulk_skip() {
+        let mut bad = BadInput::default();
+        let single = |row| {
+            frame_error(FrameError::BadTimestamp {
+                at: Location::Row(row),
+            })
+        };
+        let printed: Vec<Option<String>> = (1..=7).map(|row| bad.count(&single(row))).collect();
+        assert_eq!(printed.iter().flatten().count(), 5);
+        assert_eq!(
+            printed[0].as_deref(),
+            Some("vigia: skipped: x.parquet: row 1: bad timestamp")
+        );
+        assert!(printed[5].is_none() && printed[6].is_none());
+        let bulk = frame_error(FrameError::UnreadableRows {
+            at: Location::Row(8),
+            rows: 100,
+            cause: "corrupt page".into(),
+        });
+        assert_eq!(
+            bad.count(&bulk).as_deref(),
+            Some("vigia: x.parquet: row 8: 100 rows unreadable and skipped (corrupt page)")
+        );
+        assert_eq!(bad.records, 107);
+        assert_eq!(
+            bad.summary().as_deref(),
+            Some(
+                "vigia: 107 malformed records skipped in all (single records: the first 5 listed)"
+            )
+        );
+        assert_eq!(BadInput::default().summary(), None);
+        let mut only_bulk = BadInput::default();
+        only_bulk.count(&bulk);
+        assert_eq!(
+            only_bulk.summary().as_deref(),
+            Some("vigia: 100 malformed records skipped in all")
+        );
+    }
 }

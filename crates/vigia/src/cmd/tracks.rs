@@ -25,8 +25,6 @@ use vigia_track::{
     TrackerConfig,
 };
 
-/// How many rejected input records are reported one by one.
-const REPORTED_ERRORS: u64 = 5;
 /// Metres per foot (KML altitudes are metres).
 const METRES_PER_FOOT: f64 = 0.3048;
 
@@ -400,7 +398,7 @@ fn progress_bar(total_bytes: u64) -> indicatif::ProgressBar {
 #[derive(Default, Debug)]
 struct Counters {
     records: u64,
-    malformed: u64,
+    bad: super::BadInput,
     missing_columns: u64,
     receiver_clock: bool,
 }
@@ -563,11 +561,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if n.receiver_clock {
         eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
     }
-    if n.malformed > REPORTED_ERRORS {
-        eprintln!(
-            "vigia: {} malformed records skipped in all (single records: the first {REPORTED_ERRORS} listed)",
-            n.malformed
-        );
+    if let Some(line) = n.bad.summary() {
+        eprintln!("{line}");
     }
     if stats.late > 0 {
         eprintln!(
@@ -577,7 +572,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             if args.sort { "" } else { " (--sort orders each input by time first)" }
         );
     }
-    if opened == 0 || n.missing_columns > 0 || (n.records == 0 && n.malformed > 0) {
+    if opened == 0 || n.missing_columns > 0 || (n.records == 0 && n.bad.records > 0) {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
@@ -599,15 +594,8 @@ fn report_bad_input(error: &FeedError, n: &mut Counters, progress: &indicatif::P
         progress.suspend(|| eprintln!("vigia: {error}"));
         return;
     }
-    // Column notes and unreadable stretches are always shown; single records the first few.
-    if error.records() != 1 {
-        n.malformed += error.records();
-        progress.suspend(|| eprintln!("vigia: {error}"));
-        return;
-    }
-    n.malformed += 1;
-    if n.malformed <= REPORTED_ERRORS {
-        progress.suspend(|| eprintln!("vigia: skipped: {error}"));
+    if let Some(line) = n.bad.count(error) {
+        progress.suspend(|| eprintln!("{line}"));
     }
 }
 
@@ -620,7 +608,7 @@ fn summary(stats: &TrackStats, n: &Counters, flights: u64) -> String {
     };
     line(format!(
         "records: {} read, {} malformed",
-        n.records, n.malformed
+        n.records, n.bad.records
     ));
     line(format!(
         "flights: {flights} (aircraft: {} at most at once)",

@@ -26,9 +26,6 @@ use vigia_zones::{ZoneIndex, ZoneSet};
 
 pub use report::Summary;
 
-/// How many rejected input records are reported one by one.
-const REPORTED_ERRORS: u64 = 5;
-
 /// Arguments of `vigia analyze`.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
@@ -125,7 +122,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut track_events = Vec::new();
     let mut events = Vec::new();
     let progress = progress_bar();
-    let mut reported = 0u64;
+    let mut bad = super::BadInput::default();
     let mut opened = 0usize;
     let mut receiver_clock = false;
     for (index, path) in args.paths.iter().enumerate() {
@@ -153,15 +150,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let mut record = match item {
                 Ok(r) => r,
                 Err(e) => {
-                    // Column notes and unreadable stretches are always shown; single
-                    // records only the first few.
-                    n.malformed += e.records();
-                    if e.records() != 1 {
-                        progress.suspend(|| eprintln!("vigia: {e}"));
-                    } else if reported < REPORTED_ERRORS {
-                        progress.suspend(|| eprintln!("vigia: skipped: {e}"));
-                        reported += 1;
+                    if let Some(line) = bad.count(&e) {
+                        progress.suspend(|| eprintln!("{line}"));
                     }
+                    n.malformed = bad.records;
                     continue;
                 }
             };
@@ -206,11 +198,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if receiver_clock {
         eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
     }
-    if n.malformed > REPORTED_ERRORS {
-        eprintln!(
-            "vigia: {} malformed records skipped in all (single records: the first {REPORTED_ERRORS} listed)",
-            n.malformed
-        );
+    if let Some(line) = bad.summary() {
+        eprintln!("{line}");
     }
     if let Some(path) = &args.report {
         std::fs::write(path, summary.markdown())

@@ -21,9 +21,6 @@ use vigia_track::CprPairing;
 
 use row::Row;
 
-/// How many rejected records are reported one by one before only counting.
-const REPORTED_ERRORS: u64 = 5;
-
 /// Arguments of `vigia decode`.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
@@ -91,7 +88,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         fix_single_bit: args.fix,
     };
     let mut n = Counters::default();
-    let mut reported = 0u64;
+    let mut bad = super::BadInput::default();
     let mut opened = 0usize;
     for path in &args.paths {
         let reader = if path.as_os_str() == "-" {
@@ -117,15 +114,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let record = match item {
                 Ok(r) => r,
                 Err(e) => {
-                    // Column notes and unreadable stretches are always shown; single
-                    // records only the first few.
-                    n.malformed += e.records();
-                    if e.records() != 1 {
-                        eprintln!("vigia: {e}");
-                    } else if reported < REPORTED_ERRORS {
-                        eprintln!("vigia: skipped: {e}");
-                        reported += 1;
+                    if let Some(line) = bad.count(&e) {
+                        eprintln!("{line}");
                     }
+                    n.malformed = bad.records;
                     continue;
                 }
             };
@@ -197,11 +189,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             (frames + n.malformed) as f64 / elapsed.max(1e-9)
         );
     }
-    if n.malformed > REPORTED_ERRORS {
-        eprintln!(
-            "vigia: {} malformed records skipped in all (single records: the first {} listed)",
-            n.malformed, REPORTED_ERRORS
-        );
+    if let Some(line) = bad.summary() {
+        eprintln!("{line}");
     }
     if opened == 0 || (n.records == 0 && n.malformed > 0) {
         return Ok(ExitCode::FAILURE);
