@@ -166,17 +166,40 @@ impl ZoneWatch {
                     _ => {}
                 }
             }
+            // The crossing geometry and the end-point test agree except within metres of an
+            // edge (a position on the boundary itself). The end-point test is exact, so when the
+            // geometry found no crossing the state changed at the position: the crossing is
+            // there, with the whole step as its uncertainty — never a silent change of state.
+            if inside != now_inside {
+                let c = Crossing {
+                    direction: if now_inside {
+                        Direction::Entry
+                    } else {
+                        Direction::Exit
+                    },
+                    ts_before: prev.ts,
+                    ts_after: next.ts,
+                    ts: next.ts,
+                    latitude: next.lat,
+                    longitude: next.lon,
+                    uncertainty_s: next.ts - prev.ts,
+                    uncertainty_nm: segment_m / M_PER_NM,
+                };
+                if now_inside {
+                    self.entries += 1;
+                    self.inside_since = c.ts;
+                    pending_entry = Some(c);
+                } else {
+                    let stretch = c.ts - self.inside_since;
+                    self.time_inside_s += stretch;
+                    match pending_entry.take() {
+                        Some(entry) => out.push(ZoneStep::Transit(entry, c)),
+                        None => out.push(ZoneStep::Exit(c, stretch)),
+                    }
+                }
+            }
             if let Some(entry) = pending_entry {
                 out.push(ZoneStep::Entry(entry));
-            }
-            // The crossing geometry and the end-point test agree except within metres of an
-            // edge; the end-point test (exact) wins for the state.
-            if inside != now_inside {
-                if now_inside {
-                    self.inside_since = next.ts;
-                } else {
-                    self.time_inside_s += next.ts - self.inside_since;
-                }
             }
             self.check(zones, next, now_inside);
         }
@@ -212,5 +235,172 @@ impl ZoneWatch {
             return None;
         }
         zones.closest_approach(self.zone, track)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use vigia_track::{Evidence, SourceRef};
+    use vigia_zones::ZoneSet;
+
+    /// A one-degree box from (10 N, 20 E) to (11 N, 21 E).
+    fn zones() -> (ZoneIndex, ZoneId) {
+        let set = ZoneSet::from_geojson_str(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "properties":{"name":"BOX"},"geometry":{"type":"Polygon",
+            "coordinates":[[[20,10],[21,10],[21,11],[20,11],[20,10]]]}}]}"#,
+            "box.geojson",
+        )
+        .unwrap();
+        let index = ZoneIndex::new(&set);
+        let id = index.ids().next().unwrap();
+        (index, id)
+    }
+
+    fn at(ts: f64, lat: f64, lon: f64) -> PositionEvidence {
+        PositionEvidence {
+            ts,
+            lat,
+            lon,
+            altitude_ft: Some(30_000.0),
+            evidence: Evidence::Report(SourceRef::default()),
+        }
+    }
+
+    /// Run `path` through a new watch; the steps of each move.
+    fn fly(path: &[PositionEvidence]) -> (ZoneWatch, Vec<ZoneStep>) {
+        let (index, zone) = zones();
+        let mut watch = ZoneWatch::new(zone, 50.0);
+        let mut out = Vec::new();
+        let mut prev: Option<PositionEvidence> = None;
+        for p in path {
+            watch.step(&index, prev.as_ref(), p, &mut out);
+            prev = Some(*p);
+        }
+        (watch, out)
+    }
+
+    #[test]
+    fn an_observed_entry_and_exit_with_the_time_between() {
+        // West to east along 10.5 N at 0.05° a minute: in at 20 E, out at 21 E. (No sample lies
+        // exactly on the boundary: see `a_position_on_the_boundary_*` below.)
+        let path: Vec<_> = (0..=40)
+            .map(|k| at(f64::from(k) * 60.0, 10.5, 19.23 + f64::from(k) * 0.05))
+            .collect();
+        let (watch, steps) = fly(&path);
+        assert_eq!(steps.len(), 2, "{steps:?}");
+        let ZoneStep::Entry(entry) = &steps[0] else {
+            panic!("{steps:?}")
+        };
+        let ZoneStep::Exit(exit, inside_s) = &steps[1] else {
+            panic!("{steps:?}")
+        };
+        assert!((entry.longitude - 20.0).abs() < 1e-3, "{entry:?}");
+        assert!(entry.ts_before < entry.ts && entry.ts < entry.ts_after);
+        assert!((exit.longitude - 21.0).abs() < 1e-3, "{exit:?}");
+        assert!((inside_s - (exit.ts - entry.ts)).abs() < 1e-6);
+        assert!((inside_s - 1200.0).abs() < 2.0, "{inside_s}");
+        assert_eq!((watch.entries, watch.first_seen_inside), (1, false));
+        assert!(!watch.is_inside() && watch.visited());
+        assert_eq!(watch.positions_inside, 20);
+        assert_eq!(watch.closest_approach(&zones().0, &[]), None);
+    }
+
+    #[test]
+    fn a_position_on_the_boundary_is_where_the_flight_crossed() {
+        // Samples land exactly on 20 E (inside: the boundary belongs to the zone) and on 21 E
+        // (outside), where the crossing geometry finds no crossing within the step.
+        let path: Vec<_> = (0..=40)
+            .map(|k| at(f64::from(k) * 60.0, 10.5, 19.2 + f64::from(k) * 0.05))
+            .collect();
+        let (index, zone) = zones();
+        assert!(
+            index.contains(zone, 10.5, path[16].lon) && !index.contains(zone, 10.5, path[36].lon)
+        );
+        let (watch, steps) = fly(&path);
+        let [ZoneStep::Entry(entry), ZoneStep::Exit(exit, inside_s)] = steps.as_slice() else {
+            panic!("{steps:?}")
+        };
+        assert_eq!(
+            (entry.ts, entry.ts_before, entry.uncertainty_s),
+            (960.0, 900.0, 60.0)
+        );
+        assert_eq!((exit.ts, exit.longitude), (2160.0, path[36].lon));
+        assert_eq!(*inside_s, 1200.0);
+        assert_eq!((watch.entries, watch.positions_inside), (1, 20));
+    }
+
+    #[test]
+    fn a_clip_between_two_positions_is_a_transit() {
+        // Both positions outside, the segment between them cuts the box's south-west corner.
+        let (_, steps) = fly(&[at(0.0, 10.05, 19.9), at(60.0, 9.95, 20.1)]);
+        assert!(
+            matches!(steps.as_slice(), [ZoneStep::Transit(a, b)] if a.ts < b.ts),
+            "{steps:?}"
+        );
+    }
+
+    #[test]
+    fn a_flight_first_seen_inside_claims_no_entry() {
+        let (watch, steps) = fly(&[at(0.0, 10.5, 20.5), at(60.0, 10.5, 20.55)]);
+        assert!(steps.is_empty(), "{steps:?}");
+        assert!(watch.first_seen_inside && watch.is_inside() && watch.visited());
+        assert_eq!(watch.entries, 0);
+        assert_eq!(watch.time_inside_until(600.0), 600.0);
+    }
+
+    #[test]
+    fn a_flight_that_stays_outside_keeps_its_nearest_approach() {
+        // Passing 0.2° south of the box, nearest at 20.5 E.
+        let path: Vec<_> = (0..=20)
+            .map(|k| at(f64::from(k) * 60.0, 9.8, 20.0 + f64::from(k) * 0.05))
+            .collect();
+        let (watch, steps) = fly(&path);
+        assert!(steps.is_empty());
+        let (d, near, after) = watch.nearest().unwrap();
+        // 0.2° of latitude is 12 NM.
+        assert!((d / M_PER_NM - 12.0).abs() < 0.2, "{d}");
+        assert!(after.is_some_and(|a| a.ts > near.ts));
+        let track: Vec<TimedPoint> = path
+            .iter()
+            .map(|p| TimedPoint {
+                ts: p.ts,
+                latitude: p.lat,
+                longitude: p.lon,
+            })
+            .collect();
+        let approach = watch.closest_approach(&zones().0, &track).unwrap();
+        assert!((approach.distance_nm - 12.0).abs() < 0.2, "{approach:?}");
+    }
+
+    proptest! {
+        /// Whatever the path, the steps alternate entry and exit, the watch's state agrees with
+        /// the last position, and time inside never exceeds the time flown.
+        #[test]
+        fn steps_alternate_and_agree_with_the_last_position(
+            moves in proptest::collection::vec((-0.3f64..0.3, -0.3f64..0.3), 1..60),
+        ) {
+            let (index, zone) = zones();
+            let mut path = vec![at(0.0, 9.9, 19.9)];
+            for (k, (dlat, dlon)) in moves.iter().enumerate() {
+                let last = path[path.len() - 1];
+                path.push(at((k + 1) as f64 * 60.0, last.lat + dlat, last.lon + dlon));
+            }
+            let (watch, steps) = fly(&path);
+            let mut inside = false;
+            for step in &steps {
+                match step {
+                    ZoneStep::Entry(_) => { prop_assert!(!inside); inside = true; }
+                    ZoneStep::Exit(_, t) => { prop_assert!(inside && *t >= 0.0); inside = false; }
+                    ZoneStep::Transit(a, b) => { prop_assert!(!inside && a.ts <= b.ts); }
+                }
+            }
+            let last = path[path.len() - 1];
+            prop_assert_eq!(watch.is_inside(), index.contains(zone, last.lat, last.lon));
+            let end = last.ts;
+            prop_assert!(watch.time_inside_until(end) <= end + 1e-6);
+        }
     }
 }
