@@ -124,6 +124,16 @@ impl Analyzer {
         self.flights.len()
     }
 
+    /// The zones `flight` was inside at its last trusted position, in the index's order.
+    pub fn zones_inside(&self, flight: FlightId) -> impl Iterator<Item = &str> {
+        self.flights
+            .get(&flight)
+            .into_iter()
+            .flat_map(|f| f.watches.iter())
+            .filter(|w| w.is_inside())
+            .map(|w| self.zones.name(w.zone()))
+    }
+
     /// Consume one tracker event.
     pub fn push(&mut self, event: &TrackEvent, out: &mut Vec<Event>) {
         let before = out.len();

@@ -3,26 +3,7 @@
 //! a percent, far below what orbit and survey shapes need. Sovereignty geometry lives in
 //! `vigia-zones`, not here.
 
-/// Mean Earth radius, metres (IUGG).
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// Great-circle distance in metres (haversine).
-pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
-}
-
-/// Initial course from point 1 to point 2, degrees true in `0..360`.
-pub fn course_deg(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dl = (lon2 - lon1).to_radians();
-    let y = dl.sin() * p2.cos();
-    let x = p1.cos() * p2.sin() - p1.sin() * p2.cos() * dl.cos();
-    y.atan2(x).to_degrees().rem_euclid(360.0)
-}
+pub use vigia_modes::sphere::{course_deg, distance_m, EARTH_RADIUS_M};
 
 /// Signed smallest turn from course `a` to course `b`, degrees in `(-180, 180]`; positive is
 /// a right (clockwise) turn.

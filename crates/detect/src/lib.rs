@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod analyzer;
+pub mod contract;
 pub mod event;
 pub mod geometry;
 pub mod identity;
@@ -18,6 +19,7 @@ pub mod survey;
 pub mod zone_watch;
 
 pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats, LIVE_ORBIT_CHECK_S};
+pub use contract::{EventBody, EventRecord};
 pub use event::{
     Approach, Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit,
 };

@@ -22,7 +22,9 @@
 //! `docs/evaluation.md` reports how the score separates the real calibration flights from the
 //! airliners.
 
-use crate::identity::{CallsignKind, Identity, IsrWeight};
+use vigia_modes::{Callsign, Squawk};
+
+use crate::identity::{CallsignKind, Identity, IdentityResolver, IsrWeight};
 
 /// One reason that raised the score.
 #[derive(Clone, Debug, PartialEq)]
@@ -149,6 +151,37 @@ pub fn score(f: &FlightFacts) -> (f64, Vec<Reason>) {
     }
     let s = 1.0 - reasons.iter().map(|r| 1.0 - r.weight).product::<f64>();
     (s, reasons)
+}
+
+/// The score of a flight in progress from what is known as it flies — identity, callsign,
+/// squawk, time so far — rounded to 0.01 as every score is shown. The flight record's score
+/// (when the flight ends) adds what needs the whole track: orbits, surveys.
+///
+/// ```
+/// use vigia_detect::identity::IdentityResolver;
+/// use vigia_detect::score::live_score;
+/// use vigia_modes::IcaoAddress;
+/// let resolver = IdentityResolver::new(None);
+/// let military = resolver.identify(IcaoAddress::new(0xae01c5));
+/// assert!(live_score(&resolver, &military, None, None, 600.0) > 0.0);
+/// ```
+pub fn live_score(
+    resolver: &IdentityResolver,
+    identity: &Identity,
+    callsign: Option<Callsign>,
+    squawk: Option<Squawk>,
+    duration_s: f64,
+) -> f64 {
+    let prefix = callsign.and_then(|c| resolver.callsign_prefix(&c));
+    let facts = FlightFacts {
+        identity: Some(identity),
+        callsign_prefix: prefix.map(|p| (p.kind, p.prefix.as_str(), p.operator.as_str())),
+        squawks: squawk.map(|s| vec![s.0]).unwrap_or_default(),
+        has_callsign: callsign.is_some(),
+        duration_s,
+        ..FlightFacts::default()
+    };
+    (score(&facts).0 * 100.0).round() / 100.0
 }
 
 #[cfg(test)]

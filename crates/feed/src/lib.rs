@@ -8,6 +8,8 @@
 //!   not depend on how the input was split.
 //! - `reader.rs`: [`open`] / [`RecordReader`] wrap a file or stdin, decompress gzip/zstd, detect
 //!   the format ([`detect_format`]), stream in fixed-size chunks and keep [`Stats`].
+//! - `inputs.rs`: [`Inputs`], the read loop of the batch commands: several paths as one stream
+//!   of records, each with where it was read ([`vigia_modes::SourceRef`]).
 //! - `columns.rs`: the trajectory column conventions (traffic-style, OpenSky) shared by the CSV
 //!   framer and `parquet/`, which reads Parquet trajectories row group by row group and
 //!   writes vigia's points as Parquet ([`TrajectoryWriter`]).
@@ -39,17 +41,19 @@ mod columns;
 mod error;
 mod format;
 pub mod framer;
+mod inputs;
 mod lines;
 #[cfg(feature = "net")]
 pub mod net;
 mod parquet;
 mod reader;
-mod record;
 mod text;
 mod time;
 
 pub use error::{ErrorKind, FrameError, Location};
 pub use format::{detect_format, Format, ParseFormatError};
+pub use inputs::{InputItem, Inputs};
 pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
 pub use reader::{open, FeedError, RecordReader, Stats};
-pub use record::{RawFrame, Record, StateVector};
+// The record types live beside the wire format so that the core takes them without this crate.
+pub use vigia_modes::{RawFrame, Record, StateVector};

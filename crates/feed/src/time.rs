@@ -1,21 +1,12 @@
 //! Calendar dates and times as written in text formats, to seconds since the Unix epoch (UTC).
 //!
-//! Owns the proleptic-Gregorian day count and two parsers: SBS's separate `YYYY/MM/DD` and
+//! Owns two parsers (the day count is `vigia_modes::civil`'s): SBS's separate `YYYY/MM/DD` and
 //! `HH:MM:SS.sss` fields, and ISO 8601 / RFC 3339 timestamps (`2017-07-19 07:12:11+00:00`).
 //! It does not know about time zones beyond numeric offsets; text without an offset is UTC.
 
-/// Days from 1970-01-01 to `year-month-day` in the proleptic Gregorian calendar.
-///
-/// The usual era-based count (400-year cycles of 146 097 days, years starting in March so the
-/// leap day is last); valid for any `i64` year that does not overflow.
+/// Days from 1970-01-01 to `year-month-day` (`vigia_modes::civil`, the one home of the count).
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400; // [0, 399]
-    let month_from_march = i64::from((month + 9) % 12); // March = 0
-    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1; // [0, 365]
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    vigia_modes::civil::days_from_civil(year, i64::from(month), i64::from(day))
 }
 
 fn days_in_month(year: i64, month: u32) -> u32 {

@@ -20,14 +20,18 @@ pub mod address;
 pub mod adsb;
 mod bits;
 pub mod callsign;
+pub mod civil;
 pub mod commb;
 pub mod cpr;
 pub mod crc;
 pub mod encode;
 pub mod gillham;
 pub mod message;
+pub mod record;
+pub mod sphere;
 
 pub use address::IcaoAddress;
 pub use callsign::Callsign;
 pub use gillham::Squawk;
 pub use message::{decode, decode_with, AddressCheck, Body, DecodeError, DecodeOptions, Message};
+pub use record::{RawFrame, Record, SourceRef, StateVector, MLAT_TICKS_PER_S};

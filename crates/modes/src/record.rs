@@ -1,10 +1,12 @@
 //! The values a framer hands downstream: a raw frame ([`RawFrame`]) for receiver formats that carry
 //! Mode S bytes, or an already-decoded report ([`StateVector`]) for formats that carry positions.
 //!
-//! This file owns the shapes only. It does not decode Mode S content (that is `vigia-modes`) and it
-//! does not know which format produced a value.
+//! This file owns the shapes only: they live here, beside the wire format, so that the tracker and
+//! the detectors can take them without depending on the crate that reads files and sockets
+//! (`vigia-feed` produces them). It does not decode Mode S content and it does not know which
+//! format produced a value.
 
-use vigia_modes::{Callsign, IcaoAddress};
+use crate::{Callsign, IcaoAddress};
 
 /// One raw Mode S (or Mode A/C) frame as received, with whatever receive metadata the format had.
 ///
@@ -29,7 +31,7 @@ impl RawFrame {
     /// A frame holding `message` (2, 7 or 14 bytes) with no metadata; `None` for other lengths.
     ///
     /// ```
-    /// use vigia_feed::RawFrame;
+    /// use vigia_modes::RawFrame;
     /// let frame = RawFrame::from_message(&[0x5d, 0x48, 0x40, 0xd6, 0x20, 0x2c, 0xc3]).unwrap();
     /// assert_eq!(frame.message().len(), 7);
     /// assert!(RawFrame::from_message(&[1, 2, 3]).is_none());
@@ -53,7 +55,25 @@ impl RawFrame {
     pub fn message(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len).min(14)]
     }
+
+    /// The receiver's counter as seconds: the Beast/AVR 12 MHz counter divided by its rate.
+    /// A relative clock (free-running since the receiver started), not a date: callers that
+    /// use it as a frame's time must say so.
+    ///
+    /// ```
+    /// use vigia_modes::RawFrame;
+    /// let mut frame = RawFrame::from_message(&[0; 7]).unwrap();
+    /// assert_eq!(frame.receiver_seconds(), None);
+    /// frame.mlat_ticks = Some(18_000_000);
+    /// assert_eq!(frame.receiver_seconds(), Some(1.5));
+    /// ```
+    pub fn receiver_seconds(&self) -> Option<f64> {
+        self.mlat_ticks.map(|ticks| ticks as f64 / MLAT_TICKS_PER_S)
+    }
 }
+
+/// The rate of the Beast/AVR receiver counter (`mlat_ticks`): 12 MHz.
+pub const MLAT_TICKS_PER_S: f64 = 12e6;
 
 /// An already-decoded report about one aircraft at one time (SBS `MSG` lines, readsb trace points,
 /// aircraft.json entries, trajectory CSV rows).
@@ -106,6 +126,20 @@ impl StateVector {
             on_ground: None,
         }
     }
+}
+
+/// Where a record was read: which input (an index into the caller's list), its number in that
+/// input, and its line or row — what evidence cites for a position read from an archive.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct SourceRef {
+    /// Which input, as an index into the caller's list of inputs.
+    pub input: u32,
+    /// 1-based index of the record within its input.
+    pub record: u64,
+    /// 1-based line of the record in its input, for line-based formats.
+    pub line: Option<u64>,
+    /// 1-based row of the record in its input, for columnar formats (Parquet).
+    pub row: Option<u64>,
 }
 
 /// One item read from an input: a raw frame or a decoded report.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
+use vigia_detect::contract::{EventBody, EventRecord, PositionMethod, PositionRecord};
 use vigia_zones::polygon::MultiPolygon;
 
 use crate::html::escape;
@@ -34,10 +34,10 @@ pub struct ZoneShape<'a> {
 /// What a report is made from.
 #[derive(Clone, Debug)]
 pub struct Incident<'a> {
-    /// The event, as `vigia analyze` writes it (with its evidence).
-    pub event: &'a Value,
+    /// The event, as the event contract has it (with its evidence).
+    pub event: &'a EventRecord,
     /// The flight's record, when known (identity, score, reasons).
-    pub flight: Option<&'a Value>,
+    pub flight: Option<&'a EventRecord>,
     /// The flight's trusted positions.
     pub track: &'a [TrackPoint],
     /// Zones to draw (the event's zone first).
@@ -48,12 +48,54 @@ pub struct Incident<'a> {
     pub generator: &'a str,
 }
 
-fn num(v: &Value, key: &str) -> Option<f64> {
-    v.get(key).and_then(Value::as_f64)
+/// The fields of an event the page shows, whichever its type.
+#[derive(Default)]
+struct Shown {
+    distance_nm: Option<f64>,
+    uncertainty_s: Option<f64>,
+    ts_before: Option<f64>,
+    ts_after: Option<f64>,
+    time_inside_s: Option<f64>,
+    boundary: Option<(f64, f64)>,
+    exit: Option<(f64, f64, f64)>,
 }
 
-fn text<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
+impl Shown {
+    fn of(e: &EventRecord) -> Self {
+        let mut shown = Shown::default();
+        let crossing = match &e.body {
+            EventBody::ZoneEntry(c) => Some(c),
+            EventBody::ZoneExit(x) => {
+                shown.time_inside_s = Some(x.time_inside_s);
+                Some(&x.crossing)
+            }
+            EventBody::ZoneTransit(t) => {
+                shown.time_inside_s = Some(t.time_inside_s);
+                shown.exit = Some((t.exit_ts, t.exit_latitude, t.exit_longitude));
+                Some(&t.entry)
+            }
+            EventBody::ClosestApproach(a) => {
+                shown.distance_nm = Some(a.distance_nm);
+                shown.boundary = Some((a.boundary_latitude, a.boundary_longitude));
+                None
+            }
+            _ => None,
+        };
+        if let Some(c) = crossing {
+            shown.uncertainty_s = Some(c.uncertainty_s);
+            shown.ts_before = Some(c.ts_before);
+            shown.ts_after = Some(c.ts_after);
+        }
+        shown
+    }
+}
+
+fn method_name(p: &PositionRecord) -> &'static str {
+    match p.method {
+        PositionMethod::CprPair { .. } => "cpr_pair",
+        PositionMethod::CprLocal { .. } => "cpr_local",
+        PositionMethod::Report { .. } => "report",
+    }
 }
 
 fn latlon(lat: f64, lon: f64) -> String {
@@ -79,17 +121,15 @@ svg{max-width:100%;height:auto;border:1px solid #bbb}.muted{color:#555;font-size
 /// Render the report page.
 pub fn render(incident: &Incident) -> String {
     let e = incident.event;
-    let kind = text(e, "type");
-    let zone = text(e, "zone");
-    let who = match e.get("callsign").and_then(Value::as_str) {
-        Some(c) => format!("{} ({c})", text(e, "icao24")),
-        None => text(e, "icao24").to_string(),
+    let shown = Shown::of(e);
+    let kind = e.type_name();
+    let zone = e.zone().unwrap_or("");
+    let who = match &e.callsign {
+        Some(c) => format!("{} ({c})", e.icao24),
+        None => e.icao24.clone(),
     };
-    let ts = num(e, "ts").unwrap_or(0.0);
-    let (lat, lon) = (
-        num(e, "latitude").unwrap_or(0.0),
-        num(e, "longitude").unwrap_or(0.0),
-    );
+    let ts = e.ts;
+    let (lat, lon) = e.position().unwrap_or((0.0, 0.0));
     let title = match kind {
         "zone_entry" => format!("Entry into {zone} sovereign airspace"),
         "zone_exit" => format!("Exit from {zone} sovereign airspace"),
@@ -100,7 +140,7 @@ pub fn render(incident: &Incident) -> String {
     let lead = match kind {
         "closest_approach" => format!(
             "Aircraft {who} came within <b>{:.1} NM</b> of {zone}'s sovereign airspace at {} ({}) and did not enter it.",
-            num(e, "distance_nm").unwrap_or(f64::NAN),
+            shown.distance_nm.unwrap_or(f64::NAN),
             utc(ts),
             latlon(lat, lon)
         ),
@@ -113,12 +153,12 @@ pub fn render(incident: &Incident) -> String {
             let mut s = format!(
                 "Aircraft {who} {verb} {zone}'s sovereign airspace at <b>{}</b> (± {:.0} s) at {}, between trusted positions received at {} and {}.",
                 utc(ts),
-                num(e, "uncertainty_s").unwrap_or(0.0),
+                shown.uncertainty_s.unwrap_or(0.0),
                 latlon(lat, lon),
-                utc(num(e, "ts_before").unwrap_or(ts)),
-                utc(num(e, "ts_after").unwrap_or(ts)),
+                utc(shown.ts_before.unwrap_or(ts)),
+                utc(shown.ts_after.unwrap_or(ts)),
             );
-            if let Some(t) = num(e, "time_inside_s") {
+            if let Some(t) = shown.time_inside_s {
                 let _ = write!(s, " Time inside: {:.0} min {:.0} s.", (t / 60.0).floor(), t % 60.0);
             }
             s
@@ -131,21 +171,14 @@ pub fn render(incident: &Incident) -> String {
         .iter()
         .filter(|p| (p.ts - ts).abs() <= 1200.0)
         .collect();
-    let evidence: Vec<&Value> = e
-        .get("evidence")
-        .and_then(|v| v.get("positions"))
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
+    let evidence = e.evidence();
     let mut fit: Vec<(f64, f64)> = near.iter().map(|p| (p.lat, p.lon)).collect();
     fit.push((lat, lon));
-    for p in &evidence {
-        if let (Some(a), Some(b)) = (num(p, "latitude"), num(p, "longitude")) {
-            fit.push((a, b));
-        }
+    for p in evidence {
+        fit.push((p.latitude, p.longitude));
     }
-    if let (Some(a), Some(b)) = (num(e, "boundary_latitude"), num(e, "boundary_longitude")) {
-        fit.push((a, b));
+    if let Some(b) = shown.boundary {
+        fit.push(b);
     }
     let view = View::fit(&fit, 880.0, 560.0, 0.35, 0.15);
     let mut layers = Vec::new();
@@ -171,18 +204,12 @@ pub fn render(incident: &Incident) -> String {
         label: "flight track (trusted positions)",
     });
     for (k, p) in evidence.iter().enumerate() {
-        if let (Some(a), Some(b)) = (num(p, "latitude"), num(p, "longitude")) {
-            layers.push(Layer::Marker {
-                lat: a,
-                lon: b,
-                color: "#0a58ca",
-                label: format!(
-                    "P{} {}",
-                    k + 1,
-                    utc(num(p, "ts").unwrap_or(0.0)).get(11..19).unwrap_or("")
-                ),
-            });
-        }
+        layers.push(Layer::Marker {
+            lat: p.latitude,
+            lon: p.longitude,
+            color: "#0a58ca",
+            label: format!("P{} {}", k + 1, utc(p.ts).get(11..19).unwrap_or("")),
+        });
     }
     layers.push(Layer::Marker {
         lat,
@@ -194,7 +221,7 @@ pub fn render(incident: &Incident) -> String {
             _ => "entry".to_string(),
         },
     });
-    if let (Some(a), Some(b)) = (num(e, "exit_latitude"), num(e, "exit_longitude")) {
+    if let Some((_, a, b)) = shown.exit {
         layers.push(Layer::Marker {
             lat: a,
             lon: b,
@@ -202,7 +229,7 @@ pub fn render(incident: &Incident) -> String {
             label: "exit".into(),
         });
     }
-    if let (Some(a), Some(b)) = (num(e, "boundary_latitude"), num(e, "boundary_longitude")) {
+    if let Some((a, b)) = shown.boundary {
         layers.push(Layer::Marker {
             lat: a,
             lon: b,
@@ -218,7 +245,7 @@ pub fn render(incident: &Incident) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
         escape(&format!("{title} — {who}"))
     );
-    let _ = write!(h, "<h1>{}</h1><p class=\"muted\">{} · event of type <code>{}</code> · flight <code>{}</code></p>", escape(&title), escape(&who), escape(kind), escape(text(e, "flight_id")));
+    let _ = write!(h, "<h1>{}</h1><p class=\"muted\">{} · event of type <code>{}</code> · flight <code>{}</code></p>", escape(&title), escape(&who), escape(kind), escape(&e.flight_id));
     let _ = write!(h, "<p class=\"lead\">{lead}</p>");
     let _ = write!(h, "<h2>Map</h2>{map}<p class=\"muted\">Drawn by vigia from the bundled boundary polygons (OpenStreetMap, ODbL) and the flight's trusted positions. P1, P2: the positions the event rests on.</p>");
 
@@ -235,22 +262,19 @@ pub fn render(incident: &Incident) -> String {
             latlon(first.lat, first.lon)
         );
     }
-    for p in &evidence {
+    for p in evidence {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>trusted position ({})</td><td>{}</td></tr>",
-            utc(num(p, "ts").unwrap_or(0.0)),
-            escape(text(p, "method")),
-            latlon(
-                num(p, "latitude").unwrap_or(0.0),
-                num(p, "longitude").unwrap_or(0.0)
-            )
+            utc(p.ts),
+            escape(method_name(p)),
+            latlon(p.latitude, p.longitude)
         );
     }
     let what = match kind {
         "closest_approach" => format!(
             "closest approach, {:.1} NM from the boundary",
-            num(e, "distance_nm").unwrap_or(f64::NAN)
+            shown.distance_nm.unwrap_or(f64::NAN)
         ),
         "zone_exit" => "boundary crossed outwards".to_string(),
         _ => "boundary crossed inwards".to_string(),
@@ -261,8 +285,8 @@ pub fn render(incident: &Incident) -> String {
         utc(ts),
         latlon(lat, lon)
     );
-    if let Some(t) = num(e, "exit_ts") {
-        let _ = write!(h, "<tr><td><b>{}</b></td><td><b>boundary crossed outwards</b> ({:.0} s inside)</td><td>{}</td></tr>", utc(t), num(e, "time_inside_s").unwrap_or(0.0), latlon(num(e, "exit_latitude").unwrap_or(0.0), num(e, "exit_longitude").unwrap_or(0.0)));
+    if let Some((t, a, b)) = shown.exit {
+        let _ = write!(h, "<tr><td><b>{}</b></td><td><b>boundary crossed outwards</b> ({:.0} s inside)</td><td>{}</td></tr>", utc(t), shown.time_inside_s.unwrap_or(0.0), latlon(a, b));
     }
     if let Some(last) = incident.track.last() {
         let _ = write!(
@@ -276,38 +300,35 @@ pub fn render(incident: &Incident) -> String {
 
     // Identity
     let _ = write!(h, "<h2>Identity and reasons</h2>");
-    match incident.flight {
-        Some(f) => {
+    match incident.flight.and_then(|r| match &r.body {
+        EventBody::Flight(f) => Some((r, f)),
+        _ => None,
+    }) {
+        Some((record, f)) => {
             let _ = write!(h, "<table><tr><th>ICAO address</th><td><code>{}</code></td></tr><tr><th>callsigns</th><td>{}</td></tr><tr><th>registered in (address block)</th><td>{}</td></tr><tr><th>military</th><td>{}</td></tr>",
-                escape(text(e, "icao24")),
-                escape(&f.get("callsigns").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()),
-                escape(text(f, "country")),
-                if f.get("military").and_then(Value::as_bool).unwrap_or(false) { "yes" } else { "no" });
-            for key in ["registration", "type", "operator"] {
-                if let Some(v) = f.get(key).and_then(Value::as_str) {
+                escape(&e.icao24),
+                escape(&f.callsigns.join(", ")),
+                escape(f.country.as_deref().unwrap_or("")),
+                if f.military { "yes" } else { "no" });
+            for (key, value) in [
+                ("registration", &f.registration),
+                ("type", &f.type_designator),
+                ("operator", &f.operator),
+            ] {
+                if let Some(v) = value {
                     let _ = write!(h, "<tr><th>{key}</th><td>{}</td></tr>", escape(v));
                 }
             }
             let _ = write!(
                 h,
                 "<tr><th>surveillance score</th><td><b>{:.2}</b></td></tr></table>",
-                num(f, "score").unwrap_or(0.0)
+                record.score.unwrap_or(0.0)
             );
             let reasons: Vec<String> = f
-                .get("reasons")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .map(|r| {
-                            format!(
-                                "<li>{} (weight {:.2})</li>",
-                                escape(text(r, "text")),
-                                num(r, "weight").unwrap_or(0.0)
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+                .reasons
+                .iter()
+                .map(|r| format!("<li>{} (weight {:.2})</li>", escape(&r.text), r.weight))
+                .collect();
             if reasons.is_empty() {
                 let _ = write!(h, "<p>No surveillance indicator.</p>");
             } else {
@@ -323,47 +344,37 @@ pub fn render(incident: &Incident) -> String {
     let receiver = incident.receiver.unwrap_or("");
     let _ = write!(h, "<h2>Evidence</h2><p>The positions this event rests on, and the raw Mode S frames (hex, as received) each was decoded from.</p><table><tr><th>position</th><th>received (UTC)</th><th>frame (hex)</th><th>receiver / source</th></tr>");
     for (k, p) in evidence.iter().enumerate() {
-        let frames = p
-            .get("frames")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        if frames.is_empty() {
-            let src = p
-                .get("source")
-                .map(|s| {
-                    format!(
-                        "{} record {}",
-                        text(s, "file"),
-                        s.get("record").and_then(Value::as_u64).unwrap_or(0)
-                    )
-                })
-                .unwrap_or_default();
-            let _ = write!(
-                h,
-                "<tr><td>P{}</td><td>{}</td><td>(decoded archive row)</td><td>{}</td></tr>",
-                k + 1,
-                utc(num(p, "ts").unwrap_or(0.0)),
-                escape(&src)
-            );
-        }
-        for fr in &frames {
-            let _ = write!(h, "<tr><td>P{}</td><td>{} <span class=\"muted\">({:.6})</span></td><td><code>{}</code></td><td>{}</td></tr>", k + 1, utc(num(fr, "ts").unwrap_or(0.0)), num(fr, "ts").unwrap_or(0.0), escape(text(fr, "hex")), escape(receiver));
+        match &p.method {
+            PositionMethod::Report { source } => {
+                let src = format!("{} record {}", source.file, source.record);
+                let _ = write!(
+                    h,
+                    "<tr><td>P{}</td><td>{}</td><td>(decoded archive row)</td><td>{}</td></tr>",
+                    k + 1,
+                    utc(p.ts),
+                    escape(&src)
+                );
+            }
+            PositionMethod::CprPair { frames } | PositionMethod::CprLocal { frames } => {
+                for fr in frames {
+                    let _ = write!(h, "<tr><td>P{}</td><td>{} <span class=\"muted\">({:.6})</span></td><td><code>{}</code></td><td>{}</td></tr>", k + 1, utc(fr.ts), fr.ts, escape(&fr.hex), escape(receiver));
+                }
+            }
         }
     }
     let _ = write!(h, "</table>");
 
     // Verification
-    let pair: Vec<String> = evidence
-        .first()
-        .and_then(|p| p.get("frames"))
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(|f| text(f, "hex").to_string()).collect())
-        .unwrap_or_default();
+    let pair: Vec<&str> = match evidence.first().map(|p| &p.method) {
+        Some(PositionMethod::CprPair { frames } | PositionMethod::CprLocal { frames }) => {
+            frames.iter().map(|f| f.hex.as_str()).collect()
+        }
+        _ => Vec::new(),
+    };
     let _ = write!(h, "<h2>How to verify independently</h2><ol>");
     let _ = write!(h, "<li>Check each frame's parity and decode it with another decoder, e.g. pyModeS: <code>pyModeS.crc(msg)</code> is 0 for an intact DF17/18 frame; <code>pyModeS.adsb.icao(msg)</code> gives the address.</li>");
     if pair.len() == 2 {
-        let _ = write!(h, "<li>Recompute P1 from its even/odd pair: <code>pyModeS.adsb.position(\"{}\", \"{}\", t0, t1)</code> with the two receive times above (order the arguments even, odd as their CPR format bit says).</li>", escape(&pair[0]), escape(&pair[1]));
+        let _ = write!(h, "<li>Recompute P1 from its even/odd pair: <code>pyModeS.adsb.position(\"{}\", \"{}\", t0, t1)</code> with the two receive times above (order the arguments even, odd as their CPR format bit says).</li>", escape(pair[0]), escape(pair[1]));
     }
     let _ = write!(h, "<li>Test the positions against the boundary: <code>vigia zones classify --zones {} </code> with <code>lat,lon</code> lines, or load <code>vigia zones export --zones {}</code> into QGIS.</li>", escape(zone), escape(zone));
     let _ = write!(h, "<li>The crossing time is interpolated along the great circle between the two positions; its uncertainty is the time between them.</li></ol>");
@@ -377,17 +388,19 @@ mod tests {
 
     #[test]
     fn renders_an_entry_with_its_frames() {
-        let event = serde_json::json!({
+        let event: EventRecord = serde_json::from_value(serde_json::json!({
             "type": "zone_entry", "zone": "MEX", "icao24": "ae01c5", "callsign": "P8TEST",
             "flight_id": "ae01c5-1700000000", "ts": 1700000100.5, "latitude": 31.5, "longitude": -116.9,
             "ts_before": 1700000099.0, "ts_after": 1700000101.0, "uncertainty_s": 1.0,
+            "uncertainty_nm": 0.2,
             "evidence": {"positions": [
-                {"ts": 1700000099.0, "latitude": 31.49, "longitude": -116.91, "method": "cpr_pair",
+                {"ts": 1700000099.0, "latitude": 31.49, "longitude": -116.91, "altitude": 20000, "method": "cpr_pair",
                  "frames": [{"ts": 1700000099.0, "hex": "8dae01c558c382d690c8ac2863a7"}, {"ts": 1700000098.5, "hex": "8dae01c558c386435cc412692ad6"}]},
-                {"ts": 1700000101.0, "latitude": 31.51, "longitude": -116.89, "method": "cpr_local",
+                {"ts": 1700000101.0, "latitude": 31.51, "longitude": -116.89, "altitude": 20000, "method": "cpr_local",
                  "frames": [{"ts": 1700000101.0, "hex": "8dae01c558c382d690c8ac2863a8"}]}
             ]}
-        });
+        }))
+        .unwrap();
         let mp = MultiPolygon::default();
         let track = [TrackPoint {
             ts: 1700000000.0,

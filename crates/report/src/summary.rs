@@ -1,13 +1,27 @@
-//! The end-of-run summary: a few lines for the terminal and a Markdown report an analyst can
-//! attach — counts, every sovereignty event with its evidence frames, orbits and surveys, and
-//! the flights that scored as surveillance-like with their reasons.
+//! The end-of-run summary of an analysis (`vigia analyze`): a few lines for the terminal and a
+//! Markdown report an analyst can attach — counts, every sovereignty event with its evidence
+//! frames, orbits and surveys, and the flights that scored as surveillance-like with their
+//! reasons. Fed event by event as they stream out, so it holds lines, not events.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use vigia_detect::{AnalyzerStats, Event, EventKind};
-use vigia_report::time::utc;
 
-use super::Counters;
+use crate::time::utc;
+
+/// The counts of one analysis run that the analyzer does not keep.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunCounts {
+    /// Records read (frames and reports).
+    pub records: u64,
+    /// Input records rejected by the framers.
+    pub malformed: u64,
+    /// Frames without a usable time.
+    pub untimed: u64,
+    /// Events by type.
+    pub events: BTreeMap<&'static str, u64>,
+}
 
 /// Flights at or above this score are listed as surveillance-like.
 pub const LISTED_SCORE: f64 = 0.3;
@@ -113,7 +127,7 @@ impl Summary {
     /// Record the run's totals.
     pub fn set_totals(
         &mut self,
-        n: &Counters,
+        n: &RunCounts,
         detect: AnalyzerStats,
         elapsed_s: f64,
         inputs: &[String],

@@ -39,14 +39,19 @@ pub fn iso8601(ts: f64) -> String {
 /// Year, month, day and seconds into the day of Unix seconds (proleptic Gregorian, UTC).
 fn civil(secs: i64) -> (i64, i64, i64, i64) {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = vigia_modes::civil::civil_from_days(days);
     (y, m, d, rem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso8601_dates() {
+        assert_eq!(iso8601(0.0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(1522081475.25), "2018-03-26T16:24:35.250Z");
+        assert_eq!(iso8601(951_782_400.0), "2000-02-29T00:00:00.000Z");
+        assert_eq!(iso8601(-1.0), "1969-12-31T23:59:59.000Z");
+    }
 }

@@ -1,6 +1,10 @@
-//! The service's configuration file (TOML) — one serde struct with defaults, the single source
-//! of truth that `vigia run`'s flags override — and `vigia config check`, which validates a file
-//! and says precisely what is wrong and where.
+//! The service's configuration (TOML): one serde struct with defaults, the single source of
+//! truth that `vigia run`'s flags override, and [`Config::check`], which validates every value
+//! and says precisely which key is wrong.
+//!
+//! Owns the schema of the whole service — zones, HTTP, store, receivers, sources and listeners,
+//! network timing, and (from [`crate::settings`] and `vigia-track`) the pipeline, tracker and
+//! alert settings. It opens nothing: [`crate::Service::new`] does, from a [`Checked`] config.
 //!
 //! ```toml
 //! zones = "MEX,USA"
@@ -31,15 +35,37 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use vigia_feed::net::{ClientSettings, SourceSpec};
 use vigia_feed::Format;
-use vigia_server::{AlertSettings, PipelineSettings};
 use vigia_track::TrackerConfig;
+
+use crate::settings::{AlertSettings, PipelineSettings};
+
+/// A configuration file that cannot be read or parsed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the configuration: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for this schema (the message carries line and column).
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The parser's message, with the offending text.
+        message: String,
+    },
+}
 
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -229,10 +255,26 @@ fn seconds(name: &str, value: f64, problems: &mut Vec<String>) -> Duration {
 
 impl Config {
     /// Read and parse a file (TOML errors carry line, column and the offending text).
-    pub fn read(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read the configuration", path.display()))?;
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    pub fn read(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| ConfigError::Parse {
+            path: path.display().to_string(),
+            message,
+        })
+    }
+
+    /// Parse TOML text.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The configuration as TOML (what `vigia config default` prints).
+    pub fn to_toml(&self) -> String {
+        // Every field is a plain value, table or array: serialising cannot fail.
+        toml::to_string_pretty(self).unwrap_or_default()
     }
 
     /// Check everything that can be checked without opening sockets or files; every problem
@@ -250,7 +292,7 @@ impl Config {
             }
         };
         if let Some(a) = listen {
-            if let Err(e) = vigia_server::check_exposure(a, self.server.token.as_deref()) {
+            if let Err(e) = crate::http::check_exposure(a, self.server.token.as_deref()) {
                 problems.push(format!("server.listen: {e}"));
             }
         }
@@ -368,62 +410,6 @@ impl Config {
                 client,
             }),
             _ => Err(problems),
-        }
-    }
-}
-
-/// Arguments of `vigia config`.
-#[derive(clap::Args)]
-#[command(after_help = "Examples:
-  vigia config check vigia.toml
-  vigia config default > vigia.toml")]
-pub struct Args {
-    #[command(subcommand)]
-    command: ConfigCommand,
-}
-
-#[derive(clap::Subcommand)]
-enum ConfigCommand {
-    /// Validate a configuration file: syntax (with line and column) and every value.
-    Check {
-        /// The file.
-        path: PathBuf,
-    },
-    /// Print the default configuration as TOML.
-    Default,
-}
-
-/// Run `vigia config`.
-pub fn run(args: Args) -> Result<ExitCode> {
-    match args.command {
-        ConfigCommand::Check { path } => {
-            let config = Config::read(&path)?;
-            match config.check() {
-                Ok(checked) => {
-                    println!(
-                        "{}: ok ({} sources, zones {}, API on {})",
-                        path.display(),
-                        checked.sources.len(),
-                        checked.config.zones,
-                        checked.listen
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(problems) => {
-                    for p in &problems {
-                        eprintln!("{}: {p}", path.display());
-                    }
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
-        ConfigCommand::Default => {
-            print!(
-                "{}",
-                toml::to_string_pretty(&Config::default())
-                    .context("writing the default configuration")?
-            );
-            Ok(ExitCode::SUCCESS)
         }
     }
 }

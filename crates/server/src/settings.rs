@@ -2,6 +2,7 @@
 //! sinks. Plain serde structs with defaults (the binary's TOML file embeds them; its flags
 //! override them), checked by [`AlertSettings::validate`].
 
+use hyper::Uri;
 use serde::{Deserialize, Serialize};
 
 /// Settings of the pipeline thread.
@@ -170,7 +171,7 @@ impl AlertSettings {
         }
         for (i, sink) in self.sinks.iter().enumerate() {
             if let SinkSettings::Webhook { url, timeout_s, .. } = sink {
-                if let Err(e) = crate::alert::webhook::parse_http_url(url) {
+                if let Err(e) = parse_http_url(url) {
                     problems.push(format!("alerts.sinks[{i}].url: {e}"));
                 }
                 if timeout_s.is_nan() || *timeout_s <= 0.0 {
@@ -182,4 +183,24 @@ impl AlertSettings {
         }
         problems
     }
+}
+
+/// Check that `url` is `http://host[:port]/path` (the webhook sink's URL).
+pub fn parse_http_url(url: &str) -> Result<Uri, String> {
+    let uri: Uri = url
+        .parse()
+        .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    match uri.scheme_str() {
+        Some("http") => {}
+        Some("https") => {
+            return Err(format!(
+                "{url:?}: https is not supported; use http:// (behind a TLS proxy if needed)"
+            ))
+        }
+        _ => return Err(format!("{url:?}: expected http://HOST:PORT/PATH")),
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(format!("{url:?}: no host"));
+    }
+    Ok(uri)
 }

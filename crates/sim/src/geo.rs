@@ -10,10 +10,7 @@
 //!
 //! Angles in degrees at the interface, distances in metres.
 
-/// Mean Earth radius, metres.
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
-/// Metres in a nautical mile.
-pub const METRES_PER_NM: f64 = 1852.0;
+pub use vigia_modes::sphere::{EARTH_RADIUS_M, METRES_PER_NM};
 /// Metres per second in a knot.
 pub const MPS_PER_KT: f64 = METRES_PER_NM / 3600.0;
 
@@ -43,11 +40,7 @@ pub fn wrap_lon(lon: f64) -> f64 {
 
 /// Angular distance between two points, radians (haversine).
 fn angle(a: Point, b: Point) -> f64 {
-    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
-    let dp = p2 - p1;
-    let dl = (b.lon - a.lon).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * h.sqrt().min(1.0).asin()
+    vigia_modes::sphere::central_angle_rad(a.lat, a.lon, b.lat, b.lon)
 }
 
 /// Great-circle distance, metres.

@@ -49,9 +49,20 @@ pub fn beast_frame(frame: &SimFrame) -> ([u8; 23], usize) {
 
 /// Append a frame in Beast binary (escaped) to `out`.
 pub fn push_beast(frame: &SimFrame, out: &mut Vec<u8>) {
-    let (raw, n) = beast_frame(frame);
-    out.extend_from_slice(&raw[..2]);
-    for &b in &raw[2..n] {
+    push_beast_message(frame.mlat_ticks, frame.signal, frame.message(), out);
+}
+
+/// Append a Mode S `message` (7 or 14 bytes; 2 for Mode A/C) in Beast binary (escaped), with
+/// the receiver's 48-bit 12 MHz counter and signal level.
+pub fn push_beast_message(mlat_ticks: u64, signal: u8, message: &[u8], out: &mut Vec<u8>) {
+    out.push(ESCAPE);
+    out.push(match message.len() {
+        2 => b'1',
+        7 => b'2',
+        _ => b'3',
+    });
+    let ticks = (mlat_ticks & 0xFFFF_FFFF_FFFF).to_be_bytes();
+    for &b in ticks[2..].iter().chain([signal].iter()).chain(message) {
         out.push(b);
         if b == ESCAPE {
             out.push(ESCAPE);

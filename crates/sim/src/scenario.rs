@@ -706,17 +706,7 @@ fn start_unix<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     Ok(seconds as f64 + f64::from(time.nanosecond) * 1e-9)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant, "chrono-Compatible
-/// Low-Level Date Algorithms").
-pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+pub use vigia_modes::civil::days_from_civil;
 
 #[cfg(test)]
 mod tests {

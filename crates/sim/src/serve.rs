@@ -6,7 +6,12 @@
 //! comes — `(ts − first ts) / speed` after the first client connected — to every client
 //! connected at that moment. Clients may come and go; one that cannot keep up for
 //! [`WRITE_TIMEOUT`] or disconnects is dropped. It returns when every frame has been sent or
-//! the flag is set. Plain `std::net` with one thread: the simulator has no async runtime.
+//! the flag is set; [`End::Hold`] keeps the connections open until the flag is set, as a
+//! receiver with an empty sky does. Plain `std::net` with one thread: the simulator has no
+//! async runtime.
+//!
+//! Anything with a receive time and a Beast encoding can be replayed ([`Replay`]): the
+//! simulator's frames, and raw frames read from a capture (`vigia demo` replays both).
 
 use std::io::{self, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,8 +20,55 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use vigia_modes::RawFrame;
+
 use crate::frame::SimFrame;
-use crate::output::push_beast;
+use crate::output::{push_beast, push_beast_message};
+
+/// A frame a Beast server can play.
+pub trait Replay {
+    /// Receive time, seconds.
+    fn ts(&self) -> f64;
+    /// Append the frame in Beast binary (escaped).
+    fn push_beast(&self, out: &mut Vec<u8>);
+}
+
+impl Replay for SimFrame {
+    fn ts(&self) -> f64 {
+        self.ts
+    }
+
+    fn push_beast(&self, out: &mut Vec<u8>) {
+        push_beast(self, out);
+    }
+}
+
+/// A captured frame: its `ts` is its receive time (0 when it has none), and it carries its own
+/// 12 MHz counter and signal level when it has them.
+impl Replay for RawFrame {
+    fn ts(&self) -> f64 {
+        self.ts.unwrap_or(0.0)
+    }
+
+    fn push_beast(&self, out: &mut Vec<u8>) {
+        push_beast_message(
+            self.mlat_ticks.unwrap_or(0),
+            self.signal.unwrap_or(0),
+            self.message(),
+            out,
+        );
+    }
+}
+
+/// What the server does once every frame is sent.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum End {
+    /// Return (the connections close).
+    Close,
+    /// Keep the connections open until the shutdown flag is set, so that clients do not
+    /// reconnect to a feed that has ended.
+    Hold,
+}
 
 /// How long a client may block a write before it is dropped.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -62,10 +114,21 @@ pub struct ServeStats {
 
 /// Serve `frames` (in receive-time order) on `listener` at `speed` until all are sent or
 /// `shutdown` is set.
-pub fn serve(
+pub fn serve<F: Replay>(
     listener: TcpListener,
-    frames: &[SimFrame],
+    frames: &[F],
     speed: Speed,
+    shutdown: &AtomicBool,
+) -> io::Result<ServeStats> {
+    serve_until(listener, frames, speed, End::Close, shutdown)
+}
+
+/// [`serve`], with what to do at the end.
+pub fn serve_until<F: Replay>(
+    listener: TcpListener,
+    frames: &[F],
+    speed: Speed,
+    end: End,
     shutdown: &AtomicBool,
 ) -> io::Result<ServeStats> {
     listener.set_nonblocking(true)?;
@@ -73,7 +136,7 @@ pub fn serve(
     let mut clients: Vec<TcpStream> = Vec::new();
     let mut next = 0;
     let mut clock: Option<Instant> = None;
-    let first_ts = frames.first().map_or(0.0, |f| f.ts);
+    let first_ts = frames.first().map_or(0.0, Replay::ts);
     let mut buf = Vec::with_capacity(64 * 1024);
     while next < frames.len() && !shutdown.load(Ordering::Relaxed) {
         accept_all(&listener, &mut clients, &mut stats)?;
@@ -91,8 +154,8 @@ pub fn serve(
             Speed::Factor(f) => first_ts + elapsed * f,
         };
         buf.clear();
-        while next < frames.len() && frames[next].ts <= due_until && buf.len() < 60 * 1024 {
-            push_beast(&frames[next], &mut buf);
+        while next < frames.len() && frames[next].ts() <= due_until && buf.len() < 60 * 1024 {
+            frames[next].push_beast(&mut buf);
             next += 1;
             stats.frames += 1;
         }
@@ -100,8 +163,8 @@ pub fn serve(
             clients.retain_mut(|c| c.write_all(&buf).is_ok());
         }
         if let (Speed::Factor(f), Some(frame)) = (speed, frames.get(next)) {
-            if frame.ts > due_until {
-                let wait = ((frame.ts - due_until) / f).min(POLL.as_secs_f64());
+            if frame.ts() > due_until {
+                let wait = ((frame.ts() - due_until) / f).min(POLL.as_secs_f64());
                 thread::sleep(Duration::from_secs_f64(wait.max(0.0)));
             }
         }
@@ -109,6 +172,12 @@ pub fn serve(
     for c in &mut clients {
         // Best effort: the stream is complete either way.
         let _ = c.flush();
+    }
+    if end == End::Hold {
+        while !shutdown.load(Ordering::Relaxed) {
+            accept_all(&listener, &mut clients, &mut stats)?;
+            thread::sleep(POLL * 10);
+        }
     }
     Ok(stats)
 }

@@ -34,14 +34,24 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
-    /// A stored event or flight document is not valid JSON (the file was edited or damaged).
-    #[error("database: {what} {id}: stored document is not JSON: {source}")]
+    /// A stored event or flight document is not an event of the contract this build knows
+    /// (the file was edited or damaged).
+    #[error("database: {what} {id}: stored document is not a vigia event: {source}")]
     Document {
         /// `event` or `flight`.
         what: &'static str,
         /// Its id.
         id: String,
         /// The parser's reason.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A document could not be encoded as JSON.
+    #[error("database: encoding {what}: {source}")]
+    Encode {
+        /// `event` or `flight`.
+        what: &'static str,
+        /// The encoder's reason.
         #[source]
         source: serde_json::Error,
     },

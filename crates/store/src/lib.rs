@@ -4,7 +4,8 @@
 //! positions in batches, flights as they grow and end, events with their evidence, receivers —
 //! and the reads of the HTTP API and `vigia report` (`Store::event`, `Store::events`,
 //! `Store::flight`, `Store::flights`, `Store::flight_track`), retention of old positions
-//! (`Store::retain`), and the JSON shape of events ([`json`]) and of tracks ([`geojson`]).
+//! (`Store::retain`). Events are stored as the event contract has them
+//! (`vigia_detect::contract`).
 //!
 //! Durability is the point: the database runs in WAL mode with `synchronous=NORMAL`, so a
 //! batch of positions costs no fsync; a write that carries events is committed with
@@ -20,9 +21,12 @@
 //! let mut store = Store::open(dir.path().join("vigia.db"))?;
 //! let mut batch = WriteBatch::default();
 //! batch.events.push(NewEvent {
-//!     kind: "zone_entry".into(), icao24: "0d0abc".into(), flight_id: "0d0abc-1700000000".into(),
+//!     kind: "closest_approach".into(), icao24: "0d0abc".into(), flight_id: "0d0abc-1700000000".into(),
 //!     zone: Some("USA".into()), ts: 1_700_000_100.0, score: Some(0.35),
-//!     document: serde_json::json!({"type": "zone_entry", "zone": "USA"}),
+//!     document: serde_json::from_str(r#"{"type": "closest_approach", "icao24": "0d0abc",
+//!         "flight_id": "0d0abc-1700000000", "callsign": null, "ts": 1700000100.0, "zone": "USA",
+//!         "distance_nm": 3.2, "latitude": 32.4, "longitude": -117.3, "boundary_latitude": 32.45,
+//!         "boundary_longitude": -117.25, "evidence": {"positions": []}}"#)?,
 //! });
 //! let ids = store.commit(&batch)?;
 //! let stored = store.event(ids[0])?.expect("committed");
@@ -34,8 +38,6 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
-pub mod geojson;
-pub mod json;
 mod rows;
 mod schema;
 mod store;

@@ -4,10 +4,7 @@
 //! is an edge of the pipeline, where values become records. Building them from pipeline values
 //! is the caller's job (`vigia-server`'s pipeline), except [`NewEvent::from_event`].
 
-use serde_json::Value;
-use vigia_detect::{Event, EventKind};
-
-use crate::json;
+use vigia_detect::{Event, EventRecord};
 
 /// One trusted position to keep.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +58,7 @@ pub struct FlightRow {
     /// The flight has ended; `summary` is its flight record.
     pub ended: bool,
     /// The flight record (`type: flight` event document) once ended.
-    pub summary: Option<Value>,
+    pub summary: Option<EventRecord>,
 }
 
 /// A flight read back.
@@ -99,39 +96,24 @@ pub struct NewEvent {
     pub ts: f64,
     /// The flight's surveillance score when the event was made.
     pub score: Option<f64>,
-    /// The whole event with its evidence ([`json::event`]).
-    pub document: Value,
+    /// The whole event with its evidence, as the event contract has it.
+    pub document: EventRecord,
 }
 
 impl NewEvent {
-    /// From a detector's event: `inputs` names the sources (see [`json`]), `score` the flight's
-    /// score at the time.
+    /// From a detector's event: `inputs` names the sources (see
+    /// [`EventRecord::new`]), `score` the flight's score at the time.
     pub fn from_event(event: &Event, inputs: &[String], score: Option<f64>) -> Self {
-        let mut document = json::event(event, inputs);
-        if let (Some(s), Value::Object(o)) = (score, &mut document) {
-            o.entry("score")
-                .or_insert_with(|| serde_json::json!((s * 100.0).round() / 100.0));
-        }
+        let document = EventRecord::new(event, inputs).with_live_score(score);
         NewEvent {
-            kind: event.kind.type_name().to_string(),
-            icao24: event.icao24.to_string(),
-            flight_id: event.flight_id.to_string(),
-            zone: event_zone(&event.kind).map(str::to_string),
+            kind: document.type_name().to_string(),
+            icao24: document.icao24.clone(),
+            flight_id: document.flight_id.clone(),
+            zone: document.zone().map(str::to_string),
             ts: event.ts,
             score,
             document,
         }
-    }
-}
-
-/// The zone an event concerns.
-pub fn event_zone(kind: &EventKind) -> Option<&str> {
-    match kind {
-        EventKind::ZoneEntry(z) => Some(&z.zone),
-        EventKind::ZoneExit { crossing, .. } => Some(&crossing.zone),
-        EventKind::ZoneTransit { entry, .. } => Some(&entry.zone),
-        EventKind::ClosestApproach(a) => Some(&a.zone),
-        _ => None,
     }
 }
 
@@ -157,7 +139,7 @@ pub struct StoredEvent {
     /// When it was acknowledged through the API, if it was.
     pub acknowledged_at: Option<f64>,
     /// The event with its evidence.
-    pub document: Value,
+    pub document: EventRecord,
 }
 
 /// Which events to list (all conditions must hold), newest first.

@@ -9,7 +9,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
-use serde_json::Value;
 
 use crate::error::{SqlContext, StoreError};
 use crate::rows::{
@@ -167,7 +166,12 @@ impl Store {
                         e.ts,
                         e.score,
                         committed_at,
-                        e.document.to_string(),
+                        serde_json::to_string(&e.document).map_err(|source| {
+                            StoreError::Encode {
+                                what: "event",
+                                source,
+                            }
+                        })?,
                     ])
                     .sql("inserting events")?;
                 ids.push(tx.last_insert_rowid());
@@ -494,7 +498,14 @@ fn upsert_flight(tx: &rusqlite::Transaction<'_>, f: &FlightRow) -> Result<(), St
         f.score,
         f.military,
         f.ended,
-        f.summary.as_ref().map(Value::to_string),
+        f.summary
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|source| StoreError::Encode {
+                what: "flight",
+                source
+            })?,
     ])
     .sql("writing a flight")?;
     Ok(())
@@ -503,39 +514,55 @@ fn upsert_flight(tx: &rusqlite::Transaction<'_>, f: &FlightRow) -> Result<(), St
 const EVENT_COLUMNS: &str =
     "id, type, icao24, flight_id, zone, ts, score, committed_at, acknowledged_at, document";
 
+/// An event row as read, its document not yet parsed.
 struct RawEvent {
-    event: StoredEvent,
+    id: i64,
+    kind: String,
+    icao24: String,
+    flight_id: String,
+    zone: Option<String>,
+    ts: f64,
+    score: Option<f64>,
+    committed_at: f64,
+    acknowledged_at: Option<f64>,
     document: String,
 }
 
 fn raw_event(r: &Row<'_>) -> rusqlite::Result<RawEvent> {
     Ok(RawEvent {
-        event: StoredEvent {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            icao24: r.get(2)?,
-            flight_id: r.get(3)?,
-            zone: r.get(4)?,
-            ts: r.get(5)?,
-            score: r.get(6)?,
-            committed_at: r.get(7)?,
-            acknowledged_at: r.get(8)?,
-            document: Value::Null,
-        },
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        icao24: r.get(2)?,
+        flight_id: r.get(3)?,
+        zone: r.get(4)?,
+        ts: r.get(5)?,
+        score: r.get(6)?,
+        committed_at: r.get(7)?,
+        acknowledged_at: r.get(8)?,
         document: r.get(9)?,
     })
 }
 
 impl RawEvent {
     fn parse(self) -> Result<StoredEvent, StoreError> {
-        let mut event = self.event;
-        event.document =
+        let document =
             serde_json::from_str(&self.document).map_err(|source| StoreError::Document {
                 what: "event",
-                id: event.id.to_string(),
+                id: self.id.to_string(),
                 source,
             })?;
-        Ok(event)
+        Ok(StoredEvent {
+            id: self.id,
+            kind: self.kind,
+            icao24: self.icao24,
+            flight_id: self.flight_id,
+            zone: self.zone,
+            ts: self.ts,
+            score: self.score,
+            committed_at: self.committed_at,
+            acknowledged_at: self.acknowledged_at,
+            document,
+        })
     }
 }
 

@@ -100,18 +100,8 @@ impl fmt::Display for Hex<'_> {
     }
 }
 
-/// One record of an archive (trajectory CSV, readsb trace, SBS), as the caller numbered it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub struct SourceRef {
-    /// Which input, as an index into the caller's list of inputs.
-    pub input: u32,
-    /// 1-based index of the record within its input.
-    pub record: u64,
-    /// 1-based line of the record in its input, for line-based formats.
-    pub line: Option<u64>,
-    /// 1-based row of the record in its input, for columnar formats (Parquet).
-    pub row: Option<u64>,
-}
+/// Where a record was read: input, record number, line or row (it lives with the record types).
+pub use vigia_modes::SourceRef;
 
 /// The reference position a single CPR frame was decoded against.
 #[derive(Clone, Copy, PartialEq, Debug)]

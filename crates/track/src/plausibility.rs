@@ -10,8 +10,8 @@
 use crate::position::RejectReason;
 use vigia_modes::adsb::AltitudeSource;
 
-/// Mean Earth radius, metres (IUGG).
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+/// Great-circle distance and the Earth's radius: one home for the whole pipeline.
+pub use vigia_modes::sphere::{distance_m, EARTH_RADIUS_M};
 /// Metres per second in one knot.
 pub const MPS_PER_KT: f64 = 1852.0 / 3600.0;
 /// Distance allowed on top of any speed bound, metres. CPR quantisation is about 5 m, but frames
@@ -110,15 +110,6 @@ pub(crate) struct Fix {
     pub altitude_ft: Option<f64>,
     pub altitude_source: AltitudeSource,
     pub on_ground: Option<bool>,
-}
-
-/// Great-circle distance between two points given in degrees, metres (haversine).
-pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let h = (dp * 0.5).sin().powi(2) + p1.cos() * p2.cos() * (dl * 0.5).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
 /// Distance between two points given in degrees, metres, by the equirectangular

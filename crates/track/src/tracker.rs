@@ -17,8 +17,8 @@
 //! and the event `Vec` reuse their capacity.
 
 use rustc_hash::FxHashMap;
-use vigia_feed::{RawFrame, Record, StateVector};
 use vigia_modes::{decode, IcaoAddress, Message};
+use vigia_modes::{RawFrame, Record, StateVector};
 
 use crate::aircraft::{Aircraft, Output};
 use crate::config::TrackerConfig;

@@ -26,11 +26,11 @@
 
 use crate::evidence::{FrameBytes, SourceRef};
 use crate::plausibility::Category;
-use vigia_feed::StateVector;
 use vigia_modes::adsb::{AircraftStatus, AltitudeSource, Me};
 use vigia_modes::commb::{Bds, BdsCode, CommB};
 use vigia_modes::cpr::CprPosition;
 use vigia_modes::message::Df18Source;
+use vigia_modes::StateVector;
 use vigia_modes::{AddressCheck, Body, Callsign, Message, Squawk};
 
 /// The Comm-B identification (BDS 2,0) a DF20/21 reply may carry.

@@ -122,13 +122,53 @@ impl BundledZone {
             file: self.file.to_owned(),
             cause,
         };
-        let bytes = zstd::stream::decode_all(self.bytes).map_err(decompress)?;
+        // ruzstd: a pure-Rust decoder, so the core links no C library for its bundled data.
+        let mut decoder = ruzstd::decoding::StreamingDecoder::new(self.bytes)
+            .map_err(|e| decompress(std::io::Error::other(e.to_string())))?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut decoder, &mut bytes).map_err(decompress)?;
         String::from_utf8(bytes)
             .map_err(|e| decompress(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+    }
+
+    /// The bundled land zones of the bundled sovereign zones named in a zone spec (`MEX,USA+12nm,
+    /// area.geojson` → `MEX.land`, `USA.land`), each once; names without land files are skipped.
+    pub fn lands_for(spec: &str) -> Vec<&'static BundledZone> {
+        let mut lands: Vec<&'static BundledZone> = Vec::new();
+        for item in spec.split(',') {
+            let base = item.split('+').next().unwrap_or_default().trim();
+            let Some(sovereign) = Self::find(base).filter(|z| z.kind == ZoneKind::Sovereign) else {
+                continue;
+            };
+            let land = Self::find(&format!("{}.land", sovereign.iso_a3));
+            if let Some(land) = land.filter(|l| !lands.iter().any(|known| known.name == l.name)) {
+                lands.push(land);
+            }
+        }
+        lands
     }
 
     /// Compressed size embedded in the binary, bytes.
     pub fn embedded_bytes(&self) -> usize {
         self.bytes.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn land_goes_with_bundled_sovereign_zones_only() {
+        let names = |spec| {
+            BundledZone::lands_for(spec)
+                .iter()
+                .map(|z| z.name)
+                .collect::<Vec<&str>>()
+        };
+        assert_eq!(names("MEX,USA"), ["MEX.land", "USA.land"]);
+        assert_eq!(names("mex+12nm, MEX, area.geojson"), ["MEX.land"]);
+        // Canada has no bundled land file; a land zone is not sovereign.
+        assert!(names("CAN,MEX.land").is_empty());
     }
 }

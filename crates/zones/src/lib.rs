@@ -40,6 +40,7 @@ pub mod grid;
 pub mod index;
 pub mod polygon;
 pub mod predicates;
+pub mod simplify;
 pub mod sphere;
 pub mod zone;
 

@@ -1,21 +1,31 @@
-//! The HTTP API (axum): live aircraft, flights, events with evidence, zones, the event stream,
-//! metrics, health, and the OpenAPI document.
+//! The HTTP side (axum): the API — live aircraft, flights, events with evidence, zones, the
+//! event stream, metrics, health, the OpenAPI document — and the web map.
 //!
-//! Owns routing, request parsing, JSON shapes of flights and events for the map, the token
-//! check for requests that change state, and the refusal to listen beyond loopback without a
-//! token ([`check_exposure`]). [`run`] takes its listener and shutdown signal as arguments, so a
-//! test binds `127.0.0.1:0`. Reads go to the store through a read-only connection on tokio's
-//! blocking pool; the live table is a snapshot the pipeline publishes — no request ever holds
-//! a lock the pipeline needs.
+//! Owns routing, request parsing, the JSON shapes of flights for the map, the token check for
+//! requests that change state, and the refusal to listen beyond loopback without a token
+//! ([`check_exposure`]). It reads the service's [`ServiceState`] and never the other way round.
+//! [`serve`] takes its listener and shutdown signal as arguments, so a test binds
+//! `127.0.0.1:0`. Reads go to the store through a read-only connection on tokio's blocking
+//! pool; the live table is a snapshot the pipeline publishes — no request ever holds a lock the
+//! pipeline needs.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`basemap`] | the land drawn under the zones, `/basemap.geojson` |
+//! | [`openapi`] | the OpenAPI document |
+//! | `report` | `GET /api/events/{id}/report` |
+//! | [`stream`] | `GET /api/stream` (SSE) |
+//! | [`web`] | the web map's embedded files and `/basemap.geojson` |
 
+pub mod basemap;
 pub mod openapi;
 mod report;
 pub mod stream;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError};
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -26,75 +36,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use vigia_feed::net::unix_now;
 use vigia_store::{EventFilter, FlightFilter, FlightRow, Store, StoredEvent};
-use vigia_zones::{ZoneIndex, ZoneSet};
 
-use crate::live::LiveView;
-use crate::metrics::Metrics;
-use crate::pipeline::Control;
-use stream::StreamMessage;
+use crate::service::state::{ReloadError, ServiceState};
+use crate::service::view::EventView;
 
-/// The zones as the API serves them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ZonesView {
-    /// The spec they were loaded from (`MEX,USA`).
-    pub spec: String,
-    /// GeoJSON FeatureCollection text.
-    pub geojson: Arc<str>,
-}
-
-impl ZonesView {
-    /// The zones of `set` (indexed as `index`) as GeoJSON; buffered zones as their outline.
-    pub fn new(spec: &str, set: &ZoneSet, index: &ZoneIndex) -> Self {
-        let outlines: Vec<_> = index
-            .ids()
-            .map(|id| index.outline(id, vigia_zones::buffer::default_cell_deg(index, id)))
-            .collect();
-        let geojson = vigia_zones::geojson::to_geojson(
-            set.zones()
-                .iter()
-                .zip(&outlines)
-                .map(|(z, outline)| (z.name.as_str(), z.kind, z.altitude_band_ft, outline)),
-        );
-        Self {
-            spec: spec.to_string(),
-            geojson: geojson.into(),
-        }
-    }
-}
-
-/// Reloads the zones from the configuration: the new index and its view.
-pub type ZoneLoader = dyn Fn() -> Result<(Arc<ZoneIndex>, ZonesView), String> + Send + Sync;
-
-/// Everything a request can reach.
-pub struct Shared {
-    /// Live aircraft snapshot.
-    pub live: Arc<LiveView>,
-    /// Read connection to the store.
-    pub db: Mutex<Store>,
-    /// Write connection for acknowledgements.
-    pub db_writer: Mutex<Store>,
-    /// The zones served.
-    pub zones: RwLock<ZonesView>,
-    /// Counters.
-    pub metrics: Arc<Metrics>,
-    /// Live updates for `/api/stream`.
-    pub stream: tokio::sync::broadcast::Sender<StreamMessage>,
-    /// The token that state changes require; none: state changes are refused.
-    pub token: Option<String>,
-    /// Zone reloading, and the pipeline to hand the new zones to.
-    pub reload: Option<(Arc<ZoneLoader>, Mutex<Sender<Control>>)>,
-    /// Turns true at shutdown (ends streams).
-    pub shutdown: tokio::sync::watch::Receiver<bool>,
-    /// Start time, seconds.
-    pub started: f64,
-}
-
-/// The API's state (cheap to clone).
-#[derive(Clone)]
-pub struct AppState {
-    /// The shared part.
-    pub inner: Arc<Shared>,
-}
+/// The handlers' state: the running service's shared part.
+pub(crate) type AppState = Arc<ServiceState>;
 
 /// Listening beyond loopback without a token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -149,18 +96,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi_document))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .merge(crate::web::router())
+        .merge(web::router())
         .with_state(state)
 }
 
-/// Serve the API on `listener` until `shutdown` completes. Refuses (before serving) a
-/// non-loopback address without a token.
-pub async fn run(
+/// Serve the API and the map on `listener` until `shutdown` completes. Refuses (before
+/// serving) a non-loopback address without a token.
+pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState,
+    state: Arc<ServiceState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    check_exposure(listener.local_addr()?, state.inner.token.as_deref())?;
+    check_exposure(listener.local_addr()?, state.token.as_deref())?;
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await?;
@@ -177,7 +124,7 @@ async fn read<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Store) -> Result<T, vigia_store::StoreError> + Send + 'static,
 ) -> Result<T, Response> {
-    let inner = state.inner.clone();
+    let inner = state.clone();
     tokio::task::spawn_blocking(move || {
         let db = inner.db.lock().unwrap_or_else(PoisonError::into_inner);
         f(&db)
@@ -188,7 +135,7 @@ async fn read<T: Send + 'static>(
 }
 
 async fn aircraft(State(state): State<AppState>) -> Response {
-    let snapshot = state.inner.live.get();
+    let snapshot = state.live.get();
     Json(json!({"now": snapshot.now, "count": snapshot.aircraft.len(), "aircraft": snapshot.aircraft}))
         .into_response()
 }
@@ -233,7 +180,7 @@ async fn flight(State(state): State<AppState>, Path(id): Path<String>) -> Respon
             return Ok(None);
         };
         let track = db.flight_track(&id)?;
-        Ok(Some(vigia_store::geojson::track(&f.row, &track)))
+        Ok(Some(vigia_report::geojson::stored_flight(&f.row, &track)))
     })
     .await;
     match result {
@@ -256,14 +203,7 @@ struct EventQuery {
 }
 
 fn event_json(e: &StoredEvent) -> Value {
-    let mut doc = e.document.clone();
-    if let Value::Object(o) = &mut doc {
-        o.insert("id".into(), json!(e.id));
-        o.insert("committed_at".into(), json!(e.committed_at));
-        o.insert("acknowledged_at".into(), json!(e.acknowledged_at));
-        o.entry("score").or_insert(json!(e.score));
-    }
-    doc
+    serde_json::to_value(EventView::stored(e)).unwrap_or(Value::Null)
 }
 
 async fn events(State(state): State<AppState>, Query(q): Query<EventQuery>) -> Response {
@@ -295,7 +235,7 @@ async fn event(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
 /// Check the bearer token of a state-changing request.
 #[allow(clippy::result_large_err)]
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    let Some(expected) = state.inner.token.as_deref().filter(|t| !t.is_empty()) else {
+    let Some(expected) = state.token.as_deref().filter(|t| !t.is_empty()) else {
         return Err(error(
             StatusCode::FORBIDDEN,
             "no token is configured: state changes are disabled (set `token` in [server])",
@@ -331,15 +271,8 @@ async fn acknowledge(
     if let Err(r) = authorize(&state, &headers) {
         return r;
     }
-    let inner = state.inner.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let mut db = inner
-            .db_writer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        db.acknowledge(id, unix_now())
-    })
-    .await;
+    let inner = state.clone();
+    let done = tokio::task::spawn_blocking(move || inner.acknowledge(id, unix_now())).await;
     match done {
         Ok(Ok(true)) => Json(json!({"id": id, "acknowledged": true})).into_response(),
         Ok(Ok(false)) => error(StatusCode::NOT_FOUND, "no such event"),
@@ -350,7 +283,6 @@ async fn acknowledge(
 
 async fn zones(State(state): State<AppState>) -> Response {
     let geojson = state
-        .inner
         .zones
         .read()
         .unwrap_or_else(PoisonError::into_inner)
@@ -367,34 +299,14 @@ async fn reload_zones(State(state): State<AppState>, headers: HeaderMap) -> Resp
     if let Err(r) = authorize(&state, &headers) {
         return r;
     }
-    let Some((loader, _)) = &state.inner.reload else {
-        return error(
-            StatusCode::NOT_IMPLEMENTED,
-            "this server cannot reload zones",
-        );
-    };
-    let loader = loader.clone();
-    let loaded = tokio::task::spawn_blocking(move || loader()).await;
-    match loaded {
-        Ok(Ok((index, view))) => {
-            let names: Vec<String> = index.ids().map(|z| index.name(z).to_string()).collect();
-            if let Some((_, control)) = &state.inner.reload {
-                let sent = control
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .send(Control::ReplaceZones(index));
-                if sent.is_err() {
-                    return error(StatusCode::SERVICE_UNAVAILABLE, "the pipeline has stopped");
-                }
-            }
-            *state
-                .inner
-                .zones
-                .write()
-                .unwrap_or_else(PoisonError::into_inner) = view;
-            Json(json!({"reloaded": true, "zones": names})).into_response()
-        }
-        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    let inner = state.clone();
+    match tokio::task::spawn_blocking(move || inner.reload_zones()).await {
+        Ok(Ok(names)) => Json(json!({"reloaded": true, "zones": names})).into_response(),
+        Ok(Err(ReloadError::Stopped)) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the pipeline is not running",
+        ),
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
@@ -406,17 +318,17 @@ async fn openapi_document() -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.inner.metrics.render(unix_now()),
+        state.metrics.render(unix_now()),
     )
         .into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    let m = &state.inner.metrics;
+    let m = &state.metrics;
     let connected: u64 = m.sources.iter().map(|(_, c)| c.snapshot().connected).sum();
     Json(json!({
         "status": "ok",
-        "uptime_s": (unix_now() - state.inner.started).max(0.0),
+        "uptime_s": (unix_now() - state.started).max(0.0),
         "sources": m.sources.len(),
         "sources_connected": connected,
         "queue_depth": m.queue.len(),

@@ -4,20 +4,13 @@
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::sync::PoisonError;
 use vigia_zones::ZoneSet;
 
 use super::{error, read, AppState};
 
 /// The report page of one event.
 pub(super) async fn report(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    let spec = state
-        .inner
-        .zones
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .spec
-        .clone();
+    let spec = state.zones_spec();
     let generator = format!("vigia {}", env!("CARGO_PKG_VERSION"));
     let rendered = read(&state, move |db| {
         // The zones drawn are those watched; a spec that no longer loads draws none.

@@ -1,13 +1,12 @@
 //! `GET /api/stream`: Server-Sent Events of live aircraft updates and committed events.
 //!
-//! Owns the message type the pipeline and writer broadcast ([`StreamMessage`]) and the SSE
-//! response. A subscriber first gets the whole live snapshot (`aircraft`), then, as they
+//! Owns the SSE response; the messages are those the pipeline and writer broadcast
+//! (`service::stream::StreamMessage`). A subscriber first gets the whole live snapshot (`aircraft`), then, as they
 //! happen: `aircraft` (aircraft changed in the last second, and `removed` addresses) and
 //! `event` (an event, after its commit, with its id). A subscriber too slow to keep up skips
 //! what it missed and is told so (`lagged` with the count). Streams end on shutdown.
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -17,35 +16,16 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::AppState;
 
-/// One message for stream subscribers: an SSE event name and its JSON data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StreamMessage {
-    /// `aircraft` or `event`.
-    pub event: &'static str,
-    /// JSON text.
-    pub data: Arc<str>,
-}
-
-impl StreamMessage {
-    /// A message.
-    pub fn new(event: &'static str, data: String) -> Self {
-        Self {
-            event,
-            data: data.into(),
-        }
-    }
-}
-
 /// The SSE handler.
 pub async fn stream(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let rx = state.inner.stream.subscribe();
-    let snapshot = state.inner.live.get();
+    let rx = state.stream.subscribe();
+    let snapshot = state.live.get();
     let first =
         serde_json::json!({"now": snapshot.now, "aircraft": snapshot.aircraft, "removed": []});
     let first = Event::default().event("aircraft").data(first.to_string());
-    let shutdown = state.inner.shutdown.clone();
+    let shutdown = state.shutdown.clone();
     let live = stream::unfold((rx, shutdown), |(mut rx, mut shutdown)| async move {
         if *shutdown.borrow() {
             return None;

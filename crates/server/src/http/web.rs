@@ -6,12 +6,10 @@
 //! (and gets a `304` when nothing changed) instead of running an old map against a new API, and
 //! a Content-Security-Policy that keeps the page on its own origin — scripts, styles and API
 //! calls come from this server only; images may also come from a tile server the user
-//! configures. Does not own the map's data: the page reads the HTTP API ([`crate::api`]) from
+//! configures. Does not own the map's data: the page reads the HTTP API ([`crate::http`]) from
 //! the same origin. There is no build step: `web/` is plain HTML, CSS and ES modules.
 
-pub mod basemap;
-
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use crate::api::AppState;
+use super::AppState;
 
 /// One embedded file.
 #[derive(Debug, Clone, Copy)]
@@ -151,17 +149,12 @@ async fn basemap(
     cache: BasemapCache,
     request: HeaderMap,
 ) -> Response {
-    let spec = state
-        .inner
-        .zones
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .spec
-        .clone();
+    let spec = state.zones_spec();
     let mut cached = cache.lock().await;
     if cached.as_ref().is_none_or(|b| b.spec != spec) {
         let building = spec.clone();
-        match tokio::task::spawn_blocking(move || basemap::basemap_geojson(&building)).await {
+        match tokio::task::spawn_blocking(move || super::basemap::basemap_geojson(&building)).await
+        {
             Ok(Ok(text)) => {
                 let etag = fnv1a(text.as_bytes());
                 *cached = Some(Basemap {

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 /// The frames seen in the last window.
 ///
 /// ```
-/// use vigia_server::dedup::Dedup;
+/// use vigia_server::service::dedup::Dedup;
 /// let mut dedup = Dedup::new(0.25);
 /// let frame = [0x8d, 0x48, 0x40, 0xd6, 0x20, 0x2c, 0xc3, 0x71, 0xc3, 0x2c, 0xe0, 0x57, 0x60, 0x98];
 /// assert!(dedup.first(10.0, &frame));

@@ -100,6 +100,207 @@ struct Rates {
     per_second: Vec<f64>,
 }
 
+/// A per-source family: name, type, help, and the counter it reads.
+type SourceFamily = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&vigia_feed::net::CountersSnapshot) -> u64,
+);
+
+/// The per-source families, in the order they are rendered.
+const SOURCE_FAMILIES: [SourceFamily; 9] = [
+    (
+        "vigia_source_bytes_total",
+        "counter",
+        "Bytes read from the source.",
+        |s| s.bytes,
+    ),
+    (
+        "vigia_source_records_total",
+        "counter",
+        "Frames or reports framed from the source.",
+        |s| s.records,
+    ),
+    (
+        "vigia_source_malformed_total",
+        "counter",
+        "Malformed pieces skipped (resynchronised).",
+        |s| s.malformed,
+    ),
+    (
+        "vigia_source_connects_total",
+        "counter",
+        "Connections established or accepted.",
+        |s| s.connects,
+    ),
+    (
+        "vigia_source_connect_failures_total",
+        "counter",
+        "Connection attempts that failed.",
+        |s| s.connect_failures,
+    ),
+    (
+        "vigia_source_disconnects_total",
+        "counter",
+        "Connections lost.",
+        |s| s.disconnects,
+    ),
+    (
+        "vigia_source_stalls_total",
+        "counter",
+        "Connections replaced after no data for the stall timeout.",
+        |s| s.stalls,
+    ),
+    (
+        "vigia_source_dropped_total",
+        "counter",
+        "Records of the source evicted from the full pipeline queue.",
+        |s| s.dropped,
+    ),
+    (
+        "vigia_source_connected",
+        "gauge",
+        "Connections open now.",
+        |s| s.connected,
+    ),
+];
+
+/// A service-wide family: name, type, help, and the value it reads.
+type ServiceFamily = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Metrics, &TrackStats) -> u64,
+);
+
+fn load(a: &AtomicU64) -> u64 {
+    a.load(Ordering::Relaxed)
+}
+
+/// The service-wide families, in the order they are rendered.
+const SERVICE_FAMILIES: [ServiceFamily; 17] = [
+    (
+        "vigia_queue_depth",
+        "gauge",
+        "Records waiting for the pipeline.",
+        |m, _| m.queue.len() as u64,
+    ),
+    (
+        "vigia_queue_capacity",
+        "gauge",
+        "Capacity of the pipeline queue.",
+        |m, _| m.queue.capacity() as u64,
+    ),
+    (
+        "vigia_queue_dropped_total",
+        "counter",
+        "Records evicted from the full pipeline queue.",
+        |m, _| m.queue.dropped(),
+    ),
+    (
+        "vigia_writer_queue_depth",
+        "gauge",
+        "Write batches waiting for the store writer.",
+        |m, _| load(&m.writer_queue),
+    ),
+    (
+        "vigia_pipeline_records_total",
+        "counter",
+        "Records taken by the pipeline.",
+        |m, _| load(&m.records),
+    ),
+    (
+        "vigia_frames_duplicate_total",
+        "counter",
+        "Frames dropped as copies from another receiver.",
+        |m, _| load(&m.duplicates),
+    ),
+    (
+        "vigia_decode_errors_total",
+        "counter",
+        "Frames that failed Mode S decoding (parity, length).",
+        |_, t| t.undecodable,
+    ),
+    (
+        "vigia_frames_tracked_total",
+        "counter",
+        "Frames given to the tracker.",
+        |_, t| t.frames,
+    ),
+    (
+        "vigia_positions_trusted_total",
+        "counter",
+        "Trusted positions.",
+        |_, t| t.positions,
+    ),
+    (
+        "vigia_positions_rejected_total",
+        "counter",
+        "Rejected positions.",
+        |_, t| t.rejected_total(),
+    ),
+    (
+        "vigia_flights_total",
+        "counter",
+        "Flights ended.",
+        |_, t| t.flights,
+    ),
+    (
+        "vigia_tracked_aircraft",
+        "gauge",
+        "Aircraft held by the tracker.",
+        |m, _| load(&m.tracked_aircraft),
+    ),
+    (
+        "vigia_live_aircraft",
+        "gauge",
+        "Aircraft in the live table.",
+        |m, _| load(&m.live_aircraft),
+    ),
+    (
+        "vigia_alerts_total",
+        "counter",
+        "Alerts raised by the rules.",
+        |m, _| load(&m.alerts),
+    ),
+    (
+        "vigia_store_commits_total",
+        "counter",
+        "Store transactions committed.",
+        |m, _| load(&m.store_commits),
+    ),
+    (
+        "vigia_store_errors_total",
+        "counter",
+        "Store writes that failed.",
+        |m, _| load(&m.store_errors),
+    ),
+    (
+        "vigia_store_positions_total",
+        "counter",
+        "Positions written to the store.",
+        |m, _| load(&m.positions_written),
+    ),
+];
+
+/// A per-sink family: name, help, and the counter it reads.
+type SinkFamily = (&'static str, &'static str, fn(&SinkCounters) -> &AtomicU64);
+
+/// The per-sink families.
+const SINK_FAMILIES: [SinkFamily; 2] = [
+    (
+        "vigia_alert_sink_sent_total",
+        "Alerts delivered, by sink.",
+        |s| &s.sent,
+    ),
+    (
+        "vigia_alert_sink_failures_total",
+        "Alerts a sink failed to deliver, by sink.",
+        |s| &s.failures,
+    ),
+];
+
 impl Metrics {
     /// Metrics for these sources, queue and sinks (by name).
     pub fn new(
@@ -186,60 +387,9 @@ impl Metrics {
                 })
                 .collect::<Vec<_>>()
         };
-        family(
-            "vigia_source_bytes_total",
-            "counter",
-            "Bytes read from the source.",
-            per_source(&|s| s.bytes),
-        );
-        family(
-            "vigia_source_records_total",
-            "counter",
-            "Frames or reports framed from the source.",
-            per_source(&|s| s.records),
-        );
-        family(
-            "vigia_source_malformed_total",
-            "counter",
-            "Malformed pieces skipped (resynchronised).",
-            per_source(&|s| s.malformed),
-        );
-        family(
-            "vigia_source_connects_total",
-            "counter",
-            "Connections established or accepted.",
-            per_source(&|s| s.connects),
-        );
-        family(
-            "vigia_source_connect_failures_total",
-            "counter",
-            "Connection attempts that failed.",
-            per_source(&|s| s.connect_failures),
-        );
-        family(
-            "vigia_source_disconnects_total",
-            "counter",
-            "Connections lost.",
-            per_source(&|s| s.disconnects),
-        );
-        family(
-            "vigia_source_stalls_total",
-            "counter",
-            "Connections replaced after no data for the stall timeout.",
-            per_source(&|s| s.stalls),
-        );
-        family(
-            "vigia_source_dropped_total",
-            "counter",
-            "Records of the source evicted from the full pipeline queue.",
-            per_source(&|s| s.dropped),
-        );
-        family(
-            "vigia_source_connected",
-            "gauge",
-            "Connections open now.",
-            per_source(&|s| s.connected),
-        );
+        for (name, kind, help, value) in SOURCE_FAMILIES {
+            family(name, kind, help, per_source(&|s| value(s)));
+        }
         family(
             "vigia_source_frames_per_second",
             "gauge",
@@ -255,91 +405,20 @@ impl Metrics {
                 })
                 .collect(),
         );
-        let one = |v: u64| vec![(String::new(), v as f64)];
-        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        family(
-            "vigia_queue_depth",
-            "gauge",
-            "Records waiting for the pipeline.",
-            one(self.queue.len() as u64),
-        );
-        family(
-            "vigia_queue_capacity",
-            "gauge",
-            "Capacity of the pipeline queue.",
-            one(self.queue.capacity() as u64),
-        );
-        family(
-            "vigia_queue_dropped_total",
-            "counter",
-            "Records evicted from the full pipeline queue.",
-            one(self.queue.dropped()),
-        );
-        family(
-            "vigia_writer_queue_depth",
-            "gauge",
-            "Write batches waiting for the store writer.",
-            one(get(&self.writer_queue)),
-        );
-        family(
-            "vigia_pipeline_records_total",
-            "counter",
-            "Records taken by the pipeline.",
-            one(get(&self.records)),
-        );
-        family(
-            "vigia_frames_duplicate_total",
-            "counter",
-            "Frames dropped as copies from another receiver.",
-            one(get(&self.duplicates)),
-        );
-        let t = self
+        let tracker = self
             .tracker
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        family(
-            "vigia_decode_errors_total",
-            "counter",
-            "Frames that failed Mode S decoding (parity, length).",
-            one(t.undecodable),
-        );
-        family(
-            "vigia_frames_tracked_total",
-            "counter",
-            "Frames given to the tracker.",
-            one(t.frames),
-        );
-        family(
-            "vigia_positions_trusted_total",
-            "counter",
-            "Trusted positions.",
-            one(t.positions),
-        );
-        family(
-            "vigia_positions_rejected_total",
-            "counter",
-            "Rejected positions.",
-            one(t.rejected_total()),
-        );
-        family(
-            "vigia_flights_total",
-            "counter",
-            "Flights ended.",
-            one(t.flights),
-        );
-        family(
-            "vigia_tracked_aircraft",
-            "gauge",
-            "Aircraft held by the tracker.",
-            one(get(&self.tracked_aircraft)),
-        );
-        family(
-            "vigia_live_aircraft",
-            "gauge",
-            "Aircraft in the live table.",
-            one(get(&self.live_aircraft)),
-        );
+        for (name, kind, help, value) in SERVICE_FAMILIES {
+            family(
+                name,
+                kind,
+                help,
+                vec![(String::new(), value(self, &tracker) as f64)],
+            );
+        }
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
         let events = self
             .events
             .lock()
@@ -354,58 +433,22 @@ impl Metrics {
                 .map(|(k, v)| (format!("{{type=\"{}\"}}", escape(k)), *v as f64))
                 .collect(),
         );
-        family(
-            "vigia_alerts_total",
-            "counter",
-            "Alerts raised by the rules.",
-            one(get(&self.alerts)),
-        );
-        family(
-            "vigia_alert_sink_sent_total",
-            "counter",
-            "Alerts delivered, by sink.",
-            self.sinks
-                .iter()
-                .map(|s| {
-                    (
-                        format!("{{sink=\"{}\"}}", escape(&s.name)),
-                        get(&s.sent) as f64,
-                    )
-                })
-                .collect(),
-        );
-        family(
-            "vigia_alert_sink_failures_total",
-            "counter",
-            "Alerts a sink failed to deliver, by sink.",
-            self.sinks
-                .iter()
-                .map(|s| {
-                    (
-                        format!("{{sink=\"{}\"}}", escape(&s.name)),
-                        get(&s.failures) as f64,
-                    )
-                })
-                .collect(),
-        );
-        family(
-            "vigia_store_commits_total",
-            "counter",
-            "Store transactions committed.",
-            one(get(&self.store_commits)),
-        );
-        family(
-            "vigia_store_errors_total",
-            "counter",
-            "Store writes that failed.",
-            one(get(&self.store_errors)),
-        );
-        family(
-            "vigia_store_positions_total",
-            "counter",
-            "Positions written to the store.",
-            one(get(&self.positions_written)),
-        );
+        for (name, help, value) in SINK_FAMILIES {
+            family(
+                name,
+                "counter",
+                help,
+                self.sinks
+                    .iter()
+                    .map(|s| {
+                        (
+                            format!("{{sink=\"{}\"}}", escape(&s.name)),
+                            get(value(s)) as f64,
+                        )
+                    })
+                    .collect(),
+            );
+        }
         let _ = writeln!(
             out,
             "# HELP vigia_alert_latency_seconds Frame arrival to alert emission.\n# TYPE vigia_alert_latency_seconds histogram"

@@ -17,23 +17,23 @@ use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 use vigia_detect::identity::{Identity, IdentityResolver};
-use vigia_detect::score::{score, FlightFacts};
+use vigia_detect::score::live_score;
 use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventKind};
 use vigia_feed::net::{unix_now, Arrival, FrameQueue};
 use vigia_feed::Record;
-use vigia_modes::{Callsign, IcaoAddress, Squawk};
+use vigia_modes::{Callsign, IcaoAddress};
 use vigia_store::{FlightRow, NewEvent, PositionRow, Store, WriteBatch};
 use vigia_track::{FlightId, SourceRef, TrackEvent, Tracker, TrackerConfig, TrustedPosition};
 use vigia_zones::ZoneIndex;
 
-use crate::alert::rules::EventFacts;
-use crate::alert::Alerter;
-use crate::api::stream::StreamMessage;
-use crate::dedup::Dedup;
-use crate::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
-use crate::metrics::Metrics;
+use crate::service::alert::rules::EventFacts;
+use crate::service::alert::Alerter;
+use crate::service::dedup::Dedup;
+use crate::service::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
+use crate::service::metrics::Metrics;
+use crate::service::stream::StreamMessage;
+use crate::service::writer::{EventMeta, Writer, WriterMessage};
 use crate::settings::PipelineSettings;
-use crate::writer::{EventMeta, Writer, WriterMessage};
 
 /// Write batches that may wait for the writer before the pipeline waits.
 const WRITER_QUEUE: usize = 64;
@@ -357,10 +357,11 @@ impl Pipeline {
     fn after_tracking(&mut self, arrival: f64) {
         let mut track_events = std::mem::take(&mut self.track_events);
         for te in track_events.drain(..) {
+            // The analyzer first: the live row shows the zones it found the aircraft in.
+            self.analyzer.push(&te, &mut self.events);
             if let TrackEvent::Position(p) = &te {
                 self.position(p);
             }
-            self.analyzer.push(&te, &mut self.events);
             let mut events = std::mem::take(&mut self.events);
             for e in events.drain(..) {
                 self.event(e, arrival);
@@ -385,25 +386,6 @@ impl Pipeline {
                 identity: id,
             }
         })
-    }
-
-    fn live_score(
-        &self,
-        id: &Identity,
-        callsign: Option<Callsign>,
-        squawk: Option<Squawk>,
-        duration_s: f64,
-    ) -> f64 {
-        let prefix = callsign.and_then(|c| self.identity.callsign_prefix(&c));
-        let facts = FlightFacts {
-            identity: Some(id),
-            callsign_prefix: prefix.map(|p| (p.kind, p.prefix.as_str(), p.operator.as_str())),
-            squawks: squawk.map(|s| vec![s.0]).unwrap_or_default(),
-            has_callsign: callsign.is_some(),
-            duration_s,
-            ..FlightFacts::default()
-        };
-        (score(&facts).0 * 100.0).round() / 100.0
     }
 
     fn position(&mut self, p: &TrustedPosition) {
@@ -449,7 +431,7 @@ impl Pipeline {
                 on_ground: p.on_ground,
             });
         }
-        let zones = &self.zones;
+        let analyzer = &self.analyzer;
         // The common case: the same aircraft, flight, callsign and squawk as its last
         // position — update the row in place, without allocating.
         if let Some(row) = self.live.get_mut(p.icao24) {
@@ -466,17 +448,16 @@ impl Pipeline {
                 row.on_ground = p.on_ground;
                 row.last_update = p.ts;
                 row.positions = positions;
-                let inside = zones.locate(p.lat, p.lon);
                 let mut n = 0;
                 let mut unchanged = true;
-                for z in inside {
-                    unchanged &= row.zones.iter().any(|r| r == zones.name(z));
+                for z in analyzer.zones_inside(p.flight_id) {
+                    unchanged &= row.zones.iter().any(|r| r == z);
                     n += 1;
                 }
                 if !unchanged || n != row.zones.len() {
-                    row.zones = zones
-                        .locate(p.lat, p.lon)
-                        .map(|z| zones.name(z).to_string())
+                    row.zones = analyzer
+                        .zones_inside(p.flight_id)
+                        .map(str::to_string)
                         .collect();
                     row.zones.sort();
                 }
@@ -486,15 +467,15 @@ impl Pipeline {
             }
         }
         let flight_id = progress.row.id.clone();
-        let mut zones_now: Vec<String> = zones
-            .locate(p.lat, p.lon)
-            .map(|z| zones.name(z).to_string())
+        let mut zones_now: Vec<String> = analyzer
+            .zones_inside(p.flight_id)
+            .map(str::to_string)
             .collect();
         zones_now.sort();
         let known = self.known(p.icao24);
         let id = known.identity.clone();
         let military = known.facts.military;
-        let score = self.live_score(&id, p.callsign, p.squawk, duration_s);
+        let score = live_score(&self.identity, &id, p.callsign, p.squawk, duration_s);
         if let Some(progress) = self.flights.get_mut(&p.flight_id) {
             progress.row.score = Some(score);
             progress.row.military = Some(military);

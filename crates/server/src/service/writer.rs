@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 use vigia_feed::net::unix_now;
 use vigia_store::{Store, WriteBatch};
 
-use crate::alert::rules::EventFacts;
-use crate::alert::{Alerter, CommittedEvent};
-use crate::api::stream::StreamMessage;
-use crate::metrics::Metrics;
+use crate::service::alert::rules::EventFacts;
+use crate::service::alert::{Alerter, CommittedEvent};
+use crate::service::metrics::Metrics;
+use crate::service::stream::StreamMessage;
+use crate::service::view::EventView;
 
 /// Attempts at committing one batch.
 const COMMIT_ATTEMPTS: u32 = 3;
@@ -136,14 +137,13 @@ impl Writer {
                 arrival: meta.arrival,
             };
             let alerts = self.alerter.handle(&committed, unix_now());
-            let mut document = event.document.clone();
-            if let serde_json::Value::Object(o) = &mut document {
-                o.insert("id".into(), serde_json::json!(id));
-                o.insert("alerted".into(), serde_json::json!(!alerts.is_empty()));
-            }
+            let view = EventView {
+                alerted: Some(!alerts.is_empty()),
+                ..EventView::committed(*id, &event.document)
+            };
             let _ = self
                 .stream
-                .send(StreamMessage::new("event", document.to_string()));
+                .send(StreamMessage::new("event", view.to_json()));
             if meta.ends_flight {
                 self.alerter.flight_ended(&event.flight_id);
             }

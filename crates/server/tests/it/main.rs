@@ -8,17 +8,18 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use vigia_detect::contract::samples::record;
 use vigia_detect::identity::IdentityResolver;
 use vigia_detect::AnalyzerConfig;
 use vigia_feed::net::{Arrival, FrameQueue, SourceCounters};
 use vigia_feed::{Record, RecordReader};
-use vigia_server::alert::{sinks, Alerter};
-use vigia_server::api::stream::StreamMessage;
-use vigia_server::api::Shared;
-use vigia_server::live::{LiveAircraft, LiveView, Snapshot};
-use vigia_server::metrics::Metrics;
-use vigia_server::pipeline::{self, PipelineParts};
-use vigia_server::{AlertRule, AlertSettings, AppState, PipelineSettings, SinkSettings, ZonesView};
+use vigia_server::service::alert::{sinks, Alerter};
+use vigia_server::service::live::{LiveAircraft, LiveView, Snapshot};
+use vigia_server::service::metrics::Metrics;
+use vigia_server::service::pipeline::{self, PipelineParts};
+use vigia_server::service::stream::StreamMessage;
+use vigia_server::service::zones::ZonesView;
+use vigia_server::{AlertRule, AlertSettings, PipelineSettings, ServiceState, SinkSettings};
 use vigia_store::{EventFilter, FlightRow, NewEvent, Store, WriteBatch};
 use vigia_track::TrackerConfig;
 use vigia_zones::{ZoneIndex, ZoneSet};
@@ -85,7 +86,7 @@ fn api(token: Option<&str>) -> Api {
         zone: Some("USA".into()),
         ts: 1_699_999_500.0,
         score: Some(0.55),
-        document: json!({"type": "zone_entry", "zone": "USA", "evidence": {"positions": []}}),
+        document: record("zone_entry", Some("USA"), 1_699_999_500.0),
     });
     store.commit(&batch).unwrap();
     let live = Arc::new(LiveView::new());
@@ -103,20 +104,20 @@ fn api(token: Option<&str>) -> Api {
     let (stream, _) = tokio::sync::broadcast::channel(16);
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let (set, index) = zones();
-    let state = AppState {
-        inner: Arc::new(Shared {
-            live,
-            db: Mutex::new(Store::open_read_only(&path).unwrap()),
-            db_writer: Mutex::new(Store::open(&path).unwrap()),
-            zones: RwLock::new(ZonesView::new("box.geojson", &set, &index)),
-            metrics,
-            stream: stream.clone(),
-            token: token.map(str::to_string),
-            reload: None,
-            shutdown: shutdown.clone(),
-            started: 0.0,
-        }),
-    };
+    // The HTTP side alone, over a state made by hand: no pipeline runs (so zones cannot be
+    // reloaded), and the live table holds one aircraft.
+    let state = Arc::new(ServiceState {
+        live,
+        db: Mutex::new(Store::open_read_only(&path).unwrap()),
+        db_writer: Mutex::new(Store::open(&path).unwrap()),
+        zones: RwLock::new(ZonesView::new("box.geojson", &set, &index)),
+        metrics,
+        stream: stream.clone(),
+        token: token.map(str::to_string),
+        control: Mutex::new(None),
+        shutdown: shutdown.clone(),
+        started: 0.0,
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -127,7 +128,7 @@ fn api(token: Option<&str>) -> Api {
         .unwrap();
     let address = listener.local_addr().unwrap();
     let mut shutdown = shutdown;
-    runtime.spawn(vigia_server::run(listener, state, async move {
+    runtime.spawn(vigia_server::http::serve(listener, state, async move {
         let _ = shutdown.wait_for(|s| *s).await;
     }));
     Api {
@@ -244,7 +245,7 @@ fn every_route_is_in_the_openapi_document() {
     );
     assert_eq!(
         request(api.address, "POST", "/api/zones/reload", Some("t0ken")).0,
-        501
+        503
     );
     api.stop.send(true).unwrap();
     api.runtime.shutdown_timeout(Duration::from_secs(1));
@@ -288,13 +289,11 @@ fn the_stream_starts_with_the_snapshot_then_carries_events() {
     api.runtime.shutdown_timeout(Duration::from_secs(1));
 }
 
-#[test]
-fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v.db");
+/// The frames of the real corpus in the seconds when an aircraft enters BOX.
+fn entering_box() -> Vec<vigia_modes::RawFrame> {
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/data/long_flight.csv.zst");
-    let frames: Vec<_> = RecordReader::new("corpus", std::fs::File::open(&corpus).unwrap(), None)
+    RecordReader::new("corpus", std::fs::File::open(&corpus).unwrap(), None)
         .unwrap()
         .filter_map(|r| match r {
             Ok(Record::Frame(f))
@@ -305,7 +304,14 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
             }
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let frames = entering_box();
     let counters: Vec<_> = (0..2).map(|_| Arc::new(SourceCounters::new())).collect();
     let queue = Arc::new(FrameQueue::new(100_000, counters.clone()));
     let alerts = dir.path().join("alerts.jsonl");
@@ -370,7 +376,8 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
     use std::sync::atomic::Ordering;
     // Every second copy goes, and so do the corpus's own repeats (the same Comm-B reply to
     // two interrogations 12 ms apart), which one receiver alone would also drop.
-    let mut alone = vigia_server::dedup::Dedup::new(PipelineSettings::default().dedup_window_s);
+    let mut alone =
+        vigia_server::service::dedup::Dedup::new(PipelineSettings::default().dedup_window_s);
     for f in &frames {
         alone.first(f.ts.unwrap(), f.message());
     }
@@ -486,7 +493,7 @@ fn the_webhook_retries_until_delivered_and_never_blocks_the_writer() {
         sinks: sinks_settings,
     };
     let mut alerter = Alerter::new(&settings, opened, metrics.clone());
-    let committed = vigia_server::alert::CommittedEvent {
+    let committed = vigia_server::service::alert::CommittedEvent {
         id: 42,
         event: NewEvent {
             kind: "orbit".into(),
@@ -495,7 +502,7 @@ fn the_webhook_retries_until_delivered_and_never_blocks_the_writer() {
             zone: None,
             ts: 1.0,
             score: Some(0.5),
-            document: json!({"type": "orbit"}),
+            document: record("orbit", None, 1.0),
         },
         facts: Default::default(),
         arrival: Some(vigia_feed::net::unix_now()),
@@ -530,4 +537,102 @@ fn the_webhook_retries_until_delivered_and_never_blocks_the_writer() {
         "vigia_alert_sink_failures_total{{sink=\"webhook:http://{dead}/hook\"}} 1"
     )));
     runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+/// The whole service built the one way `vigia run` builds it — `Service::new(config)` then
+/// `serve(listener, shutdown)` — with a receiver pushing real corpus frames (Beast, paced in real
+/// time) to the port the configuration names: the aircraft appears in the API, its entry into
+/// the zone is committed, alerted and served, the zones reload, and shutdown drains and returns.
+#[test]
+fn the_service_runs_from_its_configuration_alone() {
+    use vigia_server::config::ListenerConfig;
+    let dir = tempfile::tempdir().unwrap();
+    let zone_file = dir.path().join("box.geojson");
+    std::fs::write(&zone_file, BOX).unwrap();
+    let alerts = dir.path().join("alerts.jsonl");
+    let mut config = vigia_server::Config {
+        zones: zone_file.display().to_string(),
+        ..Default::default()
+    };
+    config.store.path = dir.path().join("v.db");
+    config.server.token = Some("t0ken".into());
+    config.listeners.push(ListenerConfig {
+        bind: "127.0.0.1:0".into(),
+        format: "beast".into(),
+        id: Some("roof".into()),
+    });
+    config.alerts.rules.push(AlertRule {
+        name: "box".into(),
+        zones: vec!["BOX".into()],
+        ..AlertRule::default()
+    });
+    config.alerts.sinks.push(SinkSettings::File {
+        path: alerts.display().to_string(),
+    });
+    let service = vigia_server::Service::new(config).unwrap();
+    let push = service.push_addresses()[0].1;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let api = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = runtime.spawn(service.serve(listener, async move {
+        let _ = stopped.await;
+    }));
+
+    // The receiver: the corpus seconds in which an aircraft enters BOX, at their own pace.
+    let frames = entering_box();
+    let mut receiver = TcpStream::connect(push).unwrap();
+    let started = std::time::Instant::now();
+    let first = frames[0].ts.unwrap();
+    for f in &frames {
+        let due = Duration::from_secs_f64(f.ts.unwrap() - first);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        receiver
+            .write_all(&vigia_feed::framer::beast::encode(f).unwrap())
+            .unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let entry = loop {
+        let (_, events) = request(api, "GET", "/api/events?type=zone_entry", None);
+        if let Some(e) = events["events"].as_array().and_then(|a| a.first()) {
+            break e.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "no entry served");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(entry["zone"], "BOX");
+    assert_eq!(entry["evidence"]["positions"].as_array().unwrap().len(), 2);
+    assert!(entry["committed_at"].is_number());
+    let (_, health) = request(api, "GET", "/healthz", None);
+    assert_eq!(health["sources_connected"], 1);
+    let (status, reloaded) = request(api, "POST", "/api/zones/reload", Some("t0ken"));
+    assert_eq!((status, &reloaded["zones"]), (200, &json!(["BOX"])));
+    drop(receiver);
+    stop.send(()).unwrap();
+    runtime.block_on(served).unwrap().unwrap();
+    // Shut down: everything is committed, and what was alerted is in the store.
+    let store = Store::open_read_only(dir.path().join("v.db")).unwrap();
+    let stored = store
+        .events(&EventFilter {
+            kind: Some("zone_entry".into()),
+            ..EventFilter::default()
+        })
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    let lines: Vec<Value> = std::fs::read_to_string(&alerts)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["event"]["id"], stored[0].id);
+    assert_eq!(lines[0]["event"]["zone"], "BOX");
 }

@@ -1,7 +1,7 @@
 //! vigia-store against real SQLite files in a temporary directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::json;
+use vigia_detect::contract::samples::record;
 use vigia_store::{
     EventFilter, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow, Store, StoreError,
     WriteBatch, SCHEMA_VERSION,
@@ -15,8 +15,7 @@ fn event(kind: &str, zone: Option<&str>, ts: f64) -> NewEvent {
         zone: zone.map(str::to_string),
         ts,
         score: Some(0.4),
-        document: json!({"type": kind, "zone": zone, "ts": ts,
-            "evidence": {"positions": [{"frames": [{"hex": "8d0d0abc58b9768b5a4c2d2a0c8b", "ts": ts}]}]}}),
+        document: record(kind, zone, ts),
     }
 }
 
@@ -91,8 +90,8 @@ fn events_are_committed_with_ids_and_read_back_by_filter() {
     let e = store.event(ids[0]).unwrap().unwrap();
     assert_eq!(e.kind, "zone_entry");
     assert_eq!(
-        e.document["evidence"]["positions"][0]["frames"][0]["hex"],
-        "8d0d0abc58b9768b5a4c2d2a0c8b"
+        e.document,
+        record("zone_entry", Some("USA"), 1_700_000_100.0)
     );
     let usa = store
         .events(&EventFilter {
@@ -145,7 +144,7 @@ fn flights_grow_merge_their_zones_and_end_with_a_summary() {
         score: Some(0.35),
         military: Some(false),
         ended,
-        summary: ended.then(|| json!({"type": "flight", "score": 0.35})),
+        summary: ended.then(|| record("flight", None, 1_700_000_000.0)),
     };
     for (end, zones, ended) in [
         (1_700_000_010.0, vec!["MEX"], false),
@@ -166,7 +165,7 @@ fn flights_grow_merge_their_zones_and_end_with_a_summary() {
     );
     assert!(f.ended);
     assert_eq!(f.end_ts, 1_700_000_030.0);
-    assert_eq!(f.summary.unwrap()["type"], "flight");
+    assert_eq!(f.summary.unwrap().type_name(), "flight");
     assert_eq!(f.last.unwrap().2, Some(9000.0));
     let in_usa = store
         .flights(&FlightFilter {

@@ -3,12 +3,9 @@
 //! Wiring only: `vigia-feed` reads every input (any format it knows), `vigia-track` validates
 //! positions and splits flights, `vigia-detect` (with `vigia-zones`) turns them into zone
 //! events with evidence, orbits, surveys, closest approaches and scored flight records.
-//! [`json`] (in `vigia-store`, shared with the service) shapes the events; [`report`] writes
-//! the Markdown summary.
+//! Events are written as the event contract has them (`vigia_detect::EventRecord`), the
+//! summary by `vigia_report::summary`.
 
-mod report;
-
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -18,13 +15,12 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use vigia_detect::identity::{AircraftDb, IdentityResolver};
-use vigia_detect::{Analyzer, AnalyzerConfig, Event};
-use vigia_feed::{Format, Record, RecordReader};
-use vigia_store::json;
-use vigia_track::{SourceRef, TrackEvent, Tracker, TrackerConfig};
-use vigia_zones::{ZoneIndex, ZoneSet};
+use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventRecord};
+use vigia_feed::{Format, InputItem, Inputs};
+use vigia_report::summary::{RunCounts, Summary};
 
-pub use report::Summary;
+use vigia_track::{TrackEvent, Tracker, TrackerConfig};
+use vigia_zones::{ZoneIndex, ZoneSet};
 
 /// Arguments of `vigia analyze`.
 #[derive(clap::Args)]
@@ -57,19 +53,6 @@ pub struct Args {
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-}
-
-/// The counters of one analysis run.
-#[derive(Default)]
-pub struct Counters {
-    /// Records read (frames and reports).
-    pub records: u64,
-    /// Input records rejected by the framers.
-    pub malformed: u64,
-    /// Frames without a usable time.
-    pub untimed: u64,
-    /// Events by type.
-    pub events: BTreeMap<&'static str, u64>,
 }
 
 /// Run `vigia analyze`.
@@ -116,77 +99,42 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let inputs: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-    let mut n = Counters::default();
+    let mut reader = Inputs::new(args.paths.clone(), format).receiver_clock(true);
+    let inputs = reader.names();
+    let mut n = RunCounts::default();
     let mut summary = Summary::default();
     let mut track_events = Vec::new();
     let mut events = Vec::new();
     let progress = progress_bar();
     let mut bad = super::BadInput::default();
-    let mut opened = 0usize;
-    let mut receiver_clock = false;
-    for (index, path) in args.paths.iter().enumerate() {
-        let reader = if path.as_os_str() == "-" {
-            RecordReader::new("-", io::stdin(), format)
-        } else {
-            match File::open(path) {
-                Ok(f) => RecordReader::seekable(path.display().to_string(), f, format),
-                Err(e) => {
-                    eprintln!("vigia: {}: cannot open: {e}", path.display());
-                    continue;
+    for item in reader.by_ref() {
+        let (record, source) = match item {
+            InputItem::Record(record, source) => (record, source),
+            InputItem::Bad(e) => {
+                if let Some(line) = bad.count(&e) {
+                    progress.suspend(|| eprintln!("{line}"));
                 }
-            }
-        };
-        let mut reader = match reader {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("vigia: {e}");
+                n.malformed = bad.records;
                 continue;
             }
+            InputItem::Unreadable { error, .. } => {
+                progress.suspend(|| eprintln!("{}", super::unreadable(&error)));
+                continue;
+            }
+            _ => continue,
         };
-        opened += 1;
-        let mut record_no = 0u64;
-        while let Some(item) = reader.next() {
-            let mut record = match item {
-                Ok(r) => r,
-                Err(e) => {
-                    if let Some(line) = bad.count(&e) {
-                        progress.suspend(|| eprintln!("{line}"));
-                    }
-                    n.malformed = bad.records;
-                    continue;
-                }
-            };
-            record_no += 1;
-            n.records += 1;
-            if let Record::Frame(f) = &mut record {
-                // Beast/AVR carry only the receiver's 12 MHz counter: use it as a clock.
-                if f.ts.is_none() {
-                    if let Some(ticks) = f.mlat_ticks {
-                        f.ts = Some(ticks as f64 / 12e6);
-                        receiver_clock = true;
-                    } else {
-                        n.untimed += 1;
-                    }
-                }
-            }
-            let source = SourceRef {
-                input: index as u32,
-                record: record_no,
-                line: reader.last_line(),
-                row: reader.last_row(),
-            };
-            tracker.push_record(&record, source, &mut track_events);
-            if !track_events.is_empty() {
-                drain(&mut analyzer, &mut track_events, &mut events);
-                emit(&mut out, &mut events, &inputs, &mut n, &mut summary)?;
-            }
-            if n.records % 65_536 == 0 {
-                progress.set_message(format!("{} records, {} events", n.records, summary.total()));
-                progress.tick();
-            }
+        n.records += 1;
+        tracker.push_record(&record, source, &mut track_events);
+        if !track_events.is_empty() {
+            drain(&mut analyzer, &mut track_events, &mut events);
+            emit(&mut out, &mut events, &inputs, &mut n, &mut summary)?;
+        }
+        if n.records % 65_536 == 0 {
+            progress.set_message(format!("{} records, {} events", n.records, summary.total()));
+            progress.tick();
         }
     }
+    n.untimed = reader.untimed();
     tracker.finish(&mut track_events);
     drain(&mut analyzer, &mut track_events, &mut events);
     emit(&mut out, &mut events, &inputs, &mut n, &mut summary)?;
@@ -195,7 +143,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let elapsed = started.elapsed().as_secs_f64();
     summary.set_totals(&n, analyzer.stats(), elapsed, &inputs, &args.zones);
     eprint!("{}", summary.human());
-    if receiver_clock {
+    if reader.timed_by_receiver() {
         eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
     }
     if let Some(line) = bad.summary() {
@@ -205,7 +153,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         std::fs::write(path, summary.markdown())
             .with_context(|| format!("{}: cannot write report", path.display()))?;
     }
-    if opened == 0 || (n.records == 0 && n.malformed > 0) {
+    if reader.opened() == 0 || (n.records == 0 && n.malformed > 0) {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
@@ -221,12 +169,15 @@ fn emit(
     out: &mut dyn Write,
     events: &mut Vec<Event>,
     inputs: &[String],
-    n: &mut Counters,
+    n: &mut RunCounts,
     summary: &mut Summary,
 ) -> Result<()> {
     for e in events.drain(..) {
         *n.events.entry(e.kind.type_name()).or_default() += 1;
-        serde_json::to_writer(&mut *out, &json::event(&e, inputs)).context("writing events")?;
+        // Through a `Value`: its keys are sorted, so the bytes do not depend on field order.
+        let record =
+            serde_json::to_value(EventRecord::new(&e, inputs)).context("writing events")?;
+        serde_json::to_writer(&mut *out, &record).context("writing events")?;
         out.write_all(b"\n").context("writing events")?;
         summary.add(&e);
     }

@@ -3,19 +3,21 @@
 //! Builds a replay from the bundled real capture (rs1090's `long_flight`, time-shifted to now)
 //! and the simulator's border scenarios, each cut to start shortly before its interesting
 //! part (the P-8 clips Mexico's territorial sea about a minute in at `--speed 1`), serves it
-//! as a Beast feed on a loopback port, and runs `vigia run` connected to it on a temporary
-//! SQLite store. Wiring only: the scenarios are `vigia-sim`'s, the service is `vigia run`.
+//! as a Beast feed on a loopback port (`vigia_sim::serve_until`), and runs the service
+//! (`vigia run`'s) connected to it on a temporary SQLite store. Wiring only: the scenarios and
+//! the replay are `vigia-sim`'s, the service is `vigia-server`'s.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Read;
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::AtomicBool;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use clap::Parser;
-use vigia_feed::{framer::beast, RawFrame};
-use vigia_sim::{simulate_bundled, Options};
+use vigia_modes::{RawFrame, MLAT_TICKS_PER_S};
+use vigia_server::config::{Config, SourceConfig};
+use vigia_sim::{serve_until, simulate_bundled, End, Options, Speed};
 
 /// The bundled real capture (rs1090 0.7.0 `data/long_flight.csv`, MIT; tests/data/README.md).
 const REAL_CAPTURE: &[u8] = include_bytes!("../../../../tests/data/long_flight.csv.zst");
@@ -46,13 +48,18 @@ pub struct Args {
     db: Option<PathBuf>,
 }
 
-/// One frame of the replay: when it is due (seconds from the start) and its bytes.
-struct Scheduled {
-    at_s: f64,
-    frame: RawFrame,
+/// A frame of the replay due `at_s` seconds from its start: its receive time is `at_s`, and
+/// its receiver counter the 12 MHz ticks of `at_s`, as a receiver started with the replay would
+/// stamp it.
+fn scheduled(at_s: f64, message: &[u8]) -> Option<RawFrame> {
+    let mut frame = RawFrame::from_message(message)?;
+    frame.ts = Some(at_s);
+    frame.mlat_ticks = Some((at_s * MLAT_TICKS_PER_S) as u64 & 0xFFFF_FFFF_FFFF);
+    frame.signal = Some(120);
+    Some(frame)
 }
 
-fn real_capture() -> Result<Vec<Scheduled>> {
+fn real_capture() -> Result<Vec<RawFrame>> {
     let mut text = String::new();
     zstd::Decoder::new(REAL_CAPTURE)
         .context("embedded capture")?
@@ -74,81 +81,31 @@ fn real_capture() -> Result<Vec<Scheduled>> {
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
             })
             .collect();
-        let Some(frame) = bytes.as_deref().and_then(RawFrame::from_message) else {
-            continue;
-        };
         let t0 = *first.get_or_insert(ts);
-        out.push(Scheduled {
-            at_s: ts - t0,
-            frame,
-        });
+        if let Some(frame) = bytes.as_deref().and_then(|m| scheduled(ts - t0, m)) {
+            out.push(frame);
+        }
     }
     Ok(out)
 }
 
-fn scenarios() -> Result<Vec<Scheduled>> {
+fn scenarios() -> Result<Vec<RawFrame>> {
     let mut out = Vec::new();
     for (name, skip_s) in SCENARIOS {
         let sim = simulate_bundled(name, &Options::default())
             .with_context(|| format!("simulating {name}"))?;
         let start = sim.frames.first().map_or(0.0, |f| f.ts) + skip_s;
         for f in sim.frames.iter().filter(|f| f.ts >= start) {
-            if let Some(frame) = RawFrame::from_message(f.message()) {
-                out.push(Scheduled {
-                    at_s: f.ts - start,
-                    frame,
-                });
+            if let Some(frame) = scheduled(f.ts - start, f.message()) {
+                out.push(frame);
             }
         }
     }
     Ok(out)
 }
 
-/// Serve the replay to the first client that connects, paced by `speed`.
-fn serve(listener: TcpListener, mut frames: Vec<Scheduled>, speed: f64) {
-    frames.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
-    let Ok((mut client, _)) = listener.accept() else {
-        return;
-    };
-    let started = Instant::now();
-    let mut buf = Vec::with_capacity(64 * 1024);
-    for s in &frames {
-        let due = Duration::from_secs_f64((s.at_s / speed).max(0.0));
-        let now = started.elapsed();
-        if due > now {
-            if !flush(&mut client, &mut buf) {
-                return;
-            }
-            std::thread::sleep(due - now);
-        }
-        let mut frame = s.frame;
-        frame.mlat_ticks = Some((s.at_s * 12e6) as u64 & 0xFFFF_FFFF_FFFF);
-        frame.signal = Some(120);
-        if let Some(bytes) = beast::encode(&frame) {
-            buf.extend_from_slice(&bytes);
-        }
-        if buf.len() > 32 * 1024 && !flush(&mut client, &mut buf) {
-            return;
-        }
-    }
-    flush(&mut client, &mut buf);
-    // Keep the connection open so the service does not reconnect to an empty feed.
-    loop {
-        std::thread::sleep(Duration::from_secs(3600));
-    }
-}
-
-fn flush(client: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
-    let ok = client.write_all(buf).is_ok();
-    buf.clear();
-    ok
-}
-
-#[derive(Parser)]
-struct RunCli {
-    #[command(flatten)]
-    args: super::run::Args,
-}
+/// Never set: the replay holds its connection open for the life of the process.
+static NEVER: AtomicBool = AtomicBool::new(false);
 
 /// Run `vigia demo`.
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -158,11 +115,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     );
     let mut frames = scenarios()?;
     frames.extend(real_capture()?);
+    frames.sort_by(|a, b| a.ts.unwrap_or(0.0).total_cmp(&b.ts.unwrap_or(0.0)));
     let listener = TcpListener::bind("127.0.0.1:0").context("binding the replay port")?;
     let feed = listener.local_addr().context("replay port")?;
     let count = frames.len();
-    let speed = args.speed;
-    std::thread::spawn(move || serve(listener, frames, speed));
+    let speed = Speed::Factor(args.speed);
+    std::thread::spawn(move || serve_until(listener, &frames, speed, End::Hold, &NEVER));
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -178,17 +136,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         args.listen,
         db.display()
     );
-    let cli = RunCli::try_parse_from([
-        "run".to_string(),
-        "--connect".into(),
-        format!("beast://{feed}"),
-        "--listen".into(),
-        args.listen.clone(),
-        "--db".into(),
-        db.display().to_string(),
-        "--zones".into(),
-        "MEX,USA".into(),
-    ])
-    .context("configuring the service")?;
-    super::run::run(cli.args)
+    let mut config = Config::default();
+    config.sources.push(SourceConfig {
+        url: format!("beast://{feed}"),
+        id: None,
+        lat: None,
+        lon: None,
+    });
+    config.server.listen = args.listen;
+    config.store.path = db;
+    config.zones = "MEX,USA".into();
+    super::run::serve(config)
 }

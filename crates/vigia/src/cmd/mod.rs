@@ -49,6 +49,16 @@ impl BadInput {
     }
 }
 
+/// The line to print for an input that cannot be read at all (`vigia: FILE: cannot open: why`).
+pub fn unreadable(error: &vigia_feed::FeedError) -> String {
+    match error {
+        vigia_feed::FeedError::Open { input, cause } => {
+            format!("vigia: {input}: cannot open: {cause}")
+        }
+        other => format!("vigia: {other}"),
+    }
+}
+
 /// Parse `LAT,LON` in degrees (a receiver position flag).
 pub fn lat_lon(text: &str) -> Result<vigia_modes::cpr::LatLon, String> {
     let (lat, lon) = text

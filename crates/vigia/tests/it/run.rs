@@ -182,7 +182,8 @@ fn kill_9_right_after_an_alert_loses_no_reported_event() {
             .unwrap()
             .expect("a reported event is committed");
         assert_eq!(stored.kind, "zone_entry");
-        assert_eq!(stored.document["evidence"], alert["event"]["evidence"]);
+        let evidence = serde_json::to_value(stored.document.evidence()).unwrap();
+        assert_eq!(evidence, alert["event"]["evidence"]["positions"]);
     }
     assert_eq!(
         store.events(&EventFilter::default()).unwrap().len(),

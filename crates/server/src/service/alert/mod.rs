@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::metrics::Metrics;
+use crate::service::metrics::Metrics;
+use crate::service::view::EventView;
 use crate::settings::AlertSettings;
 use rules::{AlertGate, EventFacts};
 use sinks::Sink;
@@ -61,10 +62,7 @@ impl Alerter {
             if let Some(l) = latency_s {
                 self.metrics.alert_latency.observe(l);
             }
-            let mut event = committed.event.document.clone();
-            if let Value::Object(o) = &mut event {
-                o.insert("id".into(), json!(committed.id));
-            }
+            let event = EventView::committed(committed.id, &committed.event.document);
             let alert = json!({
                 "alert": {
                     "rule": rule,

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::alert::CommittedEvent;
+use crate::service::alert::CommittedEvent;
 use crate::settings::AlertRule;
 
 /// What the rules know of the event's aircraft.
@@ -128,7 +128,6 @@ impl AlertGate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use vigia_store::NewEvent;
 
     fn event(kind: &str, zone: Option<&str>, ts: f64, score: f64) -> CommittedEvent {
@@ -141,7 +140,7 @@ mod tests {
                 zone: zone.map(str::to_string),
                 ts,
                 score: Some(score),
-                document: json!({}),
+                document: vigia_detect::contract::samples::record(kind, zone, ts),
             },
             facts: EventFacts {
                 military: true,

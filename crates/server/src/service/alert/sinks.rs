@@ -3,7 +3,7 @@
 //! Owns opening them from [`SinkSettings`] and writing one alert line. Standard output and the
 //! file are written synchronously by the writer thread (a line, then a flush: an alert that was
 //! written is not sitting in a buffer); the webhook hands the line to its own task
-//! ([`crate::alert::webhook`]) and returns at once.
+//! ([`crate::service::alert::webhook`]) and returns at once.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -50,11 +50,11 @@ pub fn name(settings: &SinkSettings) -> String {
 }
 
 /// Open a sink. Webhooks need a tokio runtime handle to run their delivery task, and the index
-/// of their counters in [`crate::metrics::Metrics::sinks`].
+/// of their counters in [`crate::service::metrics::Metrics::sinks`].
 pub fn open(
     settings: &SinkSettings,
     runtime: &tokio::runtime::Handle,
-    metrics: std::sync::Arc<crate::metrics::Metrics>,
+    metrics: std::sync::Arc<crate::service::metrics::Metrics>,
     index: usize,
 ) -> Result<Sink, SinkError> {
     Ok(match settings {

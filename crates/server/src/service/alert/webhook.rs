@@ -19,30 +19,10 @@ use hyper_util::rt::TokioExecutor;
 use tokio::sync::mpsc;
 use vigia_feed::net::Backoff;
 
-use crate::metrics::Metrics;
+use crate::service::metrics::Metrics;
 
 /// Alerts waiting for a webhook before new ones are dropped.
 const QUEUE: usize = 1024;
-
-/// Check that `url` is `http://host[:port]/path`.
-pub fn parse_http_url(url: &str) -> Result<Uri, String> {
-    let uri: Uri = url
-        .parse()
-        .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
-    match uri.scheme_str() {
-        Some("http") => {}
-        Some("https") => {
-            return Err(format!(
-                "{url:?}: https is not supported; use http:// (behind a TLS proxy if needed)"
-            ))
-        }
-        _ => return Err(format!("{url:?}: expected http://HOST:PORT/PATH")),
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(format!("{url:?}: no host"));
-    }
-    Ok(uri)
-}
 
 /// The writer thread's end of a webhook.
 pub struct WebhookSender {
@@ -59,7 +39,7 @@ impl WebhookSender {
         metrics: Arc<Metrics>,
         index: usize,
     ) -> Result<Self, String> {
-        let uri = parse_http_url(url)?;
+        let uri = crate::settings::parse_http_url(url)?;
         let (queue, rx) = mpsc::channel(QUEUE);
         let timeout = Duration::from_secs_f64(timeout_s.clamp(0.001, 3600.0));
         runtime.spawn(deliver(uri, retries, timeout, rx, metrics, index));

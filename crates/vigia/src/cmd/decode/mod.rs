@@ -7,7 +7,6 @@
 
 mod row;
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +14,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
-use vigia_feed::{Format, Record, RecordReader};
+use vigia_feed::{Format, InputItem, Inputs};
+use vigia_modes::Record;
 use vigia_modes::{adsb::Me, cpr::LatLon, DecodeError, DecodeOptions};
 use vigia_track::CprPairing;
 
@@ -89,87 +89,68 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let mut n = Counters::default();
     let mut bad = super::BadInput::default();
-    let mut opened = 0usize;
-    for path in &args.paths {
-        let reader = if path.as_os_str() == "-" {
-            RecordReader::new("-", io::stdin(), args.format.0)
-        } else {
-            match File::open(path) {
-                Ok(f) => RecordReader::seekable(path.display().to_string(), f, args.format.0),
-                Err(e) => {
-                    eprintln!("vigia: {}: cannot open: {e}", path.display());
-                    continue;
+    let mut inputs = Inputs::new(args.paths.clone(), args.format.0);
+    for item in inputs.by_ref() {
+        let record = match item {
+            InputItem::Record(record, _) => record,
+            InputItem::Bad(e) => {
+                if let Some(line) = bad.count(&e) {
+                    eprintln!("{line}");
                 }
-            }
-        };
-        let reader = match reader {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("vigia: {e}");
+                n.malformed = bad.records;
                 continue;
             }
+            InputItem::Unreadable { error, .. } => {
+                eprintln!("{}", super::unreadable(&error));
+                continue;
+            }
+            _ => continue,
         };
-        opened += 1;
-        for item in reader {
-            let record = match item {
-                Ok(r) => r,
-                Err(e) => {
-                    if let Some(line) = bad.count(&e) {
-                        eprintln!("{line}");
-                    }
-                    n.malformed = bad.records;
+        n.records += 1;
+        match record {
+            Record::Frame(frame) => {
+                if frame.len == 2 {
+                    n.mode_ac += 1;
                     continue;
                 }
-            };
-            n.records += 1;
-            match record {
-                Record::Frame(frame) => {
-                    if frame.len == 2 {
-                        n.mode_ac += 1;
+                let msg = match vigia_modes::decode_with(frame.message(), options) {
+                    Ok(m) => m,
+                    Err(DecodeError::BadCrc { .. }) => {
+                        n.crc_rejected += 1;
                         continue;
                     }
-                    let msg = match vigia_modes::decode_with(frame.message(), options) {
-                        Ok(m) => m,
-                        Err(DecodeError::BadCrc { .. }) => {
-                            n.crc_rejected += 1;
-                            continue;
-                        }
-                        Err(_) => {
-                            n.unknown += 1;
-                            continue;
-                        }
-                    };
-                    n.decoded += 1;
-                    // Time for CPR pairing: the receive time, else the receiver's 12 MHz
-                    // counter; with neither, only local decoding against --ref is possible
-                    // (NaN never passes a freshness test).
-                    let clock = frame
-                        .ts
-                        .or(frame.mlat_ticks.map(|t| t as f64 / 12e6))
-                        .unwrap_or(f64::NAN);
-                    let position = match msg.me() {
-                        Some(Me::AirbornePosition(p)) => {
-                            pairing.resolve(clock, msg.address, p.cpr, false)
-                        }
-                        Some(Me::SurfacePosition(p)) => {
-                            pairing.resolve(clock, msg.address, p.cpr, true)
-                        }
-                        _ => None,
-                    };
-                    if args.output == Output::Jsonl {
-                        let row = Row::from_message(frame.ts, &msg, position.map(|f| f.position));
-                        if closed_pipe(write_row(&mut out, &row))? {
-                            return Ok(ExitCode::SUCCESS);
-                        }
+                    Err(_) => {
+                        n.unknown += 1;
+                        continue;
                     }
-                }
-                Record::State(state) => {
-                    n.states += 1;
-                    if args.output == Output::Jsonl
-                        && closed_pipe(write_row(&mut out, &Row::from_state(&state)))?
-                    {
+                };
+                n.decoded += 1;
+                // Time for CPR pairing: the receive time, else the receiver's 12 MHz
+                // counter; with neither, only local decoding against --ref is possible
+                // (NaN never passes a freshness test).
+                let clock = frame.ts.or(frame.receiver_seconds()).unwrap_or(f64::NAN);
+                let position = match msg.me() {
+                    Some(Me::AirbornePosition(p)) => {
+                        pairing.resolve(clock, msg.address, p.cpr, false)
+                    }
+                    Some(Me::SurfacePosition(p)) => {
+                        pairing.resolve(clock, msg.address, p.cpr, true)
+                    }
+                    _ => None,
+                };
+                if args.output == Output::Jsonl {
+                    let row = Row::from_message(frame.ts, &msg, position.map(|f| f.position));
+                    if closed_pipe(write_row(&mut out, &row))? {
                         return Ok(ExitCode::SUCCESS);
                     }
+                }
+            }
+            Record::State(state) => {
+                n.states += 1;
+                if args.output == Output::Jsonl
+                    && closed_pipe(write_row(&mut out, &Row::from_state(&state)))?
+                {
+                    return Ok(ExitCode::SUCCESS);
                 }
             }
         }
@@ -192,7 +173,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(line) = bad.summary() {
         eprintln!("{line}");
     }
-    if opened == 0 || (n.records == 0 && n.malformed > 0) {
+    if inputs.opened() == 0 || (n.records == 0 && n.malformed > 0) {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,848 @@
+//! The event contract: the one serialised shape of an [`Event`] that every consumer reads —
+//! `vigia analyze`'s JSON Lines, the store's event documents, the HTTP API, the event stream,
+//! alerts, the incident report and the web map.
+//!
+//! Owns the serde types and the conversion from a detector's [`Event`] ([`EventRecord::new`]);
+//! it does not write files or talk to the store. Keys are snake_case; an event is one flat
+//! object whose `type` says which fields follow; evidence is inline (each cited position with
+//! the raw frames as hex it was decoded from, or the archive row it was read from). Numbers are
+//! rounded where they are made — degrees and seconds to 1e-6 (~0.1 m, 1 µs), distances and
+//! durations to 0.01 — so that the same input always gives the same bytes.
+//!
+//! The contract is versioned ([`SCHEMA_VERSION`]): a change that removes or renames a key, or
+//! changes a unit, raises it; adding a key does not. The snapshot tests in `tests/it/contract.rs`
+//! pin every event type as consumers see it.
+//!
+//! ```
+//! use vigia_detect::contract::{EventBody, EventRecord};
+//! let text = r#"{"type":"orbit","icao24":"ae1234","flight_id":"ae1234-1","callsign":null,
+//!   "ts":10.0,"start":10.0,"end":910.0,"duration_s":900.0,"latitude":30.5,"longitude":-110.2,
+//!   "radius_nm":6.0,"extent_nm":7.1,"turns":2.5,"direction":"right","altitude_band":null,
+//!   "shape":"circle"}"#;
+//! let record: EventRecord = serde_json::from_str(text).unwrap();
+//! assert_eq!(record.type_name(), "orbit");
+//! assert!(matches!(record.body, EventBody::Orbit(ref o) if o.radius_nm == 6.0));
+//! ```
+
+use serde::{Deserialize, Serialize};
+use vigia_track::Evidence;
+use vigia_zones::Crossing;
+
+use crate::event::{Event, EventKind, PositionEvidence, ZoneCrossing};
+use crate::orbit::OrbitShape;
+
+/// Version of the event contract. Raised when a key is removed or renamed or a unit changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Round to 1e-6 (degrees: ~0.1 m; seconds: 1 µs) so output is stable and readable.
+fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Round to 0.01 (nautical miles, seconds of duration, scores).
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Metres to nautical miles, rounded to 0.01.
+fn nm(m: f64) -> f64 {
+    r2(m / 1852.0)
+}
+
+/// One event as consumers see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// The aircraft's 24-bit address, six lowercase hex digits.
+    pub icao24: String,
+    /// Its flight (`icao24-N`).
+    pub flight_id: String,
+    /// Its callsign when the event happened, if known.
+    pub callsign: Option<String>,
+    /// When: the crossing time, the closest approach, an episode's start or a flight's start;
+    /// seconds since the Unix epoch, or receiver-clock seconds for captures without dates.
+    pub ts: f64,
+    /// The flight's surveillance score (0–1): always on flight records; on other events when
+    /// the service knew it at the time (live score).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// What happened; its `type` key names the variant.
+    #[serde(flatten)]
+    pub body: EventBody,
+}
+
+/// What happened, by type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EventBody {
+    /// The flight entered a zone.
+    ZoneEntry(CrossingRecord),
+    /// The flight left a zone.
+    ZoneExit(ExitRecord),
+    /// The flight entered and left a zone between two consecutive trusted positions.
+    ZoneTransit(TransitRecord),
+    /// The flight came within the approach distance of a zone but never entered it.
+    ClosestApproach(ApproachRecord),
+    /// Orbiting or flying a racetrack.
+    Orbit(OrbitRecord),
+    /// Flying a survey grid.
+    Survey(SurveyRecord),
+    /// One record per flight: identity, score with reasons, zones visited.
+    Flight(FlightRecord),
+}
+
+/// A crossing of a zone's boundary, interpolated between two trusted positions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CrossingRecord {
+    /// The zone's name (`MEX`).
+    pub zone: String,
+    /// Where the track crosses the boundary, degrees.
+    pub latitude: f64,
+    /// Where the track crosses the boundary, degrees.
+    pub longitude: f64,
+    /// Time of the trusted position before the crossing, seconds.
+    pub ts_before: f64,
+    /// Time of the trusted position after the crossing, seconds.
+    pub ts_after: f64,
+    /// Half-width of the interval the crossing time is known to, seconds.
+    pub uncertainty_s: f64,
+    /// The same, along the track, nautical miles.
+    pub uncertainty_nm: f64,
+    /// The positions the claim rests on.
+    pub evidence: EvidenceRecord,
+}
+
+/// An exit: the crossing, the time inside, and the zone entered at the same crossing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExitRecord {
+    /// The crossing.
+    #[serde(flatten)]
+    pub crossing: CrossingRecord,
+    /// Time since the matching entry (or since first seen inside), seconds.
+    pub time_inside_s: f64,
+    /// A zone of interest entered at the same crossing (MEX → USA over land).
+    pub next_zone: Option<String>,
+}
+
+/// A transit: entry and exit between the same two positions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransitRecord {
+    /// The entry crossing (its evidence brackets the exit too).
+    #[serde(flatten)]
+    pub entry: CrossingRecord,
+    /// Time of the exit crossing, seconds.
+    pub exit_ts: f64,
+    /// Where the exit crossing is, degrees.
+    pub exit_latitude: f64,
+    /// Where the exit crossing is, degrees.
+    pub exit_longitude: f64,
+    /// Time between entry and exit, seconds.
+    pub time_inside_s: f64,
+}
+
+/// The closest a flight that stayed outside came to a zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApproachRecord {
+    /// The zone.
+    pub zone: String,
+    /// Distance to the boundary, nautical miles.
+    pub distance_nm: f64,
+    /// Where the aircraft was, degrees.
+    pub latitude: f64,
+    /// Where the aircraft was, degrees.
+    pub longitude: f64,
+    /// The nearest point of the boundary, degrees.
+    pub boundary_latitude: f64,
+    /// The nearest point of the boundary, degrees.
+    pub boundary_longitude: f64,
+    /// The trusted positions around the closest point.
+    pub evidence: EvidenceRecord,
+}
+
+/// An orbit or racetrack episode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrbitRecord {
+    /// Start, seconds.
+    pub start: f64,
+    /// End, seconds.
+    pub end: f64,
+    /// Time on station, seconds.
+    pub duration_s: f64,
+    /// Centre, degrees.
+    pub latitude: f64,
+    /// Centre, degrees.
+    pub longitude: f64,
+    /// Mean distance from the centre, nautical miles.
+    pub radius_nm: f64,
+    /// Largest distance from the centre, nautical miles.
+    pub extent_nm: f64,
+    /// Net full turns flown.
+    pub turns: f64,
+    /// `right` (clockwise) or `left`.
+    pub direction: String,
+    /// Lowest and highest altitude, feet, when known.
+    pub altitude_band: Option<[i64; 2]>,
+    /// `circle` or `racetrack`.
+    pub shape: String,
+    /// A racetrack's axis, degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axis_deg: Option<f64>,
+    /// A racetrack's leg length, nautical miles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leg_length_nm: Option<f64>,
+}
+
+/// A survey grid episode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyRecord {
+    /// Start, seconds.
+    pub start: f64,
+    /// End, seconds.
+    pub end: f64,
+    /// Duration, seconds.
+    pub duration_s: f64,
+    /// Centre of the surveyed area, degrees.
+    pub latitude: f64,
+    /// Centre of the surveyed area, degrees.
+    pub longitude: f64,
+    /// Parallel legs flown.
+    pub legs: u64,
+    /// Axis of the legs, degrees in `0..180`.
+    pub axis_deg: f64,
+    /// Mean spacing between adjacent legs, nautical miles.
+    pub spacing_nm: f64,
+    /// Mean leg length, nautical miles.
+    pub leg_length_nm: f64,
+}
+
+/// A flight's record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlightRecord {
+    /// Start, seconds.
+    pub start: f64,
+    /// End, seconds.
+    pub end: f64,
+    /// Duration, seconds.
+    pub duration_s: f64,
+    /// Callsigns heard.
+    pub callsigns: Vec<String>,
+    /// Mode A codes heard (four octal digits).
+    pub squawks: Vec<String>,
+    /// Trusted positions.
+    pub positions: u64,
+    /// Rejected positions.
+    pub rejected_positions: u64,
+    /// State of registration from the address block.
+    pub country: Option<String>,
+    /// A military address block or database flag.
+    pub military: bool,
+    /// Registration, from the aircraft database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<String>,
+    /// ICAO type designator, from the aircraft database.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_designator: Option<String>,
+    /// Operator, from the aircraft database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// Why the score is what it is.
+    pub reasons: Vec<ReasonRecord>,
+    /// Zones visited.
+    pub zones: Vec<VisitRecord>,
+}
+
+/// One reason behind a score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReasonRecord {
+    /// Stable code (`isr_type`).
+    pub code: String,
+    /// Human text.
+    pub text: String,
+    /// Its weight.
+    pub weight: f64,
+}
+
+/// Time spent in one zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VisitRecord {
+    /// The zone.
+    pub zone: String,
+    /// Seconds inside.
+    pub time_inside_s: f64,
+    /// Trusted positions inside.
+    pub positions_inside: u64,
+    /// Entries observed.
+    pub entries: u32,
+    /// First seen already inside (no entry observed).
+    pub first_seen_inside: bool,
+}
+
+/// The evidence of a claim.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRecord {
+    /// The trusted positions cited, in time order.
+    pub positions: Vec<PositionRecord>,
+}
+
+/// A cited trusted position and what it was computed from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PositionRecord {
+    /// Time, seconds.
+    pub ts: f64,
+    /// Degrees.
+    pub latitude: f64,
+    /// Degrees.
+    pub longitude: f64,
+    /// Feet.
+    pub altitude: Option<i64>,
+    /// How it was computed, with the frames or the row.
+    #[serde(flatten)]
+    pub method: PositionMethod,
+}
+
+/// How a cited position was computed; the `method` key names the variant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum PositionMethod {
+    /// Globally decoded from an even/odd CPR pair: both frames.
+    CprPair {
+        /// The newest frame, then its partner.
+        frames: Vec<FrameRecord>,
+    },
+    /// Locally decoded from one CPR frame against a reference.
+    CprLocal {
+        /// The frame.
+        frames: Vec<FrameRecord>,
+    },
+    /// Read from an archive (CSV line or Parquet row, SBS, readsb JSON).
+    Report {
+        /// Where.
+        source: SourceRecord,
+    },
+}
+
+/// A raw frame as evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameRecord {
+    /// Receive time, seconds.
+    pub ts: f64,
+    /// The frame's bytes as lowercase hex.
+    pub hex: String,
+}
+
+/// An archive record as evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// The input file (or receiver).
+    pub file: String,
+    /// 1-based record within the input.
+    pub record: u64,
+    /// 1-based line, for line-based formats.
+    pub line: Option<u64>,
+    /// 1-based row, for columnar formats.
+    pub row: Option<u64>,
+}
+
+impl EventRecord {
+    /// The record of `event`; `inputs` names what each evidence source index points to (the
+    /// files of an analysis, or the receivers of a live run).
+    pub fn new(event: &Event, inputs: &[String]) -> Self {
+        let mut score = None;
+        let body = match &event.kind {
+            EventKind::ZoneEntry(z) => EventBody::ZoneEntry(crossing(z, inputs)),
+            EventKind::ZoneExit {
+                crossing: z,
+                time_inside_s,
+                next_zone,
+            } => EventBody::ZoneExit(ExitRecord {
+                crossing: crossing(z, inputs),
+                time_inside_s: r2(*time_inside_s),
+                next_zone: next_zone.clone(),
+            }),
+            EventKind::ZoneTransit { entry, exit } => EventBody::ZoneTransit(TransitRecord {
+                entry: crossing(entry, inputs),
+                exit_ts: r6(exit.crossing.ts),
+                exit_latitude: r6(exit.crossing.latitude),
+                exit_longitude: r6(exit.crossing.longitude),
+                time_inside_s: r2(exit.crossing.ts - entry.crossing.ts),
+            }),
+            EventKind::ClosestApproach(a) => EventBody::ClosestApproach(ApproachRecord {
+                zone: a.zone.clone(),
+                distance_nm: r2(a.approach.distance_nm),
+                latitude: r6(a.approach.latitude),
+                longitude: r6(a.approach.longitude),
+                boundary_latitude: r6(a.approach.boundary_latitude),
+                boundary_longitude: r6(a.approach.boundary_longitude),
+                evidence: evidence(&[&a.before, &a.after], inputs),
+            }),
+            EventKind::Orbit(o) => {
+                let (shape, axis_deg, leg_length_nm) = match o.shape {
+                    OrbitShape::Circle => ("circle", None, None),
+                    OrbitShape::Racetrack {
+                        axis_deg,
+                        leg_length_m,
+                    } => ("racetrack", Some(r2(axis_deg)), Some(nm(leg_length_m))),
+                };
+                EventBody::Orbit(OrbitRecord {
+                    start: r6(o.start_ts),
+                    end: r6(o.end_ts),
+                    duration_s: r2(o.duration_s()),
+                    latitude: r6(o.centre_lat),
+                    longitude: r6(o.centre_lon),
+                    radius_nm: nm(o.radius_m),
+                    extent_nm: nm(o.extent_m),
+                    turns: r2(o.turns),
+                    direction: if o.clockwise { "right" } else { "left" }.into(),
+                    altitude_band: o
+                        .altitude_band_ft
+                        .map(|(a, b)| [a.round() as i64, b.round() as i64]),
+                    shape: shape.into(),
+                    axis_deg,
+                    leg_length_nm,
+                })
+            }
+            EventKind::Survey(s) => EventBody::Survey(SurveyRecord {
+                start: r6(s.start_ts),
+                end: r6(s.end_ts),
+                duration_s: r2(s.end_ts - s.start_ts),
+                latitude: r6(s.centre_lat),
+                longitude: r6(s.centre_lon),
+                legs: s.legs as u64,
+                axis_deg: r2(s.axis_deg),
+                spacing_nm: nm(s.spacing_m),
+                leg_length_nm: nm(s.leg_length_m),
+            }),
+            EventKind::Flight(f) => {
+                score = Some(r2(f.score));
+                let record = f.identity.record.as_ref();
+                EventBody::Flight(FlightRecord {
+                    start: r6(f.start_ts),
+                    end: r6(f.end_ts),
+                    duration_s: r2(f.end_ts - f.start_ts),
+                    callsigns: f.callsigns.iter().map(|c| c.to_string()).collect(),
+                    squawks: f.squawks.iter().map(|s| s.to_string()).collect(),
+                    positions: f.positions,
+                    rejected_positions: f.rejected,
+                    country: f.identity.country.clone(),
+                    military: f.identity.military(),
+                    registration: record.and_then(|r| r.registration.clone()),
+                    type_designator: record.and_then(|r| r.type_designator.clone()),
+                    operator: record.and_then(|r| r.operator.clone()),
+                    reasons: f
+                        .reasons
+                        .iter()
+                        .map(|r| ReasonRecord {
+                            code: r.code.into(),
+                            text: r.text.clone(),
+                            weight: r.weight,
+                        })
+                        .collect(),
+                    zones: f
+                        .zones
+                        .iter()
+                        .map(|z| VisitRecord {
+                            zone: z.zone.clone(),
+                            time_inside_s: r2(z.time_inside_s),
+                            positions_inside: z.positions_inside,
+                            entries: z.entries,
+                            first_seen_inside: z.first_seen_inside,
+                        })
+                        .collect(),
+                })
+            }
+        };
+        Self {
+            icao24: event.icao24.to_string(),
+            flight_id: event.flight_id.to_string(),
+            callsign: event.callsign.map(|c| c.to_string()),
+            ts: r6(event.ts),
+            score,
+            body,
+        }
+    }
+
+    /// Set the live score (kept when the record already has one, as flight records do),
+    /// rounded like every score.
+    pub fn with_live_score(mut self, score: Option<f64>) -> Self {
+        if self.score.is_none() {
+            self.score = score.map(r2);
+        }
+        self
+    }
+
+    /// The snake_case type name (`zone_entry`), as in the `type` key.
+    pub fn type_name(&self) -> &'static str {
+        match &self.body {
+            EventBody::ZoneEntry(_) => "zone_entry",
+            EventBody::ZoneExit(_) => "zone_exit",
+            EventBody::ZoneTransit(_) => "zone_transit",
+            EventBody::ClosestApproach(_) => "closest_approach",
+            EventBody::Orbit(_) => "orbit",
+            EventBody::Survey(_) => "survey",
+            EventBody::Flight(_) => "flight",
+        }
+    }
+
+    /// The zone the event concerns, if any.
+    pub fn zone(&self) -> Option<&str> {
+        match &self.body {
+            EventBody::ZoneEntry(c) => Some(&c.zone),
+            EventBody::ZoneExit(x) => Some(&x.crossing.zone),
+            EventBody::ZoneTransit(t) => Some(&t.entry.zone),
+            EventBody::ClosestApproach(a) => Some(&a.zone),
+            _ => None,
+        }
+    }
+
+    /// The event's place, degrees: the crossing, the aircraft at its closest, an episode's
+    /// centre; none for flight records.
+    pub fn position(&self) -> Option<(f64, f64)> {
+        match &self.body {
+            EventBody::ZoneEntry(c) => Some((c.latitude, c.longitude)),
+            EventBody::ZoneExit(x) => Some((x.crossing.latitude, x.crossing.longitude)),
+            EventBody::ZoneTransit(t) => Some((t.entry.latitude, t.entry.longitude)),
+            EventBody::ClosestApproach(a) => Some((a.latitude, a.longitude)),
+            EventBody::Orbit(o) => Some((o.latitude, o.longitude)),
+            EventBody::Survey(s) => Some((s.latitude, s.longitude)),
+            EventBody::Flight(_) => None,
+        }
+    }
+
+    /// The positions the event cites as evidence (empty for episodes and flight records).
+    pub fn evidence(&self) -> &[PositionRecord] {
+        match &self.body {
+            EventBody::ZoneEntry(c) => &c.evidence.positions,
+            EventBody::ZoneExit(x) => &x.crossing.evidence.positions,
+            EventBody::ZoneTransit(t) => &t.entry.evidence.positions,
+            EventBody::ClosestApproach(a) => &a.evidence.positions,
+            _ => &[],
+        }
+    }
+}
+
+fn crossing(z: &ZoneCrossing, inputs: &[String]) -> CrossingRecord {
+    let c: &Crossing = &z.crossing;
+    CrossingRecord {
+        zone: z.zone.clone(),
+        latitude: r6(c.latitude),
+        longitude: r6(c.longitude),
+        ts_before: r6(c.ts_before),
+        ts_after: r6(c.ts_after),
+        uncertainty_s: r2(c.uncertainty_s),
+        uncertainty_nm: r2(c.uncertainty_nm),
+        evidence: evidence(&[&z.before, &z.after], inputs),
+    }
+}
+
+fn evidence(positions: &[&PositionEvidence], inputs: &[String]) -> EvidenceRecord {
+    EvidenceRecord {
+        positions: positions.iter().map(|p| position(p, inputs)).collect(),
+    }
+}
+
+/// One cited position, with what it was computed from.
+pub fn position(p: &PositionEvidence, inputs: &[String]) -> PositionRecord {
+    let frame = |f: &vigia_track::FrameRef| FrameRecord {
+        ts: r6(f.ts),
+        hex: f.hex().to_string(),
+    };
+    let method = match &p.evidence {
+        Evidence::CprPair { newest, partner } => PositionMethod::CprPair {
+            frames: vec![frame(newest), frame(partner)],
+        },
+        Evidence::CprLocal { frame: f, .. } => PositionMethod::CprLocal {
+            frames: vec![frame(f)],
+        },
+        Evidence::Report(src) => PositionMethod::Report {
+            source: SourceRecord {
+                file: inputs.get(src.input as usize).cloned().unwrap_or_default(),
+                record: src.record,
+                line: src.line,
+                row: src.row,
+            },
+        },
+    };
+    PositionRecord {
+        ts: r6(p.ts),
+        latitude: r6(p.lat),
+        longitude: r6(p.lon),
+        altitude: p.altitude_ft.map(|a| a.round() as i64),
+        method,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::ZoneCrossing;
+    use crate::orbit::Orbit;
+    use crate::survey::Survey;
+    use vigia_modes::IcaoAddress;
+    use vigia_track::{FlightId, FrameRef, SourceRef};
+    use vigia_zones::Direction;
+
+    fn event(kind: EventKind) -> Event {
+        Event {
+            icao24: IcaoAddress::new(0xae01c5),
+            flight_id: FlightId {
+                icao24: IcaoAddress::new(0xae01c5),
+                start: 1_700_000_000,
+            },
+            callsign: None,
+            ts: 1_700_000_100.123_457,
+            kind,
+        }
+    }
+
+    fn crossing(ts: f64, direction: Direction) -> Crossing {
+        Crossing {
+            direction,
+            ts_before: ts - 1.0,
+            ts_after: ts + 1.0,
+            ts,
+            latitude: 31.123_456_789,
+            longitude: -117.0,
+            uncertainty_s: 1.004,
+            uncertainty_nm: 0.123,
+        }
+    }
+
+    fn json(record: &EventRecord) -> serde_json::Value {
+        serde_json::to_value(record).unwrap()
+    }
+
+    #[test]
+    fn a_transit_reads_as_entry_with_its_exit() {
+        let at = |ts, evidence| PositionEvidence {
+            ts,
+            lat: 31.0,
+            lon: -117.0,
+            altitude_ft: Some(25_000.4),
+            evidence,
+        };
+        let pair = Evidence::CprPair {
+            newest: FrameRef::new(99.0, &[0x8d, 0xae, 0x01, 0xc5]),
+            partner: FrameRef::new(98.5, &[0x8d]),
+        };
+        let row = Evidence::Report(SourceRef {
+            input: 1,
+            record: 7,
+            line: Some(8),
+            row: None,
+        });
+        let z = |c| ZoneCrossing {
+            zone: "MEX".into(),
+            crossing: c,
+            before: at(99.0, pair),
+            after: at(101.0, row),
+        };
+        let record = EventRecord::new(
+            &event(EventKind::ZoneTransit {
+                entry: Box::new(z(crossing(100.0, Direction::Entry))),
+                exit: Box::new(z(crossing(100.5, Direction::Exit))),
+            }),
+            &["a.beast".into(), "b.csv".into()],
+        );
+        let v = json(&record);
+        assert_eq!(v["type"], "zone_transit");
+        assert_eq!(v["ts"], 1_700_000_100.123_457);
+        assert_eq!(v["latitude"], 31.123_457);
+        assert_eq!(v["uncertainty_s"], 1.0);
+        assert_eq!(v["exit_ts"], 100.5);
+        assert_eq!(v["time_inside_s"], 0.5);
+        let positions = &v["evidence"]["positions"];
+        assert_eq!(positions[0]["method"], "cpr_pair");
+        assert_eq!(positions[0]["altitude"], 25_000);
+        assert_eq!(positions[0]["frames"][0]["hex"], "8dae01c5");
+        assert_eq!(positions[1]["method"], "report");
+        assert_eq!(positions[1]["source"]["file"], "b.csv");
+        assert_eq!(positions[1]["source"]["line"], 8);
+        assert!(v.get("score").is_none(), "no live score was given");
+        assert_eq!(record.zone(), Some("MEX"));
+        assert_eq!(record.evidence().len(), 2);
+        let back: EventRecord = serde_json::from_value(v).unwrap();
+        assert_eq!(back, record);
+        assert_eq!(record.with_live_score(Some(0.456)).score, Some(0.46));
+    }
+
+    #[test]
+    fn episodes_read_with_their_geometry() {
+        let survey = EventRecord::new(
+            &event(EventKind::Survey(Survey {
+                start_ts: 10.0,
+                end_ts: 3610.0,
+                legs: 7,
+                axis_deg: 44.999,
+                spacing_m: 1852.0,
+                leg_length_m: 37_040.0,
+                centre_lat: 30.0,
+                centre_lon: -110.0,
+            })),
+            &[],
+        );
+        let v = json(&survey);
+        assert_eq!(
+            (
+                v["legs"].clone(),
+                v["spacing_nm"].clone(),
+                v["leg_length_nm"].clone()
+            ),
+            (7.into(), 1.0.into(), 20.0.into())
+        );
+        assert_eq!(v["axis_deg"], 45.0);
+        assert_eq!(survey.position(), Some((30.0, -110.0)));
+        let racetrack = EventRecord::new(
+            &event(EventKind::Orbit(Orbit {
+                start_ts: 0.0,
+                end_ts: 7200.0,
+                centre_lat: 27.0,
+                centre_lon: -94.0,
+                radius_m: 9260.0,
+                extent_m: 40_000.0,
+                turns: 4.0,
+                clockwise: true,
+                altitude_band_ft: Some((29_000.2, 31_000.7)),
+                shape: OrbitShape::Racetrack {
+                    axis_deg: 90.0,
+                    leg_length_m: 55_560.0,
+                },
+            })),
+            &[],
+        );
+        let v = json(&racetrack);
+        assert_eq!(v["shape"], "racetrack");
+        assert_eq!(v["direction"], "right");
+        assert_eq!(v["leg_length_nm"], 30.0);
+        assert_eq!(v["altitude_band"], serde_json::json!([29_000, 31_001]));
+        for record in [survey, racetrack] {
+            let back: EventRecord = serde_json::from_value(json(&record)).unwrap();
+            assert_eq!(back, record);
+        }
+    }
+
+    #[test]
+    fn a_record_of_an_unknown_type_is_refused() {
+        let text =
+            r#"{"type":"teleport","icao24":"ae01c5","flight_id":"x","callsign":null,"ts":1}"#;
+        assert!(serde_json::from_str::<EventRecord>(text).is_err());
+    }
+}
+
+/// Records of every type with plausible values, for the tests of the crates that store, serve
+/// and render events (cargo feature `samples`).
+#[cfg(feature = "samples")]
+pub mod samples {
+    use super::*;
+
+    /// A record of type `kind` (`zone_entry`, `zone_exit`, `zone_transit`,
+    /// `closest_approach`, `orbit`, `survey`, `flight`) at `ts`, about zone `zone` when the
+    /// type has one (`USA` when none is given), with one cited position whose frame is real.
+    /// An unknown `kind` gives an orbit.
+    pub fn record(kind: &str, zone: Option<&str>, ts: f64) -> EventRecord {
+        let zone = zone.unwrap_or("USA").to_string();
+        let position = PositionRecord {
+            ts,
+            latitude: 32.5,
+            longitude: -117.0,
+            altitude: Some(9000),
+            method: PositionMethod::CprLocal {
+                frames: vec![FrameRecord {
+                    ts,
+                    hex: "8d0d0abc58b9768b5a4c2d2a0c8b".into(),
+                }],
+            },
+        };
+        let crossing = CrossingRecord {
+            zone: zone.clone(),
+            latitude: 32.5,
+            longitude: -117.0,
+            ts_before: ts - 1.0,
+            ts_after: ts + 1.0,
+            uncertainty_s: 1.0,
+            uncertainty_nm: 0.1,
+            evidence: EvidenceRecord {
+                positions: vec![position.clone()],
+            },
+        };
+        let mut score = None;
+        let body = match kind {
+            "zone_entry" => EventBody::ZoneEntry(crossing),
+            "zone_exit" => EventBody::ZoneExit(ExitRecord {
+                crossing,
+                time_inside_s: 600.0,
+                next_zone: None,
+            }),
+            "zone_transit" => EventBody::ZoneTransit(TransitRecord {
+                entry: crossing,
+                exit_ts: ts + 0.5,
+                exit_latitude: 32.51,
+                exit_longitude: -117.01,
+                time_inside_s: 0.5,
+            }),
+            "closest_approach" => EventBody::ClosestApproach(ApproachRecord {
+                zone,
+                distance_nm: 3.2,
+                latitude: 32.4,
+                longitude: -117.3,
+                boundary_latitude: 32.45,
+                boundary_longitude: -117.25,
+                evidence: EvidenceRecord {
+                    positions: vec![position],
+                },
+            }),
+            "survey" => EventBody::Survey(SurveyRecord {
+                start: ts,
+                end: ts + 3600.0,
+                duration_s: 3600.0,
+                latitude: 30.0,
+                longitude: -110.0,
+                legs: 6,
+                axis_deg: 45.0,
+                spacing_nm: 1.5,
+                leg_length_nm: 20.0,
+            }),
+            "flight" => {
+                score = Some(0.35);
+                EventBody::Flight(FlightRecord {
+                    start: ts,
+                    end: ts + 3600.0,
+                    duration_s: 3600.0,
+                    callsigns: vec!["XCABC".into()],
+                    squawks: vec!["7000".into()],
+                    positions: 3600,
+                    rejected_positions: 0,
+                    country: Some("United States".into()),
+                    military: false,
+                    registration: None,
+                    type_designator: None,
+                    operator: None,
+                    reasons: Vec::new(),
+                    zones: Vec::new(),
+                })
+            }
+            _ => EventBody::Orbit(OrbitRecord {
+                start: ts,
+                end: ts + 900.0,
+                duration_s: 900.0,
+                latitude: 30.0,
+                longitude: -110.0,
+                radius_nm: 5.0,
+                extent_nm: 6.0,
+                turns: 3.0,
+                direction: "left".into(),
+                altitude_band: None,
+                shape: "circle".into(),
+                axis_deg: None,
+                leg_length_nm: None,
+            }),
+        };
+        EventRecord {
+            icao24: "0d0abc".into(),
+            flight_id: "0d0abc-1700000000".into(),
+            callsign: None,
+            ts,
+            score,
+            body,
+        }
+    }
+}

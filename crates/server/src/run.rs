@@ -1,0 +1,352 @@
+//! The whole service, assembled: [`Service`].
+//!
+//! [`Service::new`] takes a [`Config`], checks it, loads the zones and the aircraft database,
+//! opens the store (closing flights a previous run left open), records the receivers and
+//! binds the ports receivers push to. [`Service::serve`] — the mini-redis shape: it takes the
+//! HTTP listener and a shutdown future — starts the pipeline and writer threads, the source
+//! tasks and the HTTP server, and when `shutdown` completes stops the sources, lets the
+//! pipeline drain what it took, commits, checkpoints and returns. `vigia run`, `vigia demo` and
+//! the tests build the service this one way. This module is the only one that knows both the
+//! service side (`crate::service`) and the HTTP side (`crate::http`).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use vigia_detect::identity::{AircraftDb, IdentityResolver};
+use vigia_detect::AnalyzerConfig;
+use vigia_feed::net::{run_client, run_listener, unix_now, FrameQueue, SourceCounters, SourceSpec};
+use vigia_modes::cpr::LatLon;
+use vigia_store::{ReceiverRow, Store, StoreError};
+use vigia_zones::ZoneIndex;
+
+use crate::config::{Checked, Config};
+use crate::http::ServeError;
+use crate::service::alert::{self, sinks, Alerter};
+use crate::service::live::LiveView;
+use crate::service::metrics::Metrics;
+use crate::service::pipeline::{self, PipelineParts};
+use crate::service::zones;
+use crate::service::ServiceState;
+
+/// Live messages a subscriber may fall behind by before it skips.
+const STREAM_CAPACITY: usize = 4096;
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServiceError {
+    /// The configuration has problems (each names its key).
+    #[error("the configuration has problems:\n  {}", .0.join("\n  "))]
+    Config(Vec<String>),
+    /// The zones do not load.
+    #[error("zones {spec:?}: {source}")]
+    Zones {
+        /// The spec.
+        spec: String,
+        /// Why (boxed: a load error is large and rare).
+        #[source]
+        source: Box<vigia_zones::SpecError>,
+    },
+    /// The aircraft database cannot be opened.
+    #[error("{path}: cannot open the aircraft database: {source}")]
+    AircraftDbOpen {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The aircraft database cannot be read.
+    #[error("{path}: cannot read the aircraft database: {source}")]
+    AircraftDb {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: vigia_detect::identity::AircraftDbError,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A port receivers push to cannot be bound.
+    #[error("{address}: cannot listen for receivers: {source}")]
+    Listen {
+        /// The address.
+        address: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An alert sink cannot be opened.
+    #[error("alerts.sinks[{index}]: {source}")]
+    Sink {
+        /// Its index in `alerts.sinks`.
+        index: usize,
+        /// Why.
+        #[source]
+        source: alert::sinks::SinkError,
+    },
+    /// A thread of the service could not be started.
+    #[error("starting the pipeline: {0}")]
+    Thread(#[source] std::io::Error),
+    /// The HTTP server failed.
+    #[error(transparent)]
+    Http(#[from] ServeError),
+}
+
+/// A configured service, ready to [`serve`](Service::serve).
+pub struct Service {
+    checked: Checked,
+    zones: Arc<ZoneIndex>,
+    identity: IdentityResolver,
+    store: Store,
+    checkpointer: Store,
+    /// Bound listeners of receivers that push, by source index.
+    pushed: Vec<(usize, std::net::TcpListener)>,
+    state: Arc<ServiceState>,
+    stop: tokio::sync::watch::Sender<bool>,
+    counters: Vec<Arc<SourceCounters>>,
+    queue: Arc<FrameQueue>,
+    /// Flights a previous run left open, closed at start.
+    closed_flights: u64,
+}
+
+impl Service {
+    /// Check `config`, load what it names and open the store. Nothing runs yet.
+    pub fn new(config: Config) -> Result<Self, ServiceError> {
+        let checked = config.check().map_err(ServiceError::Config)?;
+        let config = &checked.config;
+        let (zones, zones_view) =
+            zones::load(&config.zones).map_err(|source| ServiceError::Zones {
+                spec: config.zones.clone(),
+                source: Box::new(source),
+            })?;
+        let db = match &config.aircraft_db {
+            Some(path) => Some(read_aircraft_db(path)?),
+            None => None,
+        };
+        let mut store = Store::open(&config.store.path)?;
+        let closed_flights = store.close_open_flights()?;
+        let now = unix_now();
+        for s in &checked.sources {
+            store.upsert_receiver(&ReceiverRow {
+                id: s.spec.id.clone(),
+                url: if s.listen {
+                    format!("{}-listen://{}", s.spec.format.name(), s.spec.address)
+                } else {
+                    s.spec.url()
+                },
+                position: s.spec.position,
+                seen: now,
+            })?;
+        }
+        let mut pushed = Vec::new();
+        for (i, s) in checked.sources.iter().enumerate().filter(|(_, s)| s.listen) {
+            let listener = std::net::TcpListener::bind(&s.spec.address)
+                .and_then(|l| l.set_nonblocking(true).map(|()| l))
+                .map_err(|source| ServiceError::Listen {
+                    address: s.spec.address.clone(),
+                    source,
+                })?;
+            pushed.push((i, listener));
+        }
+        let counters: Vec<Arc<SourceCounters>> = checked
+            .sources
+            .iter()
+            .map(|_| Arc::new(SourceCounters::new()))
+            .collect();
+        let queue = Arc::new(FrameQueue::new(
+            config.pipeline.queue_capacity,
+            counters.clone(),
+        ));
+        let metrics = Arc::new(Metrics::new(
+            checked
+                .sources
+                .iter()
+                .map(|s| s.spec.id.clone())
+                .zip(counters.iter().cloned())
+                .collect(),
+            queue.clone(),
+            config.alerts.sinks.iter().map(sinks::name).collect(),
+        ));
+        let (stream, _) = tokio::sync::broadcast::channel(STREAM_CAPACITY);
+        let (stop, shutdown) = tokio::sync::watch::channel(false);
+        let state = Arc::new(ServiceState {
+            live: Arc::new(LiveView::new()),
+            db: Mutex::new(Store::open_read_only(&config.store.path)?),
+            db_writer: Mutex::new(Store::open(&config.store.path)?),
+            zones: RwLock::new(zones_view),
+            metrics,
+            stream,
+            token: config.server.token.clone(),
+            control: Mutex::new(None),
+            shutdown,
+            started: now,
+        });
+        Ok(Self {
+            checkpointer: Store::open(&config.store.path)?,
+            zones,
+            identity: IdentityResolver::new(db),
+            store,
+            pushed,
+            state,
+            stop,
+            counters,
+            queue,
+            closed_flights,
+            checked,
+        })
+    }
+
+    /// The checked configuration.
+    pub fn config(&self) -> &Checked {
+        &self.checked
+    }
+
+    /// The addresses receivers push to, with their sources (port 0 resolved).
+    pub fn push_addresses(&self) -> Vec<(&SourceSpec, SocketAddr)> {
+        self.pushed
+            .iter()
+            .filter_map(|(i, l)| Some((&self.checked.sources.get(*i)?.spec, l.local_addr().ok()?)))
+            .collect()
+    }
+
+    /// Flights a previous run left open that were marked ended at start.
+    pub fn closed_flights(&self) -> u64 {
+        self.closed_flights
+    }
+
+    /// What the HTTP side reads (also for tests that look inside a running service).
+    pub fn state(&self) -> Arc<ServiceState> {
+        self.state.clone()
+    }
+
+    /// Run until `shutdown` completes: pipeline and writer threads, sources, and the HTTP API
+    /// on `listener`. Then stop the sources, drain the pipeline, commit and checkpoint.
+    ///
+    /// Must run inside a tokio runtime (the sources, the webhook sink and HTTP are tasks).
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServiceError> {
+        let Service {
+            checked,
+            zones,
+            identity,
+            store,
+            checkpointer,
+            pushed,
+            state,
+            stop,
+            counters,
+            queue,
+            ..
+        } = self;
+        let config = &checked.config;
+        let runtime = tokio::runtime::Handle::current();
+        let mut opened = Vec::new();
+        for (index, s) in config.alerts.sinks.iter().enumerate() {
+            let sink = sinks::open(s, &runtime, state.metrics.clone(), index)
+                .map_err(|source| ServiceError::Sink { index, source })?;
+            opened.push(sink);
+        }
+        let alerter = Alerter::new(&config.alerts, opened, state.metrics.clone());
+        // The tracker's receiver: the configured one, else the first source's.
+        let mut tracker = config.tracker.clone();
+        let receiver = config
+            .receiver
+            .map(|p| (p.lat, p.lon))
+            .or_else(|| checked.sources.iter().find_map(|s| s.spec.position));
+        if let Some((lat, lon)) = receiver {
+            tracker.receiver = Some(LatLon { lat, lon });
+        }
+        let handle = pipeline::spawn(PipelineParts {
+            settings: config.pipeline.clone(),
+            tracker,
+            analyzer: AnalyzerConfig {
+                approach_nm: config.approach_nm,
+                // Tell the receiver owner about an orbit while it is flown, not when it ends.
+                live_orbits: true,
+                ..AnalyzerConfig::default()
+            },
+            zones,
+            identity,
+            inputs: checked.sources.iter().map(|s| s.spec.id.clone()).collect(),
+            queue: queue.clone(),
+            metrics: state.metrics.clone(),
+            live: state.live.clone(),
+            stream: state.stream.clone(),
+            store,
+            alerter,
+            retain_days: config.store.retain_days,
+            checkpointer: Some(checkpointer),
+        })
+        .map_err(ServiceError::Thread)?;
+        *state.control.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle.control());
+
+        let mut pushed = pushed.into_iter().peekable();
+        for (i, s) in checked.sources.iter().enumerate() {
+            let index = i as u16;
+            let shutdown = state.shutdown.clone();
+            if s.listen {
+                let Some((_, listener)) = pushed.next_if(|(at, _)| *at == i) else {
+                    continue;
+                };
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(|source| {
+                    ServiceError::Listen {
+                        address: s.spec.address.clone(),
+                        source,
+                    }
+                })?;
+                tokio::spawn(run_listener(
+                    listener,
+                    index,
+                    s.spec.format,
+                    checked.client.stall_timeout,
+                    queue.clone(),
+                    counters[i].clone(),
+                    shutdown,
+                ));
+            } else {
+                tokio::spawn(run_client(
+                    index,
+                    s.spec.clone(),
+                    checked.client,
+                    queue.clone(),
+                    counters[i].clone(),
+                    shutdown,
+                ));
+            }
+        }
+        let mut http_shutdown = state.shutdown.clone();
+        let server = tokio::spawn(crate::http::serve(listener, state.clone(), async move {
+            let _ = http_shutdown.wait_for(|stop| *stop).await;
+        }));
+        shutdown.await;
+        let _ = stop.send(true);
+        let served = match server.await {
+            Ok(result) => result.map_err(ServiceError::from),
+            Err(e) => Err(ServiceError::Http(ServeError::Io(std::io::Error::other(
+                e.to_string(),
+            )))),
+        };
+        // Sources have stopped: let the pipeline drain what it took, commit and checkpoint.
+        queue.close();
+        let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        served
+    }
+}
+
+fn read_aircraft_db(path: &std::path::Path) -> Result<AircraftDb, ServiceError> {
+    let name = || path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| ServiceError::AircraftDbOpen {
+        path: name(),
+        source,
+    })?;
+    AircraftDb::read(std::io::BufReader::new(file)).map_err(|source| ServiceError::AircraftDb {
+        path: name(),
+        source,
+    })
+}

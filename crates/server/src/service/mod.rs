@@ -1,0 +1,29 @@
+//! The service side: sources → pipeline → writer → alerts, live state and counters, and the
+//! state the HTTP side reads ([`ServiceState`]). It knows nothing of HTTP; `crate::run`
+//! assembles it with `crate::http` into a [`crate::Service`].
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`dedup`] | dropping the same frame heard by several receivers |
+//! | [`pipeline`] | the pipeline thread: queue → dedup → track → detect → batches, live state |
+//! | [`writer`] | the writer thread: commit, then alert and broadcast — in that order |
+//! | [`alert`] | rules with hysteresis, and the sinks |
+//! | [`live`] | the live aircraft table and its published snapshot |
+//! | [`metrics`] | counters and the Prometheus text |
+//! | [`state`] | what the HTTP side may reach ([`ServiceState`]) |
+//! | [`stream`] | the live messages broadcast to subscribers |
+//! | [`view`] | a committed event as the API, stream and alerts show it |
+//! | [`zones`] | loading the watched zones and their GeoJSON view |
+
+pub mod alert;
+pub mod dedup;
+pub mod live;
+pub mod metrics;
+pub mod pipeline;
+pub mod state;
+pub mod stream;
+pub mod view;
+pub mod writer;
+pub mod zones;
+
+pub use state::ServiceState;
