@@ -1,4 +1,4 @@
-// The alert list: committed sovereignty events (entry, exit, transit) and patterns (orbit,
+// The alert list: committed sovereignty events (entry, presence, exit, transit) and patterns (orbit,
 // survey), newest first, from GET /api/events and then live from the stream's `event`
 // messages; their markers on the map. Flight records are not alerts, but they carry the
 // identity and the reasons of a score, which the detail panel shows: they are kept apart.
@@ -6,11 +6,12 @@
 import { project } from './map.js';
 import { EVENT_NAMES, el, formatClock, formatNumber } from './format.js';
 
-const ALERT_TYPES = new Set(['zone_entry', 'zone_exit', 'zone_transit', 'orbit', 'survey']);
+const ALERT_TYPES = new Set(['zone_entry', 'zone_presence', 'zone_exit', 'zone_transit', 'orbit', 'survey']);
 /** At most this many alerts are kept in the page. */
 const MAX_ALERTS = 500;
 const MARKER_COLOURS = {
   zone_entry: '#c62828',
+  zone_presence: '#ad1457',
   zone_exit: '#1565c0',
   zone_transit: '#6a1b9a',
   orbit: '#ef6c00',

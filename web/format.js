@@ -69,6 +69,7 @@ export function formatDuration(seconds) {
 /** Human names of event types. */
 export const EVENT_NAMES = {
   zone_entry: 'Entry',
+  zone_presence: 'Presence',
   zone_exit: 'Exit',
   zone_transit: 'Transit',
   closest_approach: 'Closest approach',

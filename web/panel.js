@@ -96,9 +96,12 @@ export class Panel {
   showAircraft(data, category, { record = null, events = [] } = {}) {
     this.mark({ kind: 'aircraft', icao24: data.icao24 });
     this.live = el('section', { className: 'live' });
+    // The flight record's reasons once the flight has ended; until then the live ones.
     const reasons = record?.reasons?.length
       ? el('ul', { className: 'reasons' }, record.reasons.map((r) => el('li', {}, `${r.text} `, el('span', { className: 'weight' }, `+${formatNumber(r.weight, 2)}`))))
-      : el('p', { className: 'muted' }, 'The reasons of the score are listed when the flight record is written (at the end of the flight).');
+      : data.reasons?.length
+        ? el('ul', { className: 'reasons' }, data.reasons.map((text) => el('li', {}, text)))
+        : el('p', { className: 'muted' }, 'No surveillance indicator so far.');
     this.frame(
       aircraftName(data),
       el('span', {}, el('span', { className: `badge ${category}` }, CATEGORY_NAMES[category]), ` ${data.icao24.toUpperCase()}`),

@@ -13,13 +13,15 @@ use vigia_track::{Flight, FlightId, TrackEvent, TrustedPosition};
 use vigia_zones::{TimedPoint, ZoneId, ZoneIndex};
 
 use crate::event::{
-    Approach, Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit,
+    Approach, Event, EventKind, FlightSummary, PositionEvidence, Presence, ZoneCrossing, ZonePlace,
+    ZoneVisit,
 };
 use crate::identity::IdentityResolver;
-use crate::orbit::{find_orbits, OrbitConfig};
+use crate::orbit::{find_orbits, Orbit, OrbitConfig};
+use crate::place::{depth, place};
 use crate::sample::{legs, Sample, SAMPLE_SPACING_S};
 use crate::score::{score, FlightFacts};
-use crate::survey::{find_surveys, SurveyConfig};
+use crate::survey::{find_surveys, Survey, SurveyConfig};
 use crate::zone_watch::{ZoneStep, ZoneWatch};
 
 /// Settings of the detection stage.
@@ -72,6 +74,8 @@ struct FlightState {
     rejected: u64,
     /// Start times of the orbit episodes already reported live.
     reported_orbits: Vec<f64>,
+    /// Time on station of the orbits found live so far, seconds.
+    live_orbit_time_s: Option<f64>,
     next_orbit_check: f64,
 }
 
@@ -124,6 +128,12 @@ impl Analyzer {
         self.flights.len()
     }
 
+    /// Time on station of the orbits `flight` has flown so far, as found live (none for
+    /// archives, or before an orbit qualifies).
+    pub fn live_orbit_time_s(&self, flight: FlightId) -> Option<f64> {
+        self.flights.get(&flight)?.live_orbit_time_s
+    }
+
     /// The zones `flight` was inside at its last trusted position, in the index's order.
     pub fn zones_inside(&self, flight: FlightId) -> impl Iterator<Item = &str> {
         self.flights
@@ -168,6 +178,7 @@ impl Analyzer {
                 samples: Vec::new(),
                 rejected: 0,
                 reported_orbits: Vec::new(),
+                live_orbit_time_s: None,
                 next_orbit_check: p.ts + LIVE_ORBIT_CHECK_S,
             });
         if p.callsign.is_some() {
@@ -205,9 +216,23 @@ impl Analyzer {
                         entered.push((w.zone(), out.len()));
                         (c.ts, EventKind::ZoneEntry(Box::new(crossing(c))))
                     }
+                    ZoneStep::Presence(first, second) => (
+                        first.ts,
+                        EventKind::ZonePresence(Box::new(Presence {
+                            zone: name.clone(),
+                            depth_nm: zones.distance_to_boundary_nm(w.zone(), first.lat, first.lon),
+                            first,
+                            second,
+                        })),
+                    ),
                     ZoneStep::Exit(c, time_inside_s) => (
                         c.ts,
                         EventKind::ZoneExit {
+                            depth: depth(
+                                zones,
+                                w.zone(),
+                                since(&f.samples, c.ts - time_inside_s, c.ts),
+                            ),
                             crossing: Box::new(crossing(c)),
                             time_inside_s,
                             next_zone: None,
@@ -227,6 +252,7 @@ impl Analyzer {
                     callsign: f.callsign,
                     ts,
                     kind,
+                    places: Vec::new(),
                 });
             }
         }
@@ -244,7 +270,11 @@ impl Analyzer {
         f.last = Some(next);
         if self.config.live_orbits && p.ts >= f.next_orbit_check {
             f.next_orbit_check = p.ts + LIVE_ORBIT_CHECK_S;
-            for o in find_orbits(&legs(&f.samples), &self.config.orbit) {
+            let orbits = find_orbits(&legs(&f.samples), &self.config.orbit);
+            if !orbits.is_empty() {
+                f.live_orbit_time_s = Some(orbits.iter().map(Orbit::duration_s).sum());
+            }
+            for o in orbits {
                 if !already_reported(&f.reported_orbits, o.start_ts) {
                     f.reported_orbits.push(o.start_ts);
                     out.push(Event {
@@ -252,6 +282,7 @@ impl Analyzer {
                         flight_id: p.flight_id,
                         callsign: f.callsign,
                         ts: o.start_ts,
+                        places: orbit_places(zones, &f.samples, &o),
                         kind: EventKind::Orbit(o),
                     });
                 }
@@ -268,12 +299,13 @@ impl Analyzer {
         self.stats.flights += 1;
         let icao24 = flight.id.icao24;
         let callsign = flight.callsigns.last().copied();
-        let event = |ts, kind| Event {
+        let event = |ts, kind, places| Event {
             icao24,
             flight_id: flight.id,
             callsign,
             ts,
             kind,
+            places,
         };
         let mut visits = Vec::new();
         let mut orbit_time: Option<f64> = None; // total time orbiting
@@ -284,12 +316,14 @@ impl Analyzer {
                 // Time on station: all orbit episodes of the flight together.
                 orbit_time = Some(orbit_time.unwrap_or(0.0) + o.duration_s());
                 if !already_reported(&state.reported_orbits, o.start_ts) {
-                    out.push(event(o.start_ts, EventKind::Orbit(o)));
+                    let places = orbit_places(&self.zones, &state.samples, &o);
+                    out.push(event(o.start_ts, EventKind::Orbit(o), places));
                 }
             }
             for s in find_surveys(&l, &self.config.survey) {
                 surveys += 1;
-                out.push(event(s.start_ts, EventKind::Survey(s)));
+                let places = survey_places(&self.zones, &state.samples, &s);
+                out.push(event(s.start_ts, EventKind::Survey(s), places));
             }
             for w in &state.watches {
                 let name = self.zones.name(w.zone()).to_string();
@@ -300,6 +334,7 @@ impl Analyzer {
                         positions_inside: w.positions_inside,
                         entries: w.entries,
                         first_seen_inside: w.first_seen_inside,
+                        depth: depth(&self.zones, w.zone(), &state.samples),
                     });
                     continue;
                 }
@@ -329,6 +364,7 @@ impl Analyzer {
                             before: near,
                             after: after.unwrap_or(near),
                         })),
+                        Vec::new(),
                     ));
                 }
             }
@@ -358,8 +394,37 @@ impl Analyzer {
             reasons,
             zones: visits,
         };
-        out.push(event(flight.end_ts, EventKind::Flight(Box::new(summary))));
+        out.push(event(
+            flight.end_ts,
+            EventKind::Flight(Box::new(summary)),
+            Vec::new(),
+        ));
     }
+}
+
+/// The samples from `start` to `end`, seconds (samples are in time order).
+fn since(samples: &[Sample], start: f64, end: f64) -> &[Sample] {
+    let a = samples.partition_point(|s| s.ts < start);
+    let b = samples.partition_point(|s| s.ts <= end);
+    &samples[a..b.max(a)]
+}
+
+/// Where an orbit lies relative to every zone.
+fn orbit_places(zones: &ZoneIndex, samples: &[Sample], o: &Orbit) -> Vec<ZonePlace> {
+    let flown = since(samples, o.start_ts, o.end_ts);
+    zones
+        .ids()
+        .map(|z| place(zones, z, flown, (o.centre_lat, o.centre_lon)))
+        .collect()
+}
+
+/// Where a survey lies relative to every zone.
+fn survey_places(zones: &ZoneIndex, samples: &[Sample], s: &Survey) -> Vec<ZonePlace> {
+    let flown = since(samples, s.start_ts, s.end_ts);
+    zones
+        .ids()
+        .map(|z| place(zones, z, flown, (s.centre_lat, s.centre_lon)))
+        .collect()
 }
 
 #[cfg(test)]

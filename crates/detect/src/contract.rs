@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use vigia_track::Evidence;
 use vigia_zones::Crossing;
 
-use crate::event::{Event, EventKind, PositionEvidence, ZoneCrossing};
+use crate::event::{Depth, Event, EventKind, PositionEvidence, ZoneCrossing, ZonePlace};
 use crate::orbit::OrbitShape;
 
 /// Version of the event contract. Raised when a key is removed or renamed or a unit changes.
@@ -77,6 +77,8 @@ pub struct EventRecord {
 pub enum EventBody {
     /// The flight entered a zone.
     ZoneEntry(CrossingRecord),
+    /// The flight was first seen already inside a zone: present, entry not observed.
+    ZonePresence(PresenceRecord),
     /// The flight left a zone.
     ZoneExit(ExitRecord),
     /// The flight entered and left a zone between two consecutive trusted positions.
@@ -112,6 +114,56 @@ pub struct CrossingRecord {
     pub evidence: EvidenceRecord,
 }
 
+/// A flight first seen inside a zone, resting on its first two trusted positions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PresenceRecord {
+    /// The zone's name.
+    pub zone: String,
+    /// Where the flight was first seen (its first trusted position), degrees.
+    pub latitude: f64,
+    /// Where the flight was first seen, degrees.
+    pub longitude: f64,
+    /// Always false: nobody saw the flight cross into the zone.
+    pub entry_observed: bool,
+    /// How far inside the boundary the first position lies, nautical miles.
+    pub depth_nm: Option<f64>,
+    /// Time between the two positions cited, both inside, seconds.
+    pub seen_inside_s: f64,
+    /// The first two trusted positions.
+    pub evidence: EvidenceRecord,
+}
+
+/// How deep inside a zone a stretch went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DepthRecord {
+    /// Greatest distance inside the boundary among the flight's samples, nautical miles
+    /// (to 1 %, at least 0.5 NM).
+    pub max_nm: f64,
+    /// When, seconds.
+    pub ts: f64,
+    /// Where, degrees.
+    pub latitude: f64,
+    /// Where, degrees.
+    pub longitude: f64,
+}
+
+/// Where an orbit or survey lies relative to one zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaceRecord {
+    /// The zone's name.
+    pub zone: String,
+    /// `inside` (the whole episode), `part` or `outside`.
+    pub relation: String,
+    /// Seconds of the episode inside.
+    pub time_inside_s: f64,
+    /// Share of the episode inside, 0–1.
+    pub share_inside: f64,
+    /// Whether the centre lies inside.
+    pub centre_inside: bool,
+    /// Distance of the centre from the boundary, nautical miles.
+    pub centre_distance_nm: Option<f64>,
+}
+
 /// An exit: the crossing, the time inside, and the zone entered at the same crossing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExitRecord {
@@ -122,6 +174,9 @@ pub struct ExitRecord {
     pub time_inside_s: f64,
     /// A zone of interest entered at the same crossing (MEX → USA over land).
     pub next_zone: Option<String>,
+    /// How deep inside the stretch that ends here went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<DepthRecord>,
 }
 
 /// A transit: entry and exit between the same two positions.
@@ -190,6 +245,12 @@ pub struct OrbitRecord {
     /// A racetrack's leg length, nautical miles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leg_length_nm: Option<f64>,
+    /// The zone it spent most of its time in, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Where it lies relative to every zone watched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<PlaceRecord>,
 }
 
 /// A survey grid episode.
@@ -213,6 +274,12 @@ pub struct SurveyRecord {
     pub spacing_nm: f64,
     /// Mean leg length, nautical miles.
     pub leg_length_nm: f64,
+    /// The zone it spent most of its time in, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Where it lies relative to every zone watched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<PlaceRecord>,
 }
 
 /// A flight's record.
@@ -275,6 +342,9 @@ pub struct VisitRecord {
     pub entries: u32,
     /// First seen already inside (no entry observed).
     pub first_seen_inside: bool,
+    /// How deep inside the flight went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<DepthRecord>,
 }
 
 /// The evidence of a claim.
@@ -350,14 +420,25 @@ impl EventRecord {
         let mut score = None;
         let body = match &event.kind {
             EventKind::ZoneEntry(z) => EventBody::ZoneEntry(crossing(z, inputs)),
+            EventKind::ZonePresence(p) => EventBody::ZonePresence(PresenceRecord {
+                zone: p.zone.clone(),
+                latitude: r6(p.first.lat),
+                longitude: r6(p.first.lon),
+                entry_observed: false,
+                depth_nm: p.depth_nm.map(r2),
+                seen_inside_s: r2(p.second.ts - p.first.ts),
+                evidence: evidence(&[&p.first, &p.second], inputs),
+            }),
             EventKind::ZoneExit {
                 crossing: z,
                 time_inside_s,
                 next_zone,
+                depth: d,
             } => EventBody::ZoneExit(ExitRecord {
                 crossing: crossing(z, inputs),
                 time_inside_s: r2(*time_inside_s),
                 next_zone: next_zone.clone(),
+                depth: d.as_ref().map(depth),
             }),
             EventKind::ZoneTransit { entry, exit } => EventBody::ZoneTransit(TransitRecord {
                 entry: crossing(entry, inputs),
@@ -399,6 +480,8 @@ impl EventRecord {
                     shape: shape.into(),
                     axis_deg,
                     leg_length_nm,
+                    zone: main_zone(&event.places),
+                    zones: places(&event.places),
                 })
             }
             EventKind::Survey(s) => EventBody::Survey(SurveyRecord {
@@ -411,6 +494,8 @@ impl EventRecord {
                 axis_deg: r2(s.axis_deg),
                 spacing_nm: nm(s.spacing_m),
                 leg_length_nm: nm(s.leg_length_m),
+                zone: main_zone(&event.places),
+                zones: places(&event.places),
             }),
             EventKind::Flight(f) => {
                 score = Some(r2(f.score));
@@ -446,6 +531,7 @@ impl EventRecord {
                             positions_inside: z.positions_inside,
                             entries: z.entries,
                             first_seen_inside: z.first_seen_inside,
+                            depth: z.depth.as_ref().map(depth),
                         })
                         .collect(),
                 })
@@ -474,6 +560,7 @@ impl EventRecord {
     pub fn type_name(&self) -> &'static str {
         match &self.body {
             EventBody::ZoneEntry(_) => "zone_entry",
+            EventBody::ZonePresence(_) => "zone_presence",
             EventBody::ZoneExit(_) => "zone_exit",
             EventBody::ZoneTransit(_) => "zone_transit",
             EventBody::ClosestApproach(_) => "closest_approach",
@@ -483,10 +570,14 @@ impl EventRecord {
         }
     }
 
-    /// The zone the event concerns, if any.
+    /// The zone the event concerns, if any: an episode's is the zone it spent most of its time
+    /// in (none when it stayed outside every zone).
     pub fn zone(&self) -> Option<&str> {
         match &self.body {
             EventBody::ZoneEntry(c) => Some(&c.zone),
+            EventBody::ZonePresence(p) => Some(&p.zone),
+            EventBody::Orbit(o) => o.zone.as_deref(),
+            EventBody::Survey(s) => s.zone.as_deref(),
             EventBody::ZoneExit(x) => Some(&x.crossing.zone),
             EventBody::ZoneTransit(t) => Some(&t.entry.zone),
             EventBody::ClosestApproach(a) => Some(&a.zone),
@@ -499,6 +590,7 @@ impl EventRecord {
     pub fn position(&self) -> Option<(f64, f64)> {
         match &self.body {
             EventBody::ZoneEntry(c) => Some((c.latitude, c.longitude)),
+            EventBody::ZonePresence(p) => Some((p.latitude, p.longitude)),
             EventBody::ZoneExit(x) => Some((x.crossing.latitude, x.crossing.longitude)),
             EventBody::ZoneTransit(t) => Some((t.entry.latitude, t.entry.longitude)),
             EventBody::ClosestApproach(a) => Some((a.latitude, a.longitude)),
@@ -512,12 +604,50 @@ impl EventRecord {
     pub fn evidence(&self) -> &[PositionRecord] {
         match &self.body {
             EventBody::ZoneEntry(c) => &c.evidence.positions,
+            EventBody::ZonePresence(p) => &p.evidence.positions,
             EventBody::ZoneExit(x) => &x.crossing.evidence.positions,
             EventBody::ZoneTransit(t) => &t.entry.evidence.positions,
             EventBody::ClosestApproach(a) => &a.evidence.positions,
             _ => &[],
         }
     }
+}
+
+fn depth(d: &Depth) -> DepthRecord {
+    DepthRecord {
+        max_nm: r2(d.max_nm),
+        ts: r6(d.ts),
+        latitude: r6(d.lat),
+        longitude: r6(d.lon),
+    }
+}
+
+/// The zone an episode spent most of its time in.
+fn main_zone(places: &[ZonePlace]) -> Option<String> {
+    places
+        .iter()
+        .filter(|p| p.share_inside > 0.0)
+        .max_by(|a, b| a.share_inside.total_cmp(&b.share_inside))
+        .map(|p| p.zone.clone())
+}
+
+fn places(places: &[ZonePlace]) -> Vec<PlaceRecord> {
+    places
+        .iter()
+        .map(|p| PlaceRecord {
+            zone: p.zone.clone(),
+            relation: match p.share_inside {
+                s if s >= 1.0 => "inside",
+                s if s > 0.0 => "part",
+                _ => "outside",
+            }
+            .into(),
+            time_inside_s: r2(p.time_inside_s),
+            share_inside: r2(p.share_inside),
+            centre_inside: p.centre_inside,
+            centre_distance_nm: p.centre_distance_nm.map(r2),
+        })
+        .collect()
 }
 
 fn crossing(z: &ZoneCrossing, inputs: &[String]) -> CrossingRecord {
@@ -591,6 +721,7 @@ mod tests {
             callsign: None,
             ts: 1_700_000_100.123_457,
             kind,
+            places: Vec::new(),
         }
     }
 
@@ -771,6 +902,18 @@ pub mod samples {
                 crossing,
                 time_inside_s: 600.0,
                 next_zone: None,
+                depth: None,
+            }),
+            "zone_presence" => EventBody::ZonePresence(PresenceRecord {
+                zone,
+                latitude: 32.5,
+                longitude: -117.0,
+                entry_observed: false,
+                depth_nm: Some(4.2),
+                seen_inside_s: 1.0,
+                evidence: EvidenceRecord {
+                    positions: vec![position.clone(), position],
+                },
             }),
             "zone_transit" => EventBody::ZoneTransit(TransitRecord {
                 entry: crossing,
@@ -800,6 +943,8 @@ pub mod samples {
                 axis_deg: 45.0,
                 spacing_nm: 1.5,
                 leg_length_nm: 20.0,
+                zone: None,
+                zones: Vec::new(),
             }),
             "flight" => {
                 score = Some(0.35);
@@ -834,6 +979,8 @@ pub mod samples {
                 shape: "circle".into(),
                 axis_deg: None,
                 leg_length_nm: None,
+                zone: None,
+                zones: Vec::new(),
             }),
         };
         EventRecord {

@@ -41,6 +41,50 @@ pub struct ZoneCrossing {
     pub after: PositionEvidence,
 }
 
+/// A flight first seen already inside a zone: it is present in the zone's airspace, and its
+/// entry was not observed. Rests on its first two trusted positions, both inside.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Presence {
+    /// The zone's name.
+    pub zone: String,
+    /// The flight's first trusted position.
+    pub first: PositionEvidence,
+    /// The next trusted position, still inside.
+    pub second: PositionEvidence,
+    /// How far inside the boundary the first position lies, nautical miles.
+    pub depth_nm: Option<f64>,
+}
+
+/// How deep into a zone a stretch inside went: the greatest distance from the boundary among
+/// the flight's samples inside (5 s apart), and where that was.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Depth {
+    /// Greatest distance inside the boundary, nautical miles.
+    pub max_nm: f64,
+    /// When the flight was deepest, seconds.
+    pub ts: f64,
+    /// Where, degrees.
+    pub lat: f64,
+    /// Where, degrees.
+    pub lon: f64,
+}
+
+/// Where an episode (orbit, survey) lies relative to one zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZonePlace {
+    /// The zone's name.
+    pub zone: String,
+    /// Seconds of the episode flown inside the zone.
+    pub time_inside_s: f64,
+    /// Share of the episode's time inside, `0..=1`.
+    pub share_inside: f64,
+    /// Whether the episode's centre lies inside the zone.
+    pub centre_inside: bool,
+    /// Distance of the centre from the zone's boundary, nautical miles (inside or outside as
+    /// `centre_inside` says).
+    pub centre_distance_nm: Option<f64>,
+}
+
 /// The closest a flight that stayed outside came to a zone.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Approach {
@@ -67,6 +111,8 @@ pub struct ZoneVisit {
     pub entries: u32,
     /// Whether the flight was first seen already inside (no entry observed).
     pub first_seen_inside: bool,
+    /// How deep inside it went.
+    pub depth: Option<Depth>,
 }
 
 /// A flight's summary record.
@@ -100,6 +146,8 @@ pub struct FlightSummary {
 pub enum EventKind {
     /// The flight entered a zone.
     ZoneEntry(Box<ZoneCrossing>),
+    /// The flight was first seen already inside a zone (entry not observed).
+    ZonePresence(Box<Presence>),
     /// The flight left a zone; `next_zone` is a zone of interest it entered at the same time.
     ZoneExit {
         /// The crossing.
@@ -108,6 +156,8 @@ pub enum EventKind {
         time_inside_s: f64,
         /// Zone entered at the same crossing, if any (e.g. MEX → USA over land).
         next_zone: Option<String>,
+        /// How deep inside the stretch that ends here went.
+        depth: Option<Depth>,
     },
     /// The flight entered and left a zone between two consecutive trusted positions.
     ZoneTransit {
@@ -131,6 +181,7 @@ impl EventKind {
     pub fn type_name(&self) -> &'static str {
         match self {
             EventKind::ZoneEntry(_) => "zone_entry",
+            EventKind::ZonePresence(_) => "zone_presence",
             EventKind::ZoneExit { .. } => "zone_exit",
             EventKind::ZoneTransit { .. } => "zone_transit",
             EventKind::ClosestApproach(_) => "closest_approach",
@@ -144,7 +195,10 @@ impl EventKind {
     pub fn is_sovereignty_event(&self) -> bool {
         matches!(
             self,
-            EventKind::ZoneEntry(_) | EventKind::ZoneExit { .. } | EventKind::ZoneTransit { .. }
+            EventKind::ZoneEntry(_)
+                | EventKind::ZonePresence(_)
+                | EventKind::ZoneExit { .. }
+                | EventKind::ZoneTransit { .. }
         )
     }
 }
@@ -162,4 +216,7 @@ pub struct Event {
     pub ts: f64,
     /// What.
     pub kind: EventKind,
+    /// Where an episode (orbit, survey) lies relative to every zone watched; empty for the
+    /// other events, which name their zone themselves.
+    pub places: Vec<ZonePlace>,
 }

@@ -13,6 +13,7 @@ pub mod event;
 pub mod geometry;
 pub mod identity;
 pub mod orbit;
+pub mod place;
 pub mod sample;
 pub mod score;
 pub mod survey;
@@ -21,5 +22,6 @@ pub mod zone_watch;
 pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats, LIVE_ORBIT_CHECK_S};
 pub use contract::{EventBody, EventRecord};
 pub use event::{
-    Approach, Event, EventKind, FlightSummary, PositionEvidence, ZoneCrossing, ZoneVisit,
+    Approach, Depth, Event, EventKind, FlightSummary, PositionEvidence, Presence, ZoneCrossing,
+    ZonePlace, ZoneVisit,
 };

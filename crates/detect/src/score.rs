@@ -153,9 +153,10 @@ pub fn score(f: &FlightFacts) -> (f64, Vec<Reason>) {
     (s, reasons)
 }
 
-/// The score of a flight in progress from what is known as it flies — identity, callsign,
-/// squawk, time so far — rounded to 0.01 as every score is shown. The flight record's score
-/// (when the flight ends) adds what needs the whole track: orbits, surveys.
+/// The score of a flight in progress, with its reasons, from what is known as it flies —
+/// identity, callsign, squawk, time so far, and the time on station of the orbits already
+/// reported live — rounded to 0.01 as every score is shown. The flight record's score (when
+/// the flight ends) adds what needs the whole track: surveys, the emitter category.
 ///
 /// ```
 /// use vigia_detect::identity::IdentityResolver;
@@ -163,7 +164,9 @@ pub fn score(f: &FlightFacts) -> (f64, Vec<Reason>) {
 /// use vigia_modes::IcaoAddress;
 /// let resolver = IdentityResolver::new(None);
 /// let military = resolver.identify(IcaoAddress::new(0xae01c5));
-/// assert!(live_score(&resolver, &military, None, None, 600.0) > 0.0);
+/// let (on_station, reasons) = live_score(&resolver, &military, None, None, 600.0, Some(7200.0));
+/// assert!(on_station > live_score(&resolver, &military, None, None, 600.0, None).0);
+/// assert!(reasons.iter().any(|r| r.code == "orbit"));
 /// ```
 pub fn live_score(
     resolver: &IdentityResolver,
@@ -171,7 +174,8 @@ pub fn live_score(
     callsign: Option<Callsign>,
     squawk: Option<Squawk>,
     duration_s: f64,
-) -> f64 {
+    orbit_time_s: Option<f64>,
+) -> (f64, Vec<Reason>) {
     let prefix = callsign.and_then(|c| resolver.callsign_prefix(&c));
     let facts = FlightFacts {
         identity: Some(identity),
@@ -179,9 +183,11 @@ pub fn live_score(
         squawks: squawk.map(|s| vec![s.0]).unwrap_or_default(),
         has_callsign: callsign.is_some(),
         duration_s,
+        orbit_time_s,
         ..FlightFacts::default()
     };
-    (score(&facts).0 * 100.0).round() / 100.0
+    let (score, reasons) = score(&facts);
+    ((score * 100.0).round() / 100.0, reasons)
 }
 
 #[cfg(test)]

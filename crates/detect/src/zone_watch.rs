@@ -3,7 +3,8 @@
 //!
 //! Works on consecutive *trusted* positions only (the tracker has already refused anything it
 //! could not validate), so no event ever rests on a single unvalidated position. A flight first
-//! seen already inside a zone produces no entry: vigia claims only the crossings it observed.
+//! seen already inside a zone produces no entry — vigia claims only the crossings it observed —
+//! but a presence, once its second trusted position is inside too.
 //!
 //! Exact crossing geometry is asked of `vigia-zones` only when the segment can reach the
 //! boundary: a cached lower bound on the distance to the boundary (distance at the last check
@@ -25,6 +26,9 @@ pub enum ZoneStep {
     Exit(Crossing, f64),
     /// Entered and left between the two positions.
     Transit(Crossing, Crossing),
+    /// First seen inside, and still inside at the next trusted position: present, entry not
+    /// observed (the first position, the second).
+    Presence(PositionEvidence, PositionEvidence),
 }
 
 /// One flight's state relative to one zone.
@@ -205,6 +209,10 @@ impl ZoneWatch {
         }
         self.inside = Some(now_inside);
         self.positions_inside += u64::from(now_inside);
+        // Two trusted positions inside from the flight's first on, with no entry: present.
+        if self.first_seen_inside && self.entries == 0 && now_inside && self.positions_inside == 2 {
+            out.push(ZoneStep::Presence(*prev, *next));
+        }
     }
 
     /// Lower bound on the distance from `p` to the boundary, from the last check.
@@ -343,12 +351,25 @@ mod tests {
     }
 
     #[test]
-    fn a_flight_first_seen_inside_claims_no_entry() {
-        let (watch, steps) = fly(&[at(0.0, 10.5, 20.5), at(60.0, 10.5, 20.55)]);
-        assert!(steps.is_empty(), "{steps:?}");
+    fn a_flight_first_seen_inside_claims_no_entry_but_presence() {
+        let (watch, steps) = fly(&[
+            at(0.0, 10.5, 20.5),
+            at(60.0, 10.5, 20.55),
+            at(120.0, 10.5, 20.6),
+        ]);
+        assert!(
+            matches!(steps.as_slice(), [ZoneStep::Presence(a, b)] if a.ts == 0.0 && b.ts == 60.0),
+            "{steps:?}"
+        );
         assert!(watch.first_seen_inside && watch.is_inside() && watch.visited());
         assert_eq!(watch.entries, 0);
         assert_eq!(watch.time_inside_until(600.0), 600.0);
+        // One position inside, then out: an exit, and no presence claimed on one position.
+        let (_, steps) = fly(&[at(0.0, 10.5, 20.95), at(60.0, 10.5, 21.05)]);
+        assert!(
+            matches!(steps.as_slice(), [ZoneStep::Exit(..)]),
+            "{steps:?}"
+        );
     }
 
     #[test]
@@ -395,6 +416,7 @@ mod tests {
                     ZoneStep::Entry(_) => { prop_assert!(!inside); inside = true; }
                     ZoneStep::Exit(_, t) => { prop_assert!(inside && *t >= 0.0); inside = false; }
                     ZoneStep::Transit(a, b) => { prop_assert!(!inside && a.ts <= b.ts); }
+                    ZoneStep::Presence(..) => { prop_assert!(false, "the path starts outside"); }
                 }
             }
             let last = path[path.len() - 1];

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use vigia_detect::contract::{EventBody, EventRecord, PositionMethod, PositionRecord};
+use vigia_detect::contract::{EventBody, EventRecord, PlaceRecord, PositionMethod, PositionRecord};
 use vigia_zones::polygon::MultiPolygon;
 
 use crate::html::escape;
@@ -58,6 +58,11 @@ struct Shown {
     time_inside_s: Option<f64>,
     boundary: Option<(f64, f64)>,
     exit: Option<(f64, f64, f64)>,
+    depth_nm: Option<f64>,
+    /// An episode's start, end, and what it was (`orbit of 3 h 40 min, …`).
+    episode: Option<(f64, f64, String)>,
+    /// An episode's relation to each zone.
+    places: Vec<PlaceRecord>,
 }
 
 impl Shown {
@@ -79,6 +84,42 @@ impl Shown {
                 shown.boundary = Some((a.boundary_latitude, a.boundary_longitude));
                 None
             }
+            EventBody::ZonePresence(p) => {
+                shown.depth_nm = p.depth_nm;
+                None
+            }
+            EventBody::Orbit(o) => {
+                let what = format!(
+                    "{} {} orbit of {} ({:.1} turns, radius {:.1} NM{})",
+                    if o.direction == "right" {
+                        "right-hand"
+                    } else {
+                        "left-hand"
+                    },
+                    o.shape,
+                    duration(o.duration_s),
+                    o.turns,
+                    o.radius_nm,
+                    o.altitude_band
+                        .map(|[a, b]| format!(", {a}–{b} ft"))
+                        .unwrap_or_default()
+                );
+                shown.episode = Some((o.start, o.end, what));
+                shown.places = o.zones.clone();
+                None
+            }
+            EventBody::Survey(v) => {
+                let what = format!(
+                    "survey grid of {} ({} legs {:.1} NM apart, {:.1} NM long)",
+                    duration(v.duration_s),
+                    v.legs,
+                    v.spacing_nm,
+                    v.leg_length_nm
+                );
+                shown.episode = Some((v.start, v.end, what));
+                shown.places = v.zones.clone();
+                None
+            }
             _ => None,
         };
         if let Some(c) = crossing {
@@ -88,6 +129,53 @@ impl Shown {
         }
         shown
     }
+}
+
+/// `3 h 40 min`, `12 min 05 s`, `45 s`.
+fn duration(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    let (h, m) = (s / 3600, s % 3600 / 60);
+    match (h, m) {
+        (0, 0) => format!("{s} s"),
+        (0, _) => format!("{m} min {:02} s", s % 60),
+        _ => format!("{h} h {m:02} min"),
+    }
+}
+
+/// An uncertainty in seconds at its real precision: `0.5 s`, `12 s`.
+fn uncertainty(seconds: f64) -> String {
+    if seconds < 10.0 {
+        format!("{seconds:.1} s")
+    } else {
+        format!("{seconds:.0} s")
+    }
+}
+
+/// Where an episode lies: `entirely inside MEX, its centre 104.2 NM inside the boundary`.
+fn places_sentence(places: &[PlaceRecord]) -> String {
+    let parts: Vec<String> = places
+        .iter()
+        .map(|p| {
+            let relation = match p.relation.as_str() {
+                "inside" => format!("entirely inside {}", p.zone),
+                "part" => format!(
+                    "{:.0} % of the time ({}) inside {}",
+                    p.share_inside * 100.0,
+                    duration(p.time_inside_s),
+                    p.zone
+                ),
+                _ => format!("outside {}", p.zone),
+            };
+            match p.centre_distance_nm {
+                Some(d) => format!(
+                    "{relation}, its centre {d:.1} NM {} the boundary",
+                    if p.centre_inside { "inside" } else { "outside" }
+                ),
+                None => relation,
+            }
+        })
+        .collect();
+    parts.join("; ")
 }
 
 fn method_name(p: &PositionRecord) -> &'static str {
@@ -132,11 +220,29 @@ pub fn render(incident: &Incident) -> String {
     let (lat, lon) = e.position().unwrap_or((0.0, 0.0));
     let title = match kind {
         "zone_entry" => format!("Entry into {zone} sovereign airspace"),
+        "zone_presence" => {
+            format!("Presence in {zone} sovereign airspace (entry not observed)")
+        }
+        "orbit" | "survey" => {
+            let name = if kind == "orbit" {
+                "Orbit"
+            } else {
+                "Survey grid"
+            };
+            match shown.places.iter().find(|p| p.relation != "outside") {
+                Some(p) if p.relation == "inside" => {
+                    format!("{name} inside {} sovereign airspace", p.zone)
+                }
+                Some(p) => format!("{name} partly inside {} sovereign airspace", p.zone),
+                None => format!("{name} outside the zones watched"),
+            }
+        }
         "zone_exit" => format!("Exit from {zone} sovereign airspace"),
         "zone_transit" => format!("Transit through {zone} sovereign airspace"),
         "closest_approach" => format!("Closest approach to {zone} sovereign airspace"),
         other => format!("Event: {other}"),
     };
+    let evidence = e.evidence();
     let lead = match kind {
         "closest_approach" => format!(
             "Aircraft {who} came within <b>{:.1} NM</b> of {zone}'s sovereign airspace at {} ({}) and did not enter it.",
@@ -144,6 +250,29 @@ pub fn render(incident: &Incident) -> String {
             utc(ts),
             latlon(lat, lon)
         ),
+        "zone_presence" => {
+            let second = evidence.get(1).map_or(ts, |p| p.ts);
+            format!(
+                "Aircraft {who} was in {zone}'s sovereign airspace when first seen, at <b>{}</b> at {}{}, and still inside at its next trusted position ({}). Its entry was not observed: this page states presence, not a crossing.",
+                utc(ts),
+                latlon(lat, lon),
+                shown
+                    .depth_nm
+                    .map(|d| format!(", {d:.1} NM inside the boundary"))
+                    .unwrap_or_default(),
+                utc(second),
+            )
+        }
+        "orbit" | "survey" => match &shown.episode {
+            Some((start, end, what)) => format!(
+                "Aircraft {who} flew a {what} from <b>{}</b> to {}, centred at {}: {}.",
+                utc(*start),
+                utc(*end),
+                latlon(lat, lon),
+                escape(&places_sentence(&shown.places))
+            ),
+            None => String::new(),
+        },
         _ => {
             let verb = match kind {
                 "zone_exit" => "left",
@@ -151,15 +280,15 @@ pub fn render(incident: &Incident) -> String {
                 _ => "entered",
             };
             let mut s = format!(
-                "Aircraft {who} {verb} {zone}'s sovereign airspace at <b>{}</b> (± {:.0} s) at {}, between trusted positions received at {} and {}.",
+                "Aircraft {who} {verb} {zone}'s sovereign airspace at <b>{}</b> (± {}) at {}, between trusted positions received at {} and {}.",
                 utc(ts),
-                shown.uncertainty_s.unwrap_or(0.0),
+                uncertainty(shown.uncertainty_s.unwrap_or(0.0)),
                 latlon(lat, lon),
                 utc(shown.ts_before.unwrap_or(ts)),
                 utc(shown.ts_after.unwrap_or(ts)),
             );
             if let Some(t) = shown.time_inside_s {
-                let _ = write!(s, " Time inside: {:.0} min {:.0} s.", (t / 60.0).floor(), t % 60.0);
+                let _ = write!(s, " Time inside: {}.", duration(t));
             }
             s
         }
@@ -171,7 +300,6 @@ pub fn render(incident: &Incident) -> String {
         .iter()
         .filter(|p| (p.ts - ts).abs() <= 1200.0)
         .collect();
-    let evidence = e.evidence();
     let mut fit: Vec<(f64, f64)> = near.iter().map(|p| (p.lat, p.lon)).collect();
     fit.push((lat, lon));
     for p in evidence {
@@ -218,6 +346,8 @@ pub fn render(incident: &Incident) -> String {
         label: match kind {
             "closest_approach" => "closest point".to_string(),
             "zone_exit" => "exit".to_string(),
+            "zone_presence" => "first seen".to_string(),
+            "orbit" | "survey" => "centre".to_string(),
             _ => "entry".to_string(),
         },
     });
@@ -254,46 +384,75 @@ pub fn render(incident: &Incident) -> String {
         h,
         "<h2>Timeline</h2><table><tr><th>time (UTC)</th><th>what</th><th>where</th></tr>"
     );
+    // Rows in time order: (time, bold, what, where).
+    let mut rows: Vec<(f64, bool, String, String)> = Vec::new();
     if let Some(first) = incident.track.first() {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>first trusted position of the flight</td><td>{}</td></tr>",
-            utc(first.ts),
-            latlon(first.lat, first.lon)
-        );
+        rows.push((
+            first.ts,
+            false,
+            "first trusted position of the flight".into(),
+            latlon(first.lat, first.lon),
+        ));
     }
     for p in evidence {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>trusted position ({})</td><td>{}</td></tr>",
-            utc(p.ts),
-            escape(method_name(p)),
-            latlon(p.latitude, p.longitude)
-        );
+        rows.push((
+            p.ts,
+            false,
+            format!("trusted position ({})", method_name(p)),
+            latlon(p.latitude, p.longitude),
+        ));
     }
-    let what = match kind {
-        "closest_approach" => format!(
-            "closest approach, {:.1} NM from the boundary",
-            shown.distance_nm.unwrap_or(f64::NAN)
-        ),
-        "zone_exit" => "boundary crossed outwards".to_string(),
-        _ => "boundary crossed inwards".to_string(),
-    };
-    let _ = write!(
-        h,
-        "<tr><td><b>{}</b></td><td><b>{what}</b></td><td>{}</td></tr>",
-        utc(ts),
-        latlon(lat, lon)
-    );
+    match (kind, &shown.episode) {
+        ("orbit" | "survey", Some((start, end, _))) => {
+            rows.push((*start, true, format!("{kind} begins"), latlon(lat, lon)));
+            rows.push((*end, true, format!("{kind} ends"), latlon(lat, lon)));
+        }
+        ("zone_presence", _) => rows.push((
+            ts,
+            true,
+            "first seen inside the zone (entry not observed)".into(),
+            latlon(lat, lon),
+        )),
+        _ => {
+            let what = match kind {
+                "closest_approach" => format!(
+                    "closest approach, {:.1} NM from the boundary",
+                    shown.distance_nm.unwrap_or(f64::NAN)
+                ),
+                "zone_exit" => "boundary crossed outwards".to_string(),
+                _ => "boundary crossed inwards".to_string(),
+            };
+            rows.push((ts, true, what, latlon(lat, lon)));
+        }
+    }
     if let Some((t, a, b)) = shown.exit {
-        let _ = write!(h, "<tr><td><b>{}</b></td><td><b>boundary crossed outwards</b> ({:.0} s inside)</td><td>{}</td></tr>", utc(t), shown.time_inside_s.unwrap_or(0.0), latlon(a, b));
+        rows.push((
+            t,
+            true,
+            format!(
+                "boundary crossed outwards ({} inside)",
+                duration(shown.time_inside_s.unwrap_or(0.0))
+            ),
+            latlon(a, b),
+        ));
     }
     if let Some(last) = incident.track.last() {
+        rows.push((
+            last.ts,
+            false,
+            "last trusted position of the flight".into(),
+            latlon(last.lat, last.lon),
+        ));
+    }
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (t, bold, what, place) in &rows {
+        let (open, close) = if *bold { ("<b>", "</b>") } else { ("", "") };
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>last trusted position of the flight</td><td>{}</td></tr>",
-            utc(last.ts),
-            latlon(last.lat, last.lon)
+            "<tr><td>{open}{}{close}</td><td>{open}{}{close}</td><td>{}</td></tr>",
+            utc(*t),
+            escape(what),
+            place
         );
     }
     let _ = write!(h, "</table>");
@@ -342,7 +501,12 @@ pub fn render(incident: &Incident) -> String {
 
     // Evidence
     let receiver = incident.receiver.unwrap_or("");
-    let _ = write!(h, "<h2>Evidence</h2><p>The positions this event rests on, and the raw Mode S frames (hex, as received) each was decoded from.</p><table><tr><th>position</th><th>received (UTC)</th><th>frame (hex)</th><th>receiver / source</th></tr>");
+    if evidence.is_empty() {
+        let _ = write!(h, "<h2>Evidence</h2><p>This event is a pattern of the flight's whole track: it rests on the flight's trusted positions (drawn above, kept in the store with the flight), not on two positions around a boundary.</p>");
+    } else {
+        let _ = write!(h, "<h2>Evidence</h2><p>The positions this event rests on, and the raw Mode S frames (hex, as received) each was decoded from.</p>");
+    }
+    let _ = write!(h, "<table><tr><th>position</th><th>received (UTC)</th><th>frame (hex)</th><th>receiver / source</th></tr>");
     for (k, p) in evidence.iter().enumerate() {
         match &p.method {
             PositionMethod::Report { source } => {
@@ -377,7 +541,11 @@ pub fn render(incident: &Incident) -> String {
         let _ = write!(h, "<li>Recompute P1 from its even/odd pair: <code>pyModeS.adsb.position(\"{}\", \"{}\", t0, t1)</code> with the two receive times above (order the arguments even, odd as their CPR format bit says).</li>", escape(pair[0]), escape(pair[1]));
     }
     let _ = write!(h, "<li>Test the positions against the boundary: <code>vigia zones classify --zones {} </code> with <code>lat,lon</code> lines, or load <code>vigia zones export --zones {}</code> into QGIS.</li>", escape(zone), escape(zone));
-    let _ = write!(h, "<li>The crossing time is interpolated along the great circle between the two positions; its uncertainty is the time between them.</li></ol>");
+    let _ = match kind {
+        "zone_entry" | "zone_exit" | "zone_transit" => write!(h, "<li>The crossing time is interpolated along the great circle between the two positions; its uncertainty is the time between them.</li></ol>"),
+        "zone_presence" => write!(h, "<li>Both positions lie inside the boundary; the flight was not heard before the first, so when and where it entered is not known.</li></ol>"),
+        _ => write!(h, "</ol>"),
+    };
     let _ = write!(h, "<p class=\"muted\">Generated by {} from open ADS-B broadcasts. Boundaries © OpenStreetMap contributors (ODbL).</p></body></html>", escape(incident.generator));
     h
 }
@@ -425,5 +593,110 @@ mod tests {
         assert!(html.contains("<svg"));
         assert!(html.contains("pyModeS.adsb.position"));
         assert!(!html.contains("<script"), "self-contained, no scripts");
+    }
+
+    /// A square zone of `half` degrees around (30 N, 110 W).
+    fn square(half: f64) -> MultiPolygon {
+        let text = format!(
+            r#"{{"type":"Feature","properties":{{"name":"MEX"}},"geometry":{{"type":"Polygon",
+            "coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}"#,
+            w = -110.0 - half,
+            e = -110.0 + half,
+            s = 30.0 - half,
+            n = 30.0 + half
+        );
+        let set = vigia_zones::ZoneSet::from_geojson_str(&text, "square.geojson").unwrap();
+        set.zones()[0].geometry.clone()
+    }
+
+    #[test]
+    fn an_orbit_inside_a_zone_says_so_and_the_zone_covering_the_map_is_filled() {
+        let mut event: EventRecord =
+            vigia_detect::contract::samples::record("orbit", None, 1_700_000_000.0);
+        if let EventBody::Orbit(o) = &mut event.body {
+            o.zone = Some("MEX".into());
+            o.zones = vec![PlaceRecord {
+                zone: "MEX".into(),
+                relation: "inside".into(),
+                time_inside_s: 900.0,
+                share_inside: 1.0,
+                centre_inside: true,
+                centre_distance_nm: Some(120.0),
+            }];
+        }
+        // The orbit at (30 N, 110 W), well inside a zone 10° wide: no vertex in the view.
+        let mp = square(5.0);
+        let track: Vec<TrackPoint> = (0..=60)
+            .map(|k| {
+                let a = f64::from(k) * 0.3;
+                TrackPoint {
+                    ts: 1_700_000_000.0 + f64::from(k) * 15.0,
+                    lat: 30.0 + 0.05 * a.sin(),
+                    lon: -110.0 + 0.05 * a.cos(),
+                    altitude_ft: Some(20_000.0),
+                }
+            })
+            .collect();
+        let html = render(&Incident {
+            event: &event,
+            flight: None,
+            track: &track,
+            zones: vec![ZoneShape {
+                name: "MEX",
+                geometry: &mp,
+            }],
+            receiver: None,
+            generator: "vigia test",
+        });
+        assert!(
+            html.contains("Orbit inside MEX sovereign airspace"),
+            "{html}"
+        );
+        assert!(html.contains("entirely inside MEX, its centre 120.0 NM inside the boundary"));
+        assert!(!html.contains("boundary crossed inwards"));
+        assert!(!html.contains(">entry<"));
+        assert!(
+            html.contains("fill=\"#f6c89f\""),
+            "the zone is drawn as a fill"
+        );
+        // The timeline is in time order: the orbit begins where the track begins.
+        let begins = html.find("orbit begins").unwrap();
+        let ends = html.find("orbit ends").unwrap();
+        let last = html.find("last trusted position").unwrap();
+        assert!(begins < ends && ends < last);
+    }
+
+    #[test]
+    fn a_presence_states_presence_not_a_crossing() {
+        let event =
+            vigia_detect::contract::samples::record("zone_presence", Some("MEX"), 1_700_000_000.0);
+        let mp = square(5.0);
+        let html = render(&Incident {
+            event: &event,
+            flight: None,
+            track: &[],
+            zones: vec![ZoneShape {
+                name: "MEX",
+                geometry: &mp,
+            }],
+            receiver: None,
+            generator: "vigia test",
+        });
+        assert!(html.contains("Presence in MEX sovereign airspace (entry not observed)"));
+        assert!(html.contains("4.2 NM inside the boundary"));
+        assert!(html.contains("first seen inside the zone"));
+        assert!(!html.contains("boundary crossed"));
+        assert!(
+            html.contains("8d0d0abc58b9768b5a4c2d2a0c8b"),
+            "the frames are cited"
+        );
+    }
+
+    #[test]
+    fn uncertainties_keep_their_precision() {
+        assert_eq!(uncertainty(0.5), "0.5 s");
+        assert_eq!(uncertainty(12.4), "12 s");
+        assert_eq!(duration(13_200.0), "3 h 40 min");
+        assert_eq!(duration(65.0), "1 min 05 s");
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use vigia_detect::{AnalyzerStats, Event, EventKind};
+use vigia_detect::{AnalyzerStats, Event, EventKind, ZonePlace};
 
 use crate::time::utc;
 
@@ -58,6 +58,33 @@ fn frames(p: &vigia_detect::PositionEvidence) -> String {
     }
 }
 
+/// Where an episode lies: `inside MEX, centre 120.3 NM from the boundary; outside USA, 80.1 NM`.
+fn places(places: &[ZonePlace]) -> String {
+    let all: Vec<String> = places
+        .iter()
+        .map(|p| {
+            let relation = match p.share_inside {
+                s if s >= 1.0 => "inside".to_string(),
+                s if s > 0.0 => format!("{:.0} % inside", s * 100.0),
+                _ => "outside".to_string(),
+            };
+            match p.centre_distance_nm {
+                Some(d) => format!(
+                    "{relation} {}, centre {d:.1} NM {} its boundary",
+                    p.zone,
+                    if p.centre_inside { "inside" } else { "outside" }
+                ),
+                None => format!("{relation} {}", p.zone),
+            }
+        })
+        .collect();
+    if all.is_empty() {
+        "no zone watched".into()
+    } else {
+        all.join("; ")
+    }
+}
+
 impl Summary {
     /// Events seen.
     pub fn total(&self) -> u64 {
@@ -73,9 +100,17 @@ impl Summary {
                 utc(z.crossing.ts), z.zone, who(e), z.crossing.latitude, z.crossing.longitude,
                 z.crossing.uncertainty_s, frames(&z.before), frames(&z.after)
             )),
-            EventKind::ZoneExit { crossing: z, time_inside_s, .. } => self.zone_events.push(format!(
-                "| {} | exit after {:.0} min | {} | {} | {:.4}, {:.4} | ±{:.0} s | {} → {} |",
-                utc(z.crossing.ts), time_inside_s / 60.0, z.zone, who(e), z.crossing.latitude,
+            EventKind::ZonePresence(p) => self.zone_events.push(format!(
+                "| {} | presence (entry not observed){} | {} | {} | {:.4}, {:.4} | | {} → {} |",
+                utc(p.first.ts),
+                p.depth_nm.map(|d| format!(", {d:.1} NM inside")).unwrap_or_default(),
+                p.zone, who(e), p.first.lat, p.first.lon, frames(&p.first), frames(&p.second)
+            )),
+            EventKind::ZoneExit { crossing: z, time_inside_s, depth, .. } => self.zone_events.push(format!(
+                "| {} | exit after {:.0} min{} | {} | {} | {:.4}, {:.4} | ±{:.0} s | {} → {} |",
+                utc(z.crossing.ts), time_inside_s / 60.0,
+                depth.map(|d| format!(", at most {:.1} NM inside", d.max_nm)).unwrap_or_default(),
+                z.zone, who(e), z.crossing.latitude,
                 z.crossing.longitude, z.crossing.uncertainty_s, frames(&z.before), frames(&z.after)
             )),
             EventKind::ZoneTransit { entry, exit } => self.zone_events.push(format!(
@@ -90,17 +125,17 @@ impl Summary {
                 a.approach.longitude, frames(&a.before), frames(&a.after)
             )),
             EventKind::Orbit(o) => self.behaviour.push(format!(
-                "- {} {}: {} for {:.0} min from {}, {:.1} turns, radius {:.1} NM around {:.4}, {:.4}",
+                "- {} {}: {} for {:.0} min from {}, {:.1} turns, radius {:.1} NM around {:.4}, {:.4}; {}",
                 who(e),
                 match o.shape { vigia_detect::orbit::OrbitShape::Circle => "orbit", _ => "racetrack" },
                 if o.clockwise { "right-hand" } else { "left-hand" },
                 o.duration_s() / 60.0, utc(o.start_ts), o.turns, o.radius_m / 1852.0,
-                o.centre_lat, o.centre_lon
+                o.centre_lat, o.centre_lon, places(&e.places)
             )),
             EventKind::Survey(s) => self.behaviour.push(format!(
-                "- {} survey grid: {} legs {:.1} NM apart, from {} for {:.0} min around {:.4}, {:.4}",
+                "- {} survey grid: {} legs {:.1} NM apart, from {} for {:.0} min around {:.4}, {:.4}; {}",
                 who(e), s.legs, s.spacing_m / 1852.0, utc(s.start_ts),
-                (s.end_ts - s.start_ts) / 60.0, s.centre_lat, s.centre_lon
+                (s.end_ts - s.start_ts) / 60.0, s.centre_lat, s.centre_lon, places(&e.places)
             )),
             EventKind::Flight(f) if f.score >= LISTED_SCORE => {
                 let reasons: Vec<&str> = f.reasons.iter().map(|r| r.text.as_str()).collect();

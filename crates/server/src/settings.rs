@@ -61,7 +61,7 @@ pub struct AlertSettings {
 pub struct AlertRule {
     /// Name shown in alerts.
     pub name: String,
-    /// Event types (`zone_entry`, `zone_exit`, `zone_transit`, `closest_approach`, `orbit`,
+    /// Event types (`zone_entry`, `zone_presence`, `zone_exit`, `zone_transit`, `closest_approach`, `orbit`,
     /// `survey`, `flight`); empty means all but `flight`.
     pub types: Vec<String>,
     /// Zones (by name); empty means any (and events without a zone).
@@ -127,8 +127,9 @@ fn default_timeout_s() -> f64 {
 }
 
 /// Event type names an alert rule may list.
-pub const EVENT_TYPES: [&str; 7] = [
+pub const EVENT_TYPES: [&str; 8] = [
     "zone_entry",
+    "zone_presence",
     "zone_exit",
     "zone_transit",
     "closest_approach",

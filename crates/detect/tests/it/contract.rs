@@ -61,6 +61,7 @@ fn every_event_type_keeps_its_shape_and_reads_back_whole() {
     // The scenarios make every type but survey, whose shape the unit test below pins.
     for kind in [
         "zone_entry",
+        "zone_presence",
         "zone_exit",
         "closest_approach",
         "orbit",

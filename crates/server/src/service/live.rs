@@ -47,6 +47,8 @@ pub struct LiveAircraft {
     pub zones: Vec<String>,
     /// Live surveillance score (identity, callsign, squawk; orbits count at flight end).
     pub score: f64,
+    /// Why the score is what it is (the reasons' texts).
+    pub reasons: Vec<String>,
     /// Military by address block or database.
     pub military: bool,
     /// State of registration.

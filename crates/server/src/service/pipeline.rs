@@ -21,7 +21,7 @@ use vigia_detect::score::live_score;
 use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventKind};
 use vigia_feed::net::{unix_now, Arrival, FrameQueue};
 use vigia_feed::Record;
-use vigia_modes::{Callsign, IcaoAddress};
+use vigia_modes::{Callsign, IcaoAddress, Squawk};
 use vigia_store::{FlightRow, NewEvent, PositionRow, Store, WriteBatch};
 use vigia_track::{FlightId, SourceRef, TrackEvent, Tracker, TrackerConfig, TrustedPosition};
 use vigia_zones::ZoneIndex;
@@ -475,7 +475,15 @@ impl Pipeline {
         let known = self.known(p.icao24);
         let id = known.identity.clone();
         let military = known.facts.military;
-        let score = live_score(&self.identity, &id, p.callsign, p.squawk, duration_s);
+        let orbit_time_s = self.analyzer.live_orbit_time_s(p.flight_id);
+        let (score, reasons) = live_score(
+            &self.identity,
+            &id,
+            p.callsign,
+            p.squawk,
+            duration_s,
+            orbit_time_s,
+        );
         if let Some(progress) = self.flights.get_mut(&p.flight_id) {
             progress.row.score = Some(score);
             progress.row.military = Some(military);
@@ -500,6 +508,7 @@ impl Pipeline {
                 positions,
                 zones: zones_now,
                 score,
+                reasons: reasons.into_iter().map(|r| r.text).collect(),
                 military,
                 country: id.country.clone(),
                 registration: record.and_then(|r| r.registration.clone()),
@@ -509,6 +518,9 @@ impl Pipeline {
     }
 
     fn event(&mut self, e: Event, arrival: f64) {
+        if matches!(e.kind, EventKind::Orbit(_)) {
+            self.rescore(e.icao24, e.flight_id);
+        }
         let facts = self.known(e.icao24).facts;
         let score = match &e.kind {
             EventKind::Flight(summary) => summary.score,
@@ -540,6 +552,40 @@ impl Pipeline {
             ends_flight: matches!(e.kind, EventKind::Flight(_)),
         });
         self.batch.events.push(new);
+    }
+
+    /// Score the live aircraft again with what became known of its flight (an orbit on
+    /// station), so that the map shows the score and reasons the flight record will have.
+    fn rescore(&mut self, icao24: IcaoAddress, flight: FlightId) {
+        let identity = self.known(icao24).identity.clone();
+        let orbit_time_s = self.analyzer.live_orbit_time_s(flight);
+        let resolver = &self.identity;
+        let Some(row) = self.live.get_mut(icao24) else {
+            return;
+        };
+        let callsign = row
+            .callsign
+            .as_deref()
+            .and_then(|c| Callsign::parse(c).ok());
+        let squawk = row.squawk_code.map(Squawk);
+        let start = self
+            .flights
+            .get(&flight)
+            .map_or(row.last_update, |f| f.row.start_ts);
+        let (score, reasons) = live_score(
+            resolver,
+            &identity,
+            callsign,
+            squawk,
+            row.last_update - start,
+            orbit_time_s,
+        );
+        row.score = score;
+        row.reasons = reasons.into_iter().map(|r| r.text).collect();
+        if let Some(progress) = self.flights.get_mut(&flight) {
+            progress.row.score = Some(score);
+        }
+        self.live.touch(icao24);
     }
 
     fn flight_ended(&mut self, id: FlightId) {

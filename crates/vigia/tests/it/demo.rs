@@ -106,6 +106,39 @@ fn the_demo_raises_the_p8_clip_and_reports_it() {
     let frames = &entry["evidence"]["positions"][0]["frames"];
     assert!(frames.as_array().is_some_and(|f| !f.is_empty()), "{entry}");
     // The service also shows the other scenarios' aircraft live.
+    // The MQ-9 is orbiting inside Sonora from its first position: present in MEX, alerted
+    // and listed among the flights in MEX (issue 13: it used to be silent).
+    let mut presence: Option<Value> = None;
+    while Instant::now() < deadline && presence.is_none() {
+        std::thread::sleep(Duration::from_millis(500));
+        let Some(body) = get(port, "/api/events?type=zone_presence&limit=50") else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<Value>(&body) else {
+            continue;
+        };
+        presence = doc["events"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["icao24"] == "ae5420"))
+            .cloned();
+    }
+    let presence = presence.expect("the MQ-9's presence in MEX");
+    assert_eq!(presence["zone"], "MEX");
+    assert_eq!(presence["entry_observed"], false);
+    assert!(
+        presence["depth_nm"].as_f64().is_some_and(|d| d > 20.0),
+        "{presence}"
+    );
+    let flights: Value =
+        serde_json::from_str(&get(port, "/api/flights?zone=MEX").unwrap()).unwrap();
+    assert!(
+        flights["flights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["icao24"] == "ae5420"),
+        "{flights}"
+    );
     let mut seen = std::collections::BTreeSet::new();
     while Instant::now() < deadline
         && !["ae5420", "ae01ce", "0d0a5c"]
