@@ -17,6 +17,8 @@ pub mod place;
 pub mod sample;
 pub mod score;
 pub mod survey;
+#[cfg(test)]
+mod testing;
 pub mod zone_watch;
 
 pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats, LIVE_ORBIT_CHECK_S};

@@ -81,19 +81,9 @@ pub fn place(zones: &ZoneIndex, zone: ZoneId, samples: &[Sample], centre: (f64, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vigia_zones::ZoneSet;
 
     fn zones() -> (ZoneIndex, ZoneId) {
-        let set = ZoneSet::from_geojson_str(
-            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
-            "properties":{"name":"BOX"},"geometry":{"type":"Polygon",
-            "coordinates":[[[20,10],[21,10],[21,11],[20,11],[20,10]]]}}]}"#,
-            "box.geojson",
-        )
-        .unwrap();
-        let index = ZoneIndex::new(&set);
-        let id = index.ids().next().unwrap();
-        (index, id)
+        crate::testing::box_zone()
     }
 
     fn along(lat: f64, from_lon: f64, to_lon: f64, n: u32) -> Vec<Sample> {

@@ -251,20 +251,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use vigia_track::{Evidence, SourceRef};
-    use vigia_zones::ZoneSet;
 
     /// A one-degree box from (10 N, 20 E) to (11 N, 21 E).
     fn zones() -> (ZoneIndex, ZoneId) {
-        let set = ZoneSet::from_geojson_str(
-            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
-            "properties":{"name":"BOX"},"geometry":{"type":"Polygon",
-            "coordinates":[[[20,10],[21,10],[21,11],[20,11],[20,10]]]}}]}"#,
-            "box.geojson",
-        )
-        .unwrap();
-        let index = ZoneIndex::new(&set);
-        let id = index.ids().next().unwrap();
-        (index, id)
+        crate::testing::box_zone()
     }
 
     fn at(ts: f64, lat: f64, lon: f64) -> PositionEvidence {

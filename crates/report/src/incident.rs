@@ -243,9 +243,11 @@ pub fn render(incident: &Incident) -> String {
         other => format!("Event: {other}"),
     };
     let evidence = e.evidence();
+    // The lead is markup: everything that comes from the event is escaped into it.
+    let (who_html, zone_html) = (escape(&who), escape(zone));
     let lead = match kind {
         "closest_approach" => format!(
-            "Aircraft {who} came within <b>{:.1} NM</b> of {zone}'s sovereign airspace at {} ({}) and did not enter it.",
+            "Aircraft {who_html} came within <b>{:.1} NM</b> of {zone_html}'s sovereign airspace at {} ({}) and did not enter it.",
             shown.distance_nm.unwrap_or(f64::NAN),
             utc(ts),
             latlon(lat, lon)
@@ -253,7 +255,7 @@ pub fn render(incident: &Incident) -> String {
         "zone_presence" => {
             let second = evidence.get(1).map_or(ts, |p| p.ts);
             format!(
-                "Aircraft {who} was in {zone}'s sovereign airspace when first seen, at <b>{}</b> at {}{}, and still inside at its next trusted position ({}). Its entry was not observed: this page states presence, not a crossing.",
+                "Aircraft {who_html} was in {zone_html}'s sovereign airspace when first seen, at <b>{}</b> at {}{}, and still inside at its next trusted position ({}). Its entry was not observed: this page states presence, not a crossing.",
                 utc(ts),
                 latlon(lat, lon),
                 shown
@@ -265,7 +267,8 @@ pub fn render(incident: &Incident) -> String {
         }
         "orbit" | "survey" => match &shown.episode {
             Some((start, end, what)) => format!(
-                "Aircraft {who} flew a {what} from <b>{}</b> to {}, centred at {}: {}.",
+                "Aircraft {who_html} flew a {} from <b>{}</b> to {}, centred at {}: {}.",
+                escape(what),
                 utc(*start),
                 utc(*end),
                 latlon(lat, lon),
@@ -280,7 +283,7 @@ pub fn render(incident: &Incident) -> String {
                 _ => "entered",
             };
             let mut s = format!(
-                "Aircraft {who} {verb} {zone}'s sovereign airspace at <b>{}</b> (± {}) at {}, between trusted positions received at {} and {}.",
+                "Aircraft {who_html} {verb} {zone_html}'s sovereign airspace at <b>{}</b> (± {}) at {}, between trusted positions received at {} and {}.",
                 utc(ts),
                 uncertainty(shown.uncertainty_s.unwrap_or(0.0)),
                 latlon(lat, lon),
@@ -698,5 +701,32 @@ mod tests {
         assert_eq!(uncertainty(12.4), "12 s");
         assert_eq!(duration(13_200.0), "3 h 40 min");
         assert_eq!(duration(65.0), "1 min 05 s");
+    }
+
+    #[test]
+    fn names_from_the_event_are_escaped_in_every_sentence() {
+        let mut event = vigia_detect::contract::samples::record(
+            "zone_entry",
+            Some("MX<img src=x onerror=alert(1)>"),
+            1.0,
+        );
+        event.callsign = Some("<script>".into());
+        let mp = MultiPolygon::default();
+        let html = render(&Incident {
+            event: &event,
+            flight: None,
+            track: &[],
+            zones: vec![ZoneShape {
+                name: "MEX",
+                geometry: &mp,
+            }],
+            receiver: None,
+            generator: "vigia test",
+        });
+        assert!(
+            !html.contains("<img") && !html.contains("<script>"),
+            "{html}"
+        );
+        assert!(html.contains("MX&lt;img"));
     }
 }
