@@ -234,8 +234,8 @@ async fn event(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
 
 /// Check the bearer token of a state-changing request.
 #[allow(clippy::result_large_err)]
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    let Some(expected) = state.token.as_deref().filter(|t| !t.is_empty()) else {
+fn authorize(token: Option<&str>, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(expected) = token.filter(|t| !t.is_empty()) else {
         return Err(error(
             StatusCode::FORBIDDEN,
             "no token is configured: state changes are disabled (set `token` in [server])",
@@ -268,7 +268,7 @@ async fn acknowledge(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
+    if let Err(r) = authorize(state.token.as_deref(), &headers) {
         return r;
     }
     let inner = state.clone();
@@ -296,7 +296,7 @@ async fn zones(State(state): State<AppState>) -> Response {
 }
 
 async fn reload_zones(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(r) = authorize(&state, &headers) {
+    if let Err(r) = authorize(state.token.as_deref(), &headers) {
         return r;
     }
     let inner = state.clone();
@@ -334,4 +334,68 @@ async fn healthz(State(state): State<AppState>) -> Response {
         "queue_depth": m.queue.len(),
     }))
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn bearer(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn state_changes_need_the_configured_token() {
+        let status = |token, headers: &HeaderMap| match authorize(token, headers) {
+            Ok(()) => StatusCode::OK,
+            Err(r) => r.status(),
+        };
+        assert_eq!(status(None, &bearer("Bearer x")), StatusCode::FORBIDDEN);
+        assert_eq!(status(Some(""), &bearer("Bearer ")), StatusCode::FORBIDDEN);
+        assert_eq!(
+            status(Some("s3cret"), &HeaderMap::new()),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(Some("s3cret"), &bearer("Bearer s3cre")),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(Some("s3cret"), &bearer("Bearer s3cretx")),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(Some("s3cret"), &bearer("Bearer s3cret")),
+            StatusCode::OK
+        );
+    }
+
+    #[test]
+    fn a_stored_event_is_served_as_the_contract_with_its_store_keys() {
+        let stored = StoredEvent {
+            id: 7,
+            kind: "zone_presence".into(),
+            icao24: "0d0abc".into(),
+            flight_id: "0d0abc-1700000000".into(),
+            zone: Some("MEX".into()),
+            ts: 1.0,
+            score: Some(0.4),
+            committed_at: 2.0,
+            acknowledged_at: None,
+            document: vigia_detect::contract::samples::record("zone_presence", Some("MEX"), 1.0),
+        };
+        let v = event_json(&stored);
+        assert_eq!(
+            (v["id"].clone(), v["committed_at"].clone()),
+            (json!(7), json!(2.0))
+        );
+        assert_eq!(v["type"], "zone_presence");
+        assert_eq!(v["zone"], "MEX");
+        assert_eq!(v["entry_observed"], false);
+        assert!(v.get("acknowledged_at").is_none());
+        assert_eq!(v["evidence"]["positions"].as_array().unwrap().len(), 2);
+    }
 }

@@ -683,3 +683,101 @@ impl Pipeline {
         let _ = self.writes.send(WriterMessage::Batch { batch, metas });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::metrics::Metrics;
+    use vigia_detect::identity::IdentityResolver;
+    use vigia_feed::net::SourceCounters;
+    use vigia_feed::RecordReader;
+    use vigia_zones::ZoneSet;
+
+    /// The seconds of the real corpus in which an aircraft flies into the box, arriving as
+    /// they were received.
+    fn arrivals() -> Vec<Arrival> {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/data/long_flight.csv.zst");
+        RecordReader::new("corpus", std::fs::File::open(corpus).unwrap(), None)
+            .unwrap()
+            .filter_map(|r| match r {
+                Ok(Record::Frame(f))
+                    if f.ts
+                        .is_some_and(|t| (1_698_143_444.0..1_698_143_451.0).contains(&t)) =>
+                {
+                    Some(Arrival {
+                        source: 0,
+                        received: f.ts.unwrap(),
+                        record: Record::Frame(f),
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn frames_become_positions_an_event_a_flight_row_and_a_live_aircraft_in_its_zone() {
+        let set = ZoneSet::from_geojson_str(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
+            "geometry":{"type":"Polygon","coordinates":[[[0.5,45.6365],[1.5,45.6365],[1.5,46.5],[0.5,46.5],[0.5,45.6365]]]}}]}"#,
+            "box.geojson",
+        )
+        .unwrap();
+        let counters = Arc::new(SourceCounters::new());
+        let queue = Arc::new(FrameQueue::new(16, vec![counters.clone()]));
+        let metrics = Arc::new(Metrics::new(
+            vec![("rx".into(), counters)],
+            queue,
+            Vec::new(),
+        ));
+        let view = Arc::new(LiveView::new());
+        let (stream, _) = tokio::sync::broadcast::channel(16);
+        let (writes, batches) = mpsc::sync_channel(1024);
+        let mut pipeline = Pipeline::new(
+            PipelineSettings::default(),
+            TrackerConfig::default(),
+            AnalyzerConfig::default(),
+            Arc::new(ZoneIndex::new(&set)),
+            IdentityResolver::new(None),
+            vec!["rx".into()],
+            metrics.clone(),
+            view.clone(),
+            stream,
+            writes,
+        );
+        let mut arrivals = arrivals();
+        let n = arrivals.len() as u64;
+        let last = arrivals.last().unwrap().received;
+        pipeline.process(&mut arrivals);
+        pipeline.publish(last);
+        pipeline.flush(true);
+        let mut positions = 0;
+        let mut entries = Vec::new();
+        let mut zones_of_flights = Vec::new();
+        while let Ok(WriterMessage::Batch { batch, metas }) = batches.try_recv() {
+            assert_eq!(metas.len(), batch.events.len());
+            positions += batch.positions.len();
+            entries.extend(batch.events.into_iter().filter(|e| e.kind == "zone_entry"));
+            zones_of_flights.extend(batch.flights.into_iter().flat_map(|f| f.zones));
+        }
+        assert_eq!(metrics.records.load(Ordering::Relaxed), n);
+        assert!(
+            positions > 3,
+            "{positions} positions stored (one a second at most)"
+        );
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].zone.as_deref(), Some("BOX"));
+        assert_eq!(entries[0].document.evidence().len(), 2);
+        assert!(zones_of_flights.iter().any(|z| z == "BOX"));
+        // The live table: the aircraft, in the zone the analyzer found it in.
+        let snapshot = view.get();
+        let aircraft = snapshot
+            .aircraft
+            .iter()
+            .find(|a| a.icao24 == entries[0].icao24)
+            .unwrap();
+        assert_eq!(aircraft.zones, ["BOX"]);
+        assert!(aircraft.score >= 0.0 && aircraft.positions > 3);
+    }
+}
