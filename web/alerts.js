@@ -80,11 +80,12 @@ export class Alerts {
       && (!filter.zone || event.zone === filter.zone);
   }
 
-  /** Alerts passing the filters, newest first. */
+  /** Alerts passing the filters, newest first: by commit order (ids increase with it), so
+   *  that an alert raised now is on top even when the event it reports began earlier. */
   visible(filter, isMilitary) {
     return [...this.events.values()]
       .filter((e) => this.passes(e, filter, isMilitary))
-      .sort((a, b) => b.ts - a.ts || b.id - a.id);
+      .sort((a, b) => b.id - a.id);
   }
 
   renderList(list, { filter, isMilitary, selected, onSelect }) {
@@ -123,7 +124,9 @@ export class Alerts {
     }));
     this.newIds.clear();
     if (focused) list.querySelector(`li[data-event-id="${CSS.escape(focused)}"]`)?.focus();
-    if (!shown.length) list.append(el('li', { className: 'empty' }, 'No alerts match the filters.'));
+    if (!shown.length) {
+      list.append(el('li', { className: 'empty' }, this.events.size ? 'No alerts match the filters.' : 'No alerts yet.'));
+    }
   }
 
   draw(ctx, view, { filter, isMilitary, selected }) {

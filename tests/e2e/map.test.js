@@ -138,6 +138,17 @@ test('the alert list receives the P-8 entering MEX', async () => {
   await screenshot('04-alert');
 });
 
+test('the MQ-9 already inside Mexico is alerted as present there, and the newest alert is on top', async () => {
+  const presence = page.locator('#alerts li[data-type="zone_presence"][data-zone="MEX"][data-icao24="ae5420"]');
+  await presence.waitFor({ timeout: CLIP_TIMEOUT_MS });
+  assert.match(await presence.textContent(), /Presence MEX/);
+  const ids = (await page.locator('#alerts li[data-event-id]').evaluateAll(
+    (items) => items.map((li) => Number(li.dataset.eventId)),
+  ));
+  assert.ok(ids.length >= 2, `alerts: ${ids}`);
+  assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest (last committed) first');
+});
+
 test('clicking the alert opens its details with the evidence frames', async () => {
   const entry = page.locator('#alerts li[data-type="zone_entry"][data-zone="MEX"]').first();
   const id = await entry.getAttribute('data-event-id');
