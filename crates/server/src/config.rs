@@ -44,6 +44,12 @@ use vigia_track::TrackerConfig;
 
 use crate::settings::{AlertSettings, PipelineSettings};
 
+/// An annotated configuration (what `vigia config default` prints): every default, with
+/// comments, plus example receivers, alert rules (military near or in MEX, surveillance-like in
+/// MEX, a watchlist) and sinks. Kept true by a test: it checks, and apart from its examples it
+/// equals [`Config::default`].
+pub const EXAMPLE: &str = include_str!("example.toml");
+
 /// A configuration file that cannot be read or parsed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -271,12 +277,6 @@ impl Config {
         toml::from_str(text).map_err(|e| e.to_string())
     }
 
-    /// The configuration as TOML (what `vigia config default` prints).
-    pub fn to_toml(&self) -> String {
-        // Every field is a plain value, table or array: serialising cannot fail.
-        toml::to_string_pretty(self).unwrap_or_default()
-    }
-
     /// Check everything that can be checked without opening sockets or files; every problem
     /// is listed with the key it concerns.
     pub fn check(self) -> std::result::Result<Checked, Vec<String>> {
@@ -411,5 +411,25 @@ impl Config {
             }),
             _ => Err(problems),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_annotated_example_checks_and_holds_the_defaults() {
+        let example = Config::parse(EXAMPLE).unwrap();
+        let checked = example.clone().check().unwrap();
+        assert_eq!(checked.sources.len(), 2);
+        assert_eq!(example.alerts.rules.len(), 3);
+        assert!(example.alerts.rules.iter().any(|r| r.military));
+        assert!(example.alerts.rules.iter().any(|r| r.min_score == 0.3));
+        let mut defaults = example;
+        defaults.sources.clear();
+        defaults.listeners.clear();
+        defaults.alerts = AlertSettings::default();
+        assert_eq!(defaults, Config::default());
     }
 }

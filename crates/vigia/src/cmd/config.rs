@@ -25,7 +25,8 @@ enum ConfigCommand {
         /// The file.
         path: PathBuf,
     },
-    /// Print the default configuration as TOML.
+    /// Print an annotated configuration: every default with comments, plus example
+    /// receivers, alert rules and sinks.
     Default,
 }
 
@@ -51,7 +52,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
         },
         ConfigCommand::Default => {
-            print!("{}", Config::default().to_toml());
+            print!("{}", vigia_server::config::EXAMPLE);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -51,3 +51,24 @@ fn an_unknown_key_is_named() {
     assert!(!out.status.success());
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn the_printed_default_is_a_configuration_that_checks() {
+    let out = Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(["config", "default"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("[[alerts.rules]]") && text.contains("# "),
+        "annotated, with rules"
+    );
+    let checked = check(&text);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(String::from_utf8_lossy(&checked.stdout).contains("ok (2 sources, zones MEX,USA"));
+}
