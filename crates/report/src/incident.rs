@@ -598,6 +598,21 @@ mod tests {
         assert!(!html.contains("<script"), "self-contained, no scripts");
     }
 
+    /// The page of `event` over a track, with one zone named MEX drawn.
+    fn page(event: &EventRecord, track: &[TrackPoint], zone: &MultiPolygon) -> String {
+        render(&Incident {
+            event,
+            flight: None,
+            track,
+            zones: vec![ZoneShape {
+                name: "MEX",
+                geometry: zone,
+            }],
+            receiver: None,
+            generator: "vigia test",
+        })
+    }
+
     /// A square zone of `half` degrees around (30 N, 110 W).
     fn square(half: f64) -> MultiPolygon {
         let text = format!(
@@ -640,17 +655,7 @@ mod tests {
                 }
             })
             .collect();
-        let html = render(&Incident {
-            event: &event,
-            flight: None,
-            track: &track,
-            zones: vec![ZoneShape {
-                name: "MEX",
-                geometry: &mp,
-            }],
-            receiver: None,
-            generator: "vigia test",
-        });
+        let html = page(&event, &track, &mp);
         assert!(
             html.contains("Orbit inside MEX sovereign airspace"),
             "{html}"
@@ -674,17 +679,7 @@ mod tests {
         let event =
             vigia_detect::contract::samples::record("zone_presence", Some("MEX"), 1_700_000_000.0);
         let mp = square(5.0);
-        let html = render(&Incident {
-            event: &event,
-            flight: None,
-            track: &[],
-            zones: vec![ZoneShape {
-                name: "MEX",
-                geometry: &mp,
-            }],
-            receiver: None,
-            generator: "vigia test",
-        });
+        let html = page(&event, &[], &mp);
         assert!(html.contains("Presence in MEX sovereign airspace (entry not observed)"));
         assert!(html.contains("4.2 NM inside the boundary"));
         assert!(html.contains("first seen inside the zone"));
@@ -712,17 +707,7 @@ mod tests {
         );
         event.callsign = Some("<script>".into());
         let mp = MultiPolygon::default();
-        let html = render(&Incident {
-            event: &event,
-            flight: None,
-            track: &[],
-            zones: vec![ZoneShape {
-                name: "MEX",
-                geometry: &mp,
-            }],
-            receiver: None,
-            generator: "vigia test",
-        });
+        let html = page(&event, &[], &mp);
         assert!(
             !html.contains("<img") && !html.contains("<script>"),
             "{html}"

@@ -199,7 +199,6 @@ pub struct Pipeline {
     analyzer: Analyzer,
     analyzer_config: AnalyzerConfig,
     identity: IdentityResolver,
-    zones: Arc<ZoneIndex>,
     inputs: Vec<String>,
     metrics: Arc<Metrics>,
     view: Arc<LiveView>,
@@ -239,11 +238,10 @@ impl Pipeline {
         });
         Self {
             dedup: Dedup::new(settings.dedup_window_s),
-            analyzer: Analyzer::new(zones.clone(), identity.clone(), analyzer.clone()),
+            analyzer: Analyzer::new(zones, identity.clone(), analyzer.clone()),
             analyzer_config: analyzer,
             tracker,
             identity,
-            zones,
             inputs,
             metrics,
             view,
@@ -284,12 +282,7 @@ impl Pipeline {
     }
 
     fn replace_zones(&mut self, zones: Arc<ZoneIndex>) {
-        self.analyzer = Analyzer::new(
-            zones.clone(),
-            self.identity.clone(),
-            self.analyzer_config.clone(),
-        );
-        self.zones = zones;
+        self.analyzer = Analyzer::new(zones, self.identity.clone(), self.analyzer_config.clone());
     }
 
     /// Process `arrivals` (emptied); a batch with events goes to the writer at once.
