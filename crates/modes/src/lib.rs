@@ -33,5 +33,7 @@ pub mod sphere;
 pub use address::IcaoAddress;
 pub use callsign::Callsign;
 pub use gillham::Squawk;
-pub use message::{decode, decode_with, AddressCheck, Body, DecodeError, DecodeOptions, Message};
+pub use message::{
+    decode, decode_with, is_long_container, AddressCheck, Body, DecodeError, DecodeOptions, Message,
+};
 pub use record::{RawFrame, Record, SourceRef, StateVector, MLAT_TICKS_PER_S};

@@ -230,7 +230,32 @@ pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
     decode_with(bytes, DecodeOptions::default())
 }
 
-/// Decode one reply with explicit options.
+/// The length in bytes the downlink format of a reply starting with `first` defines: 7 for the
+/// 56-bit DFs (0, 4, 5, 11), 14 for the 112-bit ones (16–21, 24); `None` for unassigned DFs.
+///
+/// ```
+/// use vigia_modes::message::reply_len;
+/// assert_eq!(reply_len(0x5d), Some(7)); // DF11
+/// assert_eq!(reply_len(0x8d), Some(14)); // DF17
+/// assert_eq!(reply_len(0x08), None); // DF1
+/// ```
+pub fn reply_len(first: u8) -> Option<usize> {
+    let df = if first >> 6 == 3 { 24 } else { first >> 3 };
+    match df {
+        0 | 4 | 5 | 11 => Some(7),
+        16..=21 | 24 => Some(14),
+        _ => None,
+    }
+}
+
+/// Whether `bytes` is a 56-bit reply carried in a 112-bit container: 14 bytes whose DF
+/// defines 7. [`decode`] reads the first 7; counters use this to show a receiver that pads.
+pub fn is_long_container(bytes: &[u8]) -> bool {
+    bytes.len() == 14 && bytes.first().and_then(|&b| reply_len(b)) == Some(7)
+}
+
+/// Decode one reply with explicit options. A 56-bit reply given in 14 bytes (a long container)
+/// is decoded from its first 7.
 pub fn decode_with(bytes: &[u8], options: DecodeOptions) -> Result<Message, DecodeError> {
     let Some(&first) = bytes.first() else {
         return Err(DecodeError::WrongLength {
@@ -240,18 +265,21 @@ pub fn decode_with(bytes: &[u8], options: DecodeOptions) -> Result<Message, Deco
         });
     };
     let df = if first >> 6 == 3 { 24 } else { first >> 3 };
-    let expected = match df {
-        0 | 4 | 5 | 11 => 7,
-        16..=21 | 24 => 14,
-        _ => return Err(DecodeError::UnknownFormat(df)),
+    let Some(expected) = reply_len(first) else {
+        return Err(DecodeError::UnknownFormat(df));
     };
-    if bytes.len() != expected {
+    // A short reply in a long container (some receivers store every reply as 112 bits, and
+    // Beast long frames can carry a short DF): the DF defines the length, as in dump1090 and
+    // rs1090; the trailing bits are not part of the reply.
+    let long_container = expected == 7 && bytes.len() == 14;
+    if bytes.len() != expected && !long_container {
         return Err(DecodeError::WrongLength {
             df,
             expected,
             got: bytes.len(),
         });
     }
+    let bytes = &bytes[..expected];
     let syndrome = crc::syndrome(bytes).unwrap_or(u32::MAX);
     let aa = IcaoAddress::new(
         (u32::from(bytes[1]) << 16) | (u32::from(bytes[2]) << 8) | u32::from(bytes[3]),

@@ -12,6 +12,9 @@ pub struct TrackStats {
     pub frames: u64,
     /// Frames that did not decode (bad parity, unknown format, wrong length).
     pub undecodable: u64,
+    /// 56-bit replies (DF0/4/5/11) that came in a 112-bit container (some receivers pad every
+    /// reply to 112 bits); decoded from their first 56 bits. Non-zero means the receiver pads.
+    pub long_containers: u64,
     /// Decoded frames with nothing for the tracker: DF19, DF24, TIS-B, ADS-R, anonymous DF18,
     /// and replies with a recovered address that carry no identity (DF0, DF4, DF16, most DF20).
     pub ignored: u64,

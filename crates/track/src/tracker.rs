@@ -17,7 +17,7 @@
 //! and the event `Vec` reuse their capacity.
 
 use rustc_hash::FxHashMap;
-use vigia_modes::{decode, IcaoAddress, Message};
+use vigia_modes::{decode, is_long_container, IcaoAddress, Message};
 use vigia_modes::{RawFrame, Record, StateVector};
 
 use crate::aircraft::{Aircraft, Output};
@@ -234,6 +234,13 @@ impl Tracker {
 
     #[inline]
     fn ingest(&mut self, ts: f64, msg: &Message, message: &[u8], out: &mut Vec<TrackEvent>) {
+        // A 56-bit reply in a 112-bit container: the reply is the first 7 bytes.
+        let message = if is_long_container(message) {
+            self.stats.long_containers += 1;
+            &message[..7]
+        } else {
+            message
+        };
         if !ts.is_finite() {
             self.stats.untimed += 1;
             return;

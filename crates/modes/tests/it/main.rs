@@ -3,5 +3,6 @@
 
 mod commb_context;
 mod corpus;
+mod long_container;
 mod properties;
 mod rs1090_diff;

@@ -300,6 +300,12 @@ fn summary(stats: &TrackStats, n: &Counters, flights: u64) -> String {
             stats.cpr_undecodable_pairs
         ));
     }
+    if stats.long_containers > 0 {
+        line(format!(
+            "short replies in 112-bit containers (decoded from their first 56 bits): {}",
+            stats.long_containers
+        ));
+    }
     if stats.undecodable + stats.unknown_address + stats.untimed > 0 {
         line(format!(
             "frames unused: {} undecodable, {} from unknown addresses, {} without time",

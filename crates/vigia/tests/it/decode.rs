@@ -76,3 +76,56 @@ fn a_missing_file_is_an_error_naming_it() {
     assert!(!out.status.success());
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
 }
+
+/// The real corpus as `ts,hex` lines of bare messages, with every 56-bit reply either as it is
+/// or padded to 112 bits (28 hex digits, as one real receiver stores every reply).
+fn corpus_as_hex_lines(pad_short: bool) -> (String, usize) {
+    let file = std::fs::File::open(super::root().join("tests/data/long_flight.csv.zst")).unwrap();
+    let text = std::io::read_to_string(zstd::Decoder::new(file).unwrap()).unwrap();
+    let mut out = String::new();
+    let mut short = 0;
+    for line in text.lines() {
+        let (ts, hex) = line.split_once(',').unwrap();
+        let message = &hex[18..];
+        out.push_str(ts);
+        out.push(',');
+        out.push_str(message);
+        if message.len() == 14 {
+            short += 1;
+            if pad_short {
+                out.push_str("00000000000000");
+            }
+        }
+        out.push('\n');
+    }
+    (out, short)
+}
+
+#[test]
+fn short_replies_in_long_containers_are_decoded_and_counted() {
+    let (plain, short) = corpus_as_hex_lines(false);
+    let (padded, _) = corpus_as_hex_lines(true);
+    assert!(short > 10_000);
+    let a = vigia_stdin(&["decode", "--stats", "-"], plain.as_bytes());
+    let b = vigia_stdin(&["decode", "--stats", "-"], padded.as_bytes());
+    assert!(a.status.success() && b.status.success());
+    // Row for row the same decoding: nothing is lost as "unknown".
+    assert_eq!(rows(&a.stdout), rows(&b.stdout));
+    let stderr = String::from_utf8_lossy(&b.stderr);
+    assert!(stderr.contains("unknown 0"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("short replies in 112-bit containers: {short}")),
+        "{stderr}"
+    );
+    // The tracker says so too, and tracks the same flight.
+    let a = vigia_stdin(&["tracks", "--stats", "-"], plain.as_bytes());
+    let b = vigia_stdin(&["tracks", "--stats", "-"], padded.as_bytes());
+    assert_eq!(a.stdout, b.stdout);
+    let stderr = String::from_utf8_lossy(&b.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "short replies in 112-bit containers (decoded from their first 56 bits): {short}"
+        )),
+        "{stderr}"
+    );
+}

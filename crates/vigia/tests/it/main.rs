@@ -42,11 +42,11 @@ pub fn vigia_stdin(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("vigia starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("vigia ends")
+    // Written from a thread: a large input would otherwise fill the pipes both ways.
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || pipe.write_all(&input));
+    let output = child.wait_with_output().expect("vigia ends");
+    writer.join().expect("writer").expect("write stdin");
+    output
 }

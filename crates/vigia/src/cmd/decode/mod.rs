@@ -74,6 +74,7 @@ struct Counters {
     states: u64,
     crc_rejected: u64,
     unknown: u64,
+    long_containers: u64,
     malformed: u64,
     mode_ac: u64,
 }
@@ -125,6 +126,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     }
                 };
                 n.decoded += 1;
+                n.long_containers += u64::from(vigia_modes::is_long_container(frame.message()));
                 // Time for CPR pairing: the receive time, else the receiver's 12 MHz
                 // counter; with neither, only local decoding against --ref is possible
                 // (NaN never passes a freshness test).
@@ -165,6 +167,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             "frames read {frames}, decoded {}, crc-rejected {}, malformed {}, unknown {}, mode-a/c {}, state records {}",
             n.decoded, n.crc_rejected, n.malformed, n.unknown, n.mode_ac, n.states
         );
+        if n.long_containers > 0 {
+            eprintln!(
+                "short replies in 112-bit containers: {} (this receiver pads 56-bit replies; decoded from their first 56 bits)",
+                n.long_containers
+            );
+        }
         eprintln!(
             "elapsed {elapsed:.3} s, {:.0} frames/s",
             (frames + n.malformed) as f64 / elapsed.max(1e-9)
