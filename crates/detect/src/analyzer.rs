@@ -19,7 +19,7 @@ use crate::event::{
 use crate::identity::IdentityResolver;
 use crate::orbit::{find_orbits, Orbit, OrbitConfig};
 use crate::place::{depth, place};
-use crate::sample::{legs, Sample, SAMPLE_SPACING_S};
+use crate::sample::{by_segment, legs, Leg, Sample, SAMPLE_SPACING_S};
 use crate::score::{score, FlightFacts};
 use crate::survey::{find_surveys, Survey, SurveyConfig};
 use crate::zone_watch::{ZoneStep, ZoneWatch};
@@ -68,6 +68,8 @@ pub struct AnalyzerStats {
 
 struct FlightState {
     last: Option<PositionEvidence>,
+    /// The segment of `last`.
+    segment: u32,
     callsign: Option<Callsign>,
     watches: Vec<ZoneWatch>,
     samples: Vec<Sample>,
@@ -170,6 +172,7 @@ impl Analyzer {
             .entry(p.flight_id)
             .or_insert_with(|| FlightState {
                 last: None,
+                segment: p.segment,
                 callsign: None,
                 watches: zones
                     .ids()
@@ -187,22 +190,30 @@ impl Analyzer {
         let next = evidence_of(p);
         if f.samples
             .last()
-            .is_none_or(|s| p.ts - s.ts >= SAMPLE_SPACING_S)
+            .is_none_or(|s| p.ts - s.ts >= SAMPLE_SPACING_S || s.segment != p.segment)
         {
             f.samples.push(Sample {
                 ts: p.ts,
                 lat: p.lat,
                 lon: p.lon,
                 altitude_ft: p.altitude_ft,
+                segment: p.segment,
             });
         }
         let prev = f.last;
+        // A new segment: the tracker found the jump from the last position impossible.
+        let restart = prev.is_some() && p.segment != f.segment;
+        f.segment = p.segment;
         // Zones entered by this step, to name an exit's next zone.
         let mut entered: Vec<(ZoneId, usize)> = Vec::new();
         let first_event = out.len();
         for w in &mut f.watches {
             self.steps.clear();
-            w.step(zones, prev.as_ref(), &next, &mut self.steps);
+            if restart {
+                w.restart(zones, prev.as_ref(), &next);
+            } else {
+                w.step(zones, prev.as_ref(), &next, &mut self.steps);
+            }
             for step in self.steps.drain(..) {
                 let name = zones.name(w.zone()).to_string();
                 let crossing = |c| ZoneCrossing {
@@ -270,7 +281,7 @@ impl Analyzer {
         f.last = Some(next);
         if self.config.live_orbits && p.ts >= f.next_orbit_check {
             f.next_orbit_check = p.ts + LIVE_ORBIT_CHECK_S;
-            let orbits = find_orbits(&legs(&f.samples), &self.config.orbit);
+            let orbits = orbits_of(&legs(&f.samples), &self.config.orbit);
             if !orbits.is_empty() {
                 f.live_orbit_time_s = Some(orbits.iter().map(Orbit::duration_s).sum());
             }
@@ -312,7 +323,7 @@ impl Analyzer {
         let mut surveys = 0;
         if let Some(state) = &state {
             let l = legs(&state.samples);
-            for o in find_orbits(&l, &self.config.orbit) {
+            for o in orbits_of(&l, &self.config.orbit) {
                 // Time on station: all orbit episodes of the flight together.
                 orbit_time = Some(orbit_time.unwrap_or(0.0) + o.duration_s());
                 if !already_reported(&state.reported_orbits, o.start_ts) {
@@ -320,7 +331,7 @@ impl Analyzer {
                     out.push(event(o.start_ts, EventKind::Orbit(o), places));
                 }
             }
-            for s in find_surveys(&l, &self.config.survey) {
+            for s in by_segment(&l).flat_map(|part| find_surveys(part, &self.config.survey)) {
                 surveys += 1;
                 let places = survey_places(&self.zones, &state.samples, &s);
                 out.push(event(s.start_ts, EventKind::Survey(s), places));
@@ -344,11 +355,13 @@ impl Analyzer {
                 if d > self.config.approach_nm * 1852.0 {
                     continue;
                 }
-                // Refine along the path within ±10 min of the nearest checked position.
+                // Refine along the path within ±10 min of the nearest checked position, in its
+                // segment: never across a break.
+                let segment = w.nearest_segment();
                 let track: Vec<TimedPoint> = state
                     .samples
                     .iter()
-                    .filter(|s| (s.ts - near.ts).abs() <= 600.0)
+                    .filter(|s| s.segment == segment && (s.ts - near.ts).abs() <= 600.0)
                     .map(|s| TimedPoint {
                         ts: s.ts,
                         latitude: s.lat,
@@ -400,6 +413,13 @@ impl Analyzer {
             Vec::new(),
         ));
     }
+}
+
+/// The orbits of each segment of a flight (none spans a break).
+fn orbits_of(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
+    by_segment(legs)
+        .flat_map(|part| find_orbits(part, config))
+        .collect()
 }
 
 /// The samples from `start` to `end`, seconds (samples are in time order).

@@ -331,6 +331,7 @@ mod tests {
                         + (x / (crate::geometry::EARTH_RADIUS_M * lat0.to_radians().cos()))
                             .to_degrees(),
                     altitude_ft: Some(18_000.0),
+                    segment: 0,
                 }
             })
             .collect()
@@ -359,6 +360,7 @@ mod tests {
                 lat: 20.0 + k as f64 * 0.003,
                 lon: -100.0,
                 altitude_ft: None,
+                segment: 0,
             })
             .collect();
         assert!(find_orbits(&legs(&straight), &OrbitConfig::default()).is_empty());
@@ -425,6 +427,7 @@ mod tests {
                 lat: lat0 + y / m_per_deg_lat,
                 lon: lon0 + x / m_per_deg_lon,
                 altitude_ft: Some(30_000.0),
+                segment: 0,
             })
             .collect();
         let orbits = find_orbits(&legs(&samples), &OrbitConfig::default());

@@ -93,6 +93,7 @@ mod tests {
                 lat,
                 lon: from_lon + (to_lon - from_lon) * f64::from(k) / f64::from(n),
                 altitude_ft: None,
+                segment: 0,
             })
             .collect()
     }

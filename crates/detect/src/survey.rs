@@ -191,6 +191,7 @@ mod tests {
                 lat: lat0 + y / m_lat,
                 lon: lon0 + x / m_lon,
                 altitude_ft: Some(5_000.0),
+                segment: 0,
             })
             .collect()
     }

@@ -6,6 +6,13 @@
 //! seen already inside a zone produces no entry — vigia claims only the crossings it observed —
 //! but a presence, once its second trusted position is inside too.
 //!
+//! Never across a break: where the tracker starts a new segment (the previous position could
+//! not have been reached), [`ZoneWatch::restart`] takes the place of a step. No crossing is
+//! interpolated and no closest approach refined over the jump; an open stretch inside closes
+//! at the last position before the break. A segment that starts inside is counted in the
+//! flight's time inside, but raises no event: one side of an impossible jump is wrong, and an
+//! accusation cannot rest on a stretch that may be the spoofed one.
+//!
 //! Exact crossing geometry is asked of `vigia-zones` only when the segment can reach the
 //! boundary: a cached lower bound on the distance to the boundary (distance at the last check
 //! minus the distance flown since) skips the query while the aircraft is far away.
@@ -54,6 +61,12 @@ pub struct ZoneWatch {
     after_nearest: Option<PositionEvidence>,
     /// Within this distance of the boundary, every position is checked (closest approach).
     approach_m: f64,
+    /// The segment of the flight being followed, and the segment of `nearest`.
+    segment: u32,
+    nearest_segment: u32,
+    /// The first position of a stretch that started inside without an observed entry (the
+    /// flight's first position or a segment's first), until the next position confirms it.
+    presence_from: Option<PositionEvidence>,
 }
 
 impl ZoneWatch {
@@ -73,6 +86,9 @@ impl ZoneWatch {
             nearest: None,
             after_nearest: None,
             approach_m: approach_nm * M_PER_NM,
+            segment: 0,
+            nearest_segment: 0,
+            presence_from: None,
         }
     }
 
@@ -88,7 +104,7 @@ impl ZoneWatch {
 
     /// Whether the flight ever was inside.
     pub fn visited(&self) -> bool {
-        self.first_seen_inside || self.entries > 0
+        self.positions_inside > 0 || self.entries > 0
     }
 
     /// Time inside including the open stretch up to `now`.
@@ -102,9 +118,38 @@ impl ZoneWatch {
     }
 
     /// The nearest position to the boundary seen while outside (distance in metres), and the
-    /// position that followed it.
+    /// position that followed it in the same segment.
     pub fn nearest(&self) -> Option<(f64, PositionEvidence, Option<PositionEvidence>)> {
         self.nearest.map(|(d, p)| (d, p, self.after_nearest))
+    }
+
+    /// The flight segment the nearest position belongs to: a closest approach is refined
+    /// along that segment only.
+    pub fn nearest_segment(&self) -> u32 {
+        self.nearest_segment
+    }
+
+    /// Start the flight's next segment at `next`, after a break in the track (`prev`, if any,
+    /// is the last position before it). Nothing is inferred about the jump: no crossing, no
+    /// time inside across it, no presence from a segment that starts inside (module docs).
+    pub fn restart(
+        &mut self,
+        zones: &ZoneIndex,
+        prev: Option<&PositionEvidence>,
+        next: &PositionEvidence,
+    ) {
+        let was_inside = self.is_inside();
+        if was_inside {
+            let end = prev.map_or(self.inside_since, |p| p.ts);
+            self.time_inside_s += (end - self.inside_since).max(0.0);
+        }
+        self.segment += 1;
+        let now_inside = zones.contains(self.zone, next.lat, next.lon);
+        self.inside = Some(now_inside);
+        self.inside_since = next.ts;
+        self.positions_inside += u64::from(now_inside);
+        self.presence_from = None;
+        self.check(zones, next, now_inside);
     }
 
     /// Advance from `prev` (None for the flight's first position) to `next`.
@@ -121,10 +166,12 @@ impl ZoneWatch {
             self.first_seen_inside = now_inside;
             self.inside_since = next.ts;
             self.positions_inside += u64::from(now_inside);
+            self.presence_from = now_inside.then_some(*next);
             self.check(zones, next, now_inside);
             return;
         };
         let was_inside = self.inside == Some(true);
+        let steps_before = out.len();
         if self.after_nearest.is_none() && self.nearest.is_some_and(|(_, p)| p.ts == prev.ts) {
             self.after_nearest = Some(*next);
         }
@@ -209,9 +256,12 @@ impl ZoneWatch {
         }
         self.inside = Some(now_inside);
         self.positions_inside += u64::from(now_inside);
-        // Two trusted positions inside from the flight's first on, with no entry: present.
-        if self.first_seen_inside && self.entries == 0 && now_inside && self.positions_inside == 2 {
-            out.push(ZoneStep::Presence(*prev, *next));
+        // Two trusted positions inside from the first of a stretch whose entry nobody saw (the
+        // flight's first position, or a segment's first), with no crossing between: present.
+        if let Some(first) = self.presence_from.take() {
+            if now_inside && out.len() == steps_before {
+                out.push(ZoneStep::Presence(first, *next));
+            }
         }
     }
 
@@ -228,6 +278,7 @@ impl ZoneWatch {
         self.check_at = (p.lat, p.lon);
         if !inside && self.nearest.is_none_or(|(best, _)| d < best) {
             self.nearest = Some((d, *p));
+            self.nearest_segment = self.segment;
             self.after_nearest = None;
         }
     }
@@ -278,6 +329,65 @@ mod tests {
             prev = Some(*p);
         }
         (watch, out)
+    }
+
+    #[test]
+    fn nothing_is_inferred_across_a_break() {
+        // Outside west of the box, then (a new segment) inside it, then (another) outside east:
+        // the straight lines between would cross the boundary twice; nothing may be claimed.
+        let (index, zone) = zones();
+        let mut watch = ZoneWatch::new(zone, 50.0);
+        let mut out = Vec::new();
+        let west = [at(0.0, 10.5, 19.5), at(60.0, 10.5, 19.55)];
+        let inside = [
+            at(120.0, 10.5, 20.5),
+            at(180.0, 10.5, 20.55),
+            at(240.0, 10.5, 20.6),
+        ];
+        let east = [at(300.0, 10.5, 21.5), at(360.0, 10.5, 21.55)];
+        watch.step(&index, None, &west[0], &mut out);
+        watch.step(&index, Some(&west[0]), &west[1], &mut out);
+        watch.restart(&index, Some(&west[1]), &inside[0]);
+        watch.step(&index, Some(&inside[0]), &inside[1], &mut out);
+        watch.step(&index, Some(&inside[1]), &inside[2], &mut out);
+        assert!(watch.is_inside());
+        watch.restart(&index, Some(&inside[2]), &east[0]);
+        watch.step(&index, Some(&east[0]), &east[1], &mut out);
+        assert!(
+            out.is_empty(),
+            "no entry, exit or presence across a break: {out:?}"
+        );
+        assert_eq!(watch.entries, 0);
+        // Time inside: the stretch observed inside, not the jumps around it.
+        assert_eq!(watch.time_inside_until(360.0), 120.0);
+        assert!(watch.visited() && !watch.first_seen_inside);
+        // The same path without breaks is an entry and an exit.
+        let path: Vec<_> = west.iter().chain(&inside).chain(&east).copied().collect();
+        let (_, steps) = fly(&path);
+        assert!(
+            matches!(steps[..], [ZoneStep::Entry(_), ZoneStep::Exit(..)]),
+            "{steps:?}"
+        );
+    }
+
+    #[test]
+    fn a_closest_approach_is_refined_within_its_segment() {
+        let (index, zone) = zones();
+        let mut watch = ZoneWatch::new(zone, 50.0);
+        let mut out = Vec::new();
+        let a = at(0.0, 10.5, 19.0);
+        let b = at(60.0, 10.5, 19.9); // 0.1° west of the box: the nearest
+        let c = at(120.0, 12.5, 19.0); // after a break
+        watch.step(&index, None, &a, &mut out);
+        watch.step(&index, Some(&a), &b, &mut out);
+        watch.restart(&index, Some(&b), &c);
+        let (_, near, after) = watch.nearest().unwrap();
+        assert_eq!(near.ts, 60.0);
+        assert_eq!(
+            after, None,
+            "the position after the break does not bracket it"
+        );
+        assert_eq!(watch.nearest_segment(), 0);
     }
 
     #[test]

@@ -45,6 +45,7 @@ fn as_parquet(text: &'static [u8]) -> Vec<u8> {
                 track_deg: s.track_deg,
                 vertical_rate_fpm: s.vertical_rate_fpm,
                 on_ground: s.on_ground,
+                segment: 0,
             })
             .unwrap();
     }

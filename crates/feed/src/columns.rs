@@ -66,6 +66,15 @@ impl Field {
             Field::OnGround => "onground",
         }
     }
+
+    /// The name of this field in [`vigia_modes::record::DroppedFields`].
+    fn dropped_name(self) -> &'static str {
+        match self {
+            Field::GeoAltitude => "geo_altitude",
+            Field::OnGround => "on_ground",
+            other => other.name(),
+        }
+    }
 }
 
 /// A recognised column: what it holds and the factor that converts it to vigia's unit.
@@ -190,26 +199,25 @@ impl Row {
         }
     }
 
-    /// Set `column` from `cell`; a missing cell leaves the field unknown.
+    /// Set `column` from `cell`; a missing cell leaves the field unknown. A bad time or address
+    /// rejects the record (it cannot be placed); any other bad value drops that field only,
+    /// marked in [`StateVector::dropped`], and the rest of the record is kept.
     pub(crate) fn set(&mut self, column: Column, cell: Cell<'_>) -> Result<(), FrameError> {
         if cell.is_missing() {
             return Ok(());
         }
         let Column { field, scale } = column;
         let at = self.at;
-        let bad = || FrameError::BadField {
-            at,
-            field: field.name(),
-        };
-        let number = || cell.number().map(|v| v * scale).ok_or_else(bad);
+        let number = || cell.number().map(|v| v * scale);
         let state = &mut self.state;
-        match field {
+        let value = match field {
             Field::Time => {
                 let ts = match cell {
                     Cell::Text(text) => time_text(text),
                     other => other.number(),
                 };
                 self.ts = Some(ts.ok_or(FrameError::BadTimestamp { at })?);
+                return Ok(());
             }
             Field::Icao24 => {
                 let address = match cell {
@@ -220,48 +228,89 @@ impl Row {
                         .map(IcaoAddress::new),
                     _ => None,
                 };
-                self.icao24 = Some(address.ok_or_else(bad)?);
+                self.icao24 = Some(address.ok_or(FrameError::BadField {
+                    at,
+                    field: field.name(),
+                })?);
+                return Ok(());
             }
             Field::Latitude => {
-                state.latitude = Some(number()?).filter(|v| (-90.0..=90.0).contains(v));
-                state.latitude.ok_or_else(bad)?;
+                state.latitude = number().filter(|v| (-90.0..=90.0).contains(v));
+                state.latitude.is_some()
             }
             Field::Longitude => {
-                state.longitude = Some(number()?).filter(|v| (-180.0..=180.0).contains(v));
-                state.longitude.ok_or_else(bad)?;
+                state.longitude = number().filter(|v| (-180.0..=180.0).contains(v));
+                state.longitude.is_some()
             }
-            Field::Altitude => state.altitude_ft = Some(number()?),
-            Field::GeoAltitude => state.geo_altitude_ft = Some(number()?),
-            Field::GroundSpeed => state.groundspeed_kt = Some(number()?),
-            Field::Track => state.track_deg = Some(number()?),
-            Field::VerticalRate => state.vertical_rate_fpm = Some(number()?),
+            Field::Altitude => {
+                state.altitude_ft = number();
+                state.altitude_ft.is_some()
+            }
+            Field::GeoAltitude => {
+                state.geo_altitude_ft = number();
+                state.geo_altitude_ft.is_some()
+            }
+            Field::GroundSpeed => {
+                state.groundspeed_kt = number();
+                state.groundspeed_kt.is_some()
+            }
+            Field::Track => {
+                state.track_deg = number();
+                state.track_deg.is_some()
+            }
+            Field::VerticalRate => {
+                state.vertical_rate_fpm = number();
+                state.vertical_rate_fpm.is_some()
+            }
             Field::Callsign => {
-                let Cell::Text(text) = cell else {
-                    return Err(bad());
+                // What the archive said (FLARM/OGN registrations included), not the ADS-B
+                // charset: that rule is for decoded frames.
+                state.callsign = match cell {
+                    Cell::Text(text) => Callsign::parse_archive(text).ok(),
+                    _ => None,
                 };
-                state.callsign = Some(Callsign::parse(text).map_err(|_| bad())?);
+                state.callsign.is_some()
             }
             Field::Squawk => {
-                let code = match cell {
+                state.squawk = match cell {
                     Cell::Text(text) => squawk(text),
                     Cell::Integer(v) => integer_text(v as f64).and_then(|t| squawk(&t)),
                     Cell::Number(v) => integer_text(v).and_then(|t| squawk(&t)),
                     Cell::Bool(_) => None,
                 };
-                state.squawk = Some(code.ok_or_else(bad)?);
+                state.squawk.is_some()
             }
             Field::OnGround => {
-                let ground = match cell {
+                state.on_ground = match cell {
                     Cell::Text(text) => ground_text(text),
                     Cell::Bool(b) => Some(b),
                     Cell::Integer(v @ (0 | 1)) => Some(v == 1),
                     Cell::Number(v) if v == 0.0 || v == 1.0 => Some(v == 1.0),
                     _ => None,
                 };
-                state.on_ground = Some(ground.ok_or_else(bad)?);
+                state.on_ground.is_some()
             }
+        };
+        if !value {
+            state.dropped.insert(field.dropped_name());
         }
         Ok(())
+    }
+
+    /// A cell of `column` that could not be read at all: like a bad value (see [`Row::set`]).
+    pub(crate) fn unreadable(&mut self, column: Column) -> Result<(), FrameError> {
+        let at = self.at;
+        match column.field {
+            Field::Time => Err(FrameError::BadTimestamp { at }),
+            Field::Icao24 => Err(FrameError::BadField {
+                at,
+                field: column.field.name(),
+            }),
+            field => {
+                self.state.dropped.insert(field.dropped_name());
+                Ok(())
+            }
+        }
     }
 
     /// The state vector, once the time and address are known.
@@ -269,6 +318,15 @@ impl Row {
         let at = self.at;
         let mut state = self.state;
         state.ts = Some(self.ts.ok_or(FrameError::BadTimestamp { at })?);
+        // Half a position is no position.
+        if state.latitude.is_none() != state.longitude.is_none() {
+            if state.latitude.take().is_some() {
+                state.dropped.insert("latitude");
+            }
+            if state.longitude.take().is_some() {
+                state.dropped.insert("longitude");
+            }
+        }
         state.icao24 = self.icao24.ok_or(FrameError::BadField {
             at,
             field: "icao24",
@@ -319,8 +377,13 @@ mod tests {
             .set(col(Field::Icao24), Cell::Integer(0x1_000_000))
             .unwrap_err();
         assert_eq!(error.to_string(), "row 4: bad value in field icao24");
-        assert!(row.set(col(Field::Squawk), Cell::Integer(7800)).is_err());
-        assert!(row.set(col(Field::Callsign), Cell::Number(1.0)).is_err());
+        // Other bad cells drop their field and keep the row.
+        row.set(col(Field::Squawk), Cell::Integer(7800)).unwrap();
+        row.set(col(Field::Callsign), Cell::Number(1.0)).unwrap();
+        assert_eq!(
+            row.state.dropped.iter().collect::<Vec<_>>(),
+            ["callsign", "squawk"]
+        );
         assert!(matches!(row.finish(), Err(FrameError::BadTimestamp { .. })));
     }
 }

@@ -26,12 +26,14 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use vigia_modes::record::DroppedFields;
 use vigia_modes::{Record, SourceRef};
 
 use crate::{FeedError, Format, RecordReader};
@@ -65,7 +67,85 @@ pub struct Inputs {
     records: u64,
     timed_by_receiver: bool,
     untimed: u64,
+    dropped: DroppedCounts,
     bytes_read: Arc<AtomicU64>,
+    /// Archives are ordered by time when they hold at most this many records (0: never).
+    order_limit: usize,
+    ordering: Ordering_,
+    /// Items ready to hand out, and an item read ahead of the input being ordered.
+    queue: VecDeque<InputItem>,
+    ahead: Option<InputItem>,
+    /// The last input ordered, and whether it overflowed.
+    last_ordered: Option<(u32, bool)>,
+}
+
+/// What ordering archives by time did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct OrderingStats {
+    /// Archive inputs read in time order (sorted in memory, stable: equal times keep file order).
+    pub ordered_inputs: u64,
+    /// Records that came after a later record of the same input in the file: what ordering
+    /// saved from being rejected as late.
+    pub out_of_order_records: u64,
+    /// Inputs too large to order in memory at once: ordered in chunks of
+    /// [`Inputs::order_by_time`] records (the tracker's reordering window applies across them).
+    pub too_large_inputs: u64,
+}
+
+type Ordering_ = OrderingStats;
+
+/// Fields dropped for bad values (the records kept), by field, and where the first was.
+#[derive(Debug, Default, Clone)]
+pub struct DroppedCounts {
+    /// Count per name of [`DroppedFields::NAMES`], in that order.
+    pub by_field: [u64; DroppedFields::NAMES.len()],
+    /// The first record with a dropped field.
+    pub first: Option<SourceRef>,
+}
+
+impl DroppedCounts {
+    fn count(&mut self, dropped: DroppedFields, source: SourceRef) {
+        for name in dropped.iter() {
+            if let Some(i) = DroppedFields::NAMES.iter().position(|n| *n == name) {
+                self.by_field[i] += 1;
+            }
+        }
+        self.first.get_or_insert(source);
+    }
+
+    /// The line to print, if any field was dropped: counts by field and where the first was
+    /// (`names` as [`Inputs::names`]).
+    ///
+    /// ```
+    /// use vigia_feed::DroppedCounts;
+    /// use vigia_modes::SourceRef;
+    /// let mut d = DroppedCounts::default();
+    /// d.by_field[0] = 1875;
+    /// d.first = Some(SourceRef { input: 0, record: 1, line: Some(2), row: None });
+    /// assert_eq!(
+    ///     d.summary(&["gliders.csv".into()]).unwrap(),
+    ///     "vigia: fields with bad values dropped, records kept: callsign 1875 (first: gliders.csv:2)"
+    /// );
+    /// ```
+    pub fn summary(&self, names: &[String]) -> Option<String> {
+        let first = self.first?;
+        let counts: Vec<String> = DroppedFields::NAMES
+            .iter()
+            .zip(self.by_field)
+            .filter(|(_, n)| *n > 0)
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect();
+        let input = names.get(first.input as usize).map_or("?", String::as_str);
+        let place = match (first.line, first.row) {
+            (Some(line), _) => format!("{input}:{line}"),
+            (None, Some(row)) => format!("{input} row {row}"),
+            (None, None) => format!("{input} record {}", first.record),
+        };
+        Some(format!(
+            "vigia: fields with bad values dropped, records kept: {} (first: {place})",
+            counts.join(", ")
+        ))
+    }
 }
 
 impl Inputs {
@@ -82,7 +162,13 @@ impl Inputs {
             records: 0,
             timed_by_receiver: false,
             untimed: 0,
+            dropped: DroppedCounts::default(),
             bytes_read: Arc::new(AtomicU64::new(0)),
+            order_limit: 0,
+            ordering: OrderingStats::default(),
+            queue: VecDeque::new(),
+            ahead: None,
+            last_ordered: None,
         }
     }
 
@@ -92,6 +178,21 @@ impl Inputs {
     pub fn receiver_clock(mut self, on: bool) -> Self {
         self.receiver_clock = on;
         self
+    }
+
+    /// Read each archive file (decoded state vectors: trajectory CSV or Parquet, SBS, readsb
+    /// JSON) in time order, whatever its row order, by holding it in memory and sorting it
+    /// (stably) — up to `max_records` records at a time: a larger input is ordered in chunks
+    /// of that many (records out of order across chunks are left to the tracker's window). Frame captures are in arrival order by construction and standard input is a
+    /// stream: both are read as they come (the tracker's reordering window applies). 0: off.
+    pub fn order_by_time(mut self, max_records: usize) -> Self {
+        self.order_limit = max_records;
+        self
+    }
+
+    /// What ordering by time did so far.
+    pub fn ordering(&self) -> OrderingStats {
+        self.ordering
     }
 
     /// The inputs' names as errors and evidence cite them (`SourceRef::input` indexes this).
@@ -134,6 +235,11 @@ impl Inputs {
         self.untimed
     }
 
+    /// Fields dropped for bad values so far (their records were kept).
+    pub fn dropped_fields(&self) -> &DroppedCounts {
+        &self.dropped
+    }
+
     /// Open the next path; `Err` with the item to report when it cannot be read.
     fn open_next(&mut self) -> Option<Result<(), InputItem>> {
         let index = self.next_input;
@@ -169,10 +275,9 @@ impl Inputs {
     }
 }
 
-impl Iterator for Inputs {
-    type Item = InputItem;
-
-    fn next(&mut self) -> Option<InputItem> {
+impl Inputs {
+    /// The next item in file order.
+    fn next_in_file_order(&mut self) -> Option<InputItem> {
         loop {
             let Some((input, reader)) = &mut self.current else {
                 match self.open_next()? {
@@ -207,8 +312,108 @@ impl Iterator for Inputs {
                 line: reader.last_line(),
                 row: reader.last_row(),
             };
+            if let Record::State(state) = &record {
+                if !state.dropped.is_empty() {
+                    self.dropped.count(state.dropped, source);
+                }
+            }
             return Some(InputItem::Record(record, source));
         }
+    }
+}
+
+impl Inputs {
+    /// The input being read, if any.
+    fn current_input(&self) -> Option<u32> {
+        self.current.as_ref().map(|(input, _)| *input)
+    }
+
+    /// Hand out the next item: from the queue, else read one input ahead when it is an
+    /// archive file to order.
+    fn fill(&mut self) {
+        let Some(first) = self.ahead.take().or_else(|| self.next_in_file_order()) else {
+            return;
+        };
+        let input = match &first {
+            InputItem::Record(Record::State(_), source)
+                if self.order_limit > 0
+                    && self
+                        .paths
+                        .get(source.input as usize)
+                        .is_some_and(|p| p.as_os_str() != "-") =>
+            {
+                source.input
+            }
+            _ => {
+                self.queue.push_back(first);
+                return;
+            }
+        };
+        let InputItem::Record(record, source) = first else {
+            return;
+        };
+        let mut held = vec![(record, source)];
+        let mut latest = held[0].0.ts().unwrap_or(f64::NEG_INFINITY);
+        let mut late = 0;
+        let mut overflow = false;
+        while let Some(item) = self.next_in_file_order() {
+            match item {
+                InputItem::Record(record, source) if source.input == input => {
+                    let ts = record.ts().unwrap_or(f64::NEG_INFINITY);
+                    late += u64::from(ts < latest);
+                    latest = latest.max(ts);
+                    held.push((record, source));
+                    if held.len() >= self.order_limit {
+                        // Too large to hold at once: ordered in chunks of the limit.
+                        overflow = true;
+                        break;
+                    }
+                }
+                InputItem::Bad(error) if self.current_input() == Some(input) => {
+                    self.queue.push_back(InputItem::Bad(error));
+                }
+                other => {
+                    self.ahead = Some(other);
+                    break;
+                }
+            }
+        }
+        if late > 0 {
+            held.sort_by(|a, b| {
+                let t = |r: &Record| r.ts().unwrap_or(f64::NEG_INFINITY);
+                t(&a.0).total_cmp(&t(&b.0))
+            });
+        }
+        match &mut self.last_ordered {
+            Some((last, overflowed)) if *last == input => {
+                if overflow && !*overflowed {
+                    self.ordering.too_large_inputs += 1;
+                    *overflowed = true;
+                }
+            }
+            _ => {
+                self.ordering.ordered_inputs += 1;
+                self.ordering.too_large_inputs += u64::from(overflow);
+                self.last_ordered = Some((input, overflow));
+            }
+        }
+        self.ordering.out_of_order_records += late;
+        self.queue
+            .extend(held.into_iter().map(|(r, s)| InputItem::Record(r, s)));
+    }
+}
+
+impl Iterator for Inputs {
+    type Item = InputItem;
+
+    fn next(&mut self) -> Option<InputItem> {
+        if self.order_limit == 0 {
+            return self.next_in_file_order();
+        }
+        if self.queue.is_empty() {
+            self.fill();
+        }
+        self.queue.pop_front()
     }
 }
 

@@ -52,7 +52,7 @@ mod time;
 
 pub use error::{ErrorKind, FrameError, Location};
 pub use format::{detect_format, Format, ParseFormatError};
-pub use inputs::{InputItem, Inputs};
+pub use inputs::{DroppedCounts, InputItem, Inputs, OrderingStats};
 pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
 pub use reader::{open, FeedError, RecordReader, Stats};
 // The record types live beside the wire format so that the core takes them without this crate.

@@ -67,6 +67,31 @@ impl Callsign {
         Self::from_padded(bytes)
     }
 
+    /// Build from an archive's callsign column, keeping what the source said: up to 8
+    /// printable ASCII characters, trimmed, case kept. Archives fed by FLARM/OGN hold
+    /// registrations (`D-KWFW`) that are not ADS-B identities; they are still the aircraft's
+    /// name. Markup and quoting characters (`<>&"'` and backquote, backslash) are refused, like
+    /// control characters and anything longer than 8.
+    ///
+    /// ```
+    /// use vigia_modes::Callsign;
+    /// assert_eq!(Callsign::parse_archive(" D-KWFW ").unwrap().as_str(), "D-KWFW");
+    /// assert!(Callsign::parse_archive("<b>").is_err());
+    /// ```
+    pub fn parse_archive(text: &str) -> Result<Self, CallsignError> {
+        let trimmed = text.trim();
+        let mut bytes = [b' '; 8];
+        for (i, c) in trimmed.bytes().enumerate() {
+            let allowed = (c.is_ascii_graphic() || c == b' ')
+                && !matches!(c, b'<' | b'>' | b'&' | b'"' | b'\'' | b'`' | b'\\');
+            if i >= 8 || !allowed {
+                return Err(CallsignError::InvalidCharacter(c));
+            }
+            bytes[i] = c;
+        }
+        Self::from_padded(bytes)
+    }
+
     fn from_padded(bytes: [u8; 8]) -> Result<Self, CallsignError> {
         let len = bytes.iter().rposition(|&b| b != b' ').map_or(0, |p| p + 1);
         if len == 0 {

@@ -106,6 +106,61 @@ pub struct StateVector {
     pub squawk: Option<u16>,
     /// `Some(true)` when the source says the aircraft is on the ground.
     pub on_ground: Option<bool>,
+    /// Fields the source gave with a value that failed validation: dropped (left `None`), the
+    /// rest of the record kept, and counted by the reader.
+    pub dropped: DroppedFields,
+}
+
+/// The fields of a [`StateVector`] dropped for bad values, as a small set.
+///
+/// ```
+/// use vigia_modes::record::DroppedFields;
+/// let mut d = DroppedFields::default();
+/// d.insert("callsign");
+/// d.insert("squawk");
+/// assert_eq!(d.iter().collect::<Vec<_>>(), ["callsign", "squawk"]);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+pub struct DroppedFields(u16);
+
+impl DroppedFields {
+    /// The fields that can be dropped, by name, in report order.
+    pub const NAMES: [&'static str; 11] = [
+        "callsign",
+        "latitude",
+        "longitude",
+        "altitude",
+        "geo_altitude",
+        "groundspeed",
+        "track",
+        "vertical_rate",
+        "squawk",
+        "on_ground",
+        "other",
+    ];
+
+    /// Mark `field` (one of [`Self::NAMES`]; any other name counts as `other`) dropped.
+    pub fn insert(&mut self, field: &str) {
+        let i = Self::NAMES
+            .iter()
+            .position(|n| *n == field)
+            .unwrap_or(Self::NAMES.len() - 1);
+        self.0 |= 1 << i;
+    }
+
+    /// Whether no field was dropped.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The dropped fields' names.
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .into_iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| n)
+    }
 }
 
 impl StateVector {
@@ -124,6 +179,7 @@ impl StateVector {
             vertical_rate_fpm: None,
             squawk: None,
             on_ground: None,
+            dropped: DroppedFields::default(),
         }
     }
 }

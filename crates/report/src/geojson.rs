@@ -31,11 +31,12 @@ pub fn feature(
     feature
 }
 
-/// One flight as a GeoJSON feature: a `LineString` (a `Point` for a one-point flight), with
-/// per-vertex times, altitudes, speeds and tracks in parallel arrays.
+/// One flight as a GeoJSON feature: a `LineString` (a `Point` for a one-point flight; a
+/// `MultiLineString`, one line per segment, for a flight whose track has breaks), with
+/// per-vertex times, altitudes, speeds and tracks in parallel arrays (in vertex order).
 pub fn flight(flight: &Flight) -> Value {
     let b = flight.bbox;
-    feature(
+    let mut f = feature(
         flight.track.iter().map(|p| (p.lon, p.lat)),
         Some([b.min_lon, b.min_lat, b.max_lon, b.max_lat]),
         json!({
@@ -54,8 +55,19 @@ pub fn flight(flight: &Flight) -> Value {
             "groundspeeds_kt": flight.track.iter().map(|p| p.groundspeed_kt).collect::<Vec<_>>(),
             "tracks_deg": flight.track.iter().map(|p| p.track_deg).collect::<Vec<_>>(),
             "on_ground": flight.track.iter().map(|p| p.on_ground).collect::<Vec<_>>(),
+            "segments": flight.segments,
         }),
-    )
+    );
+    // A flight with breaks in its track: one line per segment, never a line across a break.
+    if flight.segments > 1 {
+        let lines: Vec<Vec<Value>> = flight
+            .track
+            .chunk_by(|a, b| a.segment == b.segment)
+            .map(|part| part.iter().map(|p| json!([p.lon, p.lat])).collect())
+            .collect();
+        f["geometry"] = json!({ "type": "MultiLineString", "coordinates": lines });
+    }
+    f
 }
 
 /// A stored flight and its stored positions.

@@ -1,6 +1,7 @@
 //! Flights out: the track exports of `vigia tracks` — GeoJSON (one `LineString` feature per
-//! flight with per-vertex times in its properties), KML (one `gx:Track` per flight), CSV and
-//! Parquet points with their `flight_id` (traffic-style columns and units, readable back by
+//! flight with per-vertex times in its properties; a `MultiLineString` when the track has
+//! breaks), KML (one `gx:MultiTrack` per flight, a `gx:Track` per segment), CSV and Parquet
+//! points with their `flight_id` and `segment` (traffic-style columns and units, readable back by
 //! vigia, `traffic` and pandas; the Parquet encoding is `vigia_feed::TrajectoryWriter`'s) —
 //! and the CSV of rejected positions with reason and evidence.
 //!
@@ -111,7 +112,7 @@ impl<W: Write + Send> TrackWriter<W> {
             ),
             Some(TrackSink::Csv(out)) => writeln!(
                 out,
-                "flight_id,icao24,callsign,timestamp,latitude,longitude,altitude,groundspeed,track,vertical_rate,onground"
+                "flight_id,icao24,callsign,timestamp,latitude,longitude,altitude,groundspeed,track,vertical_rate,onground,segment"
             ),
             Some(TrackSink::Parquet(_)) | None => Ok(()),
         }?;
@@ -198,7 +199,7 @@ fn write_csv_points(out: &mut impl Write, flight: &Flight) -> io::Result<()> {
     for p in &flight.track {
         writeln!(
             out,
-            "{id},{icao24},{callsign},{:.3},{:.6},{:.6},{},{},{},{},{}",
+            "{id},{icao24},{callsign},{:.3},{:.6},{:.6},{},{},{},{},{},{}",
             p.ts,
             p.lat,
             p.lon,
@@ -207,6 +208,7 @@ fn write_csv_points(out: &mut impl Write, flight: &Flight) -> io::Result<()> {
             opt(p.track_deg),
             opt(p.vertical_rate_fpm),
             opt(p.on_ground),
+            p.segment,
         )?;
     }
     Ok(())
@@ -231,6 +233,7 @@ fn write_parquet_points<W: Write + Send>(
             track_deg: p.track_deg.map(f64::from),
             vertical_rate_fpm: p.vertical_rate_fpm.map(f64::from),
             on_ground: p.on_ground,
+            segment: p.segment,
         })?;
     }
     Ok(())
@@ -250,28 +253,35 @@ fn write_kml_placemark(out: &mut impl Write, flight: &Flight) -> io::Result<()> 
     writeln!(out, "<Placemark>\n<name>{}</name>", xml_escape(&name))?;
     writeln!(
         out,
-        "<description>{} points, {} rejected, {} to {}, ended: {}</description>",
+        "<description>{} points in {} segment(s), {} rejected, {} to {}, ended: {}</description>",
         flight.points,
+        flight.segments,
         flight.rejected,
         iso8601(flight.start_ts),
         iso8601(flight.end_ts),
         flight.end.name()
     )?;
-    writeln!(out, "<gx:Track>\n<altitudeMode>absolute</altitudeMode>")?;
-    for p in &flight.track {
-        writeln!(out, "<when>{}</when>", iso8601(p.ts))?;
+    // One gx:Track per segment, in a gx:MultiTrack that does not join them: a break in the
+    // track is never drawn as a line.
+    writeln!(out, "<gx:MultiTrack>\n<gx:interpolate>0</gx:interpolate>")?;
+    for part in flight.track.chunk_by(|a, b| a.segment == b.segment) {
+        writeln!(out, "<gx:Track>\n<altitudeMode>absolute</altitudeMode>")?;
+        for p in part {
+            writeln!(out, "<when>{}</when>", iso8601(p.ts))?;
+        }
+        for p in part {
+            let metres = p
+                .altitude_ft
+                .map_or(0.0, |ft| f64::from(ft) * METRES_PER_FOOT);
+            writeln!(
+                out,
+                "<gx:coord>{:.6} {:.6} {metres:.1}</gx:coord>",
+                p.lon, p.lat
+            )?;
+        }
+        writeln!(out, "</gx:Track>")?;
     }
-    for p in &flight.track {
-        let metres = p
-            .altitude_ft
-            .map_or(0.0, |ft| f64::from(ft) * METRES_PER_FOOT);
-        writeln!(
-            out,
-            "<gx:coord>{:.6} {:.6} {metres:.1}</gx:coord>",
-            p.lon, p.lat
-        )?;
-    }
-    writeln!(out, "</gx:Track>\n</Placemark>")
+    writeln!(out, "</gx:MultiTrack>\n</Placemark>")
 }
 
 fn write_rejected(out: &mut dyn Write, r: &RejectedPosition, inputs: &[String]) -> io::Result<()> {

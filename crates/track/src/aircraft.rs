@@ -65,11 +65,12 @@ impl Output<'_> {
     ) {
         let events = &mut *self.events;
         let stats = &mut *self.stats;
-        let flight_id = flight.add_trusted(icao24, c, config, &mut |ended| {
+        let placed = flight.add_trusted(icao24, c, config, &mut |ended| {
             stats.flights += 1;
             events.push(TrackEvent::FlightEnded(ended));
         });
         stats.positions += 1;
+        stats.segment_breaks += u64::from(placed.segment_break.is_some());
         events.push(TrackEvent::Position(TrustedPosition {
             icao24,
             ts: c.fix.ts,
@@ -83,7 +84,9 @@ impl Output<'_> {
             on_ground: c.fix.on_ground,
             callsign: c.callsign,
             squawk: c.squawk,
-            flight_id,
+            flight_id: placed.flight_id,
+            segment: placed.segment,
+            segment_break: placed.segment_break,
             evidence: c.evidence,
         }));
     }

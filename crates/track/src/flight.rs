@@ -12,6 +12,11 @@
 //!   splitting a flight, and taxiing stays with the flight it belongs to;
 //! - when the aircraft **expires** or the **input ends**.
 //!
+//! Within a flight, positions form **segments**: a trusted position that no aircraft of the
+//! flight's category could have reached from the previous trusted one (the tracker re-acquired
+//! the aircraft after a stretch of rejected, spoofed or garbled positions) starts a new segment
+//! and carries the reason. Consecutive positions of one segment are always plausible.
+//!
 //! A flight's id is its aircraft and the Unix second of its first trusted position: stable
 //! across runs, however the input is chunked. This file does not judge positions
 //! (`reliability`) and knows nothing of zones.
@@ -21,6 +26,8 @@ use core::fmt;
 use crate::plausibility::Category;
 
 use crate::config::TrackerConfig;
+use crate::plausibility::{check, Fix};
+use crate::position::RejectReason;
 use crate::reliability::Candidate;
 use vigia_modes::{Callsign, IcaoAddress, Squawk};
 
@@ -125,6 +132,17 @@ pub struct FlightPoint {
     pub vertical_rate_fpm: Option<f32>,
     /// On the ground, if known.
     pub on_ground: Option<bool>,
+    /// The segment of the flight (see [`crate::TrustedPosition::segment`]).
+    pub segment: u32,
+}
+
+/// Where a trusted position went: its flight, its segment and, on the first position after a
+/// break, why the previous segment ended.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) struct Placement {
+    pub flight_id: FlightId,
+    pub segment: u32,
+    pub segment_break: Option<RejectReason>,
 }
 
 /// A finished flight.
@@ -144,6 +162,8 @@ pub struct Flight {
     pub bbox: BoundingBox,
     /// Number of trusted positions.
     pub points: u64,
+    /// Number of segments (1 + breaks where consecutive positions were impossible).
+    pub segments: u32,
     /// Number of positions rejected while it was in progress.
     pub rejected: u64,
     /// Whether any of its positions was reported airborne (`on_ground == Some(false)`: an
@@ -175,6 +195,9 @@ struct FlightBuilder {
     /// First and last time of the current uninterrupted run of on-ground positions.
     ground_run: Option<(f64, f64)>,
     track: Vec<FlightPoint>,
+    /// The last trusted position, and the segment it is in.
+    last: Fix,
+    segment: u32,
 }
 
 fn remember<T: Copy + PartialEq>(list: &mut [Option<T>; MAX_IDENTITIES], value: Option<T>) {
@@ -201,6 +224,7 @@ impl FlightBuilder {
             squawks: self.squawks.iter().flatten().copied().collect(),
             bbox: self.bbox,
             points: self.points,
+            segments: self.segment + 1,
             rejected: self.rejected,
             airborne: self.airborne,
             end,
@@ -220,6 +244,7 @@ impl FlightBuilder {
 
     fn add(&mut self, c: &Candidate, keep_points: bool) {
         let fix = &c.fix;
+        self.last = *fix;
         self.end_ts = fix.ts;
         self.bbox.extend(fix.lat, fix.lon);
         self.points += 1;
@@ -250,6 +275,7 @@ impl FlightBuilder {
                 track_deg: c.track_deg.map(|v| v as f32),
                 vertical_rate_fpm: c.vertical_rate_fpm.map(|v| v as f32),
                 on_ground: fix.on_ground,
+                segment: self.segment,
             });
         }
     }
@@ -276,14 +302,15 @@ impl FlightState {
     }
 
     /// Add a trusted position of `icao24`, ending the flight in progress first if the position
-    /// starts a new one (`ended` receives it); returns the flight the position belongs to.
+    /// starts a new one (`ended` receives it), and starting a new segment if no aircraft of
+    /// the flight's category could have reached it from the previous trusted position.
     pub fn add_trusted(
         &mut self,
         icao24: IcaoAddress,
         c: &Candidate,
         config: &TrackerConfig,
         ended: &mut impl FnMut(Flight),
-    ) -> FlightId {
+    ) -> Placement {
         let ts = c.fix.ts;
         let end = self.current.as_ref().and_then(|f| {
             if ts - f.end_ts > config.flight_gap_s {
@@ -297,6 +324,11 @@ impl FlightState {
         if let Some(reason) = end {
             self.end(reason, ended);
         }
+        let limits = self.category.limits();
+        let segment_break = self
+            .current
+            .as_ref()
+            .and_then(|f| check(&f.last, &c.fix, limits, None).err());
         let flight = self.current.get_or_insert_with(|| FlightBuilder {
             id: FlightId {
                 icao24,
@@ -314,9 +346,18 @@ impl FlightState {
             last_airborne_ts: None,
             ground_run: None,
             track: Vec::new(),
+            last: c.fix,
+            segment: 0,
         });
+        if segment_break.is_some() {
+            flight.segment += 1;
+        }
         flight.add(c, config.keep_points);
-        flight.id
+        Placement {
+            flight_id: flight.id,
+            segment: flight.segment,
+            segment_break,
+        }
     }
 
     /// Count a rejected position against the flight in progress; returns its id.

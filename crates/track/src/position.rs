@@ -43,6 +43,15 @@ pub struct TrustedPosition {
     pub squawk: Option<Squawk>,
     /// The flight this position belongs to.
     pub flight_id: FlightId,
+    /// The segment of the flight it belongs to, from 0. Two consecutive trusted positions of
+    /// one segment are always physically possible for the aircraft's category; a new segment
+    /// starts where they would not be (a re-acquired track after a spoofed or garbled stretch).
+    /// Nothing downstream may join positions of different segments: no interpolated crossing,
+    /// closest approach or turn spans a break.
+    pub segment: u32,
+    /// On the first position of a segment after a break: why the previous segment ended (the
+    /// jump from its last position that no aircraft of this category can fly).
+    pub segment_break: Option<RejectReason>,
     /// What the position was computed from.
     pub evidence: Evidence,
 }

@@ -35,6 +35,10 @@ pub struct TrackStats {
     pub cpr_undecodable_pairs: u64,
     /// Trusted positions emitted.
     pub positions: u64,
+    /// Trusted positions that start a new segment of their flight: the previous trusted
+    /// position could not have been reached at the category's speed (re-acquired after a
+    /// spoofed or garbled stretch).
+    pub segment_breaks: u64,
     /// Flights ended.
     pub flights: u64,
     /// Aircraft dropped after `expire_after_s` without being heard.

@@ -42,6 +42,7 @@ pub fn load(name: &str) -> BTreeMap<String, Vec<Sample>> {
             lat,
             lon,
             altitude_ft: f[al].parse().ok(),
+            segment: 0,
         });
     }
     for v in out.values_mut() {

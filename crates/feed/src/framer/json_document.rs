@@ -93,6 +93,19 @@ pub(crate) fn bad(at: Location, field: &'static str) -> impl Fn(()) -> FrameErro
     move |()| FrameError::BadField { at, field }
 }
 
+/// A field's value, or `None` with the field marked dropped when it is bad (the record is
+/// kept: one bad field drops that field only).
+pub(crate) fn keep<T>(
+    value: Result<Option<T>, ()>,
+    field: &'static str,
+    dropped: &mut vigia_modes::record::DroppedFields,
+) -> Option<T> {
+    value.unwrap_or_else(|()| {
+        dropped.insert(field);
+        None
+    })
+}
+
 /// A latitude in [-90, 90] (or none).
 pub(crate) fn latitude(value: Option<f64>) -> Result<Option<f64>, ()> {
     match value {

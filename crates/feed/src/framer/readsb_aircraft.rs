@@ -13,13 +13,18 @@
 //! `now` — the time the reported values were received, not the time of the snapshot. The vertical
 //! rate is `baro_rate`, or `geom_rate` when that is absent. `"ground"` sets `on_ground`. The
 //! whole document is parsed at `finish` (see `json_document.rs`).
+//!
+//! dump1090-mutability's older names are read too: `altitude` (for `alt_baro`), `speed` (for
+//! `gs`) and `vert_rate`. A member with a bad value is dropped and marked
+//! ([`StateVector::dropped`]); only a bad or missing `hex` rejects the entry.
 
 use super::json_document::{
-    bad, callsign, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
+    bad, callsign, keep, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
 };
 use super::Framer;
 use crate::{FrameError, Location, StateVector};
 use serde_json::{Map, Value};
+use vigia_modes::record::DroppedFields;
 use vigia_modes::IcaoAddress;
 
 /// aircraft.json in, [`StateVector`]s out (available after [`Framer::finish`]).
@@ -80,35 +85,47 @@ fn map_entry(
     entry: &Map<String, Value>,
     at: Location,
 ) -> Result<StateVector, FrameError> {
-    let number = |key: &'static str| number_or_null(entry.get(key)).map_err(bad(at, key));
-    let text = |key: &'static str| string_or_null(entry.get(key)).map_err(bad(at, key));
-    let icao24 = text("hex")?
+    let icao24 = string_or_null(entry.get("hex"))
+        .map_err(bad(at, "hex"))?
         .ok_or(FrameError::MissingField { at, field: "hex" })?
         .parse::<IcaoAddress>()
         .map_err(|_| FrameError::BadField { at, field: "hex" })?;
     let mut state = StateVector::new(icao24);
-    state.latitude = latitude(number("lat")?).map_err(bad(at, "lat"))?;
-    state.longitude = longitude(number("lon")?).map_err(bad(at, "lon"))?;
-    let seen_pos = number("seen_pos")?;
-    let seen = number("seen")?;
+    let mut d = DroppedFields::default();
+    // The first member present of `keys` (readsb's name, then dump1090-mutability's).
+    let member = |keys: &[&str]| keys.iter().find_map(|k| entry.get(*k));
+    let mut number = |keys: &[&str], field| keep(number_or_null(member(keys)), field, &mut d);
+    let lat = number(&["lat"], "latitude");
+    let lon = number(&["lon"], "longitude");
+    let seen_pos = number(&["seen_pos"], "other");
+    let seen = number(&["seen"], "other");
+    state.geo_altitude_ft = number(&["alt_geom"], "geo_altitude");
+    state.groundspeed_kt = number(&["gs", "speed"], "groundspeed");
+    state.track_deg = number(&["track"], "track");
+    state.vertical_rate_fpm = number(&["baro_rate", "geom_rate", "vert_rate"], "vertical_rate");
+    state.latitude = keep(latitude(lat), "latitude", &mut d);
+    state.longitude = keep(longitude(lon), "longitude", &mut d);
+    if state.latitude.is_none() || state.longitude.is_none() {
+        state.latitude = None;
+        state.longitude = None;
+    }
     let age = match (state.latitude, seen_pos) {
         (Some(_), Some(seen_pos)) => Some(seen_pos),
         _ => seen,
     };
     state.ts = Some(now - age.unwrap_or(0.0));
-    state.altitude_ft = match entry.get("alt_baro") {
+    // readsb's alt_baro, dump1090-mutability's altitude: feet, or "ground".
+    state.altitude_ft = match member(&["alt_baro", "altitude"]) {
         Some(Value::String(s)) if s == "ground" => {
             state.on_ground = Some(true);
             None
         }
-        other => number_or_null(other).map_err(bad(at, "alt_baro"))?,
+        other => keep(number_or_null(other), "altitude", &mut d),
     };
-    state.geo_altitude_ft = number("alt_geom")?;
-    state.groundspeed_kt = number("gs")?;
-    state.track_deg = number("track")?;
-    state.vertical_rate_fpm = number("baro_rate")?.or(number("geom_rate")?);
-    state.callsign = callsign(text("flight")?).map_err(bad(at, "flight"))?;
-    state.squawk = squawk(text("squawk")?).map_err(bad(at, "squawk"))?;
+    let text = |key: &str| string_or_null(entry.get(key));
+    state.callsign = keep(text("flight").and_then(callsign), "callsign", &mut d);
+    state.squawk = keep(text("squawk").and_then(squawk), "squawk", &mut d);
+    state.dropped = d;
     Ok(state)
 }
 
@@ -194,13 +211,10 @@ mod tests {
                 field: "hex"
             })
         );
-        assert_eq!(
-            got[2],
-            Err(FrameError::BadField {
-                at: at(2),
-                field: "lat"
-            })
-        );
+        // A bad latitude drops the position, not the entry.
+        let kept = got[2].clone().unwrap();
+        assert_eq!((kept.latitude, kept.longitude), (None, None));
+        assert_eq!(kept.dropped.iter().collect::<Vec<_>>(), ["latitude"]);
         assert_eq!(
             got[3],
             Err(FrameError::BadField {
@@ -215,6 +229,31 @@ mod tests {
                 at: Location::Line(1),
                 field: "now"
             })]
+        );
+    }
+
+    #[test]
+    fn dump1090_mutability_names_are_read() {
+        // dump1090-mutability 1.15 (Debian) writes altitude, speed and vert_rate.
+        let got = all(
+            r#"{"now":1000.0,"messages":5,"aircraft":[{"hex":"0d0abc","squawk":"7700","flight":"XAMEX1  ","lat":19.4,"lon":-99.1,"nucp":7,"seen_pos":0.5,"altitude":36000,"vert_rate":-640,"track":181,"speed":451,"mlat":[],"tisb":[],"messages":40,"seen":0.2,"rssi":-20.1},{"hex":"0d0abd","altitude":"ground","speed":12,"seen":1}]}"#,
+        );
+        let a = got[0].clone().unwrap();
+        assert_eq!(
+            (
+                a.altitude_ft,
+                a.groundspeed_kt,
+                a.vertical_rate_fpm,
+                a.track_deg
+            ),
+            (Some(36000.0), Some(451.0), Some(-640.0), Some(181.0))
+        );
+        assert_eq!(a.ts, Some(999.5));
+        assert!(a.dropped.is_empty());
+        let b = got[1].clone().unwrap();
+        assert_eq!(
+            (b.on_ground, b.altitude_ft, b.groundspeed_kt),
+            (Some(true), None, Some(12.0))
         );
     }
 }

@@ -19,11 +19,12 @@
 //! The whole document is parsed at `finish` (see `json_document.rs`).
 
 use super::json_document::{
-    bad, callsign, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
+    callsign, keep, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
 };
 use super::Framer;
 use crate::{FrameError, Location, StateVector};
 use serde_json::Value;
+use vigia_modes::record::DroppedFields;
 use vigia_modes::IcaoAddress;
 
 /// Point flag: the altitude at index 3 is geometric, not barometric.
@@ -96,26 +97,34 @@ fn map_point(
         .ok_or(FrameError::BadTimestamp { at })?;
     let mut state = StateVector::new(icao24);
     state.ts = Some(t0 + seconds_after);
-    state.latitude = number_or_null(element(1))
-        .and_then(latitude)
-        .map_err(bad(at, "lat"))?;
-    state.longitude = number_or_null(element(2))
-        .and_then(longitude)
-        .map_err(bad(at, "lon"))?;
-    let flags = number_or_null(element(6))
-        .map_err(bad(at, "flags"))?
-        .unwrap_or(0.0) as u64;
+    // A bad member drops that member only (marked in `dropped`); the point is kept.
+    let mut d = DroppedFields::default();
+    state.latitude = keep(
+        number_or_null(element(1)).and_then(latitude),
+        "latitude",
+        &mut d,
+    );
+    state.longitude = keep(
+        number_or_null(element(2)).and_then(longitude),
+        "longitude",
+        &mut d,
+    );
+    if state.latitude.is_none() || state.longitude.is_none() {
+        state.latitude = None;
+        state.longitude = None;
+    }
+    let flags = keep(number_or_null(element(6)), "other", &mut d).unwrap_or(0.0) as u64;
     let altitude = match element(3) {
         Some(Value::String(s)) if s == "ground" => {
             state.on_ground = Some(true);
             None
         }
-        other => number_or_null(other).map_err(bad(at, "alt"))?,
+        other => keep(number_or_null(other), "altitude", &mut d),
     };
-    state.groundspeed_kt = number_or_null(element(4)).map_err(bad(at, "gs"))?;
-    state.track_deg = number_or_null(element(5)).map_err(bad(at, "track"))?;
-    state.vertical_rate_fpm = number_or_null(element(7)).map_err(bad(at, "vrate"))?;
-    let geometric = number_or_null(element(10)).map_err(bad(at, "alt_geom"))?;
+    state.groundspeed_kt = keep(number_or_null(element(4)), "groundspeed", &mut d);
+    state.track_deg = keep(number_or_null(element(5)), "track", &mut d);
+    state.vertical_rate_fpm = keep(number_or_null(element(7)), "vertical_rate", &mut d);
+    let geometric = keep(number_or_null(element(10)), "geo_altitude", &mut d);
     if flags & FLAG_ALTITUDE_GEOMETRIC != 0 {
         state.geo_altitude_ft = altitude.or(geometric);
     } else {
@@ -125,21 +134,20 @@ fn map_point(
     match element(8) {
         None | Some(Value::Null) => {}
         Some(Value::Object(details)) => {
-            let text = |key: &'static str| string_or_null(details.get(key)).map_err(bad(at, key));
-            state.callsign = callsign(text("flight")?).map_err(bad(at, "flight"))?;
-            state.squawk = squawk(text("squawk")?).map_err(bad(at, "squawk"))?;
+            let text = |key: &'static str| string_or_null(details.get(key));
+            state.callsign = keep(text("flight").and_then(callsign), "callsign", &mut d);
+            state.squawk = keep(text("squawk").and_then(squawk), "squawk", &mut d);
             if state.geo_altitude_ft.is_none() {
-                state.geo_altitude_ft =
-                    number_or_null(details.get("alt_geom")).map_err(bad(at, "alt_geom"))?;
+                state.geo_altitude_ft = keep(
+                    number_or_null(details.get("alt_geom")),
+                    "geo_altitude",
+                    &mut d,
+                );
             }
         }
-        Some(_) => {
-            return Err(FrameError::BadField {
-                at,
-                field: "details",
-            })
-        }
+        Some(_) => d.insert("other"),
     }
+    state.dropped = d;
     Ok(state)
 }
 
@@ -220,25 +228,21 @@ mod tests {
                     field: "point"
                 },
                 FrameError::BadTimestamp { at: entry(2) },
-                FrameError::BadField {
-                    at: entry(3),
-                    field: "lat"
-                },
-                FrameError::BadField {
-                    at: entry(4),
-                    field: "alt"
-                },
-                FrameError::BadField {
-                    at: entry(5),
-                    field: "details"
-                },
-                FrameError::BadField {
-                    at: entry(6),
-                    field: "squawk"
-                },
             ]
         );
         assert!(got[0].is_ok());
+        // A bad member drops that member only.
+        let kept: Vec<StateVector> = got.into_iter().filter_map(Result::ok).collect();
+        let dropped = |k: usize| kept[k].dropped.iter().collect::<Vec<_>>();
+        assert_eq!(kept.len(), 5);
+        assert_eq!((kept[1].latitude, dropped(1)), (None, vec!["latitude"]));
+        assert_eq!((kept[2].altitude_ft, kept[2].latitude), (None, Some(1.0)));
+        assert_eq!(dropped(2), ["altitude"]);
+        assert_eq!(
+            (kept[3].altitude_ft, dropped(3)),
+            (Some(3.0), vec!["other"])
+        );
+        assert_eq!((kept[4].squawk, dropped(4)), (None, vec!["squawk"]));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::{Framer, MAX_LINE_BYTES};
 use crate::lines::{Line, LineBuffer};
 use crate::text::{finite_f64, squawk, trim_field};
 use crate::{time, FrameError, Location, StateVector};
+use vigia_modes::record::DroppedFields;
 use vigia_modes::{Callsign, IcaoAddress};
 
 /// Fields in a full `MSG` record.
@@ -51,18 +52,22 @@ impl SbsFramer {
     }
 }
 
+/// A field's value: `None` when empty; when it does not parse, `None` too, and the field is
+/// marked dropped (the record is kept).
 fn optional<T>(
     field: &str,
     name: &'static str,
-    at: Location,
+    dropped: &mut DroppedFields,
     parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, FrameError> {
+) -> Option<T> {
     if field.is_empty() {
-        return Ok(None);
+        return None;
     }
-    parse(field)
-        .map(Some)
-        .ok_or(FrameError::BadField { at, field: name })
+    let value = parse(field);
+    if value.is_none() {
+        dropped.insert(name);
+    }
+    value
 }
 
 fn latitude(text: &str) -> Option<f64> {
@@ -120,20 +125,28 @@ fn parse_line(line: &[u8], at: Location) -> Result<Option<StateVector>, FrameErr
     } else {
         Some(time::sbs_datetime(date, clock).ok_or(FrameError::BadTimestamp { at })?)
     };
-    Ok(Some(StateVector {
+    let mut d = DroppedFields::default();
+    let mut state = StateVector {
         ts,
         icao24,
-        callsign: optional(fields[10], "callsign", at, |t| Callsign::parse(t).ok())?,
-        altitude_ft: optional(fields[11], "altitude", at, finite_f64)?,
+        callsign: optional(fields[10], "callsign", &mut d, |t| Callsign::parse(t).ok()),
+        altitude_ft: optional(fields[11], "altitude", &mut d, finite_f64),
         geo_altitude_ft: None,
-        groundspeed_kt: optional(fields[12], "ground speed", at, finite_f64)?,
-        track_deg: optional(fields[13], "track", at, finite_f64)?,
-        latitude: optional(fields[14], "latitude", at, latitude)?,
-        longitude: optional(fields[15], "longitude", at, longitude)?,
-        vertical_rate_fpm: optional(fields[16], "vertical rate", at, finite_f64)?,
-        squawk: optional(fields[17], "squawk", at, squawk)?,
-        on_ground: optional(fields[21], "on ground", at, ground_flag)?,
-    }))
+        groundspeed_kt: optional(fields[12], "groundspeed", &mut d, finite_f64),
+        track_deg: optional(fields[13], "track", &mut d, finite_f64),
+        latitude: optional(fields[14], "latitude", &mut d, latitude),
+        longitude: optional(fields[15], "longitude", &mut d, longitude),
+        vertical_rate_fpm: optional(fields[16], "vertical_rate", &mut d, finite_f64),
+        squawk: optional(fields[17], "squawk", &mut d, squawk),
+        on_ground: optional(fields[21], "on_ground", &mut d, ground_flag),
+        dropped: DroppedFields::default(),
+    };
+    if state.latitude.is_none() || state.longitude.is_none() {
+        state.latitude = None;
+        state.longitude = None;
+    }
+    state.dropped = d;
+    Ok(Some(state))
 }
 
 impl Framer for SbsFramer {
@@ -239,7 +252,8 @@ mod tests {
             MSG,3,1,1,4CA2D6\n\
             hello\n\
             MSG,3,1,1,4CA2D6,1,2008/11/28,23:48:";
-        let errors: Vec<_> = all(input).into_iter().filter_map(|r| r.err()).collect();
+        let got = all(input);
+        let errors: Vec<_> = got.iter().filter_map(|r| r.clone().err()).collect();
         let line = Location::Line;
         assert_eq!(
             errors,
@@ -249,18 +263,6 @@ mod tests {
                     field: "hex ident"
                 },
                 FrameError::BadTimestamp { at: line(3) },
-                FrameError::BadField {
-                    at: line(4),
-                    field: "latitude"
-                },
-                FrameError::BadField {
-                    at: line(5),
-                    field: "altitude"
-                },
-                FrameError::BadField {
-                    at: line(6),
-                    field: "squawk"
-                },
                 FrameError::MissingFields {
                     at: line(7),
                     found: 5,
@@ -270,5 +272,18 @@ mod tests {
                 FrameError::Truncated { at: line(9) },
             ]
         );
+        // One bad field drops that field, not the record: the bad latitude takes the
+        // position with it (half a position is none), the rest is kept and marked.
+        let kept: Vec<StateVector> = got.into_iter().filter_map(Result::ok).collect();
+        assert_eq!(kept.len(), 4);
+        assert_eq!(kept[1].altitude_ft, Some(37000.0));
+        assert_eq!((kept[1].latitude, kept[1].longitude), (None, None));
+        assert_eq!(kept[1].dropped.iter().collect::<Vec<_>>(), ["latitude"]);
+        assert_eq!(kept[2].altitude_ft, None);
+        assert_eq!(kept[2].latitude, Some(51.45735));
+        assert_eq!(kept[2].dropped.iter().collect::<Vec<_>>(), ["altitude"]);
+        assert_eq!(kept[3].squawk, None);
+        assert_eq!(kept[3].dropped.iter().collect::<Vec<_>>(), ["squawk"]);
+        assert!(kept[0].dropped.is_empty());
     }
 }

@@ -250,9 +250,9 @@ mod tests {
             3,abc123,95,2,3,OK1\n\
             4,abc123,1,2,high,OK1\n\
             5,abc123,1,2\n\
-            6,abc123,1,2,3,BAD-CS\n\
+            6,abc123,1,2,3,D-KWFW\n\
             ,abc123,1,2,3,OK1\n\
-            7,abc123,1,2,3,OK1\n\
+            7,abc123,1,2,3,TOO<LONG>\n\
             8,abc123,1");
         let errors: Vec<_> = got.iter().filter_map(|r| r.clone().err()).collect();
         let line = Location::Line;
@@ -264,28 +264,30 @@ mod tests {
                     at: line(4),
                     field: "icao24"
                 },
-                FrameError::BadField {
-                    at: line(5),
-                    field: "latitude"
-                },
-                FrameError::BadField {
-                    at: line(6),
-                    field: "altitude"
-                },
                 FrameError::MissingFields {
                     at: line(7),
                     found: 4,
                     expected: 6
                 },
-                FrameError::BadField {
-                    at: line(8),
-                    field: "callsign"
-                },
                 FrameError::BadTimestamp { at: line(9) },
                 FrameError::Truncated { at: line(11) },
             ]
         );
-        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 2);
+        // One bad field drops that field, not the record.
+        let kept: Vec<StateVector> = got.into_iter().filter_map(Result::ok).collect();
+        let dropped = |k: usize| kept[k].dropped.iter().collect::<Vec<_>>();
+        assert_eq!(kept.len(), 5);
+        assert!(dropped(0).is_empty());
+        // latitude 95: the position goes, altitude and callsign stay
+        assert_eq!((kept[1].latitude, kept[1].longitude), (None, None));
+        assert_eq!(kept[1].altitude_ft, Some(3.0));
+        assert_eq!(dropped(1), ["latitude", "longitude"]);
+        assert_eq!((kept[2].altitude_ft, kept[2].latitude), (None, Some(1.0)));
+        assert_eq!(dropped(2), ["altitude"]);
+        // A FLARM/OGN registration is the archive's callsign, kept as written.
+        assert_eq!(kept[3].callsign.unwrap().as_str(), "D-KWFW");
+        assert!(dropped(3).is_empty());
+        assert_eq!((kept[4].callsign, dropped(4)), (None, vec!["callsign"]));
     }
 
     #[test]

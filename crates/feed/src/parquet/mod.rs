@@ -72,6 +72,7 @@ mod tests {
             track_deg: None,
             vertical_rate_fpm: Some(-64.0),
             on_ground: i.is_multiple_of(5).then_some(false),
+            segment: 0,
         }
     }
 

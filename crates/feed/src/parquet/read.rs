@@ -445,10 +445,7 @@ impl ParquetRows {
                 let result = match batch.cell(i, wanted) {
                     None => Ok(()),
                     Some(Ok(cell)) => row.set(wanted.column, cell),
-                    Some(Err(())) => Err(FrameError::BadField {
-                        at,
-                        field: wanted.column.field.name(),
-                    }),
+                    Some(Err(())) => row.unreadable(wanted.column),
                 };
                 if let (Err(e), None) = (result, &error) {
                     error = Some(e);

@@ -1,7 +1,7 @@
 //! [`TrajectoryWriter`]: vigia's validated points as a Parquet file, traffic-style columns.
 
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
@@ -35,6 +35,9 @@ pub struct TrajectoryPoint<'a> {
     pub vertical_rate_fpm: Option<f64>,
     /// On the ground, if known.
     pub on_ground: Option<bool>,
+    /// The segment of the flight (a new one starts after a break in the track: consecutive
+    /// points of different segments must never be joined).
+    pub segment: u32,
 }
 
 /// The schema [`TrajectoryWriter`] writes: traffic-style names and units, so that the file reads
@@ -51,6 +54,7 @@ const SCHEMA: &str = "message trajectory {
   optional double track;
   optional double vertical_rate;
   optional boolean onground;
+  required int32 segment (INTEGER(32,false));
 }";
 
 /// Rows buffered per row group.
@@ -70,6 +74,7 @@ struct PointColumns {
     optional: [(Vec<f64>, Vec<i16>); 4],
     onground: Vec<bool>,
     onground_def: Vec<i16>,
+    segment: Vec<i32>,
 }
 
 impl PointColumns {
@@ -85,7 +90,8 @@ impl PointColumns {
 /// Writes [`TrajectoryPoint`]s as a zstd-compressed Parquet file, one row per point, in row
 /// groups of 131 072 rows. Columns: `flight_id`, `icao24`, `callsign`, `timestamp` (UTC,
 /// microseconds), `latitude`, `longitude`, `altitude` (ft), `groundspeed` (kt), `track` (°),
-/// `vertical_rate` (ft/min), `onground`.
+/// `vertical_rate` (ft/min), `onground`, `segment` (the flight's segment: points of different
+/// segments are never to be joined by a line).
 pub struct TrajectoryWriter<W: Write + Send> {
     writer: SerializedFileWriter<W>,
     columns: PointColumns,
@@ -159,6 +165,7 @@ impl<W: Write + Send> TrajectoryWriter<W> {
             }
             None => c.onground_def.push(0),
         }
+        c.segment.push(point.segment as i32);
         self.rows += 1;
         if c.len() >= ROWS_PER_GROUP {
             self.flush_group()?;
@@ -206,11 +213,14 @@ impl<W: Write + Send> TrajectoryWriter<W> {
                         .typed::<DoubleType>()
                         .write_batch(values, Some(def), None)
                 }
-                _ => {
+                10 => {
                     column
                         .typed::<BoolType>()
                         .write_batch(&c.onground, Some(&c.onground_def), None)
                 }
+                _ => column
+                    .typed::<Int32Type>()
+                    .write_batch(&c.segment, None, None),
             };
             written.map_err(parquet_io)?;
             column.close().map_err(parquet_io)?;

@@ -311,6 +311,7 @@ mod round_trip {
                     track_deg: p.optional[2],
                     vertical_rate_fpm: p.optional[3],
                     on_ground: p.on_ground,
+                    segment: 0,
                 }).unwrap();
             }
             let bytes = writer.finish().unwrap();

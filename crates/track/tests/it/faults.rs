@@ -377,3 +377,99 @@ fn replayed_frames_on_the_real_corpus_are_rejected() {
     let clean_flights = flights(&track_frames(&clean, config));
     assert_eq!(flights(&events).len(), clean_flights.len());
 }
+
+/// Every pair of consecutive trusted positions of one flight and segment is possible at the
+/// fastest speed any aircraft is believed to fly without a category (archive rows carry none):
+/// the invariant behind "no output joins an impossible jump". Returns the pairs checked.
+pub fn assert_segments_plausible(events: &[TrackEvent], what: &str) -> usize {
+    use std::collections::HashMap;
+    use vigia_track::plausibility::{MPS_PER_KT, POSITION_SLACK_M};
+    let limit_kt = vigia_track::Category::Unknown.limits().speed_kt;
+    let mut last: HashMap<_, &vigia_track::TrustedPosition> = HashMap::new();
+    let mut pairs = 0;
+    for p in trusted(events) {
+        if let Some(prev) = last.insert(p.flight_id, p) {
+            assert!(
+                p.ts >= prev.ts,
+                "{what}: trusted positions out of time order"
+            );
+            if p.segment != prev.segment {
+                assert_eq!(p.segment, prev.segment + 1, "{what}");
+                assert!(
+                    p.segment_break.is_some(),
+                    "{what}: a break names its reason"
+                );
+                continue;
+            }
+            assert!(p.segment_break.is_none(), "{what}");
+            pairs += 1;
+            let d = distance_m(prev.lat, prev.lon, p.lat, p.lon);
+            let allowed = limit_kt * MPS_PER_KT * (p.ts - prev.ts) + POSITION_SLACK_M;
+            assert!(
+                d <= allowed,
+                "{what}: {} NM in {} s between trusted positions of {} segment {}",
+                d / 1852.0,
+                p.ts - prev.ts,
+                p.flight_id,
+                p.segment
+            );
+        } else {
+            assert_eq!(p.segment, 0, "{what}: a flight starts with segment 0");
+        }
+    }
+    pairs
+}
+
+/// Rows `from..from + len` moved `offset_m` north-east: a GPS-spoofed stretch, consistent with
+/// itself (a spoofer moves the aircraft smoothly), far from the truth.
+pub fn spoofed(rows: &[Row], from: usize, len: usize, offset_m: f64) -> Vec<Row> {
+    let mut out = rows.to_vec();
+    for row in &mut out[from..from + len] {
+        let (lat, lon) = displaced(
+            row.state.latitude.unwrap(),
+            row.state.longitude.unwrap(),
+            offset_m,
+            45.0,
+        );
+        row.state.latitude = Some(lat);
+        row.state.longitude = Some(lon);
+    }
+    out
+}
+
+#[test]
+fn a_spoofed_stretch_becomes_its_own_segment_never_joined_to_the_truth() {
+    // Real calibration flights; 4 minutes of positions moved 310 NM, as on real GPS-spoofed
+    // flights. The stretch outlives the retrust window, so the tracker re-acquires it: that is
+    // fine, as long as the jump there and back is a break, not a trusted step of 310 NM in 61 s.
+    for name in CALIBRATION {
+        let clean = rows(name);
+        let rows = spoofed(&clean, 500, 48, 310.0 * 1852.0);
+        let config = TrackerConfig {
+            keep_points: true,
+            ..TrackerConfig::default()
+        };
+        let events = track_rows(&rows, config);
+        let what = format!("{name} spoofed rows 500+48");
+        assert_segments_plausible(&events, &what);
+        let breaks: Vec<_> = trusted(&events)
+            .filter(|p| p.segment_break.is_some())
+            .collect();
+        assert_eq!(breaks.len(), 2, "{what}: there and back");
+        for b in &breaks {
+            assert_eq!(
+                b.segment_break.map(|r| r.kind()),
+                Some(RejectKind::ImpossibleSpeed),
+                "{what}"
+            );
+        }
+        let f = flights(&events);
+        assert_eq!(f.len(), 1, "{what}");
+        assert_eq!(f[0].segments, 3, "{what}");
+        assert_eq!(f[0].track.last().map(|p| p.segment), Some(2), "{what}");
+        // The clean flight has one segment.
+        let events = track_rows(&clean, TrackerConfig::default());
+        assert!(assert_segments_plausible(&events, name) > 1000);
+        assert_eq!(flights(&events)[0].segments, 1, "{name}");
+    }
+}

@@ -129,3 +129,55 @@ proptest! {
         prop_assert_eq!(expected, got);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// For any input made of a real flight with spoofed stretches (any length, any offset,
+    /// any direction), displaced single rows and a shifted replay, every pair of consecutive
+    /// trusted positions of one flight and segment is physically possible.
+    #[test]
+    fn consecutive_trusted_positions_are_always_plausible(
+        stretches in proptest::collection::vec((0usize..1500, 1usize..80, 1.0f64..400.0, 0.0f64..360.0), 1..4),
+        singles in proptest::collection::vec((0usize..1500, 5.0f64..300.0), 0..6),
+        replay in proptest::option::of((0usize..1400, 10usize..60, -600.0f64..600.0)),
+    ) {
+        use crate::support::{displaced, rows, track_rows};
+        let clean = rows("calibration_kingston.csv.zst");
+        let mut input = clean.clone();
+        let n = input.len();
+        for (from, len, offset_nm, bearing) in stretches {
+            for row in &mut input[from.min(n - 1)..(from + len).min(n)] {
+                let (lat, lon) = displaced(
+                    row.state.latitude.unwrap(),
+                    row.state.longitude.unwrap(),
+                    offset_nm * 1852.0,
+                    bearing,
+                );
+                row.state.latitude = Some(lat);
+                row.state.longitude = Some(lon);
+            }
+        }
+        for (at, offset_nm) in singles {
+            let row = &mut input[at.min(n - 1)];
+            let (lat, lon) =
+                displaced(row.state.latitude.unwrap(), row.state.longitude.unwrap(), offset_nm * 1852.0, 90.0);
+            row.state.latitude = Some(lat);
+            row.state.longitude = Some(lon);
+        }
+        if let Some((from, len, shift)) = replay {
+            let copies: Vec<_> = clean[from..(from + len).min(n)]
+                .iter()
+                .map(|r| {
+                    let mut c = *r;
+                    c.state.ts = Some(r.state.ts.unwrap() + shift);
+                    c
+                })
+                .collect();
+            input.extend(copies);
+            input.sort_by(|a, b| a.state.ts.unwrap().total_cmp(&b.state.ts.unwrap()));
+        }
+        let events = track_rows(&input, TrackerConfig::default());
+        crate::faults::assert_segments_plausible(&events, "spoofed input");
+    }
+}

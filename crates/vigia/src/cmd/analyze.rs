@@ -44,6 +44,10 @@ pub struct Args {
     /// Write a Markdown summary here.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Read archives in file order instead of time order (by default each archive file is
+    /// ordered by time in memory, up to 1 000 000 records at a time).
+    #[arg(long)]
+    no_sort: bool,
     /// Report closest approaches within this distance of a zone, nautical miles.
     #[arg(long, default_value_t = 50.0)]
     approach_nm: f64,
@@ -99,7 +103,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let mut reader = Inputs::new(args.paths.clone(), format).receiver_clock(true);
+    let mut reader = Inputs::new(args.paths.clone(), format)
+        .receiver_clock(true)
+        .order_by_time(if args.no_sort { 0 } else { super::ORDER_LIMIT });
     let inputs = reader.names();
     let mut n = RunCounts::default();
     let mut summary = Summary::default();
@@ -147,6 +153,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
     }
     if let Some(line) = bad.summary() {
+        eprintln!("{line}");
+    }
+    if let Some(line) = reader.dropped_fields().summary(&inputs) {
+        eprintln!("{line}");
+    }
+    if let Some(line) = super::ordering_line(reader.ordering()) {
         eprintln!("{line}");
     }
     if let Some(path) = &args.report {

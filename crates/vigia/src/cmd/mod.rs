@@ -49,6 +49,26 @@ impl BadInput {
     }
 }
 
+/// Archive records ordered by time in memory at once (`Inputs::order_by_time`): about 200 MB.
+pub const ORDER_LIMIT: usize = 1_000_000;
+
+/// The line saying that archives were read in time order, when any record needed it.
+pub fn ordering_line(o: vigia_feed::OrderingStats) -> Option<String> {
+    (o.out_of_order_records > 0 || o.too_large_inputs > 0).then(|| {
+        let mut line = format!(
+            "note: archives read in time order: {} record(s) were out of time order in their files ({} input(s) ordered; --no-sort reads them in file order)",
+            o.out_of_order_records, o.ordered_inputs
+        );
+        if o.too_large_inputs > 0 {
+            line.push_str(&format!(
+                "; {} input(s) above {ORDER_LIMIT} records were ordered in chunks of that many",
+                o.too_large_inputs
+            ));
+        }
+        line
+    })
+}
+
 /// The line to print for an input that cannot be read at all (`vigia: FILE: cannot open: why`).
 pub fn unreadable(error: &vigia_feed::FeedError) -> String {
     match error {

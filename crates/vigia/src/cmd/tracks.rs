@@ -13,7 +13,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use vigia_feed::{FeedError, Format, FrameError, InputItem, Inputs, TrajectoryWriter};
 use vigia_modes::cpr::LatLon;
-use vigia_modes::{Record, SourceRef};
 use vigia_report::tracks::{TrackFormat, TrackSink, TrackWriter};
 use vigia_track::{RejectKind, TrackEvent, TrackStats, Tracker, TrackerConfig};
 
@@ -53,9 +52,14 @@ pub struct Args {
     /// Seconds records are held to restore time order across receivers.
     #[arg(long, value_name = "SECONDS")]
     reorder_window: Option<f64>,
-    /// Sort each input by time before tracking, for archives that list flights out of time
-    /// order (holds one input in memory).
+    /// Read archives in file order instead of time order. By default each archive file
+    /// (trajectory CSV or Parquet, SBS, readsb JSON) is ordered by time in memory, up to
+    /// 1 000 000 records at a time, whatever its row order; frame captures and standard input
+    /// are read as they come.
     #[arg(long)]
+    no_sort: bool,
+    /// Accepted for compatibility: ordering archives by time is the default.
+    #[arg(long, hide = true)]
     sort: bool,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required = true, value_name = "PATH")]
@@ -145,14 +149,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(path) => Some(create(path)?),
         None => None,
     };
-    let mut reader = Inputs::new(args.paths.clone(), format).receiver_clock(true);
+    let mut reader = Inputs::new(args.paths.clone(), format)
+        .receiver_clock(true)
+        .order_by_time(if args.no_sort { 0 } else { super::ORDER_LIMIT });
     let mut writer = TrackWriter::new(sink, rejected, reader.names()).context("writing output")?;
     let progress = progress_bar(reader.total_bytes());
     let mut tracker = Tracker::new(config);
     let mut events = Vec::new();
     let mut n = Counters::default();
-    // With --sort, one input's records are held and sorted by time before tracking.
-    let mut held: Vec<(Record, SourceRef)> = Vec::new();
     while let Some(item) = reader.next() {
         let (record, source) = match item {
             InputItem::Record(record, source) => (record, source),
@@ -167,16 +171,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
             _ => continue,
         };
         n.records += 1;
-        if args.sort {
-            if held
-                .last()
-                .is_some_and(|(_, last)| last.input != source.input)
-            {
-                track_sorted(&mut tracker, &mut held, &mut writer, &mut events)?;
-            }
-            held.push((record, source));
-            continue;
-        }
         tracker.push_record(&record, source, &mut events);
         drain(&mut writer, &mut events)?;
         if n.records % 65_536 == 0 {
@@ -184,7 +178,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
             progress.set_message(format!("{} records", n.records));
         }
     }
-    track_sorted(&mut tracker, &mut held, &mut writer, &mut events)?;
     n.receiver_clock = reader.timed_by_receiver();
     let opened = reader.opened();
     let memory = tracker.memory();
@@ -208,36 +201,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(line) = n.bad.summary() {
         eprintln!("{line}");
     }
+    if let Some(line) = reader.dropped_fields().summary(&reader.names()) {
+        eprintln!("{line}");
+    }
+    if let Some(line) = super::ordering_line(reader.ordering()) {
+        eprintln!("{line}");
+    }
     if stats.late > 0 {
         eprintln!(
             "vigia: {} records arrived after later ones of the same aircraft (beyond the {} s window); positions among them are rejected as out_of_order{}",
             stats.late,
             tracker.config().reorder_window_s,
-            if args.sort { "" } else { " (--sort orders each input by time first)" }
+            if args.no_sort { " (without --no-sort, archives are read in time order)" } else { "" }
         );
     }
     if opened == 0 || n.missing_columns > 0 || (n.records == 0 && n.bad.records > 0) {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Sort the held records of one input by time and track them.
-fn track_sorted(
-    tracker: &mut Tracker,
-    held: &mut Vec<(Record, SourceRef)>,
-    writer: &mut TrackWriter<Box<dyn Write + Send>>,
-    events: &mut Vec<TrackEvent>,
-) -> Result<()> {
-    held.sort_by(|a, b| {
-        let t = |r: &Record| r.ts().unwrap_or(f64::NEG_INFINITY);
-        t(&a.0).total_cmp(&t(&b.0))
-    });
-    for (record, source) in held.drain(..) {
-        tracker.push_record(&record, source, events);
-        drain(writer, events)?;
-    }
-    Ok(())
 }
 
 fn display(path: Option<&Path>) -> String {
@@ -284,6 +265,12 @@ fn summary(stats: &TrackStats, n: &Counters, flights: u64) -> String {
         stats.aircraft_peak
     ));
     line(format!("points: {} trusted", stats.positions));
+    if stats.segment_breaks > 0 {
+        line(format!(
+            "track breaks: {} (a trusted position no aircraft could reach from the previous one starts a new segment; see the segment column)",
+            stats.segment_breaks
+        ));
+    }
     line(format!("rejected positions: {}", stats.rejected_total()));
     for kind in RejectKind::ALL {
         let count = stats.rejected(kind);
@@ -336,6 +323,7 @@ mod tests {
             trusted_after: None,
             flight_gap: None,
             reorder_window: None,
+            no_sort: false,
             sort: false,
             paths,
         }

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod analyze;
+mod archives;
 mod config_check;
 mod decode;
 mod demo;
@@ -12,6 +13,7 @@ mod load_gen;
 mod parquet;
 mod run;
 mod scenarios;
+mod segments;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
