@@ -19,12 +19,23 @@
 //! | emitter category B6 (UAV) | 0.40 |
 //! | no callsign in ≥ 10 min of trusted positions | 0.05 |
 //!
+//! The score is rounded to 0.01 here, once, so that every output (JSON, Markdown, API, map)
+//! shows the same number and compares the same number with [`SURVEILLANCE_LIKE`], the one
+//! line above which a flight is called surveillance-like everywhere.
+//!
 //! `docs/evaluation.md` reports how the score separates the real calibration flights from the
 //! airliners.
 
 use vigia_modes::{Callsign, Squawk};
 
 use crate::identity::{CallsignKind, Identity, IdentityResolver, IsrWeight};
+
+/// A flight scoring at least this is *surveillance-like*: listed as such in `vigia analyze`'s
+/// summary and reports, and the default threshold of alert rules that ask for it. One
+/// constant for every output; `docs/evaluation.md` shows where it falls on real flights
+/// (one ISR-typical reason — a military callsign prefix, 20 min of orbits or a survey grid —
+/// reaches it; an airliner's missing callsign does not).
+pub const SURVEILLANCE_LIKE: f64 = 0.3;
 
 /// One reason that raised the score.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,7 +161,8 @@ pub fn score(f: &FlightFacts) -> (f64, Vec<Reason>) {
         );
     }
     let s = 1.0 - reasons.iter().map(|r| 1.0 - r.weight).product::<f64>();
-    (s, reasons)
+    // Rounded once, here: every output shows and compares the same number.
+    ((s * 100.0).round() / 100.0, reasons)
 }
 
 /// The score of a flight in progress, with its reasons, from what is known as it flies —
@@ -193,6 +205,34 @@ pub fn live_score(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_score_is_the_number_every_output_prints() {
+        // JSON rounded to 0.01 and Markdown printed `{:.2}`: the same flight once scored 0.81
+        // in one and 0.80 in the other. The score itself is the 2-decimal number now.
+        for orbit_min in [0.0, 25.0, 150.0] {
+            for surveys in 0..2 {
+                for squawk in [vec![], vec![0o7400]] {
+                    for uav in [false, true] {
+                        for has_callsign in [false, true] {
+                            let (s, _) = score(&FlightFacts {
+                                orbit_time_s: (orbit_min > 0.0).then_some(orbit_min * 60.0),
+                                surveys,
+                                squawks: squawk.clone(),
+                                uav_category: uav,
+                                has_callsign,
+                                duration_s: 3600.0,
+                                ..Default::default()
+                            });
+                            let printed: f64 = format!("{s:.2}").parse().unwrap();
+                            assert_eq!(printed, s, "{s}");
+                            assert_eq!(s >= SURVEILLANCE_LIKE, printed >= SURVEILLANCE_LIKE);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn nothing_scores_zero_and_hints_combine() {

@@ -23,8 +23,9 @@ pub struct RunCounts {
     pub events: BTreeMap<&'static str, u64>,
 }
 
-/// Flights at or above this score are listed as surveillance-like.
-pub const LISTED_SCORE: f64 = 0.3;
+/// Flights at or above this score are listed as surveillance-like: the one line of
+/// [`vigia_detect::score::SURVEILLANCE_LIKE`].
+pub const LISTED_SCORE: f64 = vigia_detect::score::SURVEILLANCE_LIKE;
 
 /// What the run found, gathered as events stream out.
 #[derive(Default)]

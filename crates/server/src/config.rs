@@ -207,7 +207,9 @@ fn default_listener_format() -> String {
 pub struct NetworkConfig {
     /// Give up a connection attempt after this long, seconds. Default 5.
     pub connect_timeout_s: f64,
-    /// A connection silent this long is replaced, seconds. Default 30.
+    /// A connection silent this long is replaced, seconds. Default 90: longer than the 60 s
+    /// heartbeat dump1090 sends on a quiet Beast port, so a receiver with no traffic in range
+    /// is not reconnected every minute.
     pub stall_timeout_s: f64,
     /// First reconnection delay, seconds (doubles, with jitter). Default 0.5.
     pub backoff_initial_s: f64,
@@ -219,7 +221,7 @@ impl Default for NetworkConfig {
     fn default() -> Self {
         Self {
             connect_timeout_s: 5.0,
-            stall_timeout_s: 30.0,
+            stall_timeout_s: 90.0,
             backoff_initial_s: 0.5,
             backoff_max_s: 30.0,
         }
@@ -417,6 +419,18 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quiet_dump1090_is_not_a_stall() {
+        // dump1090 sends a Beast heartbeat every 60 s when nothing is in range.
+        assert!(NetworkConfig::default().stall_timeout_s > 60.0);
+        assert!(
+            vigia_feed::net::ClientSettings::default()
+                .stall_timeout
+                .as_secs_f64()
+                > 60.0
+        );
+    }
 
     #[test]
     fn the_annotated_example_checks_and_holds_the_defaults() {

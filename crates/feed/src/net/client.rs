@@ -32,11 +32,12 @@ pub struct ClientSettings {
 }
 
 impl Default for ClientSettings {
-    /// 5 s to connect, 30 s without data is a stall, reconnect after 0.5 s doubling to 30 s.
+    /// 5 s to connect, 90 s without data is a stall (dump1090 sends a heartbeat every 60 s on
+    /// a quiet Beast port), reconnect after 0.5 s doubling to 30 s.
     fn default() -> Self {
         Self {
             connect_timeout: Duration::from_secs(5),
-            stall_timeout: Duration::from_secs(30),
+            stall_timeout: Duration::from_secs(90),
             backoff_initial: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
         }
