@@ -14,6 +14,18 @@
 //!
 //! An episode whose samples are mostly straight (turn rate under 0.6°/s) on two opposite
 //! courses is a **racetrack** (two parallel legs joined by 180° turns); otherwise a circle.
+//!
+//! A circle's geometry is *fitted*, not averaged: the windows that find an episode also hold
+//! some of the way in and the way out, so their mean position and mean distance overstate the
+//! radius (a 6 NM orbit came out at 13 NM) and their first full turn starts late. The circle
+//! (centre, radius, RMS residual) is fitted to the samples turning the orbit's way over the
+//! minute around them (Kåsa's algebraic fit, then Späth's geometric iteration), and the episode
+//! is the run of samples on that circle — within max(15 % of the radius, 3 residuals, 300 m)
+//! of it and turning its way — extended both ways from its middle: it starts when the aircraft
+//! joined the circle and ends when it left it. A pattern no circle holds for a whole episode
+//! (arcs and radials around a navaid, as the real calibration flights fly) keeps the
+//! episode its windows found, with its mean position and distance, and a residual that says
+//! how far from a circle it is.
 
 use crate::geometry::{distance_m, turn_deg};
 use crate::sample::Leg;
@@ -64,14 +76,17 @@ pub struct Orbit {
     pub start_ts: f64,
     /// End time, seconds.
     pub end_ts: f64,
-    /// Centre (mean position), degrees.
+    /// Centre (fitted circle's centre; a racetrack's mean position), degrees.
     pub centre_lat: f64,
-    /// Centre (mean position), degrees.
+    /// Centre, degrees.
     pub centre_lon: f64,
-    /// Mean distance of the samples from the centre, metres.
+    /// Radius of the fitted circle (a racetrack's mean distance from its centre), metres.
     pub radius_m: f64,
     /// Largest distance of a sample from the centre, metres.
     pub extent_m: f64,
+    /// Root-mean-square distance of the samples from the fitted circle, metres (for a
+    /// racetrack, from the mean radius).
+    pub residual_m: f64,
     /// Net full turns flown.
     pub turns: f64,
     /// True for right (clockwise) turns.
@@ -182,8 +197,166 @@ pub fn find_orbits(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
         .into_iter()
         // An episode ends with the last full turn centred near its anchor: the windows after
         // it only hold the way out.
-        .filter_map(|s| episode(&legs[s.start..=s.last_near], config))
+        .filter_map(|s| episode(legs, s.start, s.last_near, config))
         .collect()
+}
+
+/// Positions in metres on a plane tangent at `(lat0, lon0)` (exact enough for one orbit).
+fn to_xy(lat0: f64, lon0: f64, lat: f64, lon: f64) -> (f64, f64) {
+    let r = crate::geometry::EARTH_RADIUS_M;
+    (
+        turn_deg(lon0, lon).to_radians() * r * lat0.to_radians().cos(),
+        (lat - lat0).to_radians() * r,
+    )
+}
+
+fn from_xy(lat0: f64, lon0: f64, (x, y): (f64, f64)) -> (f64, f64) {
+    let r = crate::geometry::EARTH_RADIUS_M;
+    let lat = lat0 + (y / r).to_degrees();
+    let lon = lon0 + (x / (r * lat0.to_radians().cos())).to_degrees();
+    (lat, ((lon + 540.0) % 360.0) - 180.0)
+}
+
+/// A circle fitted to points: centre, radius, RMS residual (metres). Kåsa's algebraic fit
+/// (least squares on x² + y² + Dx + Ey + F), then Späth's geometric iteration (c ← mean(p) −
+/// r·mean(u), r = mean |p − c|), which converges to the geometric least-squares circle.
+pub fn fit_circle(points: &[(f64, f64)]) -> Option<((f64, f64), f64, f64)> {
+    if points.len() < 3 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let (mx, my) = (
+        points.iter().map(|p| p.0).sum::<f64>() / n,
+        points.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    // Centred moments.
+    let (mut suu, mut svv, mut suv, mut suuu, mut svvv, mut suvv, mut svuu) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for p in points {
+        let (u, v) = (p.0 - mx, p.1 - my);
+        suu += u * u;
+        svv += v * v;
+        suv += u * v;
+        suuu += u * u * u;
+        svvv += v * v * v;
+        suvv += u * v * v;
+        svuu += v * u * u;
+    }
+    let det = suu * svv - suv * suv;
+    if det.abs() < 1e-9 {
+        return None; // collinear
+    }
+    let (b1, b2) = (0.5 * (suuu + suvv), 0.5 * (svvv + svuu));
+    let mut c = (
+        mx + (b1 * svv - b2 * suv) / det,
+        my + (b2 * suu - b1 * suv) / det,
+    );
+    let dist = |c: (f64, f64), p: &(f64, f64)| (p.0 - c.0).hypot(p.1 - c.1);
+    let mut r = points.iter().map(|p| dist(c, p)).sum::<f64>() / n;
+    for _ in 0..50 {
+        let (mut ux, mut uy) = (0.0, 0.0);
+        for p in points {
+            let d = dist(c, p).max(1e-9);
+            ux += (p.0 - c.0) / d;
+            uy += (p.1 - c.1) / d;
+        }
+        let next = (mx - r * ux / n, my - r * uy / n);
+        let moved = (next.0 - c.0).hypot(next.1 - c.1);
+        c = next;
+        r = points.iter().map(|p| dist(c, p)).sum::<f64>() / n;
+        if moved < 0.01 {
+            break;
+        }
+    }
+    let rms = (points.iter().map(|p| (dist(c, p) - r).powi(2)).sum::<f64>() / n).sqrt();
+    (r.is_finite() && r > 0.0).then_some((c, r, rms))
+}
+
+/// A circle fitted to an episode: centre (degrees), radius and residual (metres), and the
+/// first and last index of the run of legs on it.
+type FittedCircle = ((f64, f64), f64, f64, usize, usize);
+
+/// The circle an episode `legs[start..=end]` flies, and the run of legs on it.
+fn fit_episode(legs: &[Leg], start: usize, end: usize) -> Option<FittedCircle> {
+    let (lat0, lon0) = (legs[start].at.lat, legs[start].at.lon);
+    let xy: Vec<(f64, f64)> = legs
+        .iter()
+        .map(|l| to_xy(lat0, lon0, l.at.lat, l.at.lon))
+        .collect();
+    // The orbit's direction: that of its last full turn (an episode's first windows can
+    // reach back into a previous orbit flown the other way).
+    let mut last_turn: f64 = 0.0;
+    let mut k = end;
+    while k > start && last_turn.abs() < 360.0 {
+        last_turn += legs[k].turn_deg;
+        k -= 1;
+    }
+    let sign = last_turn.signum();
+    // The samples turning the orbit's way inside the episode: more than 0.08°/s over a minute
+    // around them (a 40 NM orbit at 300 kt turns at 0.12°/s; one 5 s leg's course is too noisy
+    // to say, a minute's turn is the difference of two courses).
+    let mut prefix = Vec::with_capacity(legs.len() + 1);
+    prefix.push(0.0);
+    for l in legs {
+        prefix.push(prefix[prefix.len() - 1] + l.turn_deg);
+    }
+    const HALF: usize = 6;
+    let turns_our_way = |k: usize| {
+        let (a, b) = (k.saturating_sub(HALF), (k + HALF).min(legs.len() - 1));
+        let dt = legs[b].at.ts - legs[a].at.ts;
+        // turns of legs a+1 ..= b
+        dt > 0.0 && (prefix[b + 1] - prefix[a + 1]) * sign / dt > 0.08
+    };
+    let turning: Vec<usize> = (start + 1..=end).filter(|&k| turns_our_way(k)).collect();
+    let pts: Vec<(f64, f64)> = turning.iter().map(|&k| xy[k]).collect();
+    let (mut c, mut r, mut rms) = fit_circle(&pts)?;
+    let (mut first, mut last) = (start, end);
+    for _ in 0..2 {
+        let tol = (0.15 * r).max(3.0 * rms).max(300.0);
+        // On the circle: near it, and turning its way (a tangent way in or out is near it too).
+        let on =
+            |k: usize| ((xy[k].0 - c.0).hypot(xy[k].1 - c.1) - r).abs() <= tol && turns_our_way(k);
+        // Grow from the middle of the turning samples while on the circle (a sample or two off
+        // it — noise, a lost frame — does not end the run).
+        let seed = turning[turning.len() / 2];
+        let grow = |mut k: usize, step: isize| {
+            let mut misses = 0;
+            let mut edge = k;
+            loop {
+                let next = k as isize + step;
+                if next < 0 || next as usize >= legs.len() {
+                    break;
+                }
+                // The time between the sample left and the one reached: a coverage gap ends
+                // the run (nobody saw the aircraft on the circle then).
+                let gap = if step > 0 {
+                    legs[next as usize].dt_s
+                } else {
+                    legs[k].dt_s
+                };
+                k = next as usize;
+                if gap > crate::sample::MAX_GAP_S {
+                    break;
+                }
+                if on(k) {
+                    edge = k;
+                    misses = 0;
+                } else {
+                    misses += 1;
+                    if misses > 2 {
+                        break;
+                    }
+                }
+            }
+            edge
+        };
+        first = grow(seed, -1);
+        last = grow(seed, 1);
+        let run: Vec<(f64, f64)> = (first..=last).map(|k| xy[k]).collect();
+        (c, r, rms) = fit_circle(&run)?;
+    }
+    let (clat, clon) = from_xy(lat0, lon0, c);
+    Some(((clat, clon), r, rms, first, last))
 }
 
 /// One station being followed: the samples its windows cover, its anchor (centre and mean
@@ -204,26 +377,56 @@ fn mean_radius(points: &[(f64, f64)], c: (f64, f64)) -> f64 {
         / points.len().max(1) as f64
 }
 
-fn episode(legs: &[Leg], config: &OrbitConfig) -> Option<Orbit> {
+fn episode(all: &[Leg], start: usize, end: usize, config: &OrbitConfig) -> Option<Orbit> {
+    let window = all.get(start..=end)?;
+    let shape = shape(window);
+    // A circle: fitted, and the episode is the run of samples on it.
+    // When no circle holds the episode (the pattern is not a circle: arcs and radials around
+    // a navaid, a drifting orbit), the episode stays as its windows found it, with the mean
+    // position and distance, and the residual says how far from a circle that is.
+    let fitted = match shape {
+        OrbitShape::Circle => fit_episode(all, start, end).filter(|&(.., first, last)| {
+            let turned: f64 = all[first + 1..=last].iter().map(|l| l.turn_deg).sum();
+            all[last].at.ts - all[first].at.ts >= config.min_duration_s
+                && turned.abs() >= 0.9 * 360.0 * config.min_turns
+        }),
+        OrbitShape::Racetrack { .. } => None,
+    };
+    let legs = match fitted {
+        Some((_, _, _, first, last)) => &all[first..=last],
+        None => window,
+    };
     let (first, last) = (legs.first()?, legs.last()?);
     if last.at.ts - first.at.ts < config.min_duration_s {
         return None;
     }
     let n = legs.len() as f64;
-    let centre_lat = legs.iter().map(|l| l.at.lat).sum::<f64>() / n;
-    // Mean longitude through unit vectors (safe across the antimeridian).
-    let (sx, sy) = legs.iter().fold((0.0, 0.0), |(x, y), l| {
-        (
-            x + l.at.lon.to_radians().cos(),
-            y + l.at.lon.to_radians().sin(),
-        )
-    });
-    let centre_lon = sy.atan2(sx).to_degrees();
+    let (centre_lat, centre_lon) = match fitted {
+        Some((centre, ..)) => centre,
+        None => {
+            let lat = legs.iter().map(|l| l.at.lat).sum::<f64>() / n;
+            // Mean longitude through unit vectors (safe across the antimeridian).
+            let (sx, sy) = legs.iter().fold((0.0, 0.0), |(x, y), l| {
+                (
+                    x + l.at.lon.to_radians().cos(),
+                    y + l.at.lon.to_radians().sin(),
+                )
+            });
+            (lat, sy.atan2(sx).to_degrees())
+        }
+    };
     let distances: Vec<f64> = legs
         .iter()
         .map(|l| distance_m(centre_lat, centre_lon, l.at.lat, l.at.lon))
         .collect();
-    let radius_m = distances.iter().sum::<f64>() / n;
+    let mean_m = distances.iter().sum::<f64>() / n;
+    let (radius_m, residual_m) = match fitted {
+        Some((_, r, rms, ..)) => (r, rms),
+        None => (
+            mean_m,
+            (distances.iter().map(|d| (d - mean_m).powi(2)).sum::<f64>() / n).sqrt(),
+        ),
+    };
     let extent_m = distances.iter().copied().fold(0.0, f64::max);
     let net_turn: f64 = legs.iter().skip(1).map(|l| l.turn_deg).sum();
     // A stretch stitched from windows of a transit between two stations can lack a net turn.
@@ -244,10 +447,11 @@ fn episode(legs: &[Leg], config: &OrbitConfig) -> Option<Orbit> {
         centre_lon,
         radius_m,
         extent_m,
+        residual_m,
         turns: net_turn.abs() / 360.0,
         clockwise: net_turn > 0.0,
         altitude_band_ft,
-        shape: shape(legs),
+        shape,
     })
 }
 
@@ -335,6 +539,89 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn a_circle_is_fitted_through_noise() {
+        // 60 points on a 11.1 km circle, ±50 m of radial noise (deterministic).
+        let pts: Vec<(f64, f64)> = (0..60)
+            .map(|k| {
+                let a = f64::from(k) * 0.1;
+                let r = 11_112.0 + 50.0 * (f64::from(k) * 1.7).sin();
+                (3_000.0 + r * a.cos(), -2_000.0 + r * a.sin())
+            })
+            .collect();
+        let ((x, y), r, rms) = fit_circle(&pts).unwrap();
+        assert!(
+            (x - 3_000.0).abs() < 30.0 && (y + 2_000.0).abs() < 30.0,
+            "{x} {y}"
+        );
+        assert!((r - 11_112.0).abs() < 30.0, "{r}");
+        assert!(rms > 20.0 && rms < 60.0, "{rms}");
+        assert!(
+            fit_circle(&[(0.0, 0.0), (1.0, 1.0), (2.0, 2.0)]).is_none(),
+            "collinear"
+        );
+    }
+
+    #[test]
+    fn the_way_in_and_out_is_not_the_orbit() {
+        // 15 min straight towards a 6 NM circle, 4 turns on it, 15 min straight away: the
+        // simulator's case that came out as a 13 NM orbit. The circle is the circle, and the
+        // orbit starts when the aircraft joins it.
+        let r = 6.0 * 1852.0;
+        let v = 82.0; // 160 kt
+        let (lat0, lon0) = (29.1, -110.0);
+        let m = |x: f64, y: f64| {
+            (
+                lat0 + (y / crate::geometry::EARTH_RADIUS_M).to_degrees(),
+                lon0 + (x / (crate::geometry::EARTH_RADIUS_M * lat0.to_radians().cos()))
+                    .to_degrees(),
+            )
+        };
+        let mut samples = Vec::new();
+        let sample = |ts: f64, (lat, lon): (f64, f64)| Sample {
+            ts,
+            lat,
+            lon,
+            altitude_ft: Some(18_000.0),
+            segment: 0,
+        };
+        // In from the west along y = -r (tangent at (0, -r)), left turns (counter-clockwise).
+        for k in 0..180 {
+            let t = f64::from(k) * 5.0;
+            samples.push(sample(t, m(-v * (900.0 - t), -r)));
+        }
+        let join = 900.0;
+        let circle = circle(lat0, lon0, r, v, 4.0, false);
+        let period = 2.0 * std::f64::consts::PI * r / v;
+        for s in &circle {
+            // Rotate by -90° so that the circle starts at (0, -r) heading east.
+            let a = 2.0 * std::f64::consts::PI * s.ts / period - std::f64::consts::FRAC_PI_2;
+            samples.push(sample(join + s.ts, m(r * a.cos(), r * a.sin())));
+        }
+        let leave = samples.last().unwrap().ts;
+        for k in 1..180 {
+            let t = f64::from(k) * 5.0;
+            samples.push(sample(leave + t, m(v * t, -r)));
+        }
+        let orbits = find_orbits(&legs(&samples), &OrbitConfig::default());
+        assert_eq!(orbits.len(), 1, "{orbits:?}");
+        let o = orbits[0];
+        assert!((o.radius_m / 1852.0 - 6.0).abs() < 0.1, "{o:?}");
+        assert!(
+            distance_m(o.centre_lat, o.centre_lon, lat0, lon0) < 100.0,
+            "{o:?}"
+        );
+        assert!(o.residual_m < 50.0, "{o:?}");
+        assert!(
+            (o.start_ts - join).abs() <= 30.0,
+            "starts at the join: {o:?}"
+        );
+        assert!(
+            (o.end_ts - leave).abs() <= 30.0,
+            "ends when it leaves: {o:?}"
+        );
     }
 
     #[test]

@@ -227,10 +227,15 @@ pub struct OrbitRecord {
     pub latitude: f64,
     /// Centre, degrees.
     pub longitude: f64,
-    /// Mean distance from the centre, nautical miles.
+    /// Radius of the circle fitted to the orbit (a racetrack's mean distance from its centre),
+    /// nautical miles.
     pub radius_nm: f64,
     /// Largest distance from the centre, nautical miles.
     pub extent_nm: f64,
+    /// RMS distance of the samples from that circle, nautical miles: how well a circle
+    /// describes what was flown.
+    #[serde(default)]
+    pub residual_nm: f64,
     /// Net full turns flown.
     pub turns: f64,
     /// `right` (clockwise) or `left`.
@@ -472,6 +477,7 @@ impl EventRecord {
                     longitude: r6(o.centre_lon),
                     radius_nm: nm(o.radius_m),
                     extent_nm: nm(o.extent_m),
+                    residual_nm: nm(o.residual_m),
                     turns: r2(o.turns),
                     direction: if o.clockwise { "right" } else { "left" }.into(),
                     altitude_band: o
@@ -830,6 +836,7 @@ mod tests {
                 centre_lon: -94.0,
                 radius_m: 9260.0,
                 extent_m: 40_000.0,
+                residual_m: 0.0,
                 turns: 4.0,
                 clockwise: true,
                 altitude_band_ft: Some((29_000.2, 31_000.7)),

@@ -111,6 +111,7 @@ pub fn record(kind: &str, zone: Option<&str>, ts: f64) -> EventRecord {
             longitude: -110.0,
             radius_nm: 5.0,
             extent_nm: 6.0,
+            residual_nm: 0.1,
             turns: 3.0,
             direction: "left".into(),
             altitude_band: None,

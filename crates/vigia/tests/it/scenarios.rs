@@ -172,6 +172,32 @@ fn mq9_orbits_inside_mexico_at_two_stations() {
             }),
             "no orbit matches {m}"
         );
+        // The geometry is the circle flown, fitted: the truth's centre and radius (the 6 NM
+        // orbit once came out at 13.3 NM), and it ends when the aircraft leaves the circle.
+        // (The truth's start includes the way to the circle; the orbit starts on it.)
+        let overlap = |o: &&&Value| {
+            o["end"].as_f64().unwrap().min(end) - o["start"].as_f64().unwrap().max(start)
+        };
+        let o = orbits
+            .iter()
+            .max_by(|a, b| overlap(a).total_cmp(&overlap(b)))
+            .unwrap();
+        let radius = m["radius_nm"].as_f64().unwrap();
+        let off_nm = 60.0
+            * (o["latitude"].as_f64().unwrap() - lat)
+                .hypot((o["longitude"].as_f64().unwrap() - lon) * lat.to_radians().cos());
+        assert!(off_nm < 0.3, "centre {off_nm} NM off: {o}");
+        assert!(
+            (o["radius_nm"].as_f64().unwrap() - radius).abs() < 0.05 * radius,
+            "{o}"
+        );
+        assert!(o["residual_nm"].as_f64().unwrap() < 0.2, "{o}");
+        assert!(
+            (o["end"].as_f64().unwrap() - end).abs() < 120.0,
+            "{o} vs {m}"
+        );
+        assert!(o["start"].as_f64().unwrap() >= start - 60.0, "{o} vs {m}");
+        assert!(o["start"].as_f64().unwrap() - start < 900.0, "{o} vs {m}");
     }
     let flight = r.events.iter().find(|e| e["type"] == "flight").unwrap();
     assert!(flight["score"].as_f64().unwrap() >= 0.6, "{flight}");
