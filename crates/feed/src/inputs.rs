@@ -77,6 +77,63 @@ pub struct Inputs {
     ahead: Option<InputItem>,
     /// The last input ordered, and whether it overflowed.
     last_ordered: Option<(u32, bool)>,
+    /// The receiver clocks of the input being read.
+    clocks: Clocks,
+    /// Most receiver clocks found in one input.
+    clocks_peak: usize,
+}
+
+/// The receiver clocks of one capture. A Beast or AVR file written from several receivers
+/// (a merged feed) carries each receiver's 12 MHz counter, each with its own start: read as
+/// one clock, time jumps back and forth between them. Each frame's counter is matched to the
+/// clock whose last reading it follows (from 5 s before to 15 min after); a counter no clock
+/// follows is another receiver's, anchored where the stream is (captures are in arrival
+/// order). The first clock keeps its own seconds. At most [`Clocks::MAX`] are followed (the
+/// least recently heard is forgotten), so memory stays constant.
+#[derive(Debug, Default, Clone)]
+struct Clocks {
+    /// (last counter reading, offset to the first clock's seconds, last use).
+    bases: Vec<(f64, f64, u64)>,
+    /// The stream's time so far (first clock's seconds).
+    now: Option<f64>,
+    uses: u64,
+}
+
+impl Clocks {
+    const MAX: usize = 16;
+    const BEHIND_S: f64 = 5.0;
+    const AHEAD_S: f64 = 900.0;
+
+    /// The time of a frame whose counter reads `seconds`.
+    fn time(&mut self, seconds: f64) -> f64 {
+        self.uses += 1;
+        let uses = self.uses;
+        let best = self
+            .bases
+            .iter_mut()
+            .filter(|b| (-Self::BEHIND_S..=Self::AHEAD_S).contains(&(seconds - b.0)))
+            .min_by(|a, b| (seconds - a.0).abs().total_cmp(&(seconds - b.0).abs()));
+        let t = match best {
+            Some(base) => {
+                base.0 = base.0.max(seconds);
+                base.2 = uses;
+                seconds + base.1
+            }
+            None => {
+                let now = self.now.unwrap_or(seconds);
+                if self.bases.len() == Self::MAX {
+                    let oldest = (0..self.bases.len())
+                        .min_by_key(|&i| self.bases[i].2)
+                        .unwrap_or(0);
+                    self.bases.swap_remove(oldest);
+                }
+                self.bases.push((seconds, now - seconds, uses));
+                now
+            }
+        };
+        self.now = Some(self.now.map_or(t, |n| n.max(t)));
+        t
+    }
 }
 
 /// What ordering archives by time did.
@@ -169,12 +226,15 @@ impl Inputs {
             queue: VecDeque::new(),
             ahead: None,
             last_ordered: None,
+            clocks: Clocks::default(),
+            clocks_peak: 0,
         }
     }
 
     /// Give frames without a receive time (Beast, AVR) their receiver counter as their time
     /// ([`vigia_modes::RawFrame::receiver_seconds`]); [`Inputs::timed_by_receiver`] then says
-    /// whether any was, so that the caller can say the times are not dates.
+    /// whether any was, so that the caller can say the times are not dates. A capture merged
+    /// from several receivers keeps one time base per receiver counter (see `Clocks`).
     pub fn receiver_clock(mut self, on: bool) -> Self {
         self.receiver_clock = on;
         self
@@ -230,6 +290,12 @@ impl Inputs {
         self.timed_by_receiver
     }
 
+    /// Most receiver clocks found in one input (see [`Inputs::receiver_clock`]): more than one
+    /// means a capture merged from several receivers, each timed by its own counter.
+    pub fn receiver_clocks(&self) -> usize {
+        self.clocks_peak
+    }
+
     /// Frames with neither a receive time nor a counter (with the receiver clock on).
     pub fn untimed(&self) -> u64 {
         self.untimed
@@ -246,6 +312,7 @@ impl Inputs {
         let path = self.paths.get(index)?.clone();
         self.next_input += 1;
         self.record_no = 0;
+        self.clocks = Clocks::default();
         let reader = if path.as_os_str() == "-" {
             RecordReader::new("-", io::stdin(), self.format)
         } else {
@@ -299,7 +366,8 @@ impl Inputs {
                 if frame.ts.is_none() {
                     match frame.receiver_seconds() {
                         Some(seconds) => {
-                            frame.ts = Some(seconds);
+                            frame.ts = Some(self.clocks.time(seconds));
+                            self.clocks_peak = self.clocks_peak.max(self.clocks.bases.len());
                             self.timed_by_receiver = true;
                         }
                         None => self.untimed += 1,
@@ -435,5 +503,44 @@ impl<R: Read> Read for Counting<R> {
 impl<R: Seek> Seek for Counting<R> {
     fn seek(&mut self, position: io::SeekFrom) -> io::Result<u64> {
         self.inner.seek(position)
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::Clocks;
+
+    #[test]
+    fn two_receiver_counters_become_one_timeline() {
+        // Receiver A's counter near 1 000 s, B's near 50 000 s; frames alternate, 0.1 s apart.
+        let mut clocks = Clocks::default();
+        let mut times = Vec::new();
+        for k in 0..100 {
+            let t = f64::from(k) * 0.1;
+            let counter = if k % 2 == 0 {
+                1_000.0 + t
+            } else {
+                50_000.0 + t
+            };
+            times.push(clocks.time(counter));
+        }
+        assert_eq!(clocks.bases.len(), 2);
+        // One timeline, in arrival order, in A's seconds.
+        assert!(
+            times.windows(2).all(|w| (w[1] - w[0] - 0.1).abs() < 0.11),
+            "{times:?}"
+        );
+        assert_eq!(times[0], 1_000.0);
+        // One receiver that falls silent for 10 minutes keeps its clock.
+        let mut clocks = Clocks::default();
+        assert_eq!(clocks.time(10.0), 10.0);
+        assert_eq!(clocks.time(610.0), 610.0);
+        assert_eq!(clocks.bases.len(), 1);
+        // A clock no longer heard is forgotten past the limit: memory stays bounded.
+        let mut clocks = Clocks::default();
+        for k in 0..100 {
+            clocks.time(f64::from(k) * 100_000.0);
+        }
+        assert_eq!(clocks.bases.len(), Clocks::MAX);
     }
 }

@@ -151,6 +151,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     eprint!("{}", summary.human());
     if reader.timed_by_receiver() {
         eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
+        if reader.receiver_clocks() > 1 {
+            eprintln!(
+                "note: {} receiver clocks in one capture (frames merged from several receivers): each is timed by its own counter, aligned where it first appears",
+                reader.receiver_clocks()
+            );
+        }
     }
     if let Some(line) = bad.summary() {
         eprintln!("{line}");
