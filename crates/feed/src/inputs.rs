@@ -81,6 +81,8 @@ pub struct Inputs {
     clocks: Clocks,
     /// Most receiver clocks found in one input.
     clocks_peak: usize,
+    /// Wall-clock time of each receiver-clock input's first frame, if the user gave it.
+    start: Option<f64>,
 }
 
 /// The receiver clocks of one capture. A Beast or AVR file written from several receivers
@@ -97,6 +99,8 @@ struct Clocks {
     /// The stream's time so far (first clock's seconds).
     now: Option<f64>,
     uses: u64,
+    /// Where the first clock's first reading is placed (`--start`); its own seconds if none.
+    anchor: Option<f64>,
 }
 
 impl Clocks {
@@ -120,7 +124,7 @@ impl Clocks {
                 seconds + base.1
             }
             None => {
-                let now = self.now.unwrap_or(seconds);
+                let now = self.now.or(self.anchor).unwrap_or(seconds);
                 if self.bases.len() == Self::MAX {
                     let oldest = (0..self.bases.len())
                         .min_by_key(|&i| self.bases[i].2)
@@ -228,6 +232,7 @@ impl Inputs {
             last_ordered: None,
             clocks: Clocks::default(),
             clocks_peak: 0,
+            start: None,
         }
     }
 
@@ -290,6 +295,13 @@ impl Inputs {
         self.timed_by_receiver
     }
 
+    /// Anchor receiver-clock captures to real time: each input's first frame timed by its
+    /// counter is placed at `start` (Unix seconds), the rest follow their counters.
+    pub fn start_at(mut self, start: Option<f64>) -> Self {
+        self.start = start;
+        self
+    }
+
     /// Most receiver clocks found in one input (see [`Inputs::receiver_clock`]): more than one
     /// means a capture merged from several receivers, each timed by its own counter.
     pub fn receiver_clocks(&self) -> usize {
@@ -312,7 +324,10 @@ impl Inputs {
         let path = self.paths.get(index)?.clone();
         self.next_input += 1;
         self.record_no = 0;
-        self.clocks = Clocks::default();
+        self.clocks = Clocks {
+            anchor: self.start,
+            ..Clocks::default()
+        };
         let reader = if path.as_os_str() == "-" {
             RecordReader::new("-", io::stdin(), self.format)
         } else {

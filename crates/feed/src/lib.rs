@@ -49,6 +49,7 @@ mod parquet;
 mod reader;
 mod text;
 mod time;
+pub use time::iso8601 as parse_iso8601;
 
 pub use error::{ErrorKind, FrameError, Location};
 pub use format::{detect_format, Format, ParseFormatError};

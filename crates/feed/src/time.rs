@@ -115,7 +115,7 @@ pub(crate) fn sbs_datetime(date_field: &str, time_field: &str) -> Option<f64> {
 
 /// An ISO 8601 / RFC 3339 date-time as Unix seconds: `YYYY-MM-DD`, then `T` or a space,
 /// `HH:MM:SS[.sss]`, then an optional `Z` or `±HH:MM` / `±HHMM` / `±HH` offset (none means UTC).
-pub(crate) fn iso8601(text: &str) -> Option<f64> {
+pub fn iso8601(text: &str) -> Option<f64> {
     let text = text.trim();
     let date_part = text.get(..10)?;
     let separator = text.get(10..11)?;

@@ -1,12 +1,30 @@
 //! UTC timestamps: for people (`2025-03-01 14:05:09Z`) and for files (ISO 8601).
 
+/// Times before this (2000-01-01) are not dates: ADS-B data is younger, and a receiver's
+/// 48-bit 12 MHz counter never reaches it (it wraps after 271 days). Such a time is a
+/// receiver-clock reading of a capture without wall-clock time.
+pub const EARLIEST_DATE: f64 = 946_684_800.0;
+
+/// Whether `ts` is a receiver-clock reading rather than a date (see [`EARLIEST_DATE`]).
+pub fn is_receiver_clock(ts: f64) -> bool {
+    (0.0..EARLIEST_DATE).contains(&ts)
+}
+
 /// Format seconds since the Unix epoch as UTC (`YYYY-MM-DD HH:MM:SSZ`), using Howard
-/// Hinnant's days-to-civil algorithm; times outside year 1970–5138 are shown as seconds.
+/// Hinnant's days-to-civil algorithm; times outside year 1970–5138 are shown as seconds. A
+/// receiver-clock reading is never shown as a date: `clock 15:01:33` (hours since the counter
+/// started, then minutes and seconds).
 ///
 /// ```
-/// assert_eq!(vigia_report::time::utc(1_698_140_962.1), "2023-10-24 09:49:22Z");
+/// use vigia_report::time::utc;
+/// assert_eq!(utc(1_698_140_962.1), "2023-10-24 09:49:22Z");
+/// assert_eq!(utc(54_093.0), "clock 15:01:33");
 /// ```
 pub fn utc(ts: f64) -> String {
+    if is_receiver_clock(ts) {
+        let s = ts.floor() as i64;
+        return format!("clock {:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60);
+    }
     if !(0.0..1e11).contains(&ts) {
         return format!("{ts:.1} s");
     }

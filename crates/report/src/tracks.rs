@@ -257,10 +257,29 @@ fn write_kml_placemark(out: &mut impl Write, flight: &Flight) -> io::Result<()> 
         flight.points,
         flight.segments,
         flight.rejected,
-        iso8601(flight.start_ts),
-        iso8601(flight.end_ts),
+        when(flight.start_ts),
+        when(flight.end_ts),
         flight.end.name()
     )?;
+    if crate::time::is_receiver_clock(flight.start_ts) {
+        // Receiver-clock readings are not dates: no <when> (it would say 1970). The path
+        // alone, one line per segment; `--start` anchors a capture to real time.
+        writeln!(out, "<MultiGeometry>")?;
+        for part in flight.track.chunk_by(|a, b| a.segment == b.segment) {
+            writeln!(
+                out,
+                "<LineString>\n<altitudeMode>absolute</altitudeMode>\n<coordinates>"
+            )?;
+            for p in part {
+                let metres = p
+                    .altitude_ft
+                    .map_or(0.0, |ft| f64::from(ft) * METRES_PER_FOOT);
+                writeln!(out, "{:.6},{:.6},{metres:.1}", p.lon, p.lat)?;
+            }
+            writeln!(out, "</coordinates>\n</LineString>")?;
+        }
+        return writeln!(out, "</MultiGeometry>\n</Placemark>");
+    }
     // One gx:Track per segment, in a gx:MultiTrack that does not join them: a break in the
     // track is never drawn as a line.
     writeln!(out, "<gx:MultiTrack>\n<gx:interpolate>0</gx:interpolate>")?;
@@ -282,6 +301,18 @@ fn write_kml_placemark(out: &mut impl Write, flight: &Flight) -> io::Result<()> 
         writeln!(out, "</gx:Track>")?;
     }
     writeln!(out, "</gx:MultiTrack>\n</Placemark>")
+}
+
+/// A time for people: ISO 8601, or the receiver clock's reading (never a 1970 date).
+fn when(ts: f64) -> String {
+    if crate::time::is_receiver_clock(ts) {
+        format!(
+            "{} (receiver clock, not a date; --start anchors it)",
+            crate::time::utc(ts)
+        )
+    } else {
+        iso8601(ts)
+    }
 }
 
 fn write_rejected(out: &mut dyn Write, r: &RejectedPosition, inputs: &[String]) -> io::Result<()> {

@@ -54,6 +54,11 @@ pub struct Args {
     /// Receiver position `LAT,LON`, for local CPR decoding.
     #[arg(long, value_name = "LAT,LON", value_parser = super::lat_lon, allow_hyphen_values = true)]
     r#ref: Option<vigia_modes::cpr::LatLon>,
+    /// Wall-clock time of a receiver-clock capture's first frame (Beast and AVR files carry
+    /// only the receiver's counter): Unix seconds or ISO 8601 (`2024-05-01T14:00:00Z`).
+    /// Without it such times are shown as `clock HH:MM:SS`, never as dates.
+    #[arg(long, value_name = "UNIX|ISO", value_parser = super::start_time)]
+    start: Option<f64>,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -105,6 +110,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let mut reader = Inputs::new(args.paths.clone(), format)
         .receiver_clock(true)
+        .start_at(args.start)
         .order_by_time(if args.no_sort { 0 } else { super::ORDER_LIMIT });
     let inputs = reader.names();
     let mut n = RunCounts::default();
@@ -150,7 +156,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     summary.set_totals(&n, analyzer.stats(), elapsed, &inputs, &args.zones);
     eprint!("{}", summary.human());
     if reader.timed_by_receiver() {
-        eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
+        match args.start {
+            Some(start) => eprintln!(
+                "note: receiver-clock times anchored: each capture's first frame at {} (--start)",
+                vigia_report::time::iso8601(start)
+            ),
+            None => eprintln!(
+                "note: times are receiver-clock seconds (the input carries no wall-clock time; they are shown as `clock HH:MM:SS`, and --start UNIX|ISO anchors them)"
+            ),
+        }
         if reader.receiver_clocks() > 1 {
             eprintln!(
                 "note: {} receiver clocks in one capture (frames merged from several receivers): each is timed by its own counter, aligned where it first appears",

@@ -49,6 +49,16 @@ impl BadInput {
     }
 }
 
+/// Parse `--start`: Unix seconds or an ISO 8601 time (`2024-05-01T14:00:00Z`).
+pub fn start_time(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .or_else(|| vigia_feed::parse_iso8601(text.trim()))
+        .ok_or_else(|| format!("{text:?} is neither Unix seconds nor an ISO 8601 time"))
+}
+
 /// Archive records ordered by time in memory at once (`Inputs::order_by_time`): about 200 MB.
 pub const ORDER_LIMIT: usize = 1_000_000;
 

@@ -61,6 +61,11 @@ pub struct Args {
     /// Accepted for compatibility: ordering archives by time is the default.
     #[arg(long, hide = true)]
     sort: bool,
+    /// Wall-clock time of a receiver-clock capture's first frame (Beast and AVR files carry
+    /// only the receiver's counter): Unix seconds or ISO 8601 (`2024-05-01T14:00:00Z`).
+    /// Without it such times are shown as `clock HH:MM:SS`, never as dates.
+    #[arg(long, value_name = "UNIX|ISO", value_parser = super::start_time)]
+    start: Option<f64>,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -151,6 +156,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let mut reader = Inputs::new(args.paths.clone(), format)
         .receiver_clock(true)
+        .start_at(args.start)
         .order_by_time(if args.no_sort { 0 } else { super::ORDER_LIMIT });
     let mut writer = TrackWriter::new(sink, rejected, reader.names()).context("writing output")?;
     let progress = progress_bar(reader.total_bytes());
@@ -196,7 +202,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
     }
     if n.receiver_clock {
-        eprintln!("note: times are receiver-clock seconds (the input carries no wall-clock time)");
+        match args.start {
+            Some(start) => eprintln!(
+                "note: receiver-clock times anchored: each capture's first frame at {} (--start)",
+                vigia_report::time::iso8601(start)
+            ),
+            None => eprintln!(
+                "note: times are receiver-clock seconds (the input carries no wall-clock time; they are shown as `clock HH:MM:SS`, and --start UNIX|ISO anchors them)"
+            ),
+        }
         if reader.receiver_clocks() > 1 {
             eprintln!(
                 "note: {} receiver clocks in one capture (frames merged from several receivers): each is timed by its own counter, aligned where it first appears",
@@ -331,6 +345,7 @@ mod tests {
             reorder_window: None,
             no_sort: false,
             sort: false,
+            start: None,
             paths,
         }
     }

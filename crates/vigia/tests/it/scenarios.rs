@@ -275,3 +275,50 @@ fn a_beast_capture_from_two_receivers_tracks_like_its_csv() {
     assert!(!b.contains("out_of_order"), "{b}");
     assert!(b.contains("2 receiver clocks in one capture"), "{b}");
 }
+
+#[test]
+fn receiver_clock_times_are_never_dates_and_start_anchors_them() {
+    // A Beast capture carries the receiver's counter only: the summary once printed
+    // "1970-01-01 15:01:33Z" and KML wrote 1970 <when> times.
+    let dir = tempfile::tempdir().unwrap();
+    let beast = dir.path().join("p8.beast");
+    let sim = vigia(&["sim", "p8-baja-clip", "--out", beast.to_str().unwrap()]);
+    assert!(sim.status.success());
+    let (md, kml, events) = (
+        dir.path().join("s.md"),
+        dir.path().join("t.kml"),
+        dir.path().join("e.jsonl"),
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["analyze", "--report", md.to_str().unwrap()];
+        args.extend_from_slice(&["--out", events.to_str().unwrap()]);
+        args.extend_from_slice(extra);
+        args.push(beast.to_str().unwrap());
+        let a = vigia(&args);
+        assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+        let mut args = vec!["tracks", "--out", kml.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.push(beast.to_str().unwrap());
+        let t = vigia(&args);
+        assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+        (
+            std::fs::read_to_string(&md).unwrap(),
+            std::fs::read_to_string(&kml).unwrap(),
+            String::from_utf8_lossy(&a.stderr).into_owned(),
+        )
+    };
+    let (summary, tracks, stderr) = run(&[]);
+    assert!(!summary.contains("1970"), "{summary}");
+    assert!(summary.contains("clock "), "{summary}");
+    assert!(!tracks.contains("<when>"), "no dates in KML");
+    assert!(tracks.contains("receiver clock, not a date"));
+    assert!(stderr.contains("--start UNIX|ISO anchors them"), "{stderr}");
+    // Anchored at the scenario's start: the entry into Mexico's territorial sea is dated.
+    let (summary, tracks, stderr) = run(&["--start", "2024-05-03T19:00:00Z"]);
+    assert!(summary.contains("2024-05-03 19:"), "{summary}");
+    assert!(tracks.contains("<when>2024-05-03T19:"), "dated KML");
+    assert!(stderr.contains("anchored"), "{stderr}");
+    let bad = vigia(&["analyze", "--start", "yesterday", beast.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("neither Unix seconds nor an ISO 8601"));
+}
