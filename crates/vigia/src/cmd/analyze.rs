@@ -156,21 +156,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     summary.set_totals(&n, analyzer.stats(), elapsed, &inputs, &args.zones);
     eprint!("{}", summary.human());
     if reader.timed_by_receiver() {
-        match args.start {
-            Some(start) => eprintln!(
-                "note: receiver-clock times anchored: each capture's first frame at {} (--start)",
-                vigia_report::time::iso8601(start)
-            ),
-            None => eprintln!(
-                "note: times are receiver-clock seconds (the input carries no wall-clock time; they are shown as `clock HH:MM:SS`, and --start UNIX|ISO anchors them)"
-            ),
-        }
-        if reader.receiver_clocks() > 1 {
-            eprintln!(
-                "note: {} receiver clocks in one capture (frames merged from several receivers): each is timed by its own counter, aligned where it first appears",
-                reader.receiver_clocks()
-            );
-        }
+        super::receiver_clock_notes(args.start, reader.receiver_clocks())
+            .iter()
+            .for_each(|line| eprintln!("{line}"));
     }
     if let Some(line) = bad.summary() {
         eprintln!("{line}");

@@ -49,6 +49,24 @@ impl BadInput {
     }
 }
 
+/// What to say about times read from receiver counters: whether `--start` anchored them, and
+/// how many receiver clocks one capture held.
+pub fn receiver_clock_notes(start: Option<f64>, clocks: usize) -> Vec<String> {
+    let mut notes = vec![match start {
+        Some(start) => format!(
+            "note: receiver-clock times anchored: each capture's first frame at {} (--start)",
+            vigia_report::time::iso8601(start)
+        ),
+        None => "note: times are receiver-clock seconds (the input carries no wall-clock time; they are shown as `clock HH:MM:SS`, and --start UNIX|ISO anchors them)".to_string(),
+    }];
+    if clocks > 1 {
+        notes.push(format!(
+            "note: {clocks} receiver clocks in one capture (frames merged from several receivers): each is timed by its own counter, aligned where it first appears"
+        ));
+    }
+    notes
+}
+
 /// Parse `--start`: Unix seconds or an ISO 8601 time (`2024-05-01T14:00:00Z`).
 pub fn start_time(text: &str) -> Result<f64, String> {
     text.trim()
