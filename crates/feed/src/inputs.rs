@@ -85,7 +85,8 @@ pub struct Inputs {
     start: Option<f64>,
 }
 
-/// The receiver clocks of one capture. A Beast or AVR file written from several receivers
+/// The receiver clocks of one capture or one live source. A Beast or AVR file written from
+/// several receivers
 /// (a merged feed) carries each receiver's 12 MHz counter, each with its own start: read as
 /// one clock, time jumps back and forth between them. Each frame's counter is matched to the
 /// clock whose last reading it follows (from 5 s before to 15 min after); a counter no clock
@@ -93,7 +94,7 @@ pub struct Inputs {
 /// order). The first clock keeps its own seconds. At most [`Clocks::MAX`] are followed (the
 /// least recently heard is forgotten), so memory stays constant.
 #[derive(Debug, Default, Clone)]
-struct Clocks {
+pub struct Clocks {
     /// (last counter reading, offset to the first clock's seconds, last use).
     bases: Vec<(f64, f64, u64)>,
     /// The stream's time so far (first clock's seconds).
@@ -104,12 +105,26 @@ struct Clocks {
 }
 
 impl Clocks {
-    const MAX: usize = 16;
+    /// Most clocks followed.
+    pub const MAX: usize = 16;
     const BEHIND_S: f64 = 5.0;
     const AHEAD_S: f64 = 900.0;
 
-    /// The time of a frame whose counter reads `seconds`.
+    /// Clocks anchored where the stream is (files: the first clock keeps its own seconds).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The time of a frame whose counter reads `seconds`, in a file (a new clock is anchored
+    /// where the stream is).
     fn time(&mut self, seconds: f64) -> f64 {
+        let anchor = self.now.or(self.anchor).unwrap_or(seconds);
+        self.time_anchored(seconds, anchor)
+    }
+
+    /// The time of a frame whose counter reads `seconds`; a counter no clock follows starts
+    /// a new clock that places this reading at `anchor` (live: the frame's arrival time).
+    pub fn time_anchored(&mut self, seconds: f64, anchor: f64) -> f64 {
         self.uses += 1;
         let uses = self.uses;
         let best = self
@@ -124,7 +139,7 @@ impl Clocks {
                 seconds + base.1
             }
             None => {
-                let now = self.now.or(self.anchor).unwrap_or(seconds);
+                let now = anchor;
                 if self.bases.len() == Self::MAX {
                     let oldest = (0..self.bases.len())
                         .min_by_key(|&i| self.bases[i].2)

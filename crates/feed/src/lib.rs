@@ -53,7 +53,7 @@ pub use time::iso8601 as parse_iso8601;
 
 pub use error::{ErrorKind, FrameError, Location};
 pub use format::{detect_format, Format, ParseFormatError};
-pub use inputs::{DroppedCounts, InputItem, Inputs, OrderingStats};
+pub use inputs::{Clocks as ReceiverClocks, DroppedCounts, InputItem, Inputs, OrderingStats};
 pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
 pub use reader::{open, FeedError, RecordReader, Stats};
 // The record types live beside the wire format so that the core takes them without this crate.

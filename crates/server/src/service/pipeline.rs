@@ -1,9 +1,14 @@
 //! The pipeline thread: records from the queue → de-duplication → [`Tracker`] → [`Analyzer`]
 //! → write batches for the store, and the live aircraft table.
 //!
-//! Owns the order of things for live data. Each record's time is its arrival time, made
-//! non-decreasing (records from several source tasks interleave by microseconds), so the
-//! tracker needs no reordering window and an event comes out while its frame is processed.
+//! Owns the order of things for live data. A frame that carries its receiver's 12 MHz counter
+//! (Beast) is timed by that counter, one clock per receiver counter of each source
+//! ([`vigia_feed::ReceiverClocks`]), anchored to the wall clock where it first appears: a
+//! capture replayed faster than real time keeps the aircraft's real timing (de-duplication
+//! and plausibility see it), and the live table ages by the same clock. Other records are
+//! timed by their arrival. Times are made non-decreasing (records from several source tasks
+//! interleave by microseconds), so the tracker needs no reordering window and an event comes
+//! out while its frame is processed.
 //! Positions are thinned (`position_interval_s`) and written every `flush_ms`; a batch that
 //! carries events is sent to the writer at once. Nothing here blocks on a socket; if the
 //! writer falls behind, this thread waits for it and the queue in front drops the oldest
@@ -212,9 +217,50 @@ pub struct Pipeline {
     track_events: Vec<TrackEvent>,
     events: Vec<Event>,
     last_ts: f64,
+    /// Wall-clock time when `last_ts` was set: the stream clock advances with the wall clock
+    /// between records.
+    last_wall: f64,
+    /// Receiver-counter clocks per source (sources are configured: bounded).
+    clocks: FxHashMap<u16, SourceClock>,
     record_no: u64,
     next_flush: Instant,
     next_snapshot: Instant,
+}
+
+/// The receiver-counter clocks of one source, until the source shows that its counter is not
+/// a clock (standing still while frames keep arriving): then it is timed by arrival. A zero
+/// reading is no reading (that frame is timed by arrival).
+#[derive(Debug, Default)]
+struct SourceClock {
+    clocks: vigia_feed::ReceiverClocks,
+    /// The last counter reading and when it arrived.
+    last: Option<(f64, f64)>,
+    unusable: bool,
+}
+
+impl SourceClock {
+    /// The time of a frame whose counter reads `seconds`, arrived at `arrival`; `None` when
+    /// this source's counter is not usable.
+    fn time(&mut self, seconds: f64, arrival: f64) -> Option<f64> {
+        if self.unusable {
+            return None;
+        }
+        let stuck = self
+            .last
+            .is_some_and(|(counter, at)| counter == seconds && arrival - at > 2.0);
+        if stuck {
+            self.unusable = true;
+            return None;
+        }
+        if seconds <= 0.0 {
+            // A zero counter is "no counter" (feeders that do not stamp send zeros).
+            return None;
+        }
+        if self.last.is_none_or(|(counter, _)| counter != seconds) {
+            self.last = Some((seconds, arrival));
+        }
+        Some(self.clocks.time_anchored(seconds, arrival))
+    }
 }
 
 impl Pipeline {
@@ -255,6 +301,8 @@ impl Pipeline {
             track_events: Vec::new(),
             events: Vec::new(),
             last_ts: f64::NEG_INFINITY,
+            last_wall: f64::NEG_INFINITY,
+            clocks: FxHashMap::default(),
             record_no: 0,
             next_flush: Instant::now() + Duration::from_millis(settings.flush_ms),
             next_snapshot: Instant::now() + Duration::from_millis(settings.snapshot_ms),
@@ -292,9 +340,20 @@ impl Pipeline {
         // once more costs more than the dedup.
         for arrival in arrivals.iter_mut() {
             let record = &mut arrival.record;
-            // Non-decreasing time: source tasks interleave by microseconds.
-            let ts = arrival.received.max(self.last_ts);
+            // The receiver's counter when there is one, else the arrival; non-decreasing:
+            // source tasks interleave by microseconds.
+            let timed = match record {
+                Record::Frame(frame) => frame.receiver_seconds().and_then(|seconds| {
+                    self.clocks
+                        .entry(arrival.source)
+                        .or_default()
+                        .time(seconds, arrival.received)
+                }),
+                Record::State(_) => None,
+            };
+            let ts = timed.unwrap_or(arrival.received).max(self.last_ts);
             self.last_ts = ts;
+            self.last_wall = arrival.received;
             match record {
                 Record::Frame(frame) => {
                     if !self.dedup.first(ts, frame.message()) {
@@ -604,7 +663,17 @@ impl Pipeline {
         }
         if now >= self.next_snapshot {
             self.next_snapshot = now + Duration::from_millis(self.settings.snapshot_ms);
-            self.publish(unix_now());
+            self.publish(self.stream_now(unix_now()));
+        }
+    }
+
+    /// The stream clock at wall time `wall`: the last record's time, advanced by the wall time
+    /// since it came (the same as `wall` for a receiver timed by arrival).
+    pub fn stream_now(&self, wall: f64) -> f64 {
+        if self.last_ts.is_finite() {
+            self.last_ts + (wall - self.last_wall).max(0.0)
+        } else {
+            wall
         }
     }
 
@@ -709,14 +778,15 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn frames_become_positions_an_event_a_flight_row_and_a_live_aircraft_in_its_zone() {
-        let set = ZoneSet::from_geojson_str(
-            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
-            "geometry":{"type":"Polygon","coordinates":[[[0.5,45.6365],[1.5,45.6365],[1.5,46.5],[0.5,46.5],[0.5,45.6365]]]}}]}"#,
-            "box.geojson",
-        )
-        .unwrap();
+    type Parts = (
+        Pipeline,
+        Arc<Metrics>,
+        Arc<LiveView>,
+        Receiver<WriterMessage>,
+    );
+
+    /// A pipeline watching `set`, with its metrics, live view and the writer's end.
+    fn pipeline(set: &ZoneSet) -> Parts {
         let counters = Arc::new(SourceCounters::new());
         let queue = Arc::new(FrameQueue::new(16, vec![counters.clone()]));
         let metrics = Arc::new(Metrics::new(
@@ -726,12 +796,12 @@ mod tests {
         ));
         let view = Arc::new(LiveView::new());
         let (stream, _) = tokio::sync::broadcast::channel(16);
-        let (writes, batches) = mpsc::sync_channel(1024);
-        let mut pipeline = Pipeline::new(
+        let (writes, batches) = mpsc::sync_channel(1 << 16);
+        let pipeline = Pipeline::new(
             PipelineSettings::default(),
             TrackerConfig::default(),
             AnalyzerConfig::default(),
-            Arc::new(ZoneIndex::new(&set)),
+            Arc::new(ZoneIndex::new(set)),
             IdentityResolver::new(None),
             vec!["rx".into()],
             metrics.clone(),
@@ -739,6 +809,74 @@ mod tests {
             stream,
             writes,
         );
+        (pipeline, metrics, view, batches)
+    }
+
+    #[test]
+    fn a_replay_at_any_speed_keeps_the_aircraft_timing() {
+        // Ten minutes of the real corpus with a receiver counter, arriving 1, 10 and 100 times
+        // faster than they were received: timed by arrival, the fast replays turned valid
+        // positions into impossible speeds and repeated messages into duplicates.
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/data/long_flight.csv.zst");
+        let frames: Vec<vigia_modes::RawFrame> =
+            RecordReader::new("corpus", std::fs::File::open(corpus).unwrap(), None)
+                .unwrap()
+                .filter_map(|r| match r {
+                    Ok(Record::Frame(f)) => Some(f),
+                    _ => None,
+                })
+                .collect();
+        // Ten minutes of the climb out of Toulouse (airborne positions: no receiver needed).
+        let t0 = 1_698_143_000.0;
+        let frames: Vec<_> = frames
+            .into_iter()
+            .filter(|f| f.ts.is_some_and(|t| (t0..t0 + 600.0).contains(&t)))
+            .collect();
+        let set = ZoneSet::from_geojson_str(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
+            "geometry":{"type":"Polygon","coordinates":[[[0.5,45.6365],[1.5,45.6365],[1.5,46.5],[0.5,46.5],[0.5,45.6365]]]}}]}"#,
+            "box.geojson",
+        )
+        .unwrap();
+        let mut results = Vec::new();
+        for speed in [1.0, 10.0, 100.0] {
+            let (mut pipeline, metrics, _, _batches) = pipeline(&set);
+            let mut arrivals: Vec<Arrival> = frames
+                .iter()
+                .map(|f| {
+                    let t = f.ts.unwrap();
+                    let mut frame = *f;
+                    frame.mlat_ticks = Some(((t - t0 + 1.0) * 12e6) as u64);
+                    Arrival {
+                        source: 0,
+                        received: 1_800_000_000.0 + (t - t0) / speed,
+                        record: Record::Frame(frame),
+                    }
+                })
+                .collect();
+            pipeline.process(&mut arrivals);
+            let stats = pipeline.tracker.stats();
+            results.push((
+                stats.positions,
+                stats.rejected_total(),
+                metrics.duplicates.load(Ordering::Relaxed),
+            ));
+        }
+        assert!(results[0].0 > 500, "{results:?}");
+        assert_eq!(results[1], results[0], "10x: {results:?}");
+        assert_eq!(results[2], results[0], "100x: {results:?}");
+    }
+
+    #[test]
+    fn frames_become_positions_an_event_a_flight_row_and_a_live_aircraft_in_its_zone() {
+        let set = ZoneSet::from_geojson_str(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
+            "geometry":{"type":"Polygon","coordinates":[[[0.5,45.6365],[1.5,45.6365],[1.5,46.5],[0.5,46.5],[0.5,45.6365]]]}}]}"#,
+            "box.geojson",
+        )
+        .unwrap();
+        let (mut pipeline, metrics, view, batches) = pipeline(&set);
         let mut arrivals = arrivals();
         let n = arrivals.len() as u64;
         let last = arrivals.last().unwrap().received;

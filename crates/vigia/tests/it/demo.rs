@@ -104,6 +104,25 @@ fn the_demo_raises_the_p8_clip_and_reports_it() {
     }
     let entry = entry.expect("the P-8 entry into MEX within 90 s at 20x");
     let frames = &entry["evidence"]["positions"][0]["frames"];
+    // Time scales with the replay: the frames carry the receiver's counter, and the service
+    // times them by it (at 10x it once said 12.49 s inside instead of 125 s, and rejected
+    // valid positions as impossibly fast).
+    let mut exit: Option<Value> = None;
+    while Instant::now() < deadline && exit.is_none() {
+        std::thread::sleep(Duration::from_millis(500));
+        exit = get(port, "/api/events?type=zone_exit&limit=50")
+            .and_then(|body| serde_json::from_str::<Value>(&body).ok())
+            .and_then(|doc| {
+                doc["events"].as_array().and_then(|a| {
+                    a.iter()
+                        .find(|e| e["icao24"] == "ae6877" && e["zone"] == "MEX")
+                        .cloned()
+                })
+            });
+    }
+    let exit = exit.expect("the P-8 exit from MEX");
+    let inside = exit["time_inside_s"].as_f64().unwrap();
+    assert!((90.0..150.0).contains(&inside), "{inside} s inside: {exit}");
     assert!(frames.as_array().is_some_and(|f| !f.is_empty()), "{entry}");
     // The service also shows the other scenarios' aircraft live.
     // The MQ-9 is orbiting inside Sonora from its first position: present in MEX, alerted
