@@ -17,7 +17,7 @@ use crate::event::{
     ZoneVisit,
 };
 use crate::identity::IdentityResolver;
-use crate::orbit::{find_orbits, Orbit, OrbitConfig};
+use crate::orbit::{find_orbits, Orbit, OrbitConfig, OrbitPattern};
 use crate::place::{depth, place};
 use crate::sample::{by_segment, legs, Leg, Sample, SAMPLE_SPACING_S};
 use crate::score::{score, FlightFacts};
@@ -283,7 +283,13 @@ impl Analyzer {
             f.next_orbit_check = p.ts + LIVE_ORBIT_CHECK_S;
             let orbits = orbits_of(&legs(&f.samples), &self.config.orbit);
             if !orbits.is_empty() {
-                f.live_orbit_time_s = Some(orbits.iter().map(Orbit::duration_s).sum());
+                f.live_orbit_time_s = Some(
+                    orbits
+                        .iter()
+                        .filter(|o| o.pattern == OrbitPattern::Station)
+                        .map(Orbit::duration_s)
+                        .sum(),
+                );
             }
             for o in orbits {
                 if !already_reported(&f.reported_orbits, o.start_ts) {
@@ -324,8 +330,13 @@ impl Analyzer {
         if let Some(state) = &state {
             let l = legs(&state.samples);
             for o in orbits_of(&l, &self.config.orbit) {
-                // Time on station: all orbit episodes of the flight together.
-                orbit_time = Some(orbit_time.unwrap_or(0.0) + o.duration_s());
+                // Time on station: all the flight's orbit episodes that are stations (not a
+                // thermal, tight turns or a holding), of an aircraft that is not a glider.
+                if o.pattern == OrbitPattern::Station
+                    && flight.category != vigia_track::Category::SlowAirborne
+                {
+                    orbit_time = Some(orbit_time.unwrap_or(0.0) + o.duration_s());
+                }
                 if !already_reported(&state.reported_orbits, o.start_ts) {
                     let places = orbit_places(&self.zones, &state.samples, &o);
                     out.push(event(o.start_ts, EventKind::Orbit(o), places));

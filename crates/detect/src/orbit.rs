@@ -26,6 +26,16 @@
 //! (arcs and radials around a navaid, as the real calibration flights fly) keeps the
 //! episode its windows found, with its mean position and distance, and a residual that says
 //! how far from a circle it is.
+//!
+//! Not everything that circles is on station. Each episode says what it looks like
+//! ([`OrbitPattern`]) from its own geometry and timing: a glider *thermalling* (slow — under
+//! 60 kt — or climbing steadily, ≥ 200 ft/min, in a circle under 0.5 NM), *tight turns*
+//! (a circle under 0.5 NM, or turning at 1.5°/s or more either way: training turns, a
+//! helicopter over a scene), a *holding* pattern (a
+//! racetrack with legs under 10 NM, a minute or so each) — or a *station*: the wide, level
+//! orbit or long racetrack of an aircraft watching an area. Only stations count towards the
+//! surveillance score; the aircraft's category (glider, rotorcraft) is weighed when the flight
+//! ends (`score`).
 
 use crate::geometry::{distance_m, turn_deg};
 use crate::sample::Leg;
@@ -54,6 +64,43 @@ impl Default for OrbitConfig {
         }
     }
 }
+
+/// What an orbit episode looks like (module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrbitPattern {
+    /// Wide and level, or a long racetrack: an aircraft on station.
+    Station,
+    /// Slow or climbing in a tight circle: a glider in a thermal.
+    Thermal,
+    /// A tight circle (under 0.5 NM): training turns, a helicopter over a scene.
+    TightTurns,
+    /// A racetrack with short legs: a holding pattern.
+    Holding,
+}
+
+impl OrbitPattern {
+    /// A short snake_case name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            OrbitPattern::Station => "station",
+            OrbitPattern::Thermal => "thermal",
+            OrbitPattern::TightTurns => "tight_turns",
+            OrbitPattern::Holding => "holding",
+        }
+    }
+}
+
+/// Radius under which a circle is a tight one, metres (0.5 NM).
+const TIGHT_RADIUS_M: f64 = 926.0;
+/// Ground speed under which a circling aircraft is a glider or a hovering helicopter, knots.
+const SLOW_KT: f64 = 60.0;
+/// Steady climb that marks thermalling, feet per minute.
+const THERMAL_CLIMB_FPM: f64 = 200.0;
+/// Mean turn rate (both ways) that marks tight turns, degrees per second: half a standard-rate
+/// turn; an orbit on station turns at 0.1–0.5°/s (6 NM at 160 kt: 0.42°/s).
+const TIGHT_TURN_DEG_S: f64 = 1.5;
+/// Racetrack legs shorter than this are a holding pattern's, metres (10 NM).
+const HOLDING_LEG_M: f64 = 18_520.0;
 
 /// The shape of an orbit episode.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -95,6 +142,13 @@ pub struct Orbit {
     pub altitude_band_ft: Option<(f64, f64)>,
     /// Circle or racetrack.
     pub shape: OrbitShape,
+    /// Mean ground speed (distance flown over time), knots.
+    pub groundspeed_kt: f64,
+    /// Net climb (positive) or descent over the episode, feet per minute, when altitudes
+    /// were known.
+    pub climb_fpm: Option<f64>,
+    /// What it looks like.
+    pub pattern: OrbitPattern,
 }
 
 impl Orbit {
@@ -440,6 +494,22 @@ fn episode(all: &[Leg], start: usize, end: usize, config: &OrbitConfig) -> Optio
             altitudes.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         )
     });
+    let duration_s = last.at.ts - first.at.ts;
+    let flown_m: f64 = legs.iter().skip(1).map(|l| l.length_m).sum();
+    let groundspeed_kt = flown_m / duration_s / (1852.0 / 3600.0);
+    let with_altitude: Vec<&Leg> = legs.iter().filter(|l| l.at.altitude_ft.is_some()).collect();
+    let climb_fpm = match (with_altitude.first(), with_altitude.last()) {
+        (Some(a), Some(b)) if b.at.ts > a.at.ts => Some(
+            (b.at.altitude_ft.unwrap_or(0.0) - a.at.altitude_ft.unwrap_or(0.0))
+                / (b.at.ts - a.at.ts)
+                * 60.0,
+        ),
+        _ => None,
+    };
+    // Gross turning (both ways): training turns reverse, and a figure of eight has no net
+    // turn, but both turn hard all the time.
+    let turn_rate = legs.iter().skip(1).map(|l| l.turn_deg.abs()).sum::<f64>() / duration_s;
+    let pattern = classify(shape, radius_m, groundspeed_kt, climb_fpm, turn_rate);
     Some(Orbit {
         start_ts: first.at.ts,
         end_ts: last.at.ts,
@@ -452,7 +522,36 @@ fn episode(all: &[Leg], start: usize, end: usize, config: &OrbitConfig) -> Optio
         clockwise: net_turn > 0.0,
         altitude_band_ft,
         shape,
+        groundspeed_kt,
+        climb_fpm,
+        pattern,
     })
+}
+
+/// What an episode looks like, from its shape, size, speed and climb (module docs).
+pub fn classify(
+    shape: OrbitShape,
+    radius_m: f64,
+    groundspeed_kt: f64,
+    climb_fpm: Option<f64>,
+    turn_rate_deg_s: f64,
+) -> OrbitPattern {
+    match shape {
+        OrbitShape::Racetrack { leg_length_m, .. } if leg_length_m < HOLDING_LEG_M => {
+            OrbitPattern::Holding
+        }
+        OrbitShape::Racetrack { .. } => OrbitPattern::Station,
+        OrbitShape::Circle => {
+            let climbing = climb_fpm.is_some_and(|c| c >= THERMAL_CLIMB_FPM);
+            if groundspeed_kt < SLOW_KT || (climbing && radius_m < TIGHT_RADIUS_M) {
+                OrbitPattern::Thermal
+            } else if radius_m < TIGHT_RADIUS_M || turn_rate_deg_s >= TIGHT_TURN_DEG_S {
+                OrbitPattern::TightTurns
+            } else {
+                OrbitPattern::Station
+            }
+        }
+    }
 }
 
 /// Racetrack when at least 35 % of the samples are straight and the straight samples fly

@@ -5,7 +5,9 @@
 //! within 15° of the segment's course, at least [`SurveyConfig::min_leg_m`] long). A survey is
 //! a run of at least [`SurveyConfig::min_legs`] consecutive segments where each reverses the
 //! previous one (180° ± 30°), all lie on one axis (±15°), and each is offset sideways from
-//! the previous by 0.2–20 km (not the same line flown back, not a new area).
+//! the previous by 0.2–20 km (not the same line flown back, not a new area) and from the one
+//! two before it by at least 0.2 km (a new line: a holding pattern or a racetrack flies the
+//! same two lines over and over).
 
 use crate::geometry::{distance_m, local_xy_m, turn_deg};
 use crate::sample::Leg;
@@ -113,7 +115,10 @@ pub fn find_surveys(legs: &[Leg], config: &SurveyConfig) -> Vec<Survey> {
             let axis = turn_deg(segs[k].course_deg, b.course_deg).abs();
             let on_axis = axis <= 15.0 || axis >= 165.0;
             let offset = lateral_offset_m(legs, a, b);
-            if reversal && on_axis && (200.0..=20_000.0).contains(&offset) {
+            // A grid moves on: each leg is on a new line, not the line flown two legs before
+            // (a holding pattern or a racetrack flies the same two lines over and over).
+            let progresses = j == k || lateral_offset_m(legs, &segs[j - 1], b) >= 200.0;
+            if reversal && on_axis && progresses && (200.0..=20_000.0).contains(&offset) {
                 offsets.push(offset);
                 j += 1;
             } else {

@@ -126,9 +126,15 @@ impl Summary {
                 a.approach.longitude, frames(&a.before), frames(&a.after)
             )),
             EventKind::Orbit(o) => self.behaviour.push(format!(
-                "- {} {}: {} for {:.0} min from {}, {:.1} turns, radius {:.1} NM around {:.4}, {:.4}; {}",
+                "- {} {} ({}): {} for {:.0} min from {}, {:.1} turns, radius {:.1} NM around {:.4}, {:.4}; {}",
                 who(e),
                 match o.shape { vigia_detect::orbit::OrbitShape::Circle => "orbit", _ => "racetrack" },
+                match o.pattern {
+                    vigia_detect::orbit::OrbitPattern::Station => "on station",
+                    vigia_detect::orbit::OrbitPattern::Thermal => "thermalling, not surveillance",
+                    vigia_detect::orbit::OrbitPattern::TightTurns => "tight turns, not surveillance",
+                    vigia_detect::orbit::OrbitPattern::Holding => "holding pattern, not surveillance",
+                },
                 if o.clockwise { "right-hand" } else { "left-hand" },
                 o.duration_s() / 60.0, utc(o.start_ts), o.turns, o.radius_m / 1852.0,
                 o.centre_lat, o.centre_lon, places(&e.places)

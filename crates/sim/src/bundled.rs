@@ -28,6 +28,7 @@ pub const BUNDLED: &[BundledScenario] = &[
     bundled!("p8-baja-clip"),
     bundled!("border-airliners"),
     bundled!("spoofer"),
+    bundled!("hard-negatives"),
 ];
 
 impl BundledScenario {

@@ -39,6 +39,11 @@ fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// The pattern of an orbit record that does not say (records written before patterns).
+fn station() -> String {
+    "station".into()
+}
+
 /// Round to 0.01 (nautical miles, seconds of duration, scores).
 fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
@@ -236,6 +241,17 @@ pub struct OrbitRecord {
     /// describes what was flown.
     #[serde(default)]
     pub residual_nm: f64,
+    /// What it looks like: `station` (on station: counts towards the surveillance score),
+    /// `thermal` (a glider climbing in a thermal), `tight_turns` (training turns, a helicopter
+    /// over a scene) or `holding` (a holding pattern).
+    #[serde(default = "station")]
+    pub pattern: String,
+    /// Mean ground speed, knots.
+    #[serde(default)]
+    pub groundspeed_kt: f64,
+    /// Net climb (positive) or descent, feet per minute, when altitudes were known.
+    #[serde(default)]
+    pub climb_fpm: Option<f64>,
     /// Net full turns flown.
     pub turns: f64,
     /// `right` (clockwise) or `left`.
@@ -478,6 +494,9 @@ impl EventRecord {
                     radius_nm: nm(o.radius_m),
                     extent_nm: nm(o.extent_m),
                     residual_nm: nm(o.residual_m),
+                    pattern: o.pattern.name().into(),
+                    groundspeed_kt: r2(o.groundspeed_kt),
+                    climb_fpm: o.climb_fpm.map(|c| c.round()),
                     turns: r2(o.turns),
                     direction: if o.clockwise { "right" } else { "left" }.into(),
                     altitude_band: o
@@ -837,6 +856,9 @@ mod tests {
                 radius_m: 9260.0,
                 extent_m: 40_000.0,
                 residual_m: 0.0,
+                groundspeed_kt: 380.0,
+                climb_fpm: Some(0.0),
+                pattern: crate::orbit::OrbitPattern::Station,
                 turns: 4.0,
                 clockwise: true,
                 altitude_band_ft: Some((29_000.2, 31_000.7)),

@@ -322,3 +322,48 @@ fn receiver_clock_times_are_never_dates_and_start_anchors_them() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("neither Unix seconds nor an ISO 8601"));
 }
+
+#[test]
+fn circling_that_is_not_surveillance_scores_under_the_line() {
+    // A thermalling glider, a medical helicopter over a scene, training turns both ways and an
+    // airliner holding: each circles for half an hour or more, none is on station.
+    let dir = tempfile::tempdir().unwrap();
+    let (frames, events) = (dir.path().join("h.csv"), dir.path().join("h.jsonl"));
+    let sim = vigia(&["sim", "hard-negatives", "--out", frames.to_str().unwrap()]);
+    assert!(sim.status.success());
+    let analyze = vigia(&[
+        "analyze",
+        "--zones",
+        "MEX",
+        "--out",
+        events.to_str().unwrap(),
+        frames.to_str().unwrap(),
+    ]);
+    assert!(analyze.status.success());
+    let events = lines(&events);
+    let flights: Vec<&Value> = events.iter().filter(|e| e["type"] == "flight").collect();
+    assert_eq!(flights.len(), 4);
+    for f in &flights {
+        assert!(
+            f["score"].as_f64().unwrap() < 0.3,
+            "{} is not surveillance-like: {f}",
+            f["callsign"]
+        );
+    }
+    // The circling is seen, and said for what it is.
+    let pattern = |icao: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|e| e["type"] == "orbit" && e["icao24"] == icao)
+            .map(|e| e["pattern"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(pattern("a1b2c3").iter().all(|p| p == "thermal") && !pattern("a1b2c3").is_empty());
+    assert_eq!(pattern("a2c4e6"), ["tight_turns"], "the helicopter");
+    assert_eq!(pattern("a3d5f7"), ["tight_turns"], "the training turns");
+    assert_eq!(pattern("a4e6f8"), ["holding"], "the airliner");
+    assert!(
+        !events.iter().any(|e| e["type"] == "survey"),
+        "a holding is no survey grid"
+    );
+}
