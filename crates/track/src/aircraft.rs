@@ -302,8 +302,10 @@ impl Aircraft {
             resolved,
             failed_pair,
             undecodable_pair,
+            needs_reference,
         } = self.cpr.resolve(frame, surface, &refs);
         out.stats.cpr_undecodable_pairs += u64::from(undecodable_pair);
+        out.stats.surface_without_reference += u64::from(needs_reference);
         let ts = frame.frame.ts;
         let altitude_ft = frame.altitude_ft.map(f64::from);
         let pair_rejection = failed_pair.map(|failed| {

@@ -126,6 +126,9 @@ pub struct Resolution {
     /// (the aircraft crossed a zone boundary between the frames, or the frames are of two
     /// aircraft) or give no latitude. The frame was decoded locally when the track allowed.
     pub undecodable_pair: bool,
+    /// A surface frame with no reference to decode it against (no receiver position, no
+    /// recent position of the aircraft's own): surface CPR needs one.
+    pub needs_reference: bool,
 }
 
 /// The even/odd buffers of one aircraft.
@@ -166,7 +169,10 @@ impl CprBuffer {
             .own
             .filter(|(t, _)| ts >= *t && ts - *t <= LOCAL_REFERENCE_MAX_S)
             .map(|(_, p)| p);
-        let mut outcome = Resolution::default();
+        let mut outcome = Resolution {
+            needs_reference: surface && own.is_none() && refs.receiver.is_none(),
+            ..Resolution::default()
+        };
         if let Some(partner) = partner.filter(|p| ts >= p.frame.ts && ts - p.frame.ts <= max_gap) {
             let (even, odd) = match format {
                 CprFormat::Even => (frame.cpr, partner.cpr),

@@ -33,6 +33,9 @@ pub struct TrackStats {
     /// Fresh even/odd pairs that did not decode (latitudes in different CPR longitude zones,
     /// or no valid latitude): frames of two aircraft, or an aircraft crossing a zone boundary.
     pub cpr_undecodable_pairs: u64,
+    /// Surface position frames that could not be placed: surface CPR needs a reference (the
+    /// receiver's position, `--ref`, or the aircraft's own recent position), and there was none.
+    pub surface_without_reference: u64,
     /// Trusted positions emitted.
     pub positions: u64,
     /// Trusted positions that start a new segment of their flight: the previous trusted

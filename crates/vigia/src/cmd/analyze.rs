@@ -169,6 +169,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(line) = super::ordering_line(reader.ordering()) {
         eprintln!("{line}");
     }
+    if let Some(line) = super::surface_hint(&tracker.stats(), args.r#ref.is_some()) {
+        eprintln!("{line}");
+    }
     if let Some(path) = &args.report {
         std::fs::write(path, summary.markdown())
             .with_context(|| format!("{}: cannot write report", path.display()))?;

@@ -67,6 +67,17 @@ pub fn receiver_clock_notes(start: Option<f64>, clocks: usize) -> Vec<String> {
     notes
 }
 
+/// The hint to give when surface positions could not be placed for want of a receiver
+/// position.
+pub fn surface_hint(stats: &vigia_track::TrackStats, has_ref: bool) -> Option<String> {
+    (stats.surface_without_reference > 0 && !has_ref).then(|| {
+        format!(
+            "vigia: {} surface position frames could not be placed: surface positions need a reference; pass --ref LAT,LON (the receiver's position) to decode them and the flights that start on the ground",
+            stats.surface_without_reference
+        )
+    })
+}
+
 /// Parse `--start`: Unix seconds or an ISO 8601 time (`2024-05-01T14:00:00Z`).
 pub fn start_time(text: &str) -> Result<f64, String> {
     text.trim()

@@ -215,6 +215,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(line) = super::ordering_line(reader.ordering()) {
         eprintln!("{line}");
     }
+    if let Some(line) = super::surface_hint(&stats, args.reference.is_some()) {
+        eprintln!("{line}");
+    }
     if stats.late > 0 {
         eprintln!(
             "vigia: {} records arrived after later ones of the same aircraft (beyond the {} s window); positions among them are rejected as out_of_order{}",

@@ -94,3 +94,20 @@ fn an_archive_stored_newest_first_is_read_in_time_order() {
     assert!(stderr.contains("out_of_order"), "{stderr}");
     assert!(stderr.contains("without --no-sort"), "{stderr}");
 }
+
+#[test]
+fn surface_positions_without_a_reference_get_a_hint() {
+    // The real corpus starts on the apron: its surface positions need the receiver's
+    // position, and without --ref the user was not told why the flight starts at take-off.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = root().join("tests/data/long_flight.csv.zst");
+    let out = dir.path().join("t.geojson");
+    let (_, stderr) = tracks(&corpus, &out, &[]);
+    assert!(
+        stderr.contains("surface position frames could not be placed")
+            && stderr.contains("pass --ref LAT,LON"),
+        "{stderr}"
+    );
+    let (_, stderr) = tracks(&corpus, &out, &["--ref", "43.7,1.36"]);
+    assert!(!stderr.contains("--ref LAT,LON"), "{stderr}");
+}
