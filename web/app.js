@@ -143,7 +143,7 @@ function renderLegend() {
   };
   $('legend').replaceChildren(el('ul', {},
     row(CATEGORY_COLOURS.alert, 'arrow', 'score ≥ 0.5, or military on station'),
-    row(CATEGORY_COLOURS.military, 'arrow', 'military, or score ≥ 0.3'),
+    row(CATEGORY_COLOURS.military, 'arrow', 'military, or surveillance-like (score ≥ 0.3)'),
     row(CATEGORY_COLOURS.ordinary, 'arrow', 'other aircraft'),
     zones.zones.map((z) => row(z.colour, z.kind, z.kind === 'sovereign' ? `${z.name} airspace (land + 12 NM sea)` : `${z.name} (${z.kind})`, z.name)),
     land.zones.length > 0 && !tiles.template && row('#a1887f', 'land', 'land')));

@@ -17,12 +17,13 @@ export const CATEGORY_COLOURS = { alert: '#d32f2f', military: '#ef6c00', ordinar
 export const CATEGORY_NAMES = { alert: 'surveillance', military: 'military', ordinary: 'other' };
 
 /**
- * Red: surveillance score ≥ 0.5, or military and orbiting. Orange: military or score ≥ 0.3.
+ * Red: surveillance score ≥ 0.5, or military and orbiting. Orange: military or
+ * surveillance-like (the server's one line, `surveillance_like`: score ≥ 0.3).
  * Grey-blue: everything else.
  */
 export function category(aircraft, orbiting) {
   if (aircraft.score >= 0.5 || (aircraft.military && orbiting)) return 'alert';
-  if (aircraft.military || aircraft.score >= 0.3) return 'military';
+  if (aircraft.military || aircraft.surveillance_like) return 'military';
   return 'ordinary';
 }
 

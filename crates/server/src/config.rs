@@ -439,7 +439,12 @@ mod tests {
         assert_eq!(checked.sources.len(), 2);
         assert_eq!(example.alerts.rules.len(), 3);
         assert!(example.alerts.rules.iter().any(|r| r.military));
-        assert!(example.alerts.rules.iter().any(|r| r.min_score == 0.3));
+        // The example's surveillance-like rule uses the one line every output uses.
+        assert!(example
+            .alerts
+            .rules
+            .iter()
+            .any(|r| r.min_score == vigia_detect::score::SURVEILLANCE_LIKE));
         let mut defaults = example;
         defaults.sources.clear();
         defaults.listeners.clear();

@@ -47,6 +47,9 @@ pub struct LiveAircraft {
     pub zones: Vec<String>,
     /// Live surveillance score (identity, callsign, squawk; orbits count at flight end).
     pub score: f64,
+    /// Whether the score is at or above the one surveillance-like line
+    /// (`vigia_detect::score::SURVEILLANCE_LIKE`): what the map colours and filters by.
+    pub surveillance_like: bool,
     /// Why the score is what it is (the reasons' texts).
     pub reasons: Vec<String>,
     /// Military by address block or database.

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 use vigia_detect::identity::{Identity, IdentityResolver};
-use vigia_detect::score::live_score;
+use vigia_detect::score::{live_score, SURVEILLANCE_LIKE};
 use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventKind};
 use vigia_feed::net::{unix_now, Arrival, FrameQueue};
 use vigia_feed::Record;
@@ -560,6 +560,7 @@ impl Pipeline {
                 positions,
                 zones: zones_now,
                 score,
+                surveillance_like: score >= SURVEILLANCE_LIKE,
                 reasons: reasons.into_iter().map(|r| r.text).collect(),
                 military,
                 country: id.country.clone(),
@@ -633,6 +634,7 @@ impl Pipeline {
             orbit_time_s,
         );
         row.score = score;
+        row.surveillance_like = score >= SURVEILLANCE_LIKE;
         row.reasons = reasons.into_iter().map(|r| r.text).collect();
         if let Some(progress) = self.flights.get_mut(&flight) {
             progress.row.score = Some(score);

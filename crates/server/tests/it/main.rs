@@ -51,6 +51,7 @@ fn aircraft() -> LiveAircraft {
         positions: 42,
         zones: vec!["USA".into()],
         score: 0.55,
+        surveillance_like: true,
         reasons: vec!["address in the United States military (DoD) block".into()],
         military: true,
         country: Some("United States".into()),
