@@ -19,6 +19,7 @@
 //! present, in feet otherwise. Owns no I/O and no file format: the CSV framer hands it text
 //! cells, the Parquet reader typed ones.
 
+use crate::text::range;
 use crate::text::{finite_f64, squawk};
 use crate::{time, FrameError, Location, StateVector};
 use vigia_modes::{Callsign, IcaoAddress};
@@ -216,7 +217,11 @@ impl Row {
                     Cell::Text(text) => time_text(text),
                     other => other.number(),
                 };
-                self.ts = Some(ts.ok_or(FrameError::BadTimestamp { at })?);
+                // A time outside 1970–2100 cannot place the record: rejected.
+                self.ts = Some(
+                    ts.and_then(crate::text::range::time)
+                        .ok_or(FrameError::BadTimestamp { at })?,
+                );
                 return Ok(());
             }
             Field::Icao24 => {
@@ -242,24 +247,25 @@ impl Row {
                 state.longitude = number().filter(|v| (-180.0..=180.0).contains(v));
                 state.longitude.is_some()
             }
+            // Physical ranges (`text::range`): outside, the value is dropped.
             Field::Altitude => {
-                state.altitude_ft = number();
+                state.altitude_ft = number().and_then(range::altitude_ft);
                 state.altitude_ft.is_some()
             }
             Field::GeoAltitude => {
-                state.geo_altitude_ft = number();
+                state.geo_altitude_ft = number().and_then(range::altitude_ft);
                 state.geo_altitude_ft.is_some()
             }
             Field::GroundSpeed => {
-                state.groundspeed_kt = number();
+                state.groundspeed_kt = number().and_then(range::groundspeed_kt);
                 state.groundspeed_kt.is_some()
             }
             Field::Track => {
-                state.track_deg = number();
+                state.track_deg = number().and_then(range::track_deg);
                 state.track_deg.is_some()
             }
             Field::VerticalRate => {
-                state.vertical_rate_fpm = number();
+                state.vertical_rate_fpm = number().and_then(range::vertical_rate_fpm);
                 state.vertical_rate_fpm.is_some()
             }
             Field::Callsign => {

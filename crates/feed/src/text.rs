@@ -257,3 +257,55 @@ mod tests {
         }
     }
 }
+
+/// The physical ranges a decoded report's values must fall in; a value outside is not a
+/// measurement but garbage or an attack, and is dropped (its record kept, the drop counted).
+pub(crate) mod range {
+    /// Report times: from the Unix epoch to 2100, Unix seconds (relative clocks of test and
+    /// simulated archives start near 0).
+    pub(crate) fn time(ts: f64) -> Option<f64> {
+        (0.0..4_102_444_800.0).contains(&ts).then_some(ts)
+    }
+
+    /// Altitudes, feet: from the Dead Sea shore (−1 400 ft) with margin to 200 000 ft (above
+    /// any aircraft; space vehicles are not ADS-B).
+    pub(crate) fn altitude_ft(v: f64) -> Option<f64> {
+        (-2_000.0..=200_000.0).contains(&v).then_some(v)
+    }
+
+    /// Ground speeds, knots: 0 to 4 000 (faster than any aircraft at altitude).
+    pub(crate) fn groundspeed_kt(v: f64) -> Option<f64> {
+        (0.0..=4_000.0).contains(&v).then_some(v)
+    }
+
+    /// Track or heading, degrees: −180 to 360 (archives write both conventions), as given.
+    pub(crate) fn track_deg(v: f64) -> Option<f64> {
+        (-180.0..=360.0).contains(&v).then_some(v)
+    }
+
+    /// Vertical rates, feet per minute: ±100 000.
+    pub(crate) fn vertical_rate_fpm(v: f64) -> Option<f64> {
+        (-100_000.0..=100_000.0).contains(&v).then_some(v)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn out_of_range_values_are_none() {
+            assert_eq!(time(1e300), None);
+            assert_eq!(time(18_446_744_073_709_551_616.0), None);
+            assert_eq!(time(253_402_300_799.0), None, "year 9999");
+            assert_eq!(time(1_522_081_475.0), Some(1_522_081_475.0));
+            assert_eq!(altitude_ft(-99_999_999_999.0), None);
+            assert_eq!(altitude_ft(37_000.0), Some(37_000.0));
+            assert_eq!(groundspeed_kt(-5.0), None);
+            assert_eq!(groundspeed_kt(1e30), None);
+            assert_eq!(track_deg(720.0), None);
+            assert_eq!(track_deg(-90.0), Some(-90.0));
+            assert_eq!(track_deg(-181.0), None);
+            assert_eq!(vertical_rate_fpm(-1e6), None);
+        }
+    }
+}

@@ -497,11 +497,15 @@ impl Scenario {
         if self.aircraft.is_empty() {
             return fail("aircraft".into(), "a scenario needs at least one aircraft");
         }
-        if !is_positive(self.truth_interval_s) {
-            return fail("truth_interval_s".into(), "must be positive");
+        // Bounds that keep a scenario's work and memory small whatever the file says.
+        if !(0.1..=3600.0).contains(&self.truth_interval_s) {
+            return fail("truth_interval_s".into(), "must be in 0.1..=3600 s");
         }
-        if self.duration_s.is_some_and(|d| !is_positive(d)) {
-            return fail("duration_s".into(), "must be positive");
+        if self
+            .duration_s
+            .is_some_and(|d| !is_positive(d) || d > MAX_DURATION_S)
+        {
+            return fail("duration_s".into(), "must be in 0..=604800 s (a week)");
         }
         for (i, r) in self.receivers.iter().enumerate() {
             let at = format!("receiver[{i}]");
@@ -606,6 +610,13 @@ fn check_point(p: &[f64; 2]) -> Result<(), String> {
     }
 }
 
+/// Longest scenario, seconds (a week of flight is more than any test needs).
+const MAX_DURATION_S: f64 = 604_800.0;
+/// Most turns, laps or lines of one leg, and the longest distance of one, nautical miles:
+/// bounds on a leg's work (an orbit of 10⁹ turns once aborted the simulator).
+const MAX_REPEATS: f64 = 1_000.0;
+const MAX_LEG_NM: f64 = 20_000.0;
+
 fn check_leg(leg: &Leg) -> Result<(), String> {
     let positive = |v: f64, name: &str| {
         if v > 0.0 && v.is_finite() {
@@ -614,26 +625,34 @@ fn check_leg(leg: &Leg) -> Result<(), String> {
             Err(format!("{name} must be positive"))
         }
     };
+    let bounded = |v: f64, max: f64, name: &str| {
+        positive(v, name)?;
+        if v <= max {
+            Ok(())
+        } else {
+            Err(format!("{name} must be at most {max}"))
+        }
+    };
     match leg.route() {
         None => return Err("give exactly one of to, course, orbit, racetrack, grid".to_string()),
         Some(Route::To(p)) => check_point(&p)?,
-        Some(Route::Course(c)) => positive(c.distance_nm, "distance_nm")?,
+        Some(Route::Course(c)) => bounded(c.distance_nm, MAX_LEG_NM, "distance_nm")?,
         Some(Route::Orbit(o)) => {
             check_point(&o.centre)?;
-            positive(o.radius_nm, "radius_nm")?;
-            positive(o.turns, "turns")?;
+            bounded(o.radius_nm, 500.0, "radius_nm")?;
+            bounded(o.turns, MAX_REPEATS, "turns")?;
         }
         Some(Route::Racetrack(r)) => {
             check_point(&r.fix)?;
-            positive(r.leg_nm, "leg_nm")?;
-            positive(r.width_nm, "width_nm")?;
-            positive(f64::from(r.laps), "laps")?;
+            bounded(r.leg_nm, 1_000.0, "leg_nm")?;
+            bounded(r.width_nm, 500.0, "width_nm")?;
+            bounded(f64::from(r.laps), MAX_REPEATS, "laps")?;
         }
         Some(Route::Grid(g)) => {
             check_point(&g.start)?;
-            positive(g.line_nm, "line_nm")?;
-            positive(g.spacing_nm, "spacing_nm")?;
-            positive(f64::from(g.lines), "lines")?;
+            bounded(g.line_nm, 1_000.0, "line_nm")?;
+            bounded(g.spacing_nm, 500.0, "spacing_nm")?;
+            bounded(f64::from(g.lines), MAX_REPEATS, "lines")?;
         }
     }
     if let Some(a) = leg.altitude_ft {
@@ -751,6 +770,22 @@ mod tests {
         assert!(e.to_string().contains("sped_kt"), "{e}");
         let squawk = MINIMAL.replace("speed_kt = 120", "speed_kt = 120\nsquawk = \"7800\"");
         assert!(Scenario::from_toml(&squawk, "s").is_err());
+    }
+
+    #[test]
+    fn unbounded_work_is_refused() {
+        // An orbit of 10⁹ turns aborted the simulator; a truth every nanosecond reached 8.6 GB.
+        let turns = MINIMAL.replace(
+            "to = [30.1, -110.0]",
+            "orbit = { centre = [30.0, -110.0], radius_nm = 5, turns = 1e9 }",
+        );
+        let e = Scenario::from_toml(&turns, "t.toml").unwrap_err();
+        assert!(e.to_string().contains("turns must be at most 1000"), "{e}");
+        let truth = format!("truth_interval_s = 1e-9\n{MINIMAL}");
+        let e = Scenario::from_toml(&truth, "t.toml").unwrap_err();
+        assert!(e.to_string().contains("truth_interval_s"), "{e}");
+        let long = format!("duration_s = 1e12\n{MINIMAL}");
+        assert!(Scenario::from_toml(&long, "t.toml").is_err());
     }
 
     #[test]

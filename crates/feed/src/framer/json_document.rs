@@ -106,6 +106,17 @@ pub(crate) fn keep<T>(
     })
 }
 
+/// A number that must also lie in a physical range (`text::range`): outside it is bad.
+pub(crate) fn in_range(
+    value: Result<Option<f64>, ()>,
+    range: fn(f64) -> Option<f64>,
+) -> Result<Option<f64>, ()> {
+    match value {
+        Ok(Some(v)) => range(v).map(Some).ok_or(()),
+        other => other,
+    }
+}
+
 /// A latitude in [-90, 90] (or none).
 pub(crate) fn latitude(value: Option<f64>) -> Result<Option<f64>, ()> {
     match value {

@@ -19,9 +19,11 @@
 //! ([`StateVector::dropped`]); only a bad or missing `hex` rejects the entry.
 
 use super::json_document::{
-    bad, callsign, keep, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
+    bad, callsign, in_range, keep, latitude, longitude, number_or_null, squawk, string_or_null,
+    JsonDocument,
 };
 use super::Framer;
+use crate::text::range;
 use crate::{FrameError, Location, StateVector};
 use serde_json::{Map, Value};
 use vigia_modes::record::DroppedFields;
@@ -94,15 +96,23 @@ fn map_entry(
     let mut d = DroppedFields::default();
     // The first member present of `keys` (readsb's name, then dump1090-mutability's).
     let member = |keys: &[&str]| keys.iter().find_map(|k| entry.get(*k));
-    let mut number = |keys: &[&str], field| keep(number_or_null(member(keys)), field, &mut d);
-    let lat = number(&["lat"], "latitude");
-    let lon = number(&["lon"], "longitude");
-    let seen_pos = number(&["seen_pos"], "other");
-    let seen = number(&["seen"], "other");
-    state.geo_altitude_ft = number(&["alt_geom"], "geo_altitude");
-    state.groundspeed_kt = number(&["gs", "speed"], "groundspeed");
-    state.track_deg = number(&["track"], "track");
-    state.vertical_rate_fpm = number(&["baro_rate", "geom_rate", "vert_rate"], "vertical_rate");
+    let any = |v: f64| Some(v);
+    let age = |v: f64| (0.0..=86_400.0).contains(&v).then_some(v);
+    let mut number = |keys: &[&str], field, range: fn(f64) -> Option<f64>| {
+        keep(in_range(number_or_null(member(keys)), range), field, &mut d)
+    };
+    let lat = number(&["lat"], "latitude", any);
+    let lon = number(&["lon"], "longitude", any);
+    let seen_pos = number(&["seen_pos"], "other", age);
+    let seen = number(&["seen"], "other", age);
+    state.geo_altitude_ft = number(&["alt_geom"], "geo_altitude", range::altitude_ft);
+    state.groundspeed_kt = number(&["gs", "speed"], "groundspeed", range::groundspeed_kt);
+    state.track_deg = number(&["track"], "track", range::track_deg);
+    state.vertical_rate_fpm = number(
+        &["baro_rate", "geom_rate", "vert_rate"],
+        "vertical_rate",
+        range::vertical_rate_fpm,
+    );
     state.latitude = keep(latitude(lat), "latitude", &mut d);
     state.longitude = keep(longitude(lon), "longitude", &mut d);
     if state.latitude.is_none() || state.longitude.is_none() {
@@ -120,7 +130,11 @@ fn map_entry(
             state.on_ground = Some(true);
             None
         }
-        other => keep(number_or_null(other), "altitude", &mut d),
+        other => keep(
+            in_range(number_or_null(other), range::altitude_ft),
+            "altitude",
+            &mut d,
+        ),
     };
     let text = |key: &str| string_or_null(entry.get(key));
     state.callsign = keep(text("flight").and_then(callsign), "callsign", &mut d);

@@ -19,9 +19,11 @@
 //! The whole document is parsed at `finish` (see `json_document.rs`).
 
 use super::json_document::{
-    callsign, keep, latitude, longitude, number_or_null, squawk, string_or_null, JsonDocument,
+    callsign, in_range, keep, latitude, longitude, number_or_null, squawk, string_or_null,
+    JsonDocument,
 };
 use super::Framer;
+use crate::text::range;
 use crate::{FrameError, Location, StateVector};
 use serde_json::Value;
 use vigia_modes::record::DroppedFields;
@@ -119,12 +121,19 @@ fn map_point(
             state.on_ground = Some(true);
             None
         }
-        other => keep(number_or_null(other), "altitude", &mut d),
+        other => keep(
+            in_range(number_or_null(other), range::altitude_ft),
+            "altitude",
+            &mut d,
+        ),
     };
-    state.groundspeed_kt = keep(number_or_null(element(4)), "groundspeed", &mut d);
-    state.track_deg = keep(number_or_null(element(5)), "track", &mut d);
-    state.vertical_rate_fpm = keep(number_or_null(element(7)), "vertical_rate", &mut d);
-    let geometric = keep(number_or_null(element(10)), "geo_altitude", &mut d);
+    let mut ranged = |i: usize, field, range: fn(f64) -> Option<f64>| {
+        keep(in_range(number_or_null(element(i)), range), field, &mut d)
+    };
+    state.groundspeed_kt = ranged(4, "groundspeed", range::groundspeed_kt);
+    state.track_deg = ranged(5, "track", range::track_deg);
+    state.vertical_rate_fpm = ranged(7, "vertical_rate", range::vertical_rate_fpm);
+    let geometric = ranged(10, "geo_altitude", range::altitude_ft);
     if flags & FLAG_ALTITUDE_GEOMETRIC != 0 {
         state.geo_altitude_ft = altitude.or(geometric);
     } else {

@@ -17,7 +17,7 @@
 
 use super::{Framer, MAX_LINE_BYTES};
 use crate::lines::{Line, LineBuffer};
-use crate::text::{finite_f64, squawk, trim_field};
+use crate::text::{finite_f64, range, squawk, trim_field};
 use crate::{time, FrameError, Location, StateVector};
 use vigia_modes::record::DroppedFields;
 use vigia_modes::{Callsign, IcaoAddress};
@@ -130,13 +130,21 @@ fn parse_line(line: &[u8], at: Location) -> Result<Option<StateVector>, FrameErr
         ts,
         icao24,
         callsign: optional(fields[10], "callsign", &mut d, |t| Callsign::parse(t).ok()),
-        altitude_ft: optional(fields[11], "altitude", &mut d, finite_f64),
+        altitude_ft: optional(fields[11], "altitude", &mut d, |t| {
+            finite_f64(t).and_then(range::altitude_ft)
+        }),
         geo_altitude_ft: None,
-        groundspeed_kt: optional(fields[12], "groundspeed", &mut d, finite_f64),
-        track_deg: optional(fields[13], "track", &mut d, finite_f64),
+        groundspeed_kt: optional(fields[12], "groundspeed", &mut d, |t| {
+            finite_f64(t).and_then(range::groundspeed_kt)
+        }),
+        track_deg: optional(fields[13], "track", &mut d, |t| {
+            finite_f64(t).and_then(range::track_deg)
+        }),
         latitude: optional(fields[14], "latitude", &mut d, latitude),
         longitude: optional(fields[15], "longitude", &mut d, longitude),
-        vertical_rate_fpm: optional(fields[16], "vertical_rate", &mut d, finite_f64),
+        vertical_rate_fpm: optional(fields[16], "vertical_rate", &mut d, |t| {
+            finite_f64(t).and_then(range::vertical_rate_fpm)
+        }),
         squawk: optional(fields[17], "squawk", &mut d, squawk),
         on_ground: optional(fields[21], "on_ground", &mut d, ground_flag),
         dropped: DroppedFields::default(),

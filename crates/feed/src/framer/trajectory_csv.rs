@@ -291,6 +291,53 @@ mod tests {
     }
 
     #[test]
+    fn values_outside_physical_ranges_are_dropped_or_rejected() {
+        // Hostile or broken archives: times in 1e300, 2^64 and the year 9999 cannot place a
+        // row (rejected); an altitude of -99 999 999 999 ft, ground speeds of -5 and 1e30 kt and
+        // a track of 720° are no measurements (dropped, counted, the row kept).
+        let got = all(
+            "timestamp,icao24,latitude,longitude,altitude,groundspeed,track\n\
+            1e300,abc123,1,2,3,4,5\n\
+            18446744073709551616,abc123,1,2,3,4,5\n\
+            9999-12-31T23:59:59Z,abc123,1,2,3,4,5\n\
+            1600000000,abc123,1,2,-99999999999,-5,720\n\
+            1600000001,abc123,1,2,35000,1e30,-90\n",
+        );
+        let errors: Vec<_> = got.iter().filter_map(|r| r.clone().err()).collect();
+        let line = Location::Line;
+        assert_eq!(
+            errors,
+            vec![
+                FrameError::BadTimestamp { at: line(2) },
+                FrameError::BadTimestamp { at: line(3) },
+                FrameError::BadTimestamp { at: line(4) },
+            ]
+        );
+        let kept: Vec<StateVector> = got.into_iter().filter_map(Result::ok).collect();
+        assert_eq!(
+            (
+                kept[0].altitude_ft,
+                kept[0].groundspeed_kt,
+                kept[0].track_deg
+            ),
+            (None, None, None)
+        );
+        assert_eq!(
+            kept[0].dropped.iter().collect::<Vec<_>>(),
+            ["altitude", "groundspeed", "track"]
+        );
+        assert_eq!(kept[0].latitude, Some(1.0));
+        assert_eq!(
+            (
+                kept[1].altitude_ft,
+                kept[1].groundspeed_kt,
+                kept[1].track_deg
+            ),
+            (Some(35_000.0), None, Some(-90.0))
+        );
+    }
+
+    #[test]
     fn last_line_follows_the_rows() {
         let mut framer = TrajectoryCsvFramer::new();
         framer.push(b"timestamp,icao24\n\n1,abc123\nbad,abc123\n2,abc123\n");

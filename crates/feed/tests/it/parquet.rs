@@ -274,7 +274,15 @@ mod round_trip {
             0i64..4_102_444_800_000_000,
             -90.0f64..=90.0,
             -180.0f64..=180.0,
-            proptest::array::uniform4(proptest::option::of(-1e5f64..1e5)),
+            // Within the physical ranges a reader keeps (altitude, ground speed, track,
+            // vertical rate).
+            (
+                proptest::option::of(-2e3f64..2e5),
+                proptest::option::of(0f64..4e3),
+                proptest::option::of(-180f64..360.0),
+                proptest::option::of(-1e5f64..1e5),
+            )
+                .prop_map(|(a, b, c, d)| [a, b, c, d]),
             proptest::option::of(any::<bool>()),
         )
             .prop_map(

@@ -109,9 +109,12 @@ static NEVER: AtomicBool = AtomicBool::new(false);
 
 /// Run `vigia demo`.
 pub fn run(args: Args) -> Result<ExitCode> {
+    // Times scale with the replay (frames carry their receiver counter); outside this range
+    // a replay cannot be honoured: too slow to show anything, or faster than a feed is read.
     anyhow::ensure!(
-        args.speed > 0.0 && args.speed.is_finite(),
-        "--speed must be positive"
+        (0.1..=1000.0).contains(&args.speed),
+        "--speed {} cannot be honoured: give a factor from 0.1 to 1000",
+        args.speed
     );
     let mut frames = scenarios()?;
     frames.extend(real_capture()?);

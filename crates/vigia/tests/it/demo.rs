@@ -210,3 +210,14 @@ fn the_demo_raises_the_p8_clip_and_reports_it() {
         std::fs::remove_file(format!("{}{suffix}", db.display())).ok();
     }
 }
+
+#[test]
+fn a_speed_that_cannot_be_honoured_is_refused() {
+    // 1e-300 once panicked in the replay thread while the service ran on with no data.
+    for speed in ["1e-300", "0", "1e9", "NaN"] {
+        let out = vigia(&["demo", "--speed", speed, "--listen", "127.0.0.1:0"]);
+        assert!(!out.status.success(), "{speed}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--speed"), "{speed}: {stderr}");
+    }
+}

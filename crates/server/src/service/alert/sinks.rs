@@ -40,12 +40,38 @@ pub enum SinkError {
     Url(String),
 }
 
-/// The name a sink has in metrics (`stdout`, `file:PATH`, `webhook:URL`).
+/// The name a sink has in metrics, which anyone who can read `/metrics` sees: `stdout`,
+/// `file:NAME` (the file's name, not its path), `webhook:http://HOST:PORT` (no user,
+/// password, path or query: those carry secrets). The index tells sinks of one kind apart.
+///
+/// ```
+/// use vigia_server::service::alert::sinks::name;
+/// use vigia_server::SinkSettings;
+/// let hook = SinkSettings::Webhook {
+///     url: "http://ops:s3cret@127.0.0.1:9000/hook?token=abc".into(),
+///     retries: 5,
+///     timeout_s: 5.0,
+/// };
+/// assert_eq!(name(&hook), "webhook:http://127.0.0.1:9000");
+/// let file = SinkSettings::File { path: "/var/lib/vigia/private/alerts.jsonl".into() };
+/// assert_eq!(name(&file), "file:alerts.jsonl");
+/// ```
 pub fn name(settings: &SinkSettings) -> String {
     match settings {
         SinkSettings::Stdout => "stdout".into(),
-        SinkSettings::File { path } => format!("file:{path}"),
-        SinkSettings::Webhook { url, .. } => format!("webhook:{url}"),
+        SinkSettings::File { path } => format!(
+            "file:{}",
+            std::path::Path::new(path)
+                .file_name()
+                .map_or_else(|| "?".into(), |n| n.to_string_lossy())
+        ),
+        SinkSettings::Webhook { url, .. } => {
+            let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            let scheme = url.split_once("://").map_or("http", |(s, _)| s);
+            format!("webhook:{scheme}://{host}")
+        }
     }
 }
 
