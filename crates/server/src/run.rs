@@ -168,7 +168,7 @@ impl Service {
                 .zip(counters.iter().cloned())
                 .collect(),
             queue.clone(),
-            config.alerts.sinks.iter().map(sinks::name).collect(),
+            sinks::names(&config.alerts.sinks),
         ));
         let (stream, _) = tokio::sync::broadcast::channel(STREAM_CAPACITY);
         let (stop, shutdown) = tokio::sync::watch::channel(false);

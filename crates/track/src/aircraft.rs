@@ -156,6 +156,11 @@ impl Aircraft {
         }
     }
 
+    /// Whether the aircraft ever had a trusted position.
+    pub fn confirmed(&self) -> bool {
+        self.reliability.last_trusted().is_some()
+    }
+
     /// Bytes this aircraft holds on the heap (pending candidates, kept points).
     pub fn heap_bytes(&self) -> usize {
         self.reliability.heap_bytes() + self.flight.heap_bytes()

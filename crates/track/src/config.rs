@@ -49,6 +49,15 @@ pub struct TrackerConfig {
     /// data flickers for up to a minute during a landing roll, while a turnaround on the same
     /// transponder takes much longer.
     pub ground_split_s: f64,
+    /// Most aircraft held at once. Default 50 000 (a busy receiver hears 1–2 000, a network
+    /// along a border several thousand): a spoofer inventing addresses cannot grow memory past
+    /// it. At the limit, a tenth are finalised and dropped — those never confirmed first, then
+    /// the least recently heard — and counted (`TrackStats::evicted`).
+    pub max_aircraft: usize,
+    /// An aircraft that never had a trusted position is dropped after this long without a
+    /// record, seconds. Default 60: one heard once (a corrupted address, a spoofed one) does not
+    /// stay for `expire_after_s`.
+    pub unconfirmed_expire_s: f64,
 }
 
 impl Default for TrackerConfig {
@@ -62,6 +71,8 @@ impl Default for TrackerConfig {
             keep_points: false,
             retrust_after_s: 60.0,
             ground_split_s: 120.0,
+            max_aircraft: 50_000,
+            unconfirmed_expire_s: 60.0,
         }
     }
 }

@@ -44,8 +44,12 @@ pub struct TrackStats {
     pub segment_breaks: u64,
     /// Flights ended.
     pub flights: u64,
-    /// Aircraft dropped after `expire_after_s` without being heard.
+    /// Aircraft dropped after `expire_after_s` without being heard (or `unconfirmed_expire_s`
+    /// for those never confirmed).
     pub expired: u64,
+    /// Aircraft dropped because `max_aircraft` were held (never-confirmed and least recently
+    /// heard first).
+    pub evicted: u64,
     /// Most aircraft held at once.
     pub aircraft_peak: u64,
     /// Most records held at once in the reordering window.

@@ -313,6 +313,12 @@ impl Tracker {
     #[inline]
     fn apply(&mut self, ts: f64, icao24: IcaoAddress, intake: Intake, out: &mut Vec<TrackEvent>) {
         self.advance(ts, out);
+        if matches!(intake, Intake::Verified(_))
+            && self.aircraft.len() >= self.config.max_aircraft.max(1)
+            && !self.aircraft.contains_key(&icao24)
+        {
+            self.evict(out);
+        }
         let (aircraft, update) = match intake {
             Intake::Verified(update) => (
                 entry(&mut self.aircraft, &mut self.stats, icao24, ts),
@@ -339,24 +345,64 @@ impl Tracker {
     /// in address order.
     fn expire(&mut self, out: &mut Vec<TrackEvent>) {
         let horizon = self.released - self.config.expire_after_s;
+        let unconfirmed = self.released - self.config.unconfirmed_expire_s;
         self.expired.clear();
         self.expired.extend(
             self.aircraft
                 .iter()
-                .filter(|(_, a)| a.last_heard < horizon)
+                .filter(|(_, a)| {
+                    a.last_heard < horizon || (!a.confirmed() && a.last_heard < unconfirmed)
+                })
                 .map(|(icao24, _)| *icao24),
         );
         self.expired.sort_unstable();
+        let n = self.drop_listed(FlightEnd::Expired, out);
+        self.stats.expired += n;
+    }
+
+    /// At `max_aircraft`: finalise and drop a tenth of the aircraft, those never confirmed
+    /// first, then the least recently heard (in address order, for the same output however the
+    /// input is chunked).
+    fn evict(&mut self, out: &mut Vec<TrackEvent>) {
+        let keep = self.config.max_aircraft.max(1) * 9 / 10;
+        let excess = self.aircraft.len().saturating_sub(keep).max(1);
+        let mut order: Vec<(bool, f64, IcaoAddress)> = self
+            .aircraft
+            .iter()
+            .map(|(icao24, a)| (a.confirmed(), a.last_heard, *icao24))
+            .collect();
+        let by_age = |a: &(bool, f64, IcaoAddress), b: &(bool, f64, IcaoAddress)| {
+            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
+        if excess < order.len() {
+            order.select_nth_unstable_by(excess, by_age);
+        }
+        self.expired.clear();
+        self.expired
+            .extend(order.iter().take(excess).map(|(_, _, icao24)| *icao24));
+        self.expired.sort_unstable();
+        let n = self.drop_listed(FlightEnd::Expired, out);
+        self.stats.evicted += n;
+    }
+
+    /// Finalise and drop the aircraft listed in `expired`; returns how many; gives memory back
+    /// when the map is mostly empty.
+    fn drop_listed(&mut self, end: FlightEnd, out: &mut Vec<TrackEvent>) -> u64 {
+        let mut n = 0;
         for i in 0..self.expired.len() {
             if let Some(mut aircraft) = self.aircraft.remove(&self.expired[i]) {
-                self.stats.expired += 1;
+                n += 1;
                 let mut output = Output {
                     events: out,
                     stats: &mut self.stats,
                 };
-                aircraft.finish(FlightEnd::Expired, &self.config, &mut output);
+                aircraft.finish(end, &self.config, &mut output);
             }
         }
+        if self.aircraft.capacity() > 4096 && self.aircraft.len() * 4 < self.aircraft.capacity() {
+            self.aircraft.shrink_to(self.aircraft.len() * 2);
+        }
+        n
     }
 }
 

@@ -536,7 +536,7 @@ fn the_webhook_retries_until_delivered_and_never_blocks_the_writer() {
     }
     assert_eq!(metrics.sinks[0].failures.load(Ordering::Relaxed), 0);
     assert!(metrics.render(0.0).contains(&format!(
-        "vigia_alert_sink_failures_total{{sink=\"webhook:http://{dead}/hook\"}} 1"
+        "vigia_alert_sink_failures_total{{sink=\"webhook:http://{dead}\"}} 1"
     )));
     runtime.shutdown_timeout(Duration::from_secs(1));
 }

@@ -75,6 +75,23 @@ pub fn name(settings: &SinkSettings) -> String {
     }
 }
 
+/// The names of `sinks` in metrics ([`name`]), made distinct (`#2`, `#3` after a repeat: two
+/// webhooks to one host are two series).
+pub fn names(sinks: &[SinkSettings]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(sinks.len());
+    for s in sinks {
+        let base = name(s);
+        let mut candidate = base.clone();
+        let mut k = 1;
+        while out.contains(&candidate) {
+            k += 1;
+            candidate = format!("{base}#{k}");
+        }
+        out.push(candidate);
+    }
+    out
+}
+
 /// Open a sink. Webhooks need a tokio runtime handle to run their delivery task, and the index
 /// of their counters in [`crate::service::metrics::Metrics::sinks`].
 pub fn open(
