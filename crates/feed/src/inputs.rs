@@ -348,6 +348,11 @@ impl Inputs {
         } else {
             let name = path.display().to_string();
             match File::open(&path) {
+                // A FIFO, a process substitution (`<(zcat f)`) or a character device cannot
+                // seek back: read it as a stream, like standard input.
+                Ok(file) if !file.metadata().is_ok_and(|m| m.is_file()) => {
+                    RecordReader::new(name, file, self.format)
+                }
                 Ok(file) => {
                     let counting = Counting {
                         inner: file,

@@ -298,6 +298,12 @@ fn summary(stats: &TrackStats, n: &Counters, flights: u64) -> String {
             stats.cpr_undecodable_pairs
         ));
     }
+    if stats.evicted > 0 {
+        line(format!(
+            "aircraft evicted at the table's limit (never confirmed first): {}",
+            stats.evicted
+        ));
+    }
     if stats.long_containers > 0 {
         line(format!(
             "short replies in 112-bit containers (decoded from their first 56 bits): {}",

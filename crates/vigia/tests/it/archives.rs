@@ -111,3 +111,22 @@ fn surface_positions_without_a_reference_get_a_hint() {
     let (_, stderr) = tracks(&corpus, &out, &["--ref", "43.7,1.36"]);
     assert!(!stderr.contains("--ref LAT,LON"), "{stderr}");
 }
+
+#[test]
+fn a_fifo_is_read_as_a_stream() {
+    // Named pipes and process substitution (`<(zcat f)`) cannot seek back: they once failed
+    // with "read failed after 0 bytes".
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("rows.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let text = calibration_lines().join("\n") + "\n";
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text))
+    };
+    let (csv, stderr) = tracks(&fifo, &dir.path().join("out.csv"), &[]);
+    writer.join().unwrap().unwrap();
+    assert!(stderr.contains("records: 1855 read, 0 malformed"), "{stderr}");
+    assert!(csv.lines().count() > 1800);
+}
