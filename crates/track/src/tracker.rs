@@ -190,6 +190,17 @@ impl Tracker {
         self.release(out);
     }
 
+    /// Let time pass without records (a live feed gone quiet): release what the window holds
+    /// up to `now` and expire the aircraft silent since, so that their flights end and come
+    /// out. `now` earlier than the stream's time changes nothing.
+    pub fn tick(&mut self, now: f64, out: &mut Vec<TrackEvent>) {
+        if !now.is_finite() {
+            return;
+        }
+        self.release_until(now - self.config.reorder_window_s.max(0.0), out);
+        self.advance(now, out);
+    }
+
     /// Track one record from `vigia-feed`: a frame or a report.
     pub fn push_record(&mut self, record: &Record, source: SourceRef, out: &mut Vec<TrackEvent>) {
         match record {

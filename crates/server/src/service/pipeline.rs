@@ -263,6 +263,9 @@ impl SourceClock {
     }
 }
 
+/// Seconds without a record after which the pipeline moves the tracker's clock itself.
+const QUIET_S: f64 = 5.0;
+
 impl Pipeline {
     /// A pipeline sending its batches to `writes`.
     #[allow(clippy::too_many_arguments)]
@@ -659,6 +662,19 @@ impl Pipeline {
 
     /// Periodic work: flush on time, publish the snapshot on time.
     pub fn tick(&mut self, now: Instant) {
+        // A feed gone quiet: time still passes for the tracker, so silent aircraft expire
+        // and their flights end and come out (the tracker's clock otherwise moves only with
+        // data).
+        let wall = unix_now();
+        if self.last_wall.is_finite() && wall - self.last_wall > QUIET_S {
+            let stream_now = self.stream_now(wall);
+            self.last_ts = stream_now.max(self.last_ts);
+            self.last_wall = wall;
+            self.tracker.tick(stream_now, &mut self.track_events);
+            if !self.track_events.is_empty() {
+                self.after_tracking(wall);
+            }
+        }
         if now >= self.next_flush {
             self.next_flush = now + Duration::from_millis(self.settings.flush_ms);
             self.flush(false);

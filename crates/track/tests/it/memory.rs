@@ -93,3 +93,43 @@ fn a_spoofer_inventing_addresses_cannot_grow_the_table() {
     let memory = tracker.memory();
     assert!(memory.total() < 16 << 20, "{memory:?}");
 }
+
+#[test]
+fn time_passing_without_records_ends_flights() {
+    // A live feed that falls silent: the tracker's clock moved only with data, so flights
+    // never ended and never came out. `tick` lets wall time pass.
+    use crate::support::position_frame;
+    use vigia_modes::cpr::CprFormat;
+    use vigia_modes::IcaoAddress;
+    let mut tracker = Tracker::new(TrackerConfig::default());
+    let mut events = Vec::new();
+    let a = IcaoAddress::new(0x3c6444);
+    for k in 0..20 {
+        let format = if k % 2 == 0 {
+            CprFormat::Even
+        } else {
+            CprFormat::Odd
+        };
+        let ts = 1000.0 + f64::from(k) * 0.5;
+        let lat = 45.0 + f64::from(k) * 1e-4;
+        tracker.push_frame(
+            ts,
+            &position_frame(a, lat, 7.0, 30_000, format),
+            &mut events,
+        );
+    }
+    let ended = |events: &[vigia_track::TrackEvent]| {
+        events
+            .iter()
+            .filter(|e| matches!(e, vigia_track::TrackEvent::FlightEnded(_)))
+            .count()
+    };
+    tracker.tick(1_100.0, &mut events);
+    assert_eq!(ended(&events), 0, "ten minutes have not passed");
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, vigia_track::TrackEvent::Position(_))));
+    tracker.tick(1_700.0, &mut events);
+    assert_eq!(ended(&events), 1, "the silent aircraft's flight ends");
+    assert_eq!(tracker.aircraft(), 0);
+}

@@ -118,7 +118,10 @@ fn a_fifo_is_read_as_a_stream() {
     // with "read failed after 0 bytes".
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("rows.csv");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let text = calibration_lines().join("\n") + "\n";
     let writer = {
@@ -127,6 +130,9 @@ fn a_fifo_is_read_as_a_stream() {
     };
     let (csv, stderr) = tracks(&fifo, &dir.path().join("out.csv"), &[]);
     writer.join().unwrap().unwrap();
-    assert!(stderr.contains("records: 1855 read, 0 malformed"), "{stderr}");
+    assert!(
+        stderr.contains("records: 1855 read, 0 malformed"),
+        "{stderr}"
+    );
     assert!(csv.lines().count() > 1800);
 }
