@@ -400,9 +400,110 @@ impl Config {
         if p.queue_capacity == 0 {
             problems.push("pipeline.queue_capacity: must be at least 1".into());
         }
-        if !(p.dedup_window_s.is_finite() && p.dedup_window_s >= 0.0) {
-            problems.push("pipeline.dedup_window_s: must be 0 or more seconds".into());
-        }
+        // Every number has a range: NaN, negative or absurd values (a 1e-9 s backoff
+        // reconnects thousands of times a second) are refused with the key named.
+        let mut within = |key: &str, v: f64, lo: f64, hi: f64, unit: &str| {
+            let named = problems.iter().any(|p| p.starts_with(key));
+            if !(lo..=hi).contains(&v) && !named {
+                problems.push(format!("{key}: {v} is not within {lo}..={hi} {unit}"));
+            }
+        };
+        within(
+            "network.connect_timeout_s",
+            n.connect_timeout_s,
+            0.1,
+            300.0,
+            "s",
+        );
+        within(
+            "network.stall_timeout_s",
+            n.stall_timeout_s,
+            1.0,
+            3600.0,
+            "s",
+        );
+        within(
+            "network.backoff_initial_s",
+            n.backoff_initial_s,
+            0.01,
+            60.0,
+            "s",
+        );
+        within(
+            "network.backoff_max_s",
+            n.backoff_max_s,
+            n.backoff_initial_s.max(0.01),
+            3600.0,
+            "s (and at least backoff_initial_s)",
+        );
+        within("pipeline.dedup_window_s", p.dedup_window_s, 0.0, 10.0, "s");
+        within("pipeline.flush_ms", p.flush_ms as f64, 10.0, 60_000.0, "ms");
+        within(
+            "pipeline.snapshot_ms",
+            p.snapshot_ms as f64,
+            100.0,
+            60_000.0,
+            "ms",
+        );
+        within(
+            "pipeline.position_interval_s",
+            p.position_interval_s,
+            0.0,
+            3600.0,
+            "s",
+        );
+        within(
+            "pipeline.live_timeout_s",
+            p.live_timeout_s,
+            1.0,
+            86_400.0,
+            "s",
+        );
+        let t = &self.tracker;
+        within(
+            "tracker.trusted_after",
+            f64::from(t.trusted_after),
+            1.0,
+            10.0,
+            "positions",
+        );
+        within("tracker.flight_gap_s", t.flight_gap_s, 60.0, 86_400.0, "s");
+        within(
+            "tracker.expire_after_s",
+            t.expire_after_s,
+            10.0,
+            86_400.0,
+            "s",
+        );
+        within(
+            "tracker.reorder_window_s",
+            t.reorder_window_s,
+            0.0,
+            60.0,
+            "s",
+        );
+        within(
+            "tracker.retrust_after_s",
+            t.retrust_after_s,
+            1.0,
+            3600.0,
+            "s",
+        );
+        within("tracker.ground_split_s", t.ground_split_s, 0.0, 3600.0, "s");
+        within(
+            "tracker.max_aircraft",
+            t.max_aircraft as f64,
+            100.0,
+            10_000_000.0,
+            "aircraft",
+        );
+        within(
+            "tracker.unconfirmed_expire_s",
+            t.unconfirmed_expire_s,
+            1.0,
+            86_400.0,
+            "s",
+        );
         problems.extend(self.alerts.validate());
         match (listen, problems.is_empty()) {
             (Some(listen), true) => Ok(Checked {

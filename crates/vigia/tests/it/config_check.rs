@@ -39,6 +39,30 @@ fn every_problem_is_listed_with_its_key() {
 }
 
 #[test]
+fn nonsense_numbers_are_refused_with_their_key() {
+    // NaN, negative and 1e308 tracker values, flush_ms = 0 and a 1e-9 s backoff (5 506
+    // reconnects in 3 s) were accepted.
+    let out = check(
+        "[[sources]]\nurl = \"beast://127.0.0.1:30005\"\n\
+         [network]\nbackoff_initial_s = 1e-9\n\
+         [pipeline]\nflush_ms = 0\n\
+         [tracker]\nflight_gap_s = nan\nexpire_after_s = -5\nretrust_after_s = 1e308\nmax_aircraft = 0\n",
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for key in [
+        "network.backoff_initial_s",
+        "pipeline.flush_ms",
+        "tracker.flight_gap_s",
+        "tracker.expire_after_s",
+        "tracker.retrust_after_s",
+        "tracker.max_aircraft",
+    ] {
+        assert!(stderr.contains(key), "{key}: {stderr}");
+    }
+}
+
+#[test]
 fn a_syntax_error_shows_line_and_column() {
     let out = check("[server]\nlisten = 127.0.0.1:8080\n");
     assert!(!out.status.success());
