@@ -19,6 +19,9 @@ use crate::schema;
 
 /// Rows a list query returns when the filter says 0.
 const DEFAULT_LIMIT: usize = 1000;
+/// Most rows one listing returns, whatever the caller asks (a `limit` of 2⁶⁴−1 once became
+/// SQLite's `LIMIT -1`: everything). Page with `since` / `after_id` for more.
+pub const MAX_LIMIT: usize = 10_000;
 
 /// A connection to the vigia database.
 pub struct Store {
@@ -251,7 +254,7 @@ impl Store {
         let limit = if filter.limit == 0 {
             DEFAULT_LIMIT
         } else {
-            filter.limit
+            filter.limit.min(MAX_LIMIT)
         };
         let rows = stmt
             .query_map(
@@ -312,7 +315,7 @@ impl Store {
         let limit = if filter.limit == 0 {
             DEFAULT_LIMIT
         } else {
-            filter.limit
+            filter.limit.min(MAX_LIMIT)
         };
         let rows = stmt
             .query_map(

@@ -97,7 +97,22 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
         .merge(web::router())
+        .layer(axum::middleware::map_response(harden))
         .with_state(state)
+}
+
+/// Headers every response carries: no content sniffing (a JSON body is never run as script),
+/// no framing by other sites.
+async fn harden(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    headers
+        .entry(header::X_FRAME_OPTIONS)
+        .or_insert(header::HeaderValue::from_static("DENY"));
+    response
 }
 
 /// Serve the API and the map on `listener` until `shutdown` completes. Refuses (before
@@ -244,7 +259,12 @@ fn authorize(token: Option<&str>, headers: &HeaderMap) -> Result<(), Response> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        // The scheme is case-insensitive (RFC 9110 §11.1).
+        .and_then(|v| {
+            v.get(..7)
+                .filter(|scheme| scheme.eq_ignore_ascii_case("bearer "))
+                .map(|_| &v[7..])
+        });
     // Compare without an early exit on the first differing byte.
     let same = given.is_some_and(|g| {
         g.len() == expected.len()
@@ -370,6 +390,19 @@ mod tests {
         assert_eq!(
             status(Some("s3cret"), &bearer("Bearer s3cret")),
             StatusCode::OK
+        );
+        // The scheme's case does not matter; the token's does.
+        assert_eq!(
+            status(Some("s3cret"), &bearer("bearer s3cret")),
+            StatusCode::OK
+        );
+        assert_eq!(
+            status(Some("s3cret"), &bearer("BEARER S3CRET")),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(Some("s3cret"), &bearer("Bear")),
+            StatusCode::UNAUTHORIZED
         );
     }
 

@@ -19,7 +19,11 @@ fn path_id(kind: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let since = query("since", "number", "Unix seconds");
-    let limit = query("limit", "integer", "at most this many (default 1000)");
+    let limit = query(
+        "limit",
+        "integer",
+        "at most this many (default 1000, at most 10000; page with since or after_id)",
+    );
     let token = json!([{"bearer": []}]);
     json!({
         "openapi": "3.1.0",

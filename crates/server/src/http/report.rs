@@ -9,6 +9,11 @@ use vigia_zones::ZoneSet;
 use super::{error, read, AppState};
 
 /// The report page of one event.
+/// The incident report's content security policy: its own inline styles and SVG, nothing
+/// else (no script, no fetch, no frame, no form).
+pub(super) const REPORT_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 pub(super) async fn report(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     let spec = state.zones_spec();
     let generator = format!("vigia {}", env!("CARGO_PKG_VERSION"));
@@ -19,9 +24,16 @@ pub(super) async fn report(State(state): State<AppState>, Path(id): Path<i64>) -
     })
     .await;
     match rendered {
-        Ok(Some(html)) => {
-            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
-        }
+        // A report is a document, not an application: no script of any origin runs in it,
+        // whatever a zone's or an aircraft's name holds (names are escaped as well).
+        Ok(Some(html)) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_SECURITY_POLICY, REPORT_CSP),
+            ],
+            html,
+        )
+            .into_response(),
         Ok(None) => error(StatusCode::NOT_FOUND, "no such event"),
         Err(r) => r,
     }

@@ -291,3 +291,31 @@ fn a_second_connection_checkpoints_while_the_writer_writes() {
     assert_eq!(writer.counts().unwrap().0, 100_000);
     assert_eq!(checkpointer.integrity_check().unwrap(), "ok");
 }
+
+#[test]
+fn a_huge_limit_is_capped() {
+    // `limit=18446744073709551615` once became SQLite's LIMIT -1: every row, in one response.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let mut batch = WriteBatch::default();
+    for k in 0..(vigia_store::MAX_LIMIT + 5) {
+        batch
+            .events
+            .push(event("orbit", None, 1_700_000_000.0 + k as f64));
+    }
+    store.commit(&batch).unwrap();
+    let all = store
+        .events(&EventFilter {
+            limit: usize::MAX,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.len(), vigia_store::MAX_LIMIT);
+    let flights = store
+        .flights(&FlightFilter {
+            limit: usize::MAX,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(flights.len() <= vigia_store::MAX_LIMIT);
+}

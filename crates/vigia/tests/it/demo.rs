@@ -31,6 +31,11 @@ fn free_port() -> u16 {
 
 /// A plain HTTP/1.1 GET on loopback; the body, or `None` while the server is not up.
 fn get(port: u16, path: &str) -> Option<String> {
+    get_with_head(port, path).map(|(_, body)| body)
+}
+
+/// Like [`get`], with the response head (status line and headers) too.
+fn get_with_head(port: u16, path: &str) -> Option<(String, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
@@ -59,9 +64,9 @@ fn get(port: u16, path: &str) -> Option<String> {
             out.push_str(tail.get(..n)?);
             rest = tail.get(n + 2..)?;
         }
-        return Some(out);
+        return Some((head.to_string(), out));
     }
-    Some(body.to_string())
+    Some((head.to_string(), body.to_string()))
 }
 
 #[test]
@@ -183,7 +188,15 @@ fn the_demo_raises_the_p8_clip_and_reports_it() {
 
     let id = entry["id"].as_i64().expect("stored event id");
     // The same report, served by the API.
-    let served = get(port, &format!("/api/events/{id}/report")).expect("report served");
+    let (head, served) =
+        get_with_head(port, &format!("/api/events/{id}/report")).expect("report served");
+    // No script runs in a report, whatever a name holds; no response is sniffed.
+    let head = head.to_ascii_lowercase();
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
     assert!(served.contains("Entry into MEX sovereign airspace") && served.contains("<svg"));
     let out = std::env::temp_dir().join(format!("vigia-demo-report-{}.html", std::process::id()));
     let report = vigia(&[
