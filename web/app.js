@@ -273,12 +273,12 @@ function follow() {
   const stream = new EventSource('/api/stream');
   stream.addEventListener('open', () => {
     setStatus('live');
-    // After a reconnection the first message is a full snapshot: it replaces the table, and
-    // the events committed meanwhile are fetched.
-    if (opened) {
-      replaceNext = true;
-      catchUpEvents().catch(() => {});
-    }
+    // After a reconnection the first message is a full snapshot: it replaces the table. On
+    // every opening — the first too: events committed between the page's first list and
+    // the stream's start would otherwise never be shown — the events committed meanwhile are
+    // fetched (the list keeps each id once).
+    if (opened) replaceNext = true;
+    catchUpEvents().catch(() => {});
     opened = true;
   });
   stream.addEventListener('error', () => setStatus(stream.readyState === EventSource.CLOSED ? 'connecting' : 'reconnecting'));
