@@ -16,6 +16,7 @@
 //! | [`zones`] | loading the watched zones and their GeoJSON view |
 
 pub mod alert;
+pub(crate) mod clock;
 pub mod dedup;
 pub mod live;
 pub mod metrics;

@@ -33,6 +33,7 @@ use vigia_zones::ZoneIndex;
 
 use crate::service::alert::rules::EventFacts;
 use crate::service::alert::Alerter;
+use crate::service::clock::SourceClock;
 use crate::service::dedup::Dedup;
 use crate::service::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
 use crate::service::metrics::Metrics;
@@ -225,42 +226,6 @@ pub struct Pipeline {
     record_no: u64,
     next_flush: Instant,
     next_snapshot: Instant,
-}
-
-/// The receiver-counter clocks of one source, until the source shows that its counter is not
-/// a clock (standing still while frames keep arriving): then it is timed by arrival. A zero
-/// reading is no reading (that frame is timed by arrival).
-#[derive(Debug, Default)]
-struct SourceClock {
-    clocks: vigia_feed::ReceiverClocks,
-    /// The last counter reading and when it arrived.
-    last: Option<(f64, f64)>,
-    unusable: bool,
-}
-
-impl SourceClock {
-    /// The time of a frame whose counter reads `seconds`, arrived at `arrival`; `None` when
-    /// this source's counter is not usable.
-    fn time(&mut self, seconds: f64, arrival: f64) -> Option<f64> {
-        if self.unusable {
-            return None;
-        }
-        let stuck = self
-            .last
-            .is_some_and(|(counter, at)| counter == seconds && arrival - at > 2.0);
-        if stuck {
-            self.unusable = true;
-            return None;
-        }
-        if seconds <= 0.0 {
-            // A zero counter is "no counter" (feeders that do not stamp send zeros).
-            return None;
-        }
-        if self.last.is_none_or(|(counter, _)| counter != seconds) {
-            self.last = Some((seconds, arrival));
-        }
-        Some(self.clocks.time_anchored(seconds, arrival))
-    }
 }
 
 /// Seconds without a record after which the pipeline moves the tracker's clock itself.
