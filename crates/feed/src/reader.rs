@@ -46,15 +46,15 @@ pub enum FeedError {
         #[source]
         cause: io::Error,
     },
-    /// Reading (or decompressing) failed; the stream ends after this error.
-    #[error("{input}: read failed after {offset} bytes")]
+    /// Reading (or decompressing) failed; the stream ends after this error. The message says
+    /// why (a directory, a truncated or corrupt gzip/zstd stream, an I/O error).
+    #[error("{input}: read failed after {offset} bytes: {cause}")]
     Read {
         /// The input's name.
         input: Arc<str>,
         /// Decompressed bytes read successfully before the failure.
         offset: u64,
         /// The cause.
-        #[source]
         cause: io::Error,
     },
     /// No format was given and the first bytes match none.

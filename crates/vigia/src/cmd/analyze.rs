@@ -176,7 +176,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         std::fs::write(path, summary.markdown())
             .with_context(|| format!("{}: cannot write report", path.display()))?;
     }
-    if reader.opened() == 0 || (n.records == 0 && n.malformed > 0) {
+    if reader.opened() == 0 || bad.cut_short > 0 || (n.records == 0 && n.malformed > 0) {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -17,6 +17,9 @@ pub mod zones;
 pub struct BadInput {
     /// Input records skipped in all.
     pub records: u64,
+    /// Inputs whose reading failed part-way (truncated or corrupt compression, I/O errors):
+    /// what was read before is used, and the command exits with failure.
+    pub cut_short: u64,
     listed: u64,
 }
 
@@ -26,6 +29,9 @@ impl BadInput {
 
     /// Count `error`; the line to print now, if any.
     pub fn count(&mut self, error: &vigia_feed::FeedError) -> Option<String> {
+        if matches!(error, vigia_feed::FeedError::Read { .. }) {
+            self.cut_short += 1;
+        }
         let records = error.records();
         self.records += records;
         if records != 1 {

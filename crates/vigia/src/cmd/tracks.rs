@@ -226,7 +226,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
             if args.no_sort { " (without --no-sort, archives are read in time order)" } else { "" }
         );
     }
-    if opened == 0 || n.missing_columns > 0 || (n.records == 0 && n.bad.records > 0) {
+    if opened == 0
+        || n.missing_columns > 0
+        || n.bad.cut_short > 0
+        || (n.records == 0 && n.bad.records > 0)
+    {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

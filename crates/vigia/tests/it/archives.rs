@@ -136,3 +136,39 @@ fn a_fifo_is_read_as_a_stream() {
     );
     assert!(csv.lines().count() > 1800);
 }
+
+#[test]
+fn a_cut_short_input_says_why_and_fails_after_using_what_was_good() {
+    // A truncated download and a directory both said only "read failed after N bytes", and
+    // the truncated archive exited 0.
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(root().join("tests/data/long_flight.csv.zst")).unwrap();
+    let cut = dir.path().join("cut.csv.zst");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let out = dir.path().join("t.csv");
+    let run = vigia(&[
+        "tracks",
+        "--ref",
+        "43.7,1.36",
+        "--out",
+        out.to_str().unwrap(),
+        cut.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("read failed after") && stderr.contains("incomplete"),
+        "{stderr}"
+    );
+    // What was read before the cut was tracked.
+    assert!(std::fs::read_to_string(&out).unwrap().lines().count() > 100);
+    let run = vigia(&[
+        "tracks",
+        "--out",
+        out.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(stderr.contains("directory"), "{stderr}");
+}
