@@ -130,6 +130,10 @@ pub struct ServerConfig {
     pub listen: String,
     /// Token for requests that change state; required to listen beyond loopback.
     pub token: Option<String>,
+    /// Host names the API may be reached by, besides IP addresses and `localhost`
+    /// (`["vigia.example.org"]`). Requests naming another host are refused: that is how a web
+    /// page on another site reaches a loopback service (DNS rebinding). Default none.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -137,6 +141,7 @@ impl Default for ServerConfig {
         Self {
             listen: "127.0.0.1:8080".into(),
             token: None,
+            allowed_hosts: Vec::new(),
         }
     }
 }

@@ -180,6 +180,7 @@ impl Service {
             metrics,
             stream,
             token: config.server.token.clone(),
+            allowed_hosts: config.server.allowed_hosts.clone(),
             control: Mutex::new(None),
             shutdown,
             started: now,

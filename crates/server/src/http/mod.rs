@@ -98,7 +98,56 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(web::router())
         .layer(axum::middleware::map_response(harden))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            check_host,
+        ))
         .with_state(state)
+}
+
+/// Whether a `Host` header names this service: an IP address, `localhost`, or an allowed name
+/// (port ignored, case-insensitive). No header (HTTP/1.0) is allowed.
+pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
+    let Some(host) = host else { return true };
+    let name = match host.strip_prefix('[') {
+        // [v6]:port
+        Some(rest) => {
+            return rest
+                .split(']')
+                .next()
+                .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok())
+        }
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    name.parse::<std::net::IpAddr>().is_ok()
+        || name.eq_ignore_ascii_case("localhost")
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
+
+/// Refuse requests that name another host (DNS rebinding).
+async fn check_host(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if host_allowed(host, &state.allowed_hosts) {
+        next.run(request).await
+    } else {
+        error(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this service does not answer to that host name (add it to server.allowed_hosts)",
+        )
+    }
 }
 
 /// Headers every response carries: no content sniffing (a JSON body is never run as script),
@@ -404,6 +453,35 @@ mod tests {
             status(Some("s3cret"), &bearer("Bear")),
             StatusCode::UNAUTHORIZED
         );
+    }
+
+    #[test]
+    fn only_this_service_s_names_are_answered() {
+        // DNS rebinding: a page at evil.example makes its name resolve to 127.0.0.1 and
+        // reads the API; its requests say `Host: evil.example:8080`.
+        let none: &[String] = &[];
+        for host in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "[::1]:8080",
+            "10.0.0.7",
+            "192.168.1.20:80",
+        ] {
+            assert!(host_allowed(Some(host), none), "{host}");
+        }
+        assert!(host_allowed(None, none), "HTTP/1.0 without Host");
+        for host in [
+            "evil.example:8080",
+            "evil.example",
+            "127.0.0.1.evil.example",
+            "[evil]:80",
+        ] {
+            assert!(!host_allowed(Some(host), none), "{host}");
+        }
+        let allowed = vec!["vigia.example.org".to_string()];
+        assert!(host_allowed(Some("Vigia.Example.org:443"), &allowed));
+        assert!(!host_allowed(Some("evil.example"), &allowed));
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct ServiceState {
     pub stream: tokio::sync::broadcast::Sender<StreamMessage>,
     /// The token that state changes require; none: state changes are refused.
     pub token: Option<String>,
+    /// Host names (besides IP addresses and `localhost`) requests may name in their `Host`
+    /// header: a web page on another site that makes its own name resolve to this machine
+    /// (DNS rebinding) names its own host, and is refused.
+    pub allowed_hosts: Vec<String>,
     /// The running pipeline, to hand it reloaded zones (none before it starts, or in a
     /// service that serves only stored data).
     pub control: Mutex<Option<Sender<Control>>>,

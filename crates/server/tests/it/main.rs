@@ -116,6 +116,7 @@ fn api(token: Option<&str>) -> Api {
         metrics,
         stream: stream.clone(),
         token: token.map(str::to_string),
+        allowed_hosts: Vec::new(),
         control: Mutex::new(None),
         shutdown: shutdown.clone(),
         started: 0.0,
@@ -148,7 +149,7 @@ fn request(address: SocketAddr, method: &str, path: &str, token: Option<&str>) -
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: t\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     let (head, body) = out.split_once("\r\n\r\n").unwrap();
@@ -166,6 +167,17 @@ fn the_api_serves_live_aircraft_flights_events_and_zones() {
     let (status, body) = get("/api/aircraft");
     assert_eq!(status, 200);
     assert_eq!(body["count"], 1);
+    // DNS rebinding: a request naming another host is refused.
+    let mut s = TcpStream::connect(api.address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET /api/aircraft HTTP/1.1\r\nHost: evil.example:8080\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 421"), "{out}");
     let a = &body["aircraft"][0];
     for key in [
         "lat",
@@ -258,7 +270,7 @@ fn the_stream_starts_with_the_snapshot_then_carries_events() {
     let api = api(None);
     let mut s = TcpStream::connect(api.address).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET /api/stream HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    write!(s, "GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
     let mut lines = BufReader::new(s).lines().map_while(Result::ok);
     let mut next_data = |event: &str| -> Value {
         let mut current = String::new();

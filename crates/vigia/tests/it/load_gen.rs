@@ -84,7 +84,7 @@ pub fn get(address: SocketAddr, path: &str) -> String {
     let mut s = TcpStream::connect(address).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: l\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut out = String::new();
