@@ -324,14 +324,8 @@ impl Row {
         let at = self.at;
         let mut state = self.state;
         state.ts = Some(self.ts.ok_or(FrameError::BadTimestamp { at })?);
-        // Half a position is no position.
-        if state.latitude.is_none() != state.longitude.is_none() {
-            if state.latitude.take().is_some() {
-                state.dropped.insert("latitude");
-            }
-            if state.longitude.take().is_some() {
-                state.dropped.insert("longitude");
-            }
+        if let Some(forgotten) = state.drop_half_position() {
+            state.dropped.insert(forgotten);
         }
         state.icao24 = self.icao24.ok_or(FrameError::BadField {
             at,

@@ -110,11 +110,6 @@ impl Clocks {
     const BEHIND_S: f64 = 5.0;
     const AHEAD_S: f64 = 900.0;
 
-    /// Clocks anchored where the stream is (files: the first clock keeps its own seconds).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// The time of a frame whose counter reads `seconds`, in a file (a new clock is anchored
     /// where the stream is).
     fn time(&mut self, seconds: f64) -> f64 {

@@ -164,6 +164,24 @@ impl DroppedFields {
 }
 
 impl StateVector {
+    /// Half a position is no position: when only one of latitude and longitude is known,
+    /// forget it too; returns the name of the field forgotten, if one was.
+    ///
+    /// ```
+    /// use vigia_modes::{IcaoAddress, StateVector};
+    /// let mut s = StateVector::new(IcaoAddress::new(1));
+    /// s.longitude = Some(2.0);
+    /// assert_eq!(s.drop_half_position(), Some("longitude"));
+    /// assert_eq!(s.longitude, None);
+    /// ```
+    pub fn drop_half_position(&mut self) -> Option<&'static str> {
+        match (self.latitude, self.longitude) {
+            (Some(_), None) => self.latitude.take().map(|_| "latitude"),
+            (None, Some(_)) => self.longitude.take().map(|_| "longitude"),
+            _ => None,
+        }
+    }
+
     /// A report about `icao24` with every other field unknown.
     pub fn new(icao24: IcaoAddress) -> Self {
         Self {

@@ -115,10 +115,7 @@ fn map_entry(
     );
     state.latitude = keep(latitude(lat), "latitude", &mut d);
     state.longitude = keep(longitude(lon), "longitude", &mut d);
-    if state.latitude.is_none() || state.longitude.is_none() {
-        state.latitude = None;
-        state.longitude = None;
-    }
+    state.drop_half_position();
     let age = match (state.latitude, seen_pos) {
         (Some(_), Some(seen_pos)) => Some(seen_pos),
         _ => seen,

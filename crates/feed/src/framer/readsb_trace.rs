@@ -111,10 +111,7 @@ fn map_point(
         "longitude",
         &mut d,
     );
-    if state.latitude.is_none() || state.longitude.is_none() {
-        state.latitude = None;
-        state.longitude = None;
-    }
+    state.drop_half_position();
     let flags = keep(number_or_null(element(6)), "other", &mut d).unwrap_or(0.0) as u64;
     let altitude = match element(3) {
         Some(Value::String(s)) if s == "ground" => {

@@ -149,10 +149,7 @@ fn parse_line(line: &[u8], at: Location) -> Result<Option<StateVector>, FrameErr
         on_ground: optional(fields[21], "on_ground", &mut d, ground_flag),
         dropped: DroppedFields::default(),
     };
-    if state.latitude.is_none() || state.longitude.is_none() {
-        state.latitude = None;
-        state.longitude = None;
-    }
+    state.drop_half_position();
     state.dropped = d;
     Ok(Some(state))
 }

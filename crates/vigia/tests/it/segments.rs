@@ -10,18 +10,8 @@ use serde_json::Value;
 
 use super::{root, vigia};
 
-/// Fastest ground speed believed for an aircraft of unknown category, knots, and the slack
-/// added to any bound, metres (`vigia_track::plausibility`).
-const LIMIT_KT: f64 = 1_000.0;
-const SLACK_M: f64 = 300.0;
-
-fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6_371_008.8 * a.sqrt().asin()
-}
+use vigia_track::plausibility::{distance_m, MPS_PER_KT, POSITION_SLACK_M};
+use vigia_track::Category;
 
 /// Check a `vigia tracks` points CSV; returns (points, breaks).
 fn assert_plausible(csv: &str, what: &str) -> (usize, usize) {
@@ -53,7 +43,10 @@ fn assert_plausible(csv: &str, what: &str) -> (usize, usize) {
                 continue;
             }
             let d = distance_m(q.2, q.3, p.2, p.3);
-            let allowed = LIMIT_KT * 1852.0 / 3600.0 * (p.1 - q.1) + SLACK_M;
+            // The fastest an aircraft of unknown category is believed to fly (archive rows
+            // and most frames carry no category), with the tracker's slack.
+            let limit_kt = Category::Unknown.limits().speed_kt;
+            let allowed = limit_kt * MPS_PER_KT * (p.1 - q.1) + POSITION_SLACK_M;
             assert!(
                 d <= allowed,
                 "{what}: flight {} segment {}: {:.1} NM in {:.1} s",
