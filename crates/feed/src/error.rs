@@ -15,7 +15,7 @@ pub enum Location {
     Offset(u64),
     /// 1-based line number, for text formats.
     Line(u64),
-    /// 0-based index into a named JSON array (`trace[17]`), for whole-document formats.
+    /// 0-based index into a named JSON array (`trace[17]`), for the readsb JSON formats.
     Entry {
         /// The array's member name (`trace`, `aircraft`).
         array: &'static str,
@@ -154,7 +154,8 @@ pub enum FrameError {
         /// The member's name.
         field: &'static str,
     },
-    /// A whole-document input larger than the framer accepts.
+    /// A JSON array element (or the elements held while waiting for a member) larger than the
+    /// framer accepts.
     #[error("{at}: document larger than {max} bytes")]
     DocumentTooLarge {
         /// Offset at which the limit was passed.

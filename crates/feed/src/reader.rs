@@ -3,9 +3,9 @@
 //!
 //! Owns the I/O half of "frames in": opening paths (`-` is stdin), recognising gzip and zstd,
 //! choosing or detecting the format, feeding the framer in fixed-size chunks (memory does not
-//! grow with the input, except for the whole-document JSON formats), and counting. Parquet is
-//! not a byte stream: a seekable file is handed to `parquet/` as is, any other source is read
-//! into memory first. It does not frame anything itself (`framer/`), and it has no sockets (TCP
+//! grow with the input), and counting. Parquet is not a byte stream: a seekable file is handed
+//! to `parquet/` as is, any other source (standard input, a FIFO, a compressed file) is first
+//! copied to an anonymous temporary file (at most [`MAX_SPILL_BYTES`]). It does not frame anything itself (`framer/`), and it has no sockets (TCP
 //! sources are a separate concern).
 
 use crate::framer::{AnyFramer, Framer};
@@ -20,6 +20,8 @@ use std::sync::Arc;
 const CHUNK_BYTES: usize = 64 * 1024;
 /// Bytes looked at to detect the format (fewer if the input is shorter).
 const DETECT_BYTES: usize = 4096;
+/// Largest Parquet file read from a stream or decompressed (spilled to a temporary file), bytes.
+pub const MAX_SPILL_BYTES: u64 = 16 << 30;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
@@ -237,6 +239,26 @@ fn read_error(input: &Arc<str>) -> impl Fn(u64, io::Error) -> FeedError {
 }
 
 /// Read until `buf` is full or the source ends; the number of bytes read.
+/// A stream copied to an anonymous temporary file (deleted when closed).
+enum Spilled {
+    File(std::fs::File, u64),
+    TooLarge,
+}
+
+/// Copy `prefix` then `source` into a temporary file, up to [`MAX_SPILL_BYTES`].
+fn spill(prefix: &[u8], source: &mut dyn Read) -> io::Result<Spilled> {
+    let mut file = tempfile::tempfile()?;
+    io::Write::write_all(&mut file, prefix)?;
+    let room = MAX_SPILL_BYTES.saturating_sub(prefix.len() as u64);
+    let copied = io::copy(&mut source.take(room + 1), &mut file)?;
+    if copied > room {
+        return Ok(Spilled::TooLarge);
+    }
+    let len = prefix.len() as u64 + copied;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(Spilled::File(file, len))
+}
+
 fn read_up_to(source: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
@@ -265,7 +287,7 @@ fn decompress(
 impl RecordReader {
     /// Read `source`, named `input` in errors. Gzip and zstd are recognised by their magic bytes;
     /// `format` `None` means detect it from the first bytes ([`detect_format`]). A Parquet
-    /// input read this way is held in memory whole (it needs random access); prefer
+    /// input read this way is copied to a temporary file first (it needs random access); prefer
     /// [`RecordReader::seekable`] or [`open`] for Parquet files.
     pub fn new(
         input: impl Into<Arc<str>>,
@@ -354,12 +376,23 @@ impl RecordReader {
             }
         };
         let Some(mut framer) = AnyFramer::new(format) else {
-            // Parquet from a stream: hold it whole, then read it with random access.
-            let mut bytes = chunk[..prefix_len].to_vec();
-            source
-                .read_to_end(&mut bytes)
+            // Parquet from a stream (or compressed): spill it to an anonymous temporary file,
+            // then read it with random access, one row group at a time.
+            let spilled = spill(&chunk[..prefix_len], &mut *source)
                 .map_err(|e| read_error(prefix_len as u64, e))?;
-            return Self::parquet(input, ParquetRows::from_bytes(bytes));
+            let (file, len) = match spilled {
+                Spilled::File(file, len) => (file, len),
+                Spilled::TooLarge => {
+                    return Err(FeedError::Parquet {
+                        input,
+                        cause: format!(
+                            "a Parquet file read from a stream or decompressed must be at most \
+                             {MAX_SPILL_BYTES} bytes; decompress it to a file first"
+                        ),
+                    })
+                }
+            };
+            return Self::parquet(input, ParquetRows::from_seekable(Box::new(file), len));
         };
         framer.push(&chunk[..prefix_len]);
         let stats = Stats {
@@ -392,8 +425,8 @@ impl RecordReader {
     }
 
     /// Bytes held for framing: the read chunk plus the framer's buffer. It stays near
-    /// 64 KiB plus one line or frame for the streaming formats, whatever the input's size; the
-    /// JSON formats hold the whole document. (Parquet's batches are not counted.)
+    /// 64 KiB plus one line, frame or JSON array element, whatever the input's size. (Parquet's
+    /// batches are not counted.)
     pub fn buffered_capacity(&self) -> usize {
         match &self.body {
             Body::Stream { framer, chunk, .. } => chunk.len() + framer.buffer_capacity(),

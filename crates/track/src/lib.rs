@@ -53,6 +53,6 @@ pub use evidence::{Evidence, FrameRef, Hex, LocalReference, SourceRef};
 pub use flight::{BoundingBox, Flight, FlightEnd, FlightId, FlightPoint, MIN_AIRBORNE_S};
 pub use plausibility::Category;
 pub use position::{RejectKind, RejectReason, RejectedPosition, TrustedPosition};
-pub use reorder::MAX_CLOCK_STEP_S;
+pub use reorder::{MAX_CLOCK_STEP_S, MAX_WINDOW_RECORDS};
 pub use stats::TrackStats;
 pub use tracker::{MemoryUse, Tracker};

@@ -14,6 +14,11 @@
 
 use std::collections::VecDeque;
 
+/// Most records the window holds (frames and reports together). Past it the earliest are
+/// released at once, whatever the clock: memory stays bounded when a burst is stamped within the
+/// window (a snapshot of a million aircraft, a flood of spoofed frames).
+pub const MAX_WINDOW_RECORDS: usize = 200_000;
+
 /// Largest forward step of the stream clock taken on one record's word, seconds.
 pub const MAX_CLOCK_STEP_S: f64 = 60.0;
 
@@ -90,6 +95,11 @@ impl<T> OrderedBuffer<T> {
     /// Most records held at once.
     pub fn peak(&self) -> usize {
         self.peak
+    }
+
+    /// Records held.
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 
     /// Bytes allocated for held records.

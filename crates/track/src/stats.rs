@@ -54,6 +54,10 @@ pub struct TrackStats {
     pub aircraft_peak: u64,
     /// Most records held at once in the reordering window.
     pub window_peak: u64,
+    /// Records released before their time because the window held
+    /// [`MAX_WINDOW_RECORDS`](crate::reorder::MAX_WINDOW_RECORDS) (a burst stamped within the
+    /// window: a huge snapshot, a flood).
+    pub window_full: u64,
     rejected: [u64; RejectKind::ALL.len()],
 }
 

@@ -25,7 +25,7 @@ use crate::config::TrackerConfig;
 use crate::event::TrackEvent;
 use crate::evidence::SourceRef;
 use crate::flight::FlightEnd;
-use crate::reorder::{OrderedBuffer, StreamClock};
+use crate::reorder::{OrderedBuffer, StreamClock, MAX_WINDOW_RECORDS};
 use crate::stats::TrackStats;
 use crate::update::{classify, Intake, Report};
 
@@ -273,6 +273,19 @@ impl Tracker {
     fn release(&mut self, out: &mut Vec<TrackEvent>) {
         let ready = self.clock.now() - self.config.reorder_window_s.max(0.0);
         self.release_until(ready, out);
+        while self.frames.len() + self.reports.len() > MAX_WINDOW_RECORDS {
+            let earliest = match (self.frames.front_ts(), self.reports.front_ts()) {
+                (Some(f), Some(r)) => f.min(r),
+                (f, r) => f.or(r).unwrap_or(ready),
+            };
+            let before = self.frames.len() + self.reports.len();
+            self.release_until(earliest, out);
+            let released = before - (self.frames.len() + self.reports.len());
+            self.stats.window_full += released as u64;
+            if released == 0 {
+                break;
+            }
+        }
     }
 
     /// Release every record stamped `ready` or earlier, frames and rows merged by time
@@ -300,6 +313,11 @@ impl Tracker {
             return;
         };
         self.advance(ts, out);
+        if self.aircraft.len() >= self.config.max_aircraft.max(1)
+            && !self.aircraft.contains_key(&icao24)
+        {
+            self.evict(out);
+        }
         let aircraft = entry(&mut self.aircraft, &mut self.stats, icao24, ts);
         aircraft.last_heard = aircraft.last_heard.max(ts);
         let mut output = Output {

@@ -11,8 +11,8 @@
 //!
 //! Time: `now - seen_pos` when the entry has a position and `seen_pos`, else `now - seen`, else
 //! `now` — the time the reported values were received, not the time of the snapshot. The vertical
-//! rate is `baro_rate`, or `geom_rate` when that is absent. `"ground"` sets `on_ground`. The
-//! whole document is parsed at `finish` (see `json_document.rs`).
+//! rate is `baro_rate`, or `geom_rate` when that is absent. `"ground"` sets `on_ground`. Entries
+//! are read as they arrive (see `json_document.rs`): memory does not grow with the document.
 //!
 //! dump1090-mutability's older names are read too: `altitude` (for `alt_baro`), `speed` (for
 //! `gs`) and `vert_rate`. A member with a bad value is dropped and marked
@@ -20,7 +20,7 @@
 
 use super::json_document::{
     bad, callsign, in_range, keep, latitude, longitude, number_or_null, squawk, string_or_null,
-    JsonDocument,
+    JsonStream, Layout,
 };
 use super::Framer;
 use crate::text::range;
@@ -32,7 +32,38 @@ use vigia_modes::IcaoAddress;
 /// aircraft.json in, [`StateVector`]s out (available after [`Framer::finish`]).
 #[derive(Debug, Default)]
 pub struct ReadsbAircraftFramer {
-    document: JsonDocument,
+    document: JsonStream<Snapshot>,
+}
+
+/// The aircraft.json layout for [`JsonStream`].
+#[derive(Debug)]
+struct Snapshot;
+
+impl Layout for Snapshot {
+    const ARRAY: &'static str = "aircraft";
+    const MEMBERS: &'static [&'static str] = &["now"];
+    type Context = f64;
+
+    fn context(document: &Map<String, Value>) -> Result<f64, FrameError> {
+        let top = Location::Line(1);
+        let now = document.get("now").ok_or(FrameError::MissingField {
+            at: top,
+            field: "now",
+        })?;
+        now.as_f64()
+            .filter(|t| t.is_finite())
+            .ok_or(FrameError::BadTimestamp { at: top })
+    }
+
+    fn element(&now: &f64, entry: &Value, at: Location) -> Result<StateVector, FrameError> {
+        match entry.as_object() {
+            Some(entry) => map_entry(now, entry, at),
+            None => Err(FrameError::BadField {
+                at,
+                field: "aircraft",
+            }),
+        }
+    }
 }
 
 impl ReadsbAircraftFramer {
@@ -44,42 +75,6 @@ impl ReadsbAircraftFramer {
     pub(crate) fn buffer_capacity(&self) -> usize {
         self.document.capacity()
     }
-}
-
-fn map_document(document: &Value) -> Vec<Result<StateVector, FrameError>> {
-    let top = Location::Line(1);
-    let Some(now) = document.get("now") else {
-        return vec![Err(FrameError::MissingField {
-            at: top,
-            field: "now",
-        })];
-    };
-    let Some(now) = now.as_f64() else {
-        return vec![Err(FrameError::BadTimestamp { at: top })];
-    };
-    let Some(Value::Array(aircraft)) = document.get("aircraft") else {
-        return vec![Err(FrameError::MissingField {
-            at: top,
-            field: "aircraft",
-        })];
-    };
-    aircraft
-        .iter()
-        .enumerate()
-        .map(|(index, entry)| {
-            let at = Location::Entry {
-                array: "aircraft",
-                index,
-            };
-            match entry.as_object() {
-                Some(entry) => map_entry(now, entry, at),
-                None => Err(FrameError::BadField {
-                    at,
-                    field: "aircraft",
-                }),
-            }
-        })
-        .collect()
 }
 
 fn map_entry(
@@ -152,7 +147,7 @@ impl Framer for ReadsbAircraftFramer {
     }
 
     fn finish(&mut self) {
-        self.document.finish(map_document);
+        self.document.finish();
     }
 }
 

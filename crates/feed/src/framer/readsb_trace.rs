@@ -16,16 +16,16 @@
 //! Older files have fewer elements; missing ones are `None`. Callsign and squawk come from the
 //! point's own details object only (readsb writes it every few points; carrying values forward is
 //! the tracker's business). `"ground"` sets `on_ground`; a numeric altitude leaves it unknown.
-//! The whole document is parsed at `finish` (see `json_document.rs`).
+//! Points are read as they arrive (see `json_document.rs`): memory does not grow with the trace.
 
 use super::json_document::{
     callsign, in_range, keep, latitude, longitude, number_or_null, squawk, string_or_null,
-    JsonDocument,
+    JsonStream, Layout,
 };
 use super::Framer;
 use crate::text::range;
 use crate::{FrameError, Location, StateVector};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use vigia_modes::record::DroppedFields;
 use vigia_modes::IcaoAddress;
 
@@ -35,7 +35,43 @@ const FLAG_ALTITUDE_GEOMETRIC: u64 = 8;
 /// Trace JSON in, [`StateVector`]s out (available after [`Framer::finish`]).
 #[derive(Debug, Default)]
 pub struct ReadsbTraceFramer {
-    document: JsonDocument,
+    document: JsonStream<Trace>,
+}
+
+/// The trace layout for [`JsonStream`].
+#[derive(Debug)]
+struct Trace;
+
+impl Layout for Trace {
+    const ARRAY: &'static str = "trace";
+    const MEMBERS: &'static [&'static str] = &["icao", "timestamp"];
+    type Context = (IcaoAddress, f64);
+
+    fn context(document: &Map<String, Value>) -> Result<Self::Context, FrameError> {
+        let top = Location::Line(1);
+        let missing = |field| FrameError::MissingField { at: top, field };
+        let icao = document.get("icao").ok_or(missing("icao"))?;
+        let Some(Ok(icao24)) = icao.as_str().map(str::parse::<IcaoAddress>) else {
+            return Err(FrameError::BadField {
+                at: top,
+                field: "icao",
+            });
+        };
+        let t0 = document.get("timestamp").ok_or(missing("timestamp"))?;
+        let t0 = t0
+            .as_f64()
+            .filter(|t| t.is_finite())
+            .ok_or(FrameError::BadTimestamp { at: top })?;
+        Ok((icao24, t0))
+    }
+
+    fn element(
+        &(icao24, t0): &Self::Context,
+        point: &Value,
+        at: Location,
+    ) -> Result<StateVector, FrameError> {
+        map_point(icao24, t0, point, at)
+    }
 }
 
 impl ReadsbTraceFramer {
@@ -47,40 +83,6 @@ impl ReadsbTraceFramer {
     pub(crate) fn buffer_capacity(&self) -> usize {
         self.document.capacity()
     }
-}
-
-fn map_document(document: &Value) -> Vec<Result<StateVector, FrameError>> {
-    let top = Location::Line(1);
-    let missing = |field| vec![Err(FrameError::MissingField { at: top, field })];
-    let Some(icao) = document.get("icao") else {
-        return missing("icao");
-    };
-    let Some(Ok(icao24)) = icao.as_str().map(str::parse::<IcaoAddress>) else {
-        return vec![Err(FrameError::BadField {
-            at: top,
-            field: "icao",
-        })];
-    };
-    let Some(t0) = document.get("timestamp") else {
-        return missing("timestamp");
-    };
-    let Some(t0) = t0.as_f64() else {
-        return vec![Err(FrameError::BadTimestamp { at: top })];
-    };
-    let Some(Value::Array(points)) = document.get("trace") else {
-        return missing("trace");
-    };
-    points
-        .iter()
-        .enumerate()
-        .map(|(index, point)| {
-            let at = Location::Entry {
-                array: "trace",
-                index,
-            };
-            map_point(icao24, t0, point, at)
-        })
-        .collect()
 }
 
 fn map_point(
@@ -169,7 +171,7 @@ impl Framer for ReadsbTraceFramer {
     }
 
     fn finish(&mut self) {
-        self.document.finish(map_document);
+        self.document.finish();
     }
 }
 

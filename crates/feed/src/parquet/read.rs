@@ -6,7 +6,6 @@
 use super::source::{ReadSeek, Source};
 use crate::columns::{self, Cell, Column, Field, Row, EXPECTED_COLUMNS};
 use crate::{FrameError, Location, StateVector};
-use bytes::Bytes;
 use parquet::basic::{LogicalType, TimeUnit, Type as PhysicalType};
 use parquet::column::reader::ColumnReader;
 use parquet::data_type::{ByteArray, Int96};
@@ -262,8 +261,10 @@ impl ParquetRows {
     }
 
     /// Read a whole file held in memory.
+    #[cfg(test)]
     pub(crate) fn from_bytes(bytes: Vec<u8>) -> Result<Self, String> {
-        Self::open(Source::Memory(Bytes::from(bytes)))
+        let len = bytes.len() as u64;
+        Self::from_seekable(Box::new(std::io::Cursor::new(bytes)), len)
     }
 
     fn open(source: Source) -> Result<Self, String> {

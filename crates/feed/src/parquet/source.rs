@@ -1,5 +1,5 @@
 //! The bytes of a Parquet file for the decoder: a seekable source shared by the column
-//! readers (each reads from its own offset), or a file held in memory. Reading at the end of
+//! readers (each reads from its own offset): a file, or a stream spilled to a temporary file. Reading at the end of
 //! the file is an error, never an empty read.
 
 use bytes::Bytes;
@@ -12,22 +12,19 @@ use std::sync::{Arc, Mutex};
 pub(crate) trait ReadSeek: Read + Seek + Send {}
 impl<T: Read + Seek + Send> ReadSeek for T {}
 
-/// The bytes of a Parquet file, for the decoder: a seekable file shared by its column readers,
-/// or a stream already held in memory.
+/// The bytes of a Parquet file, for the decoder: a seekable file shared by its column readers.
 #[derive(Clone)]
 pub(super) enum Source {
     Seekable {
         inner: Arc<Mutex<Box<dyn ReadSeek>>>,
         len: u64,
     },
-    Memory(Bytes),
 }
 
 impl Length for Source {
     fn len(&self) -> u64 {
         match self {
             Source::Seekable { len, .. } => *len,
-            Source::Memory(bytes) => bytes.len() as u64,
         }
     }
 }
@@ -72,23 +69,6 @@ impl Read for RangeReader {
     }
 }
 
-/// The rest of an in-memory file from an offset; reading at the end is an error.
-struct BytesReader(Bytes);
-
-impl Read for BytesReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self.0.is_empty() {
-            return Err(past_the_end());
-        }
-        let n = buf.len().min(self.0.len());
-        buf[..n].copy_from_slice(&self.0.split_to(n));
-        Ok(n)
-    }
-}
-
 impl ChunkReader for Source {
     type T = Box<dyn Read + Send>;
 
@@ -102,16 +82,6 @@ impl ChunkReader for Source {
                     len: *len,
                 },
             ))),
-            Source::Memory(bytes) => {
-                let start = usize::try_from(start).unwrap_or(usize::MAX);
-                if start > bytes.len() {
-                    return Err(ParquetError::EOF(format!(
-                        "offset {start} is past the end ({} bytes)",
-                        bytes.len()
-                    )));
-                }
-                Ok(Box::new(BytesReader(bytes.slice(start..))))
-            }
         }
     }
 
@@ -131,7 +101,6 @@ impl ChunkReader for Source {
                 inner.read_exact(&mut buffer)?;
                 Ok(buffer.into())
             }
-            Source::Memory(bytes) => bytes.get_bytes(start, length),
         }
     }
 }

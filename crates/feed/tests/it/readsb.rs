@@ -83,13 +83,22 @@ fn trace_split_anywhere_equals_unsplit() {
 }
 
 #[test]
-fn a_cut_trace_is_one_json_error() {
+fn a_cut_trace_yields_its_points_then_one_json_error() {
     let input = fixture("trace_full_ac671b.json");
+    let whole = frame_all(ReadsbTraceFramer::new(), &input);
     let items = frame_all(ReadsbTraceFramer::new(), &input[..input.len() / 2]);
+    let (last, points) = items.split_last().unwrap();
     assert!(
-        matches!(items[..], [Err(FrameError::InvalidJson { .. })]),
-        "{items:?}"
+        matches!(last, Err(FrameError::InvalidJson { .. })),
+        "{last:?}"
     );
+    // The points before the cut are read (streamed), identical to the whole file's.
+    assert!(
+        points.len() > 1000 && points.len() < 2500,
+        "{}",
+        points.len()
+    );
+    assert_eq!(points, &whole[..points.len()]);
 }
 
 #[test]

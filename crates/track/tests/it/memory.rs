@@ -133,3 +133,39 @@ fn time_passing_without_records_ends_flights() {
     assert_eq!(ended(&events), 1, "the silent aircraft's flight ends");
     assert_eq!(tracker.aircraft(), 0);
 }
+
+#[test]
+fn a_huge_snapshot_at_one_instant_is_bounded_by_the_window_and_the_table() {
+    // One aircraft.json-like snapshot of 300 000 aircraft all stamped the same second (a
+    // 250 MB readsb document): the reordering window held every record until the end of input,
+    // and reports did not respect `max_aircraft`. Both are bounded now.
+    use vigia_modes::{IcaoAddress, StateVector};
+    use vigia_track::SourceRef;
+    use vigia_track::MAX_WINDOW_RECORDS;
+    let mut tracker = Tracker::new(TrackerConfig {
+        max_aircraft: 10_000,
+        ..TrackerConfig::default()
+    });
+    let mut events = Vec::new();
+    for k in 0..300_000u32 {
+        let mut state = StateVector::new(IcaoAddress::new(0x100000 + k));
+        state.ts = Some(1_738_703_700.0);
+        state.latitude = Some(20.0 + f64::from(k % 1000) * 1e-3);
+        state.longitude = Some(-100.0);
+        tracker.push_state(&state, SourceRef::default(), &mut events);
+        events.clear();
+        assert!(tracker.aircraft() <= 10_000);
+    }
+    let stats = tracker.stats();
+    assert!(
+        stats.window_peak <= MAX_WINDOW_RECORDS as u64 + 1,
+        "{stats:?}"
+    );
+    assert!(stats.window_full >= 100_000, "{stats:?}");
+    assert!(stats.evicted >= 90_000, "{stats:?}");
+    assert!(
+        tracker.memory().total() < 96 << 20,
+        "{:?}",
+        tracker.memory()
+    );
+}

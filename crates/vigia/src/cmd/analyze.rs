@@ -45,7 +45,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
     /// Read archives in file order instead of time order (by default each archive file is
-    /// ordered by time in memory, up to 1 000 000 records at a time).
+    /// ordered by time in memory, up to 250 000 records at a time).
     #[arg(long)]
     no_sort: bool,
     /// Report closest approaches within this distance of a zone, nautical miles.

@@ -94,8 +94,8 @@ pub fn start_time(text: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{text:?} is neither Unix seconds nor an ISO 8601 time"))
 }
 
-/// Archive records ordered by time in memory at once (`Inputs::order_by_time`): about 200 MB.
-pub const ORDER_LIMIT: usize = 1_000_000;
+/// Archive records ordered by time in memory at once (`Inputs::order_by_time`): about 75 MB.
+pub const ORDER_LIMIT: usize = 250_000;
 
 /// The line saying that archives were read in time order, when any record needed it.
 pub fn ordering_line(o: vigia_feed::OrderingStats) -> Option<String> {

@@ -54,7 +54,7 @@ pub struct Args {
     reorder_window: Option<f64>,
     /// Read archives in file order instead of time order. By default each archive file
     /// (trajectory CSV or Parquet, SBS, readsb JSON) is ordered by time in memory, up to
-    /// 1 000 000 records at a time, whatever its row order; frame captures and standard input
+    /// 250 000 records at a time, whatever its row order; frame captures and standard input
     /// are read as they come.
     #[arg(long)]
     no_sort: bool,
@@ -306,6 +306,12 @@ fn summary(stats: &TrackStats, n: &Counters, flights: u64) -> String {
         line(format!(
             "aircraft evicted at the table's limit (never confirmed first): {}",
             stats.evicted
+        ));
+    }
+    if stats.window_full > 0 {
+        line(format!(
+            "records released early because the reordering window was full: {}",
+            stats.window_full
         ));
     }
     if stats.long_containers > 0 {
