@@ -1,11 +1,10 @@
 //! One event's report page.
 
-use std::fmt::Write;
+use maud::{html, PreEscaped, DOCTYPE};
 
 use vigia_detect::contract::{EventBody, EventRecord, PlaceRecord, PositionMethod, PositionRecord};
 use vigia_zones::polygon::MultiPolygon;
 
-use crate::html::escape;
 use crate::map::{svg, Layer, View};
 use crate::time::utc;
 
@@ -196,6 +195,10 @@ fn latlon(lat: f64, lon: f64) -> String {
     )
 }
 
+/// The page's own Content-Security-Policy: nothing may load or run; its inline style applies.
+pub const PAGE_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
 const STYLE: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;line-height:1.45}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:1.8rem}
@@ -243,38 +246,30 @@ pub fn render(incident: &Incident) -> String {
         other => format!("Event: {other}"),
     };
     let evidence = e.evidence();
-    // The lead is markup: everything that comes from the event is escaped into it.
-    let (who_html, zone_html) = (escape(&who), escape(zone));
+    // The lead: the template escapes everything that comes from the event.
     let lead = match kind {
-        "closest_approach" => format!(
-            "Aircraft {who_html} came within <b>{:.1} NM</b> of {zone_html}'s sovereign airspace at {} ({}) and did not enter it.",
-            shown.distance_nm.unwrap_or(f64::NAN),
-            utc(ts),
-            latlon(lat, lon)
-        ),
+        "closest_approach" => html! {
+            "Aircraft " (who) " came within " b { (format!("{:.1} NM", shown.distance_nm.unwrap_or(f64::NAN))) }
+            " of " (zone) "'s sovereign airspace at " (utc(ts)) " (" (latlon(lat, lon)) ") and did not enter it."
+        },
         "zone_presence" => {
             let second = evidence.get(1).map_or(ts, |p| p.ts);
-            format!(
-                "Aircraft {who_html} was in {zone_html}'s sovereign airspace when first seen, at <b>{}</b> at {}{}, and still inside at its next trusted position ({}). Its entry was not observed: this page states presence, not a crossing.",
-                utc(ts),
-                latlon(lat, lon),
-                shown
-                    .depth_nm
-                    .map(|d| format!(", {d:.1} NM inside the boundary"))
-                    .unwrap_or_default(),
-                utc(second),
-            )
+            let depth = shown
+                .depth_nm
+                .map(|d| format!(", {d:.1} NM inside the boundary"))
+                .unwrap_or_default();
+            html! {
+                "Aircraft " (who) " was in " (zone) "'s sovereign airspace when first seen, at " b { (utc(ts)) }
+                " at " (latlon(lat, lon)) (depth) ", and still inside at its next trusted position ("
+                (utc(second)) "). Its entry was not observed: this page states presence, not a crossing."
+            }
         }
         "orbit" | "survey" => match &shown.episode {
-            Some((start, end, what)) => format!(
-                "Aircraft {who_html} flew a {} from <b>{}</b> to {}, centred at {}: {}.",
-                escape(what),
-                utc(*start),
-                utc(*end),
-                latlon(lat, lon),
-                escape(&places_sentence(&shown.places))
-            ),
-            None => String::new(),
+            Some((start, end, what)) => html! {
+                "Aircraft " (who) " flew a " (what) " from " b { (utc(*start)) } " to " (utc(*end))
+                ", centred at " (latlon(lat, lon)) ": " (places_sentence(&shown.places)) "."
+            },
+            None => html! {},
         },
         _ => {
             let verb = match kind {
@@ -282,18 +277,15 @@ pub fn render(incident: &Incident) -> String {
                 "zone_transit" => "crossed into",
                 _ => "entered",
             };
-            let mut s = format!(
-                "Aircraft {who_html} {verb} {zone_html}'s sovereign airspace at <b>{}</b> (± {}) at {}, between trusted positions received at {} and {}.",
-                utc(ts),
-                uncertainty(shown.uncertainty_s.unwrap_or(0.0)),
-                latlon(lat, lon),
-                utc(shown.ts_before.unwrap_or(ts)),
-                utc(shown.ts_after.unwrap_or(ts)),
-            );
-            if let Some(t) = shown.time_inside_s {
-                let _ = write!(s, " Time inside: {}.", duration(t));
+            html! {
+                "Aircraft " (who) " " (verb) " " (zone) "'s sovereign airspace at " b { (utc(ts)) }
+                " (± " (uncertainty(shown.uncertainty_s.unwrap_or(0.0))) ") at " (latlon(lat, lon))
+                ", between trusted positions received at " (utc(shown.ts_before.unwrap_or(ts)))
+                " and " (utc(shown.ts_after.unwrap_or(ts))) "."
+                @if let Some(t) = shown.time_inside_s {
+                    " Time inside: " (duration(t)) "."
+                }
             }
-            s
         }
     };
 
@@ -372,22 +364,7 @@ pub fn render(incident: &Incident) -> String {
     }
     let map = svg(&view, &layers);
 
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
-        escape(&format!("{title} — {who}"))
-    );
-    let _ = write!(h, "<h1>{}</h1><p class=\"muted\">{} · event of type <code>{}</code> · flight <code>{}</code></p>", escape(&title), escape(&who), escape(kind), escape(&e.flight_id));
-    let _ = write!(h, "<p class=\"lead\">{lead}</p>");
-    let _ = write!(h, "<h2>Map</h2>{map}<p class=\"muted\">Drawn by vigia from the bundled boundary polygons (OpenStreetMap, ODbL) and the flight's trusted positions. P1, P2: the positions the event rests on.</p>");
-
-    // Timeline
-    let _ = write!(
-        h,
-        "<h2>Timeline</h2><table><tr><th>time (UTC)</th><th>what</th><th>where</th></tr>"
-    );
-    // Rows in time order: (time, bold, what, where).
+    // Timeline rows in time order: (time, bold, what, where).
     let mut rows: Vec<(f64, bool, String, String)> = Vec::new();
     if let Some(first) = incident.track.first() {
         rows.push((
@@ -448,109 +425,138 @@ pub fn render(incident: &Incident) -> String {
         ));
     }
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for (t, bold, what, place) in &rows {
-        let (open, close) = if *bold { ("<b>", "</b>") } else { ("", "") };
-        let _ = write!(
-            h,
-            "<tr><td>{open}{}{close}</td><td>{open}{}{close}</td><td>{}</td></tr>",
-            utc(*t),
-            escape(what),
-            place
-        );
-    }
-    let _ = write!(h, "</table>");
 
-    // Identity
-    let _ = write!(h, "<h2>Identity and reasons</h2>");
-    match incident.flight.and_then(|r| match &r.body {
+    let flight = incident.flight.and_then(|r| match &r.body {
         EventBody::Flight(f) => Some((r, f)),
         _ => None,
-    }) {
-        Some((record, f)) => {
-            let _ = write!(h, "<table><tr><th>ICAO address</th><td><code>{}</code></td></tr><tr><th>callsigns</th><td>{}</td></tr><tr><th>registered in (address block)</th><td>{}</td></tr><tr><th>military</th><td>{}</td></tr>",
-                escape(&e.icao24),
-                escape(&f.callsigns.join(", ")),
-                escape(f.country.as_deref().unwrap_or("")),
-                if f.military { "yes" } else { "no" });
-            for (key, value) in [
-                ("registration", &f.registration),
-                ("type", &f.type_designator),
-                ("operator", &f.operator),
-            ] {
-                if let Some(v) = value {
-                    let _ = write!(h, "<tr><th>{key}</th><td>{}</td></tr>", escape(v));
-                }
-            }
-            let _ = write!(
-                h,
-                "<tr><th>surveillance score</th><td><b>{:.2}</b></td></tr></table>",
-                record.score.unwrap_or(0.0)
-            );
-            let reasons: Vec<String> = f
-                .reasons
-                .iter()
-                .map(|r| format!("<li>{} (weight {:.2})</li>", escape(&r.text), r.weight))
-                .collect();
-            if reasons.is_empty() {
-                let _ = write!(h, "<p>No surveillance indicator.</p>");
-            } else {
-                let _ = write!(h, "<ul>{}</ul>", reasons.join(""));
-            }
-        }
-        None => {
-            let _ = write!(h, "<p>The flight's record is not available (the flight may still be in progress).</p>");
-        }
-    }
-
-    // Evidence
+    });
     let receiver = incident.receiver.unwrap_or("");
-    if evidence.is_empty() {
-        let _ = write!(h, "<h2>Evidence</h2><p>This event is a pattern of the flight's whole track: it rests on the flight's trusted positions (drawn above, kept in the store with the flight), not on two positions around a boundary.</p>");
-    } else {
-        let _ = write!(h, "<h2>Evidence</h2><p>The positions this event rests on, and the raw Mode S frames (hex, as received) each was decoded from.</p>");
-    }
-    let _ = write!(h, "<table><tr><th>position</th><th>received (UTC)</th><th>frame (hex)</th><th>receiver / source</th></tr>");
-    for (k, p) in evidence.iter().enumerate() {
-        match &p.method {
-            PositionMethod::Report { source } => {
-                let src = format!("{} record {}", source.file, source.record);
-                let _ = write!(
-                    h,
-                    "<tr><td>P{}</td><td>{}</td><td>(decoded archive row)</td><td>{}</td></tr>",
-                    k + 1,
-                    utc(p.ts),
-                    escape(&src)
-                );
-            }
-            PositionMethod::CprPair { frames } | PositionMethod::CprLocal { frames } => {
-                for fr in frames {
-                    let _ = write!(h, "<tr><td>P{}</td><td>{} <span class=\"muted\">({:.6})</span></td><td><code>{}</code></td><td>{}</td></tr>", k + 1, utc(fr.ts), fr.ts, escape(&fr.hex), escape(receiver));
-                }
-            }
-        }
-    }
-    let _ = write!(h, "</table>");
-
-    // Verification
+    // The first evidence position's frames, for the pyModeS recipe.
     let pair: Vec<&str> = match evidence.first().map(|p| &p.method) {
         Some(PositionMethod::CprPair { frames } | PositionMethod::CprLocal { frames }) => {
             frames.iter().map(|f| f.hex.as_str()).collect()
         }
         _ => Vec::new(),
     };
-    let _ = write!(h, "<h2>How to verify independently</h2><ol>");
-    let _ = write!(h, "<li>Check each frame's parity and decode it with another decoder, e.g. pyModeS: <code>pyModeS.crc(msg)</code> is 0 for an intact DF17/18 frame; <code>pyModeS.adsb.icao(msg)</code> gives the address.</li>");
-    if pair.len() == 2 {
-        let _ = write!(h, "<li>Recompute P1 from its even/odd pair: <code>pyModeS.adsb.position(\"{}\", \"{}\", t0, t1)</code> with the two receive times above (order the arguments even, odd as their CPR format bit says).</li>", escape(pair[0]), escape(pair[1]));
-    }
-    let _ = write!(h, "<li>Test the positions against the boundary: <code>vigia zones classify --zones {} </code> with <code>lat,lon</code> lines, or load <code>vigia zones export --zones {}</code> into QGIS.</li>", escape(zone), escape(zone));
-    let _ = match kind {
-        "zone_entry" | "zone_exit" | "zone_transit" => write!(h, "<li>The crossing time is interpolated along the great circle between the two positions; its uncertainty is the time between them.</li></ol>"),
-        "zone_presence" => write!(h, "<li>Both positions lie inside the boundary; the flight was not heard before the first, so when and where it entered is not known.</li></ol>"),
-        _ => write!(h, "</ol>"),
+
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                // A file opened from disk has no HTTP headers: the page carries its own policy
+                // (no script at all; only its inline style).
+                meta http-equiv="Content-Security-Policy" content=(PAGE_CSP);
+                title { (title) " — " (who) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { (title) }
+                p.muted { (who) " · event of type " code { (kind) } " · flight " code { (e.flight_id) } }
+                p.lead { (lead) }
+                h2 { "Map" }
+                (map)
+                p.muted { "Drawn by vigia from the bundled boundary polygons (OpenStreetMap, ODbL) and the flight's trusted positions. P1, P2: the positions the event rests on." }
+
+                h2 { "Timeline" }
+                table {
+                    tr { th { "time (UTC)" } th { "what" } th { "where" } }
+                    @for (t, bold, what, place) in &rows {
+                        tr {
+                            @if *bold {
+                                td { b { (utc(*t)) } } td { b { (what) } }
+                            } @else {
+                                td { (utc(*t)) } td { (what) }
+                            }
+                            td { (place) }
+                        }
+                    }
+                }
+
+                h2 { "Identity and reasons" }
+                @match flight {
+                    Some((record, f)) => {
+                        table {
+                            tr { th { "ICAO address" } td { code { (e.icao24) } } }
+                            tr { th { "callsigns" } td { (f.callsigns.join(", ")) } }
+                            tr { th { "registered in (address block)" } td { (f.country.as_deref().unwrap_or("")) } }
+                            tr { th { "military" } td { (if f.military { "yes" } else { "no" }) } }
+                            @for (key, value) in [("registration", &f.registration), ("type", &f.type_designator), ("operator", &f.operator)] {
+                                @if let Some(v) = value {
+                                    tr { th { (key) } td { (v) } }
+                                }
+                            }
+                            tr { th { "surveillance score" } td { b { (format!("{:.2}", record.score.unwrap_or(0.0))) } } }
+                        }
+                        @if f.reasons.is_empty() {
+                            p { "No surveillance indicator." }
+                        } @else {
+                            ul {
+                                @for r in &f.reasons {
+                                    li { (r.text) " (weight " (format!("{:.2}", r.weight)) ")" }
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        p { "The flight's record is not available (the flight may still be in progress)." }
+                    }
+                }
+
+                h2 { "Evidence" }
+                @if evidence.is_empty() {
+                    p { "This event is a pattern of the flight's whole track: it rests on the flight's trusted positions (drawn above, kept in the store with the flight), not on two positions around a boundary." }
+                } @else {
+                    p { "The positions this event rests on, and the raw Mode S frames (hex, as received) each was decoded from." }
+                }
+                table {
+                    tr { th { "position" } th { "received (UTC)" } th { "frame (hex)" } th { "receiver / source" } }
+                    @for (k, p) in evidence.iter().enumerate() {
+                        @match &p.method {
+                            PositionMethod::Report { source } => {
+                                tr {
+                                    td { "P" (k + 1) }
+                                    td { (utc(p.ts)) }
+                                    td { "(decoded archive row)" }
+                                    td { (source.file) " record " (source.record) }
+                                }
+                            }
+                            PositionMethod::CprPair { frames } | PositionMethod::CprLocal { frames } => {
+                                @for fr in frames {
+                                    tr {
+                                        td { "P" (k + 1) }
+                                        td { (utc(fr.ts)) " " span.muted { "(" (format!("{:.6}", fr.ts)) ")" } }
+                                        td { code { (fr.hex) } }
+                                        td { (receiver) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+
+                h2 { "How to verify independently" }
+                ol {
+                    li { "Check each frame's parity and decode it with another decoder, e.g. pyModeS: " code { "pyModeS.crc(msg)" } " is 0 for an intact DF17/18 frame; " code { "pyModeS.adsb.icao(msg)" } " gives the address." }
+                    @if pair.len() == 2 {
+                        li { "Recompute P1 from its even/odd pair: " code { "pyModeS.adsb.position(\"" (pair[0]) "\", \"" (pair[1]) "\", t0, t1)" } " with the two receive times above (order the arguments even, odd as their CPR format bit says)." }
+                    }
+                    li { "Test the positions against the boundary: " code { "vigia zones classify --zones " (zone) } " with " code { "lat,lon" } " lines, or load " code { "vigia zones export --zones " (zone) } " into QGIS." }
+                    @match kind {
+                        "zone_entry" | "zone_exit" | "zone_transit" => {
+                            li { "The crossing time is interpolated along the great circle between the two positions; its uncertainty is the time between them." }
+                        }
+                        "zone_presence" => {
+                            li { "Both positions lie inside the boundary; the flight was not heard before the first, so when and where it entered is not known." }
+                        }
+                        _ => {}
+                    }
+                }
+                p.muted { "Generated by " (incident.generator) " from open ADS-B broadcasts. Boundaries © OpenStreetMap contributors (ODbL)." }
+            }
+        }
     };
-    let _ = write!(h, "<p class=\"muted\">Generated by {} from open ADS-B broadcasts. Boundaries © OpenStreetMap contributors (ODbL).</p></body></html>", escape(incident.generator));
-    h
+    page.into_string()
 }
 
 #[cfg(test)]
@@ -696,6 +702,74 @@ mod tests {
         assert_eq!(uncertainty(12.4), "12 s");
         assert_eq!(duration(13_200.0), "3 h 40 min");
         assert_eq!(duration(65.0), "1 min 05 s");
+    }
+
+    #[test]
+    fn everything_from_the_event_is_escaped_on_every_page() {
+        // Every field that comes from input — zone, callsign, flight record, evidence frames,
+        // source file, receiver, generator — carries markup, on every event type's page.
+        let evil = "MX<img src=x onerror=alert(1)>";
+        let mut flight = vigia_detect::contract::samples::record("flight", Some(evil), 1.0);
+        if let EventBody::Flight(f) = &mut flight.body {
+            f.callsigns = vec!["<b>x</b>".into()];
+            f.country = Some("<i>".into());
+            f.registration = Some("\"><svg onload=1>".into());
+            f.operator = Some("<iframe>".into());
+            f.reasons = vec![vigia_detect::contract::ReasonRecord {
+                code: "<x>".into(),
+                text: "<script>alert(1)</script>".into(),
+                weight: 0.5,
+            }];
+        }
+        for kind in [
+            "zone_entry",
+            "zone_exit",
+            "zone_presence",
+            "zone_transit",
+            "closest_approach",
+            "orbit",
+            "survey",
+        ] {
+            let mut event = vigia_detect::contract::samples::record(kind, Some(evil), 1.0);
+            event.callsign = Some("<script>".into());
+            event.flight_id = "</code><img>".into();
+            if let EventBody::Orbit(o) = &mut event.body {
+                o.zones = vec![PlaceRecord {
+                    zone: evil.into(),
+                    relation: "inside".into(),
+                    time_inside_s: 900.0,
+                    share_inside: 1.0,
+                    centre_inside: true,
+                    centre_distance_nm: Some(3.0),
+                }];
+            }
+            let mp = MultiPolygon::default();
+            let html = render(&Incident {
+                event: &event,
+                flight: Some(&flight),
+                track: &[],
+                zones: vec![ZoneShape {
+                    name: evil,
+                    geometry: &mp,
+                }],
+                receiver: Some("<marquee>"),
+                generator: "<blink>",
+            });
+            for tag in [
+                "<img",
+                "<script",
+                "<svg onload",
+                "<iframe",
+                "<marquee",
+                "<blink",
+                "<i>",
+                "<b>x",
+            ] {
+                assert!(!html.contains(tag), "{kind}: {tag} in {html}");
+            }
+            assert!(html.contains("&lt;img"), "{kind}");
+            assert!(html.contains("Content-Security-Policy"), "{kind}");
+        }
     }
 
     #[test]

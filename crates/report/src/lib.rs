@@ -2,7 +2,8 @@
 //! exports of flights (GeoJSON, KML, CSV, Parquet).
 //!
 //! Owns the rendering of one event — a zone entry, exit, transit or closest approach — into a
-//! self-contained HTML page that prints well: an SVG map of the flight and the zone drawn by
+//! self-contained HTML page that prints well, written with an escaping template engine (maud):
+//! an SVG map of the flight and the zone drawn by
 //! vigia itself (no tiles, no scripts, no network), the timeline, identity and reasons, the
 //! evidence table of raw frames, and how to verify it independently. It reads the event as the
 //! store keeps it (the event contract, `vigia_detect::contract`), so the CLI (`vigia report`)
@@ -14,7 +15,6 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod geojson;
-pub mod html;
 pub mod incident;
 pub mod map;
 pub mod stored;

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::html::escape;
+use maud::{html, Markup};
 
 /// The area shown.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -174,72 +174,75 @@ fn ring_path(view: &View, ring: &[[f64; 2]], out: &mut String) {
     out.push('Z');
 }
 
-/// Draw the layers into an SVG element.
-pub fn svg(view: &View, layers: &[Layer]) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="map of the flight and the zone"><rect width="{w}" height="{h}" fill="#eef3f7"/>"##,
-        w = view.width,
-        h = view.height
-    );
-    for layer in layers {
-        match layer {
-            Layer::Rings {
-                rings,
-                fill,
-                stroke,
-                ..
-            } => {
-                let mut d = String::new();
-                for r in rings {
-                    ring_path(view, r, &mut d);
-                }
-                if !d.is_empty() {
-                    let _ = write!(
-                        s,
-                        r##"<path d="{d}" fill="{fill}" fill-rule="evenodd" stroke="{stroke}" stroke-width="1.2"/>"##
-                    );
+/// A coordinate to one decimal, as SVG attributes take it.
+fn f1(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// Draw the layers into an SVG element (markup from the template engine: labels are escaped).
+pub fn svg(view: &View, layers: &[Layer]) -> Markup {
+    let (w, h) = (view.width, view.height);
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {w} {h}")) width=(w) height=(h)
+            role="img" aria-label="map of the flight and the zone" {
+            rect width=(w) height=(h) fill="#eef3f7" {}
+            @for layer in layers {
+                (draw(view, layer))
+            }
+            (graticule(view))
+            (scale_bar(view))
+            (legend(layers))
+        }
+    }
+}
+
+fn draw(view: &View, layer: &Layer) -> Markup {
+    match layer {
+        Layer::Rings {
+            rings,
+            fill,
+            stroke,
+            ..
+        } => {
+            let mut d = String::new();
+            for r in rings {
+                ring_path(view, r, &mut d);
+            }
+            html! {
+                @if !d.is_empty() {
+                    path d=(d) fill=(fill) fill-rule="evenodd" stroke=(stroke) stroke-width="1.2" {}
                 }
             }
-            Layer::Line {
-                points,
-                stroke,
-                width,
-                ..
-            } => {
-                let mut d = String::new();
-                for (k, (lat, lon)) in points.iter().enumerate() {
-                    let (x, y) = view.xy(*lat, *lon);
-                    let _ = write!(d, "{}{x:.1},{y:.1} ", if k == 0 { "M" } else { "L" });
-                }
-                let _ = write!(
-                    s,
-                    r##"<path d="{d}" fill="none" stroke="{stroke}" stroke-width="{width}" stroke-linejoin="round"/>"##
-                );
-            }
-            Layer::Marker {
-                lat,
-                lon,
-                color,
-                label,
-            } => {
+        }
+        Layer::Line {
+            points,
+            stroke,
+            width,
+            ..
+        } => {
+            let mut d = String::new();
+            for (k, (lat, lon)) in points.iter().enumerate() {
                 let (x, y) = view.xy(*lat, *lon);
-                let _ = write!(
-                    s,
-                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{color}" stroke="white" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" font-family="sans-serif" fill="#111" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
-                    x + 8.0,
-                    y - 6.0,
-                    escape(label)
-                );
+                let _ = write!(d, "{}{x:.1},{y:.1} ", if k == 0 { "M" } else { "L" });
+            }
+            html! {
+                path d=(d) fill="none" stroke=(stroke) stroke-width=(width) stroke-linejoin="round" {}
+            }
+        }
+        Layer::Marker {
+            lat,
+            lon,
+            color,
+            label,
+        } => {
+            let (x, y) = view.xy(*lat, *lon);
+            html! {
+                circle cx=(f1(x)) cy=(f1(y)) r="5" fill=(color) stroke="white" stroke-width="1.5" {}
+                text x=(f1(x + 8.0)) y=(f1(y - 6.0)) font-size="12" font-family="sans-serif" fill="#111"
+                    stroke="white" stroke-width="3" paint-order="stroke" { (label) }
             }
         }
     }
-    graticule(view, &mut s);
-    scale_bar(view, &mut s);
-    legend(layers, &mut s);
-    s.push_str("</svg>");
-    s
 }
 
 fn nice_step(span: f64) -> f64 {
@@ -252,66 +255,60 @@ fn nice_step(span: f64) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
-fn graticule(view: &View, s: &mut String) {
-    let step = nice_step(view.max_lat - view.min_lat);
-    let mut lat = (view.min_lat / step).ceil() * step;
-    while lat < view.max_lat {
-        let (_, y) = view.xy(lat, view.min_lon);
-        let _ = write!(
-            s,
-            r##"<line x1="0" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#9ab" stroke-width="0.5" stroke-dasharray="3 3"/><text x="4" y="{:.1}" font-size="10" font-family="sans-serif" fill="#456">{lat:.2}°</text>"##,
-            view.width,
-            y - 2.0
-        );
-        lat += step;
-    }
-    let step = nice_step(view.max_lon - view.min_lon);
-    let mut lon = (view.min_lon / step).ceil() * step;
-    while lon < view.max_lon {
-        let (x, _) = view.xy(view.min_lat, lon);
-        let _ = write!(
-            s,
-            r##"<line x1="{x:.1}" y1="0" x2="{x:.1}" y2="{}" stroke="#9ab" stroke-width="0.5" stroke-dasharray="3 3"/><text x="{:.1}" y="{}" font-size="10" font-family="sans-serif" fill="#456">{lon:.2}°</text>"##,
-            view.height,
-            x + 2.0,
-            view.height - 4.0
-        );
-        lon += step;
+/// The values `start + k·step` inside `(min, max)`, at most 100 of them.
+fn ticks(min: f64, max: f64) -> Vec<f64> {
+    let step = nice_step(max - min);
+    let first = (min / step).ceil() * step;
+    (0..100)
+        .map(|k| first + f64::from(k) * step)
+        .take_while(|v| *v < max)
+        .collect()
+}
+
+fn graticule(view: &View) -> Markup {
+    html! {
+        @for lat in ticks(view.min_lat, view.max_lat) {
+            @let y = view.xy(lat, view.min_lon).1;
+            line x1="0" y1=(f1(y)) x2=(view.width) y2=(f1(y)) stroke="#9ab" stroke-width="0.5" stroke-dasharray="3 3" {}
+            text x="4" y=(f1(y - 2.0)) font-size="10" font-family="sans-serif" fill="#456" { (format!("{lat:.2}°")) }
+        }
+        @for lon in ticks(view.min_lon, view.max_lon) {
+            @let x = view.xy(view.min_lat, lon).0;
+            line x1=(f1(x)) y1="0" x2=(f1(x)) y2=(view.height) stroke="#9ab" stroke-width="0.5" stroke-dasharray="3 3" {}
+            text x=(f1(x + 2.0)) y=(view.height - 4.0) font-size="10" font-family="sans-serif" fill="#456" { (format!("{lon:.2}°")) }
+        }
     }
 }
 
-fn scale_bar(view: &View, s: &mut String) {
+fn scale_bar(view: &View) -> Markup {
     let clat = (view.min_lat + view.max_lat) / 2.0;
     let km_per_px = (view.max_lon - view.min_lon) * 111.32 * clat.to_radians().cos() / view.width;
     let nm = nice_step(km_per_px * view.width / 1.852 / 2.0);
     let px = nm * 1.852 / km_per_px;
     let (x0, y0) = (view.width - px - 20.0, view.height - 24.0);
-    let _ = write!(
-        s,
-        r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="6" fill="#111"/><text x="{x0:.1}" y="{:.1}" font-size="11" font-family="sans-serif">{nm} NM</text><text x="{:.1}" y="22" font-size="16" font-family="sans-serif" font-weight="bold">N ↑</text>"##,
-        x0,
-        y0,
-        px,
-        y0 - 4.0,
-        view.width - 44.0
-    );
+    html! {
+        rect x=(f1(x0)) y=(f1(y0)) width=(f1(px)) height="6" fill="#111" {}
+        text x=(f1(x0)) y=(f1(y0 - 4.0)) font-size="11" font-family="sans-serif" { (nm) " NM" }
+        text x=(f1(view.width - 44.0)) y="22" font-size="16" font-family="sans-serif" font-weight="bold" { "N ↑" }
+    }
 }
 
-fn legend(layers: &[Layer], s: &mut String) {
-    let mut y = 16.0;
-    for layer in layers {
-        let (color, label) = match layer {
-            Layer::Rings { fill, label, .. } => (*fill, *label),
-            Layer::Line { stroke, label, .. } => (*stroke, *label),
-            Layer::Marker { .. } => continue,
-        };
-        let _ = write!(
-            s,
-            r##"<rect x="60" y="{:.1}" width="14" height="10" fill="{color}" stroke="#333" stroke-width="0.5"/><text x="80" y="{y:.1}" font-size="11" font-family="sans-serif" fill="#111" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
-            y - 9.0,
-            escape(label)
-        );
-        y += 15.0;
+fn legend(layers: &[Layer]) -> Markup {
+    let entries: Vec<(&str, &str)> = layers
+        .iter()
+        .filter_map(|layer| match layer {
+            Layer::Rings { fill, label, .. } => Some((*fill, *label)),
+            Layer::Line { stroke, label, .. } => Some((*stroke, *label)),
+            Layer::Marker { .. } => None,
+        })
+        .collect();
+    html! {
+        @for (k, (color, label)) in entries.iter().enumerate() {
+            @let y = 16.0 + 15.0 * k as f64;
+            rect x="60" y=(f1(y - 9.0)) width="14" height="10" fill=(color) stroke="#333" stroke-width="0.5" {}
+            text x="80" y=(f1(y)) font-size="11" font-family="sans-serif" fill="#111" stroke="white"
+                stroke-width="3" paint-order="stroke" { (label) }
+        }
     }
 }
 
@@ -363,6 +360,7 @@ mod tests {
                 },
             ],
         );
+        let svg = svg.into_string();
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("fill=\"#fc9\"") && svg.contains("entry &lt;12:00&gt;"));
         assert!(svg.contains(" NM</text>"));
