@@ -134,6 +134,17 @@ pub struct ServerConfig {
     /// (`["vigia.example.org"]`). Requests naming another host are refused: that is how a web
     /// page on another site reaches a loopback service (DNS rebinding). Default none.
     pub allowed_hosts: Vec<String>,
+    /// Most HTTP connections open at once; more are closed as they arrive (and counted).
+    /// Default 1024 (each map keeps one event stream open).
+    pub max_connections: usize,
+    /// A client must send a request's headers within this, seconds. Default 10: a client
+    /// that trickles them (slowloris) is cut off.
+    pub header_timeout_s: f64,
+    /// A connection with nothing read or written for this long is closed, seconds. Default
+    /// 60 (the event stream sends a keep-alive every 15 s).
+    pub idle_timeout_s: f64,
+    /// At shutdown, requests in flight get this long to finish, seconds. Default 5.
+    pub shutdown_timeout_s: f64,
 }
 
 impl Default for ServerConfig {
@@ -142,6 +153,23 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:8080".into(),
             token: None,
             allowed_hosts: Vec::new(),
+            max_connections: 1024,
+            header_timeout_s: 10.0,
+            idle_timeout_s: 60.0,
+            shutdown_timeout_s: 5.0,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The connection limits, as the HTTP server takes them.
+    pub fn limits(&self) -> crate::http::ConnectionLimits {
+        let s = |v: f64| std::time::Duration::from_secs_f64(v.clamp(0.1, 86_400.0));
+        crate::http::ConnectionLimits {
+            max_connections: self.max_connections.max(1),
+            header_timeout: s(self.header_timeout_s),
+            idle_timeout: s(self.idle_timeout_s),
+            shutdown_timeout: s(self.shutdown_timeout_s),
         }
     }
 }
@@ -440,6 +468,29 @@ impl Config {
             n.backoff_initial_s.max(0.01),
             3600.0,
             "s (and at least backoff_initial_s)",
+        );
+        let v = &self.server;
+        within(
+            "server.max_connections",
+            v.max_connections as f64,
+            1.0,
+            100_000.0,
+            "",
+        );
+        within(
+            "server.header_timeout_s",
+            v.header_timeout_s,
+            1.0,
+            300.0,
+            "s",
+        );
+        within("server.idle_timeout_s", v.idle_timeout_s, 5.0, 3600.0, "s");
+        within(
+            "server.shutdown_timeout_s",
+            v.shutdown_timeout_s,
+            0.0,
+            300.0,
+            "s",
         );
         within("pipeline.dedup_window_s", p.dedup_window_s, 0.0, 10.0, "s");
         within("pipeline.flush_ms", p.flush_ms as f64, 10.0, 60_000.0, "ms");

@@ -181,6 +181,7 @@ impl Service {
             stream,
             token: config.server.token.clone(),
             allowed_hosts: config.server.allowed_hosts.clone(),
+            limits: config.server.limits(),
             control: Mutex::new(None),
             shutdown,
             started: now,

@@ -12,12 +12,14 @@
 //! | module | owns |
 //! |---|---|
 //! | [`basemap`] | the land drawn under the zones, `/basemap.geojson` |
+//! | `conn` | accepting connections under a cap; header, idle and shutdown timeouts |
 //! | [`openapi`] | the OpenAPI document |
 //! | `report` | `GET /api/events/{id}/report` |
 //! | [`stream`] | `GET /api/stream` (SSE) |
 //! | [`web`] | the web map's embedded files and `/basemap.geojson` |
 
 pub mod basemap;
+mod conn;
 pub mod openapi;
 mod report;
 pub mod stream;
@@ -36,6 +38,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use vigia_feed::net::unix_now;
 use vigia_store::{EventFilter, FlightFilter, FlightRow, Store, StoredEvent};
+
+pub use conn::ConnectionLimits;
 
 use crate::service::state::{ReloadError, ServiceState};
 use crate::service::view::EventView;
@@ -164,17 +168,16 @@ async fn harden(mut response: Response) -> Response {
     response
 }
 
-/// Serve the API and the map on `listener` until `shutdown` completes. Refuses (before
-/// serving) a non-loopback address without a token.
+/// Serve the API and the map on `listener` until `shutdown` completes, under the state's
+/// connection limits. Refuses (before serving) a non-loopback address without a token.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<ServiceState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     check_exposure(listener.local_addr()?, state.token.as_deref())?;
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let (limits, metrics) = (state.limits, state.metrics.clone());
+    conn::serve(listener, router(state), limits, metrics, shutdown).await?;
     Ok(())
 }
 

@@ -90,6 +90,12 @@ pub struct Metrics {
     pub positions_written: AtomicU64,
     /// Batches waiting for the writer.
     pub writer_queue: AtomicU64,
+    /// HTTP connections open now.
+    pub http_open: AtomicU64,
+    /// HTTP connections closed at once because `server.max_connections` were open.
+    pub http_refused: AtomicU64,
+    /// HTTP connections closed for sending nothing (headers too slow, or idle too long).
+    pub http_timed_out: AtomicU64,
     rates: Mutex<Rates>,
 }
 
@@ -179,7 +185,25 @@ fn load(a: &AtomicU64) -> u64 {
 }
 
 /// The service-wide families, in the order they are rendered.
-const SERVICE_FAMILIES: [ServiceFamily; 17] = [
+const SERVICE_FAMILIES: [ServiceFamily; 20] = [
+    (
+        "vigia_http_connections",
+        "gauge",
+        "HTTP connections open.",
+        |m, _| load(&m.http_open),
+    ),
+    (
+        "vigia_http_connections_refused_total",
+        "counter",
+        "HTTP connections closed at once because server.max_connections were open.",
+        |m, _| load(&m.http_refused),
+    ),
+    (
+        "vigia_http_connections_timed_out_total",
+        "counter",
+        "HTTP connections closed for slow headers or idleness.",
+        |m, _| load(&m.http_timed_out),
+    ),
     (
         "vigia_queue_depth",
         "gauge",
@@ -330,6 +354,9 @@ impl Metrics {
             store_errors: AtomicU64::new(0),
             positions_written: AtomicU64::new(0),
             writer_queue: AtomicU64::new(0),
+            http_open: AtomicU64::new(0),
+            http_refused: AtomicU64::new(0),
+            http_timed_out: AtomicU64::new(0),
             rates: Mutex::new(Rates::default()),
         }
     }

@@ -13,6 +13,7 @@ use vigia_detect::identity::IdentityResolver;
 use vigia_detect::AnalyzerConfig;
 use vigia_feed::net::{Arrival, FrameQueue, SourceCounters};
 use vigia_feed::{Record, RecordReader};
+use vigia_server::http::ConnectionLimits;
 use vigia_server::service::alert::{sinks, Alerter};
 use vigia_server::service::live::{LiveAircraft, LiveView, Snapshot};
 use vigia_server::service::metrics::Metrics;
@@ -65,10 +66,16 @@ struct Api {
     runtime: tokio::runtime::Runtime,
     stream: tokio::sync::broadcast::Sender<StreamMessage>,
     stop: tokio::sync::watch::Sender<bool>,
+    served: tokio::task::JoinHandle<Result<(), vigia_server::http::ServeError>>,
+    metrics: Arc<Metrics>,
     _dir: tempfile::TempDir,
 }
 
 fn api(token: Option<&str>) -> Api {
+    api_with(token, ConnectionLimits::default())
+}
+
+fn api_with(token: Option<&str>, limits: ConnectionLimits) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.db");
     let mut store = Store::open(&path).unwrap();
@@ -117,10 +124,12 @@ fn api(token: Option<&str>) -> Api {
         stream: stream.clone(),
         token: token.map(str::to_string),
         allowed_hosts: Vec::new(),
+        limits,
         control: Mutex::new(None),
         shutdown: shutdown.clone(),
         started: 0.0,
     });
+    let metrics = state.metrics.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -131,7 +140,7 @@ fn api(token: Option<&str>) -> Api {
         .unwrap();
     let address = listener.local_addr().unwrap();
     let mut shutdown = shutdown;
-    runtime.spawn(vigia_server::http::serve(listener, state, async move {
+    let served = runtime.spawn(vigia_server::http::serve(listener, state, async move {
         let _ = shutdown.wait_for(|s| *s).await;
     }));
     Api {
@@ -139,6 +148,8 @@ fn api(token: Option<&str>) -> Api {
         runtime,
         stream,
         stop,
+        served,
+        metrics,
         _dir: dir,
     }
 }
@@ -649,4 +660,126 @@ fn the_service_runs_from_its_configuration_alone() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["event"]["id"], stored[0].id);
     assert_eq!(lines[0]["event"]["zone"], "BOX");
+}
+
+/// Whether the server closed `s` (end of stream or reset) within `within`.
+fn closed_within(s: &mut TcpStream, within: Duration) -> bool {
+    s.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                return false
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn slow_idle_and_surplus_connections_are_cut_off_and_shutdown_has_a_deadline() {
+    use std::sync::atomic::Ordering;
+    let api = api_with(
+        None,
+        ConnectionLimits {
+            max_connections: 3,
+            header_timeout: Duration::from_secs(1),
+            idle_timeout: Duration::from_secs(3),
+            shutdown_timeout: Duration::from_secs(1),
+        },
+    );
+    // Slowloris: headers trickled, never finished — cut off after the header timeout.
+    let mut slow = TcpStream::connect(api.address).unwrap();
+    write!(
+        slow,
+        "GET /api/aircraft HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: "
+    )
+    .unwrap();
+    // Three open: the cap. A fourth is closed as it arrives.
+    let mut quiet = TcpStream::connect(api.address).unwrap();
+    let mut kept = TcpStream::connect(api.address).unwrap();
+    write!(kept, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut surplus = TcpStream::connect(api.address).unwrap();
+    assert!(
+        closed_within(&mut surplus, Duration::from_secs(2)),
+        "the fourth connection is closed"
+    );
+    assert!(api.metrics.http_refused.load(Ordering::Relaxed) >= 1);
+    assert!(
+        closed_within(&mut slow, Duration::from_secs(4)),
+        "slow headers are cut off"
+    );
+    assert!(
+        closed_within(&mut quiet, Duration::from_secs(4)),
+        "a silent connection is cut off"
+    );
+    // A kept-alive connection that answered and then sent no next request is closed too.
+    assert!(
+        closed_within(&mut kept, Duration::from_secs(6)),
+        "a kept-alive connection is cut off"
+    );
+    assert!(api.metrics.http_timed_out.load(Ordering::Relaxed) >= 2);
+    // Room again once they are gone.
+    let (status, _) = request(api.address, "GET", "/healthz", None);
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_connection_with_nothing_read_or_written_is_closed() {
+    // Headers may take long here; the idle timer alone closes the silent connection.
+    let api = api_with(
+        None,
+        ConnectionLimits {
+            max_connections: 16,
+            header_timeout: Duration::from_secs(300),
+            idle_timeout: Duration::from_secs(1),
+            shutdown_timeout: Duration::from_secs(1),
+        },
+    );
+    let mut silent = TcpStream::connect(api.address).unwrap();
+    write!(silent, "GET /healthz HTTP/1.1\r\n").unwrap();
+    assert!(closed_within(&mut silent, Duration::from_secs(4)));
+    assert!(
+        api.metrics
+            .http_timed_out
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 1
+    );
+}
+
+#[test]
+fn a_half_sent_request_does_not_hold_shutdown() {
+    let api = api_with(
+        None,
+        ConnectionLimits {
+            max_connections: 16,
+            header_timeout: Duration::from_secs(300),
+            idle_timeout: Duration::from_secs(300),
+            shutdown_timeout: Duration::from_secs(1),
+        },
+    );
+    let mut half = TcpStream::connect(api.address).unwrap();
+    write!(
+        half,
+        "POST /api/zones/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nab"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    api.stop.send(true).unwrap();
+    let Api {
+        runtime, served, ..
+    } = api;
+    let result =
+        runtime.block_on(async { tokio::time::timeout(Duration::from_secs(10), served).await });
+    assert!(matches!(result, Ok(Ok(Ok(())))), "{result:?}");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "shutdown took {took:?}");
+    assert!(closed_within(&mut half, Duration::from_secs(2)));
 }

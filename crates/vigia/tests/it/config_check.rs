@@ -43,7 +43,8 @@ fn nonsense_numbers_are_refused_with_their_key() {
     // NaN, negative and 1e308 tracker values, flush_ms = 0 and a 1e-9 s backoff (5 506
     // reconnects in 3 s) were accepted.
     let out = check(
-        "[[sources]]\nurl = \"beast://127.0.0.1:30005\"\n\
+        "[server]\nmax_connections = 0\nheader_timeout_s = 1e9\nidle_timeout_s = nan\n\
+         [[sources]]\nurl = \"beast://127.0.0.1:30005\"\n\
          [network]\nbackoff_initial_s = 1e-9\n\
          [pipeline]\nflush_ms = 0\n\
          [tracker]\nflight_gap_s = nan\nexpire_after_s = -5\nretrust_after_s = 1e308\nmax_aircraft = 0\n",
@@ -51,6 +52,9 @@ fn nonsense_numbers_are_refused_with_their_key() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     for key in [
+        "server.max_connections",
+        "server.header_timeout_s",
+        "server.idle_timeout_s",
         "network.backoff_initial_s",
         "pipeline.flush_ms",
         "tracker.flight_gap_s",

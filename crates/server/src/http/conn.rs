@@ -1,0 +1,221 @@
+//! Connections: accepting them under a cap, cutting off the slow and the idle, and ending them
+//! at shutdown within a deadline.
+//!
+//! Owns the accept loop that [`serve`](super::serve) runs (in place of `axum::serve`, which has
+//! no limits): at most `max_connections` open (more are closed as they arrive and counted), a
+//! request's headers within `header_timeout` (hyper's timer; a slowloris client is cut off),
+//! a connection with nothing read or written for `idle_timeout` closed, and at shutdown every
+//! connection asked to finish its request in flight, then dropped after `shutdown_timeout`
+//! (a half-sent request no longer holds SIGTERM). The counters are the service's metrics.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+
+use crate::service::metrics::Metrics;
+
+/// How many connections, and how long each may take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConnectionLimits {
+    /// Most connections open at once.
+    pub max_connections: usize,
+    /// Time to send a request's headers.
+    pub header_timeout: Duration,
+    /// Time with nothing read or written before the connection is closed.
+    pub idle_timeout: Duration,
+    /// Time requests in flight get at shutdown.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        crate::config::ServerConfig::default().limits()
+    }
+}
+
+/// Serve `app` on `listener` under `limits` until `shutdown` completes.
+pub(super) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    metrics: Arc<Metrics>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let (stop, stopping) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // Out of descriptors and the like: wait a little rather than spin.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = permits.clone().try_acquire_owned() else {
+                    metrics.http_refused.fetch_add(1, Ordering::Relaxed);
+                    drop(stream);
+                    continue;
+                };
+                let (app, metrics, stopping) = (app.clone(), metrics.clone(), stopping.clone());
+                connections.spawn(async move {
+                    metrics.http_open.fetch_add(1, Ordering::Relaxed);
+                    let idle = connection(stream, app, limits, stopping).await;
+                    if idle {
+                        metrics.http_timed_out.fetch_add(1, Ordering::Relaxed);
+                    }
+                    metrics.http_open.fetch_sub(1, Ordering::Relaxed);
+                    drop(permit);
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    let drained = tokio::time::timeout(limits.shutdown_timeout, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        connections.abort_all();
+        while connections.join_next().await.is_some() {}
+    }
+    Ok(())
+}
+
+/// Serve one connection; true when it was closed for slowness or idleness.
+async fn connection(
+    stream: TcpStream,
+    app: Router,
+    limits: ConnectionLimits,
+    mut stopping: watch::Receiver<bool>,
+) -> bool {
+    let _ = stream.set_nodelay(true);
+    let activity = Arc::new(Activity::new());
+    let io = TokioIo::new(Watched {
+        inner: stream,
+        activity: activity.clone(),
+    });
+    let service = TowerToHyperService::new(app);
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(io, service);
+    tokio::pin!(conn);
+    let stop = async move {
+        let _ = stopping.wait_for(|stop| *stop).await.is_ok();
+    };
+    let timed_out = tokio::select! {
+        result = conn.as_mut() => is_timeout(result.err()),
+        () = activity.idle(limits.idle_timeout) => true,
+        () = stop => {
+            // Finish the request in flight (the caller's deadline bounds it), then close.
+            conn.as_mut().graceful_shutdown();
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                () = activity.idle(limits.idle_timeout) => {}
+            }
+            false
+        }
+    };
+    timed_out
+}
+
+/// Whether hyper closed the connection for its header timeout.
+fn is_timeout(error: Option<hyper::Error>) -> bool {
+    error.is_some_and(|e| e.is_timeout())
+}
+
+/// When a connection last read or wrote, as milliseconds since it opened.
+#[derive(Debug)]
+struct Activity {
+    opened: Instant,
+    last_ms: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            opened: Instant::now(),
+            last_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        let ms = self.opened.elapsed().as_millis() as u64;
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Completes once nothing was read or written for `limit`.
+    async fn idle(&self, limit: Duration) {
+        loop {
+            let last = Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
+            let since = self.opened.elapsed().saturating_sub(last);
+            if since >= limit {
+                return;
+            }
+            tokio::time::sleep(limit - since).await;
+        }
+    }
+}
+
+/// A stream that records its activity.
+struct Watched {
+    inner: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.touch();
+        }
+        poll
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let poll = Pin::new(&mut self.inner).poll_write(cx, data);
+        if matches!(poll, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        poll
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
