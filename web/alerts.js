@@ -6,7 +6,9 @@
 import { project } from './map.js';
 import { EVENT_NAMES, el, formatClock, formatNumber } from './format.js';
 
-const ALERT_TYPES = new Set(['zone_entry', 'zone_presence', 'zone_exit', 'zone_transit', 'orbit', 'survey']);
+const ALERT_TYPES = new Set([
+  'zone_entry', 'zone_presence', 'zone_exit', 'zone_transit', 'orbit', 'survey', 'flood', 'spoofing_suspected',
+]);
 /** At most this many alerts are kept in the page. */
 const MAX_ALERTS = 500;
 const MARKER_COLOURS = {
@@ -29,6 +31,8 @@ export function eventSummary(e) {
   const name = EVENT_NAMES[e.type] ?? e.type;
   if (e.zone) return `${name} ${e.zone}`;
   if (e.type === 'orbit' && Number.isFinite(e.radius_nm)) return `${name} r ${e.radius_nm.toFixed(1)} NM`;
+  if (e.type === 'flood' && Number.isFinite(e.events)) return `${name}: ${e.events} folded`;
+  if (e.type === 'spoofing_suspected' && Number.isFinite(e.rejected)) return `${name}: ${e.rejected} rejected/min`;
   return name;
 }
 

@@ -76,6 +76,8 @@ export const EVENT_NAMES = {
   orbit: 'Orbit',
   survey: 'Survey',
   flight: 'Flight',
+  flood: 'Flood of events',
+  spoofing_suspected: 'Spoofing suspected',
 };
 
 /** The name an aircraft is shown by: callsign, else registration, else its address. */

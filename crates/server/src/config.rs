@@ -492,6 +492,20 @@ impl Config {
             300.0,
             "s",
         );
+        within(
+            "pipeline.flood_burst",
+            f64::from(p.flood_burst),
+            1.0,
+            100_000.0,
+            "",
+        );
+        within(
+            "pipeline.flood_events_per_minute",
+            f64::from(p.flood_events_per_minute),
+            1.0,
+            1_000_000.0,
+            "",
+        );
         within("pipeline.dedup_window_s", p.dedup_window_s, 0.0, 10.0, "s");
         within("pipeline.flush_ms", p.flush_ms as f64, 10.0, 60_000.0, "ms");
         within(

@@ -249,8 +249,16 @@ impl Service {
         let config = &checked.config;
         let runtime = tokio::runtime::Handle::current();
         let mut opened = Vec::new();
+        // Webhook spools live beside the store.
+        let spool_dir = config.store.path.parent().map(|p| {
+            if p.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                p
+            }
+        });
         for (index, s) in config.alerts.sinks.iter().enumerate() {
-            let sink = sinks::open(s, &runtime, state.metrics.clone(), index)
+            let sink = sinks::open(s, &runtime, state.metrics.clone(), index, spool_dir)
                 .map_err(|source| ServiceError::Sink { index, source })?;
             opened.push(sink);
         }

@@ -26,6 +26,11 @@ pub struct PipelineSettings {
     pub snapshot_ms: u64,
     /// Aircraft not heard for this long leave the live table, seconds. Default 60.
     pub live_timeout_s: f64,
+    /// Events of one type stored one by one at once before the budget applies. Default 30.
+    pub flood_burst: u32,
+    /// Events of one type stored one by one per minute past the burst; more, from aircraft
+    /// first heard minutes before, are counted into one `flood` event. Default 60.
+    pub flood_events_per_minute: u32,
 }
 
 impl Default for PipelineSettings {
@@ -37,18 +42,34 @@ impl Default for PipelineSettings {
             position_interval_s: 1.0,
             snapshot_ms: 1000,
             live_timeout_s: 60.0,
+            flood_burst: 30,
+            flood_events_per_minute: 60,
         }
     }
 }
 
 /// Alert rules and where alerts go.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlertSettings {
     /// Rules; an event alerts once per rule it matches (subject to hysteresis).
     pub rules: Vec<AlertRule>,
     /// Sinks; every alert goes to every sink.
     pub sinks: Vec<SinkSettings>,
+    /// Alerts one rule sends per minute (a third of them at once); past it, alerts are not
+    /// sent one by one but counted, and one summary alert per minute names how many and the
+    /// range of their event ids (the events are all in the store). Default 60.
+    pub max_per_minute: u32,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        Self {
+            rules: Vec::new(),
+            sinks: Vec::new(),
+            max_per_minute: 60,
+        }
+    }
 }
 
 /// Which events alert.
@@ -127,7 +148,9 @@ fn default_timeout_s() -> f64 {
 }
 
 /// Event type names an alert rule may list.
-pub const EVENT_TYPES: [&str; 8] = [
+pub const EVENT_TYPES: [&str; 10] = [
+    "flood",
+    "spoofing_suspected",
     "zone_entry",
     "zone_presence",
     "zone_exit",
@@ -169,6 +192,12 @@ impl AlertSettings {
                     "alerts.rules[{i}].rearm_after_s: must be 0 or more seconds"
                 ));
             }
+        }
+        if !(1..=100_000).contains(&self.max_per_minute) {
+            problems.push(format!(
+                "alerts.max_per_minute: {} is not within 1..=100000",
+                self.max_per_minute
+            ));
         }
         for (i, sink) in self.sinks.iter().enumerate() {
             if let SinkSettings::Webhook { url, timeout_s, .. } = sink {

@@ -115,6 +115,19 @@ impl NewEvent {
             document,
         }
     }
+
+    /// From an event record made by the service itself (a flood, a spoofing warning).
+    pub fn from_record(document: EventRecord) -> Self {
+        NewEvent {
+            kind: document.type_name().to_string(),
+            icao24: document.icao24.clone(),
+            flight_id: document.flight_id.clone(),
+            zone: document.zone().map(str::to_string),
+            ts: document.ts,
+            score: document.score,
+            document,
+        }
+    }
 }
 
 /// An event read back.

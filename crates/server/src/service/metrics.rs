@@ -90,6 +90,10 @@ pub struct Metrics {
     pub positions_written: AtomicU64,
     /// Batches waiting for the writer.
     pub writer_queue: AtomicU64,
+    /// Alerts held back by a rule's budget (summarised, never sent one by one).
+    pub alerts_held: AtomicU64,
+    /// Events folded into `flood` events instead of being stored one by one.
+    pub events_folded: AtomicU64,
     /// HTTP connections open now.
     pub http_open: AtomicU64,
     /// HTTP connections closed at once because `server.max_connections` were open.
@@ -185,7 +189,19 @@ fn load(a: &AtomicU64) -> u64 {
 }
 
 /// The service-wide families, in the order they are rendered.
-const SERVICE_FAMILIES: [ServiceFamily; 20] = [
+const SERVICE_FAMILIES: [ServiceFamily; 22] = [
+    (
+        "vigia_alerts_held_total",
+        "counter",
+        "Alerts past a rule's max_per_minute, held back and summarised.",
+        |m, _| load(&m.alerts_held),
+    ),
+    (
+        "vigia_events_folded_total",
+        "counter",
+        "Events from new aircraft past the per-type budget, counted into flood events.",
+        |m, _| load(&m.events_folded),
+    ),
     (
         "vigia_http_connections",
         "gauge",
@@ -354,6 +370,8 @@ impl Metrics {
             store_errors: AtomicU64::new(0),
             positions_written: AtomicU64::new(0),
             writer_queue: AtomicU64::new(0),
+            events_folded: AtomicU64::new(0),
+            alerts_held: AtomicU64::new(0),
             http_open: AtomicU64::new(0),
             http_refused: AtomicU64::new(0),
             http_timed_out: AtomicU64::new(0),

@@ -5,6 +5,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`dedup`] | dropping the same frame heard by several receivers |
+//! | [`flood`] | folding floods of events from new aircraft; spoofing warnings |
 //! | [`pipeline`] | the pipeline thread: queue → dedup → track → detect → batches, live state |
 //! | [`writer`] | the writer thread: commit, then alert and broadcast — in that order |
 //! | [`alert`] | rules with hysteresis, and the sinks |
@@ -18,6 +19,7 @@
 pub mod alert;
 pub(crate) mod clock;
 pub mod dedup;
+pub mod flood;
 pub mod live;
 pub mod metrics;
 pub mod pipeline;

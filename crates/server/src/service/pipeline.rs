@@ -21,6 +21,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
+use vigia_detect::contract::EventRecord;
 use vigia_detect::identity::{Identity, IdentityResolver};
 use vigia_detect::score::{live_score, SURVEILLANCE_LIKE};
 use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventKind};
@@ -35,6 +36,7 @@ use crate::service::alert::rules::EventFacts;
 use crate::service::alert::Alerter;
 use crate::service::clock::SourceClock;
 use crate::service::dedup::Dedup;
+use crate::service::flood::{Candidate, FloodGuard, RejectWatch};
 use crate::service::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
 use crate::service::metrics::Metrics;
 use crate::service::stream::StreamMessage;
@@ -223,6 +225,10 @@ pub struct Pipeline {
     last_wall: f64,
     /// Receiver-counter clocks per source (sources are configured: bounded).
     clocks: FxHashMap<u16, SourceClock>,
+    /// The event budget and the flood being counted.
+    flood: FloodGuard,
+    /// Rejected positions per minute, for spoofing warnings.
+    rejects: RejectWatch,
     record_no: u64,
     next_flush: Instant,
     next_snapshot: Instant,
@@ -250,6 +256,7 @@ impl Pipeline {
             reorder_window_s: 0.0,
             ..tracker
         });
+        let rejects = RejectWatch::new(inputs.clone());
         Self {
             dedup: Dedup::new(settings.dedup_window_s),
             analyzer: Analyzer::new(zones, identity.clone(), analyzer.clone()),
@@ -271,6 +278,8 @@ impl Pipeline {
             last_ts: f64::NEG_INFINITY,
             last_wall: f64::NEG_INFINITY,
             clocks: FxHashMap::default(),
+            flood: FloodGuard::new(settings.flood_burst, settings.flood_events_per_minute),
+            rejects,
             record_no: 0,
             next_flush: Instant::now() + Duration::from_millis(settings.flush_ms),
             next_snapshot: Instant::now() + Duration::from_millis(settings.snapshot_ms),
@@ -292,6 +301,9 @@ impl Pipeline {
             if !open {
                 break;
             }
+        }
+        if let Some(flood) = self.flood.take() {
+            self.record(flood, f64::NAN);
         }
         self.flush(true);
         let _ = self.writes.send(WriterMessage::Shutdown);
@@ -379,8 +391,19 @@ impl Pipeline {
         for te in track_events.drain(..) {
             // The analyzer first: the live row shows the zones it found the aircraft in.
             self.analyzer.push(&te, &mut self.events);
-            if let TrackEvent::Position(p) = &te {
-                self.position(p);
+            let warning = match &te {
+                TrackEvent::Position(p) => {
+                    self.position(p);
+                    self.rejects.trusted(p.ts)
+                }
+                TrackEvent::Rejected(r) => {
+                    self.rejects
+                        .rejected(r.ts, r.icao24, r.reason.kind().name())
+                }
+                _ => None,
+            };
+            if let Some(warning) = warning {
+                self.record(warning, arrival);
             }
             let mut events = std::mem::take(&mut self.events);
             for e in events.drain(..) {
@@ -548,6 +571,19 @@ impl Pipeline {
             _ => self.live.get_mut(e.icao24).map_or(0.0, |r| r.score),
         };
         let new = NewEvent::from_event(&e, &self.inputs, Some(score));
+        let candidate = Candidate {
+            kind: &new.kind,
+            zone: new.zone.as_deref(),
+            icao24: e.icao24,
+            ts: e.ts,
+            flight_start: self
+                .flights
+                .get(&e.flight_id)
+                .map_or(e.ts, |p| p.row.start_ts),
+            identified: facts.military || facts.isr_type,
+            score,
+        };
+        let admitted = self.flood.admit(&candidate);
         if let Some(progress) = self.flights.get_mut(&e.flight_id) {
             if let Some(zone) = &new.zone {
                 if e.kind.is_sovereignty_event() && !progress.row.zones.contains(zone) {
@@ -567,12 +603,28 @@ impl Pipeline {
                 progress.urgent = true;
             }
         }
+        if !admitted {
+            // Counted into the open flood (the flight row above still changed).
+            self.metrics.events_folded.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         self.metas.push(EventMeta {
             facts,
             arrival: Some(arrival),
             ends_flight: matches!(e.kind, EventKind::Flight(_)),
         });
         self.batch.events.push(new);
+    }
+
+    /// An event the service makes itself (a flood, a spoofing warning): stored and alerted
+    /// like the others.
+    fn record(&mut self, document: EventRecord, arrival: f64) {
+        self.metas.push(EventMeta {
+            facts: EventFacts::default(),
+            arrival: arrival.is_finite().then_some(arrival),
+            ends_flight: false,
+        });
+        self.batch.events.push(NewEvent::from_record(document));
     }
 
     /// Score the live aircraft again with what became known of its flight (an orbit on
@@ -640,6 +692,7 @@ impl Pipeline {
                 self.after_tracking(wall);
             }
         }
+        self.flood_due(self.stream_now(wall));
         if now >= self.next_flush {
             self.next_flush = now + Duration::from_millis(self.settings.flush_ms);
             self.flush(false);
@@ -647,6 +700,14 @@ impl Pipeline {
         if now >= self.next_snapshot {
             self.next_snapshot = now + Duration::from_millis(self.settings.snapshot_ms);
             self.publish(self.stream_now(unix_now()));
+        }
+    }
+
+    /// Write the flood if it is over at stream time `now` (the periodic tick does this).
+    pub fn flood_due(&mut self, now: f64) {
+        if let Some(flood) = self.flood.due(now) {
+            self.record(flood, f64::NAN);
+            self.send_events();
         }
     }
 
@@ -730,168 +791,9 @@ impl Pipeline {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::service::metrics::Metrics;
-    use vigia_detect::identity::IdentityResolver;
-    use vigia_feed::net::SourceCounters;
-    use vigia_feed::RecordReader;
-    use vigia_zones::ZoneSet;
+#[path = "pipeline_tests.rs"]
+mod tests;
 
-    /// The seconds of the real corpus in which an aircraft flies into the box, arriving as
-    /// they were received.
-    fn arrivals() -> Vec<Arrival> {
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/data/long_flight.csv.zst");
-        RecordReader::new("corpus", std::fs::File::open(corpus).unwrap(), None)
-            .unwrap()
-            .filter_map(|r| match r {
-                Ok(Record::Frame(f))
-                    if f.ts
-                        .is_some_and(|t| (1_698_143_444.0..1_698_143_451.0).contains(&t)) =>
-                {
-                    Some(Arrival {
-                        source: 0,
-                        received: f.ts.unwrap(),
-                        record: Record::Frame(f),
-                    })
-                }
-                _ => None,
-            })
-            .collect()
-    }
-
-    type Parts = (
-        Pipeline,
-        Arc<Metrics>,
-        Arc<LiveView>,
-        Receiver<WriterMessage>,
-    );
-
-    /// A pipeline watching `set`, with its metrics, live view and the writer's end.
-    fn pipeline(set: &ZoneSet) -> Parts {
-        let counters = Arc::new(SourceCounters::new());
-        let queue = Arc::new(FrameQueue::new(16, vec![counters.clone()]));
-        let metrics = Arc::new(Metrics::new(
-            vec![("rx".into(), counters)],
-            queue,
-            Vec::new(),
-        ));
-        let view = Arc::new(LiveView::new());
-        let (stream, _) = tokio::sync::broadcast::channel(16);
-        let (writes, batches) = mpsc::sync_channel(1 << 16);
-        let pipeline = Pipeline::new(
-            PipelineSettings::default(),
-            TrackerConfig::default(),
-            AnalyzerConfig::default(),
-            Arc::new(ZoneIndex::new(set)),
-            IdentityResolver::new(None),
-            vec!["rx".into()],
-            metrics.clone(),
-            view.clone(),
-            stream,
-            writes,
-        );
-        (pipeline, metrics, view, batches)
-    }
-
-    #[test]
-    fn a_replay_at_any_speed_keeps_the_aircraft_timing() {
-        // Ten minutes of the real corpus with a receiver counter, arriving 1, 10 and 100 times
-        // faster than they were received: timed by arrival, the fast replays turned valid
-        // positions into impossible speeds and repeated messages into duplicates.
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/data/long_flight.csv.zst");
-        let frames: Vec<vigia_modes::RawFrame> =
-            RecordReader::new("corpus", std::fs::File::open(corpus).unwrap(), None)
-                .unwrap()
-                .filter_map(|r| match r {
-                    Ok(Record::Frame(f)) => Some(f),
-                    _ => None,
-                })
-                .collect();
-        // Ten minutes of the climb out of Toulouse (airborne positions: no receiver needed).
-        let t0 = 1_698_143_000.0;
-        let frames: Vec<_> = frames
-            .into_iter()
-            .filter(|f| f.ts.is_some_and(|t| (t0..t0 + 600.0).contains(&t)))
-            .collect();
-        let set = ZoneSet::from_geojson_str(
-            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
-            "geometry":{"type":"Polygon","coordinates":[[[0.5,45.6365],[1.5,45.6365],[1.5,46.5],[0.5,46.5],[0.5,45.6365]]]}}]}"#,
-            "box.geojson",
-        )
-        .unwrap();
-        let mut results = Vec::new();
-        for speed in [1.0, 10.0, 100.0] {
-            let (mut pipeline, metrics, _, _batches) = pipeline(&set);
-            let mut arrivals: Vec<Arrival> = frames
-                .iter()
-                .map(|f| {
-                    let t = f.ts.unwrap();
-                    let mut frame = *f;
-                    frame.mlat_ticks = Some(((t - t0 + 1.0) * 12e6) as u64);
-                    Arrival {
-                        source: 0,
-                        received: 1_800_000_000.0 + (t - t0) / speed,
-                        record: Record::Frame(frame),
-                    }
-                })
-                .collect();
-            pipeline.process(&mut arrivals);
-            let stats = pipeline.tracker.stats();
-            results.push((
-                stats.positions,
-                stats.rejected_total(),
-                metrics.duplicates.load(Ordering::Relaxed),
-            ));
-        }
-        assert!(results[0].0 > 500, "{results:?}");
-        assert_eq!(results[1], results[0], "10x: {results:?}");
-        assert_eq!(results[2], results[0], "100x: {results:?}");
-    }
-
-    #[test]
-    fn frames_become_positions_an_event_a_flight_row_and_a_live_aircraft_in_its_zone() {
-        let set = ZoneSet::from_geojson_str(
-            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
-            "geometry":{"type":"Polygon","coordinates":[[[0.5,45.6365],[1.5,45.6365],[1.5,46.5],[0.5,46.5],[0.5,45.6365]]]}}]}"#,
-            "box.geojson",
-        )
-        .unwrap();
-        let (mut pipeline, metrics, view, batches) = pipeline(&set);
-        let mut arrivals = arrivals();
-        let n = arrivals.len() as u64;
-        let last = arrivals.last().unwrap().received;
-        pipeline.process(&mut arrivals);
-        pipeline.publish(last);
-        pipeline.flush(true);
-        let mut positions = 0;
-        let mut entries = Vec::new();
-        let mut zones_of_flights = Vec::new();
-        while let Ok(WriterMessage::Batch { batch, metas }) = batches.try_recv() {
-            assert_eq!(metas.len(), batch.events.len());
-            positions += batch.positions.len();
-            entries.extend(batch.events.into_iter().filter(|e| e.kind == "zone_entry"));
-            zones_of_flights.extend(batch.flights.into_iter().flat_map(|f| f.zones));
-        }
-        assert_eq!(metrics.records.load(Ordering::Relaxed), n);
-        assert!(
-            positions > 3,
-            "{positions} positions stored (one a second at most)"
-        );
-        assert_eq!(entries.len(), 1);
-        assert_eq!(entries[0].zone.as_deref(), Some("BOX"));
-        assert_eq!(entries[0].document.evidence().len(), 2);
-        assert!(zones_of_flights.iter().any(|z| z == "BOX"));
-        // The live table: the aircraft, in the zone the analyzer found it in.
-        let snapshot = view.get();
-        let aircraft = snapshot
-            .aircraft
-            .iter()
-            .find(|a| a.icao24 == entries[0].icao24)
-            .unwrap();
-        assert_eq!(aircraft.zones, ["BOX"]);
-        assert!(aircraft.score >= 0.0 && aircraft.positions > 3);
-    }
-}
+#[cfg(test)]
+#[path = "pipeline_flood_tests.rs"]
+mod flood_tests;

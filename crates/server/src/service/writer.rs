@@ -89,6 +89,7 @@ impl Writer {
                 }
                 WriterMessage::Shutdown => break,
             }
+            self.alerter.tick(unix_now());
             if Instant::now() >= self.next_retain {
                 self.next_retain = Instant::now() + RETAIN_EVERY;
                 if self.store.retain(self.retain_days, unix_now()).is_err() {
@@ -96,6 +97,7 @@ impl Writer {
                 }
             }
         }
+        self.alerter.finish();
         self.alerter.flush();
         if self.store.checkpoint().is_err() {
             self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);

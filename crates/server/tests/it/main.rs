@@ -362,8 +362,9 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
             ..AlertRule::default()
         }],
         sinks: vec![sink.clone()],
+        ..AlertSettings::default()
     };
-    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0).unwrap()];
+    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0, None).unwrap()];
     let (stream, mut subscriber) = tokio::sync::broadcast::channel(1024);
     let (_, index) = zones();
     let handle = pipeline::spawn(PipelineParts {
@@ -445,6 +446,15 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
 fn endpoint(statuses: Vec<u16>) -> (SocketAddr, std::sync::mpsc::Receiver<String>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
+    (address, answer(listener, statuses))
+}
+
+/// Answer one request per connection on `listener` with each of `statuses` in turn; the
+/// bodies received.
+fn answer(
+    listener: std::net::TcpListener,
+    statuses: Vec<u16>,
+) -> std::sync::mpsc::Receiver<String> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for status in statuses {
@@ -474,7 +484,7 @@ fn endpoint(statuses: Vec<u16>) -> (SocketAddr, std::sync::mpsc::Receiver<String
             .unwrap();
         }
     });
-    (address, rx)
+    rx
 }
 
 #[test]
@@ -511,11 +521,12 @@ fn the_webhook_retries_until_delivered_and_never_blocks_the_writer() {
     let opened = sinks_settings
         .iter()
         .enumerate()
-        .map(|(i, s)| sinks::open(s, runtime.handle(), metrics.clone(), i).unwrap())
+        .map(|(i, s)| sinks::open(s, runtime.handle(), metrics.clone(), i, None).unwrap())
         .collect();
     let settings = AlertSettings {
         rules: vec![AlertRule::default()],
         sinks: sinks_settings,
+        ..AlertSettings::default()
     };
     let mut alerter = Alerter::new(&settings, opened, metrics.clone());
     let committed = vigia_server::service::alert::CommittedEvent {
@@ -782,4 +793,127 @@ fn a_half_sent_request_does_not_hold_shutdown() {
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "shutdown took {took:?}");
     assert!(closed_within(&mut half, Duration::from_secs(2)));
+}
+
+#[test]
+fn alerts_past_a_rules_budget_are_held_and_summarised_not_lost() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.jsonl");
+    let sink = SinkSettings::File {
+        path: path.display().to_string(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let counters = Arc::new(SourceCounters::new());
+    let metrics = Arc::new(Metrics::new(
+        vec![("rx".into(), counters.clone())],
+        Arc::new(FrameQueue::new(1, vec![counters])),
+        vec![sinks::name(&sink)],
+    ));
+    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0, None).unwrap()];
+    let settings = AlertSettings {
+        rules: vec![AlertRule::default()],
+        sinks: vec![sink],
+        max_per_minute: 60,
+    };
+    let mut alerter = Alerter::new(&settings, opened, metrics.clone());
+    // 200 entries of 200 flights at once: 20 alerts go out (a third of the minute's budget).
+    let mut sent = 0;
+    for id in 1..=200i64 {
+        let committed = vigia_server::service::alert::CommittedEvent {
+            id,
+            event: NewEvent {
+                kind: "zone_entry".into(),
+                icao24: format!("{:06x}", 0x100000 + id),
+                flight_id: format!("f{id}"),
+                zone: Some("MEX".into()),
+                ts: 1.0,
+                score: Some(0.0),
+                document: record("zone_entry", Some("MEX"), 1.0),
+            },
+            facts: Default::default(),
+            arrival: None,
+        };
+        sent += alerter.handle(&committed, 1000.0).len();
+    }
+    assert_eq!(sent, 20);
+    assert_eq!(metrics.alerts_held.load(Ordering::Relaxed), 180);
+    assert!(alerter.tick(1030.0).is_empty(), "one summary a minute");
+    let summaries = alerter.tick(1061.0);
+    assert_eq!(summaries.len(), 1);
+    let held = &summaries[0]["alert"]["suppressed"];
+    assert_eq!(
+        (
+            held["count"].as_u64(),
+            held["first_event_id"].as_i64(),
+            held["last_event_id"].as_i64()
+        ),
+        (Some(180), Some(21), Some(200))
+    );
+    alerter.flush();
+    let lines = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(lines.lines().count(), 21, "20 alerts and the summary");
+}
+
+#[test]
+fn a_webhook_that_cannot_keep_up_gets_every_alert_in_order_through_the_spool() {
+    use std::sync::atomic::Ordering;
+    // 3 000 alerts while the endpoint does not answer yet: 1 024 wait in memory, the rest in
+    // the spool file. They used to be dropped past the queue.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sink = SinkSettings::Webhook {
+        url: format!("http://{address}/hook"),
+        retries: 0,
+        timeout_s: 60.0,
+    };
+    let counters = Arc::new(SourceCounters::new());
+    let metrics = Arc::new(Metrics::new(
+        vec![("rx".into(), counters.clone())],
+        Arc::new(FrameQueue::new(1, vec![counters])),
+        vec![sinks::name(&sink)],
+    ));
+    let mut webhook = sinks::open(
+        &sink,
+        runtime.handle(),
+        metrics.clone(),
+        0,
+        Some(dir.path()),
+    )
+    .unwrap();
+    let n = 3000;
+    for k in 0..n {
+        assert!(matches!(webhook.send(&format!("{{\"n\":{k}}}")), Ok(false)));
+    }
+    let spool = dir.path().join("webhook-0.spool");
+    assert!(
+        std::fs::metadata(&spool).unwrap().len() > 0,
+        "spilled to the spool"
+    );
+    let bodies = answer(listener, vec![200; n]);
+    for k in 0..n {
+        let body = bodies.recv_timeout(Duration::from_secs(20)).unwrap();
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["n"], k, "in order");
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while metrics.sinks[0].sent.load(Ordering::Relaxed) < n as u64 {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(metrics.sinks[0].failures.load(Ordering::Relaxed), 0);
+    assert_eq!(
+        std::fs::metadata(&spool).unwrap().len(),
+        0,
+        "the emptied spool is truncated"
+    );
 }

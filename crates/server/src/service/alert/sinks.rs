@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use crate::settings::SinkSettings;
 
-use super::webhook::WebhookSender;
+use super::webhook::{Spool, WebhookSender};
 
 /// One opened sink.
 pub enum Sink {
@@ -92,13 +92,16 @@ pub fn names(sinks: &[SinkSettings]) -> Vec<String> {
     out
 }
 
-/// Open a sink. Webhooks need a tokio runtime handle to run their delivery task, and the index
-/// of their counters in [`crate::service::metrics::Metrics::sinks`].
+/// Open a sink. Webhooks need a tokio runtime handle to run their delivery task, the index
+/// of their counters in [`crate::service::metrics::Metrics::sinks`], and a directory for their
+/// spool (`webhook-INDEX.spool`: alerts that found the queue full; none: such alerts are
+/// dropped and counted).
 pub fn open(
     settings: &SinkSettings,
     runtime: &tokio::runtime::Handle,
     metrics: std::sync::Arc<crate::service::metrics::Metrics>,
     index: usize,
+    spool_dir: Option<&std::path::Path>,
 ) -> Result<Sink, SinkError> {
     Ok(match settings {
         SinkSettings::Stdout => Sink::Stdout,
@@ -116,10 +119,23 @@ pub fn open(
             url,
             retries,
             timeout_s,
-        } => Sink::Webhook(
-            WebhookSender::spawn(url, *retries, *timeout_s, runtime, metrics, index)
-                .map_err(SinkError::Url)?,
-        ),
+        } => {
+            let spool = match spool_dir {
+                Some(dir) => {
+                    let path = dir.join(format!("webhook-{index}.spool"));
+                    let spool = Spool::open(path.clone()).map_err(|source| SinkError::File {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                    Some(std::sync::Arc::new(spool))
+                }
+                None => None,
+            };
+            Sink::Webhook(
+                WebhookSender::spawn(url, *retries, *timeout_s, runtime, metrics, index, spool)
+                    .map_err(SinkError::Url)?,
+            )
+        }
     })
 }
 
