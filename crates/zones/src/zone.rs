@@ -62,6 +62,9 @@ pub struct ZoneSet {
     warnings: Vec<LoadWarning>,
 }
 
+/// Largest zone file read, bytes. Country outlines at full OSM detail are tens of MB.
+pub const MAX_ZONE_FILE_BYTES: u64 = 128 << 20;
+
 impl ZoneSet {
     /// The bundled zones named (see [`crate::BUNDLED`]; case-insensitive), in the order given.
     pub fn bundled(names: &[&str]) -> Result<ZoneSet, SpecError> {
@@ -73,14 +76,28 @@ impl ZoneSet {
         Ok(set)
     }
 
-    /// Every zone in a GeoJSON file (one per feature).
+    /// Every zone in a GeoJSON file (one per feature). A file larger than
+    /// [`MAX_ZONE_FILE_BYTES`] (or endless, like `/dev/zero`) is refused before it fills memory.
     pub fn from_geojson(path: impl AsRef<Path>) -> Result<ZoneSet, LoadError> {
+        use std::io::Read;
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|cause| LoadError::Io {
+        let io = |cause| LoadError::Io {
             file: file.clone(),
             cause,
-        })?;
+        };
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(MAX_ZONE_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(io)?;
+        if text.len() as u64 > MAX_ZONE_FILE_BYTES {
+            return Err(io(std::io::Error::other(format!(
+                "larger than {} MiB; simplify the boundary (e.g. mapshaper -simplify) first",
+                MAX_ZONE_FILE_BYTES >> 20
+            ))));
+        }
         ZoneSet::from_geojson_str(&text, &file)
     }
 

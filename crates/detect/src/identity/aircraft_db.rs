@@ -79,22 +79,76 @@ fn non_empty(s: Option<&String>) -> Option<String> {
     s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+/// Longest line read, bytes (a real row is under 1 KiB); longer ones are skipped.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Most aircraft kept (OpenSky's database has about 600 000); the rest is skipped and counted.
+pub const MAX_RECORDS: usize = 2_000_000;
+
+/// One line of at most `max` bytes into `buf` (without its line ending): `Ok(None)` at the
+/// end, `Ok(Some(false))` for a line too long (skipped to its end, never held). The auxiliary
+/// text readers (this database, `vigia zones classify`) read with it: memory is bounded
+/// whatever the input.
+pub fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    let n = std::io::Read::take(&mut *reader, max as u64 + 1).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        return Ok(Some(true));
+    }
+    if buf.len() > max {
+        reader.skip_until(b'\n')?;
+        return Ok(Some(false));
+    }
+    Ok(Some(true))
+}
+
 impl AircraftDb {
-    /// Read a database from any buffered reader.
-    pub fn read(reader: impl BufRead) -> Result<Self, AircraftDbError> {
+    fn reject(&mut self, line: u64, why: &str) {
+        self.rejected += 1;
+        if self.rejected_lines.len() < 10 {
+            self.rejected_lines.push((line, why.into()));
+        }
+    }
+
+    /// Read a database from any buffered reader. Memory is bounded: lines past
+    /// [`MAX_LINE_BYTES`], lines that are not UTF-8 and aircraft past [`MAX_RECORDS`] are
+    /// skipped and counted, never the end of the reading.
+    pub fn read(mut reader: impl BufRead) -> Result<Self, AircraftDbError> {
         let mut db = AircraftDb::default();
         let mut columns: Option<HashMap<String, usize>> = None;
         let mut semicolon = false;
-        for (i, line) in reader.lines().enumerate() {
-            let n = i as u64 + 1;
-            let line = line.map_err(|cause| AircraftDbError::Read { line: n, cause })?;
+        let mut buf = Vec::new();
+        let mut n = 0u64;
+        loop {
+            n += 1;
+            let whole = read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES)
+                .map_err(|cause| AircraftDbError::Read { line: n, cause })?;
+            let Some(whole) = whole else { break };
+            if !whole {
+                db.reject(n, "line longer than 64 KiB");
+                continue;
+            }
+            let Ok(line) = std::str::from_utf8(&buf) else {
+                db.reject(n, "not UTF-8 text");
+                continue;
+            };
             if line.trim().is_empty() {
                 continue;
             }
             if n == 1 {
                 semicolon = line.contains(';');
                 if !semicolon {
-                    let header: HashMap<String, usize> = split_csv(&line, ',')
+                    let header: HashMap<String, usize> = split_csv(line, ',')
                         .into_iter()
                         .enumerate()
                         .map(|(k, h)| (h.trim().to_ascii_lowercase(), k))
@@ -106,7 +160,11 @@ impl AircraftDb {
                     continue;
                 }
             }
-            let row = split_csv(&line, if semicolon { ';' } else { ',' });
+            if db.records.len() >= MAX_RECORDS {
+                db.reject(n, "more aircraft than the database keeps (2 000 000)");
+                continue;
+            }
+            let row = split_csv(line, if semicolon { ';' } else { ',' });
             let parsed = if semicolon {
                 Self::tar1090_row(&row)
             } else {
@@ -116,13 +174,7 @@ impl AircraftDb {
                 Some((address, record)) => {
                     db.records.insert(address, record);
                 }
-                None => {
-                    db.rejected += 1;
-                    if db.rejected_lines.len() < 10 {
-                        db.rejected_lines
-                            .push((n, "no valid 24-bit address in the first column".into()));
-                    }
-                }
+                None => db.reject(n, "no valid 24-bit address in the first column"),
             }
         }
         Ok(db)
@@ -215,5 +267,24 @@ mod tests {
             AircraftDb::read("reg,type\nX,Y\n".as_bytes()),
             Err(AircraftDbError::NoAddressColumn)
         ));
+    }
+
+    #[test]
+    fn bad_bytes_and_endless_lines_are_skipped_not_fatal() {
+        // A bad UTF-8 byte on a row aborted the whole reading; `/dev/zero` (one endless line)
+        // ran out of memory.
+        let mut text = b"icao24,registration\nabcdef,X\xff\n".to_vec();
+        text.extend(std::iter::repeat_n(b'0', 1 << 20));
+        text.extend(b"\n0d0abc,XA-ABC\n");
+        let db = AircraftDb::read(text.as_slice()).unwrap();
+        assert_eq!(db.len(), 1);
+        assert!(db.get(IcaoAddress::new(0x0d0abc)).is_some());
+        assert_eq!(db.rejected, 2);
+        assert_eq!(db.rejected_lines[0], (2, "not UTF-8 text".to_string()));
+        assert_eq!(db.rejected_lines[1].0, 3);
+        // An endless stream of zeros: read in bounded pieces, every one rejected.
+        let zeros = std::io::Read::take(std::io::repeat(0), 8 << 20);
+        let db = AircraftDb::read(std::io::BufReader::new(zeros)).unwrap();
+        assert_eq!((db.len(), db.rejected), (0, 1));
     }
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use vigia_detect::identity::aircraft_db::{read_line_bounded, MAX_LINE_BYTES};
 use vigia_zones::{ZoneIndex, ZoneSet, BUNDLED};
 
 /// Arguments of `vigia zones`.
@@ -178,7 +179,7 @@ fn classify(args: ClassifyArgs) -> Result<ExitCode> {
 /// `err`. Returns the counts of classified and rejected lines.
 fn classify_lines(
     index: &ZoneIndex,
-    input: impl BufRead,
+    mut input: impl BufRead,
     name: &str,
     out: &mut impl Write,
     err: &mut impl Write,
@@ -187,9 +188,26 @@ fn classify_lines(
     let mut layout: Option<Columns> = None;
     let (mut classified, mut rejected) = (0u64, 0u64);
     let mut zones_here = String::new();
-    for (number, line) in input.lines().enumerate() {
-        let line = line.with_context(|| format!("reading {name}"))?;
+    let mut buf = Vec::new();
+    for number in 0.. {
         let line_no = number + 1;
+        // Bounded lines: an endless line or a bad byte is one rejected line, not the end.
+        let whole = read_line_bounded(&mut input, &mut buf, MAX_LINE_BYTES)
+            .with_context(|| format!("reading {name} at line {line_no}"))?;
+        let Some(whole) = whole else { break };
+        let line = match std::str::from_utf8(&buf) {
+            Ok(text) if whole => text,
+            Ok(_) | Err(_) => {
+                rejected += 1;
+                let why = if whole {
+                    "not UTF-8 text"
+                } else {
+                    "line longer than 64 KiB"
+                };
+                writeln!(err, "vigia: {name}:{line_no}: rejected ({why})")?;
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -334,6 +352,24 @@ mod tests {
             "vigia: points.csv:5: rejected (NaN coordinate): nan,NaN,-100\n\
              vigia: points.csv:6: rejected (coordinate out of range): far,91,0\n\
              vigia: points.csv:7: rejected (not two numbers): bad,x,y\n"
+        );
+    }
+
+    #[test]
+    fn a_bad_byte_or_an_endless_line_is_one_rejected_line() {
+        // One bad UTF-8 byte used to end the whole run.
+        let set = ZoneSet::parse_spec("MEX").unwrap_or_else(|e| panic!("{e}"));
+        let index = ZoneIndex::new(&set);
+        let mut input = b"32.5149,-117.0382\n2\xff,1\n".to_vec();
+        input.extend(std::iter::repeat_n(b'9', 200_000));
+        input.extend(b"\n31.0,-110.0\n");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let counts = classify_lines(&index, input.as_slice(), "p.csv", &mut out, &mut err)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(counts, (2, 2));
+        assert_eq!(
+            String::from_utf8_lossy(&err),
+            "vigia: p.csv:2: rejected (not UTF-8 text)\nvigia: p.csv:3: rejected (line longer than 64 KiB)\n"
         );
     }
 

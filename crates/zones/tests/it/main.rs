@@ -9,3 +9,11 @@ mod export;
 mod places;
 mod properties;
 mod support;
+
+#[cfg(unix)]
+#[test]
+fn an_endless_zone_file_is_refused_at_the_limit() {
+    // `--zones /dev/zero` read until memory ran out.
+    let error = vigia_zones::ZoneSet::from_geojson("/dev/zero").unwrap_err();
+    assert!(error.to_string().contains("larger than 128 MiB"), "{error}");
+}
