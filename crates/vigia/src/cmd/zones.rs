@@ -212,7 +212,7 @@ fn classify_lines(
             continue;
         }
         if number == 0 {
-            layout = columns(&line).with_context(|| format!("{name}:1"))?;
+            layout = columns(line).with_context(|| format!("{name}:1"))?;
             if layout.is_some() {
                 continue;
             }
