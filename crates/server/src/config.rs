@@ -134,6 +134,10 @@ pub struct ServerConfig {
     /// (`["vigia.example.org"]`). Requests naming another host are refused: that is how a web
     /// page on another site reaches a loopback service (DNS rebinding). Default none.
     pub allowed_hosts: Vec<String>,
+    /// Tile servers the map may load images from, as origins (`https://tile.openstreetmap.org`,
+    /// `https://*.tile.example.org`). Default none: the map draws the zones and land itself, and
+    /// a link with `?tiles=` cannot make it fetch from another host.
+    pub tile_hosts: Vec<String>,
     /// Most HTTP connections open at once; more are closed as they arrive (and counted).
     /// Default 1024 (each map keeps one event stream open).
     pub max_connections: usize,
@@ -153,6 +157,7 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:8080".into(),
             token: None,
             allowed_hosts: Vec::new(),
+            tile_hosts: Vec::new(),
             max_connections: 1024,
             header_timeout_s: 10.0,
             idle_timeout_s: 60.0,
@@ -281,6 +286,30 @@ pub struct Checked {
     pub sources: Vec<CheckedSource>,
     /// Source timing.
     pub client: ClientSettings,
+}
+
+impl Checked {
+    /// What is allowed but risky: a frame listener reachable beyond this machine lets anyone
+    /// who can reach the port inject invented aircraft.
+    pub fn warnings(&self) -> Vec<String> {
+        self.sources
+            .iter()
+            .filter(|s| s.listen)
+            .filter(|s| {
+                s.spec
+                    .address
+                    .parse::<SocketAddr>()
+                    .map_or(true, |a| !a.ip().is_loopback())
+            })
+            .map(|s| {
+                format!(
+                    "source {:?} listens on {}: anyone who can reach that port can feed it \
+                     invented aircraft; listen on 127.0.0.1 or firewall the port to your receivers",
+                    s.spec.id, s.spec.address
+                )
+            })
+            .collect()
+    }
 }
 
 fn seconds(name: &str, value: f64, problems: &mut Vec<String>) -> Duration {
@@ -432,6 +461,13 @@ impl Config {
         let p = &self.pipeline;
         if p.queue_capacity == 0 {
             problems.push("pipeline.queue_capacity: must be at least 1".into());
+        }
+        for host in &self.server.tile_hosts {
+            if !crate::http::web::valid_tile_host(host) {
+                problems.push(format!(
+                    "server.tile_hosts: {host:?} is not an origin like https://tile.example.org"
+                ));
+            }
         }
         // Every number has a range: NaN, negative or absurd values (a 1e-9 s backoff
         // reconnects thousands of times a second) are refused with the key named.

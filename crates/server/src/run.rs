@@ -116,6 +116,9 @@ impl Service {
     /// Check `config`, load what it names and open the store. Nothing runs yet.
     pub fn new(config: Config) -> Result<Self, ServiceError> {
         let checked = config.check().map_err(ServiceError::Config)?;
+        for w in checked.warnings() {
+            eprintln!("vigia: warning: {w}");
+        }
         let config = &checked.config;
         let (zones, zones_view) =
             zones::load(&config.zones).map_err(|source| ServiceError::Zones {
@@ -181,6 +184,7 @@ impl Service {
             stream,
             token: config.server.token.clone(),
             allowed_hosts: config.server.allowed_hosts.clone(),
+            tile_hosts: config.server.tile_hosts.clone(),
             limits: config.server.limits(),
             control: Mutex::new(None),
             shutdown,

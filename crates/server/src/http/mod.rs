@@ -100,7 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi_document))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .merge(web::router())
+        .merge(web::router(&state.tile_hosts))
         .layer(axum::middleware::map_response(harden))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -155,8 +155,10 @@ async fn check_host(
 }
 
 /// Headers every response carries: no content sniffing (a JSON body is never run as script),
-/// no framing by other sites.
-async fn harden(mut response: Response) -> Response {
+/// no framing by other sites. An error answered in plain text (axum's own rejections of a
+/// malformed query or path) or with no body becomes `{"error": text}`, like every other error.
+async fn harden(response: Response) -> Response {
+    let mut response = json_errors(response).await;
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -179,6 +181,41 @@ pub async fn serve(
     let (limits, metrics) = (state.limits, state.metrics.clone());
     conn::serve(listener, router(state), limits, metrics, shutdown).await?;
     Ok(())
+}
+
+/// An error's plain-text or empty body as `{"error": text}`.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !(content_type.is_empty() || content_type.starts_with("text/plain")) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let text = match text.trim() {
+        "" => status.canonical_reason().unwrap_or("error").to_lowercase(),
+        t => t.to_string(),
+    };
+    // The other headers (`Allow` on a 405, say) stay.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(
+        parts,
+        axum::body::Body::from(json!({ "error": text }).to_string()),
+    )
 }
 
 /// An error answer: status and `{"error": text}`.

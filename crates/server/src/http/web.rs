@@ -77,8 +77,35 @@ pub const ASSETS: &[Asset] = &[
 ];
 
 /// Scripts, styles and API calls from this origin only; images also from a tile server.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data: http: https:; \
-     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/// The page's Content-Security-Policy: everything from this origin; images also from the tile
+/// servers in `server.tile_hosts` (none by default: a link with `?tiles=` cannot make the map
+/// fetch from, and so report the viewer's area to, any other host).
+pub fn content_security_policy(tile_hosts: &[String]) -> String {
+    let mut images = String::from("'self' data:");
+    for host in tile_hosts {
+        images.push(' ');
+        images.push_str(host);
+    }
+    format!(
+        "default-src 'self'; img-src {images}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Whether `origin` may go into the policy: `http(s)://host[:port]`, a leading `*.` allowed in
+/// the host, nothing that could end the directive or add another.
+pub fn valid_tile_host(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.strip_prefix("*.").unwrap_or(rest);
+    !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+}
 
 /// The entity tag of a version, quoted as the header wants it.
 fn quoted(etag: u64) -> String {
@@ -87,7 +114,13 @@ fn quoted(etag: u64) -> String {
 
 /// The answer to a `GET` with these request headers: `304` when `If-None-Match` names this
 /// version, else the body.
-fn respond(body: Bytes, content_type: &'static str, etag: u64, request: &HeaderMap) -> Response {
+fn respond(
+    body: Bytes,
+    content_type: &'static str,
+    etag: u64,
+    request: &HeaderMap,
+    csp: &HeaderValue,
+) -> Response {
     let etag = quoted(etag);
     let fresh = request
         .get_all(header::IF_NONE_MATCH)
@@ -108,10 +141,7 @@ fn respond(body: Bytes, content_type: &'static str, etag: u64, request: &HeaderM
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
     (headers, body).into_response()
 }
 
@@ -122,13 +152,14 @@ impl Asset {
     }
 
     /// The response to a `GET` with these request headers: `304` when `If-None-Match` names
-    /// this version, else the file.
-    pub fn respond(&self, request: &HeaderMap) -> Response {
+    /// this version, else the file (with the page's policy `csp`).
+    pub fn respond(&self, request: &HeaderMap, csp: &HeaderValue) -> Response {
         respond(
             Bytes::from_static(self.body),
             self.content_type,
             self.etag,
             request,
+            csp,
         )
     }
 }
@@ -148,6 +179,7 @@ async fn basemap(
     State(state): State<AppState>,
     cache: BasemapCache,
     request: HeaderMap,
+    csp: HeaderValue,
 ) -> Response {
     let spec = state.zones_spec();
     let mut cached = cache.lock().await;
@@ -170,24 +202,36 @@ async fn basemap(
         }
     }
     match cached.as_ref() {
-        Some(b) => respond(b.body.clone(), "application/geo+json", b.etag, &request),
+        Some(b) => respond(
+            b.body.clone(),
+            "application/geo+json",
+            b.etag,
+            &request,
+            &csp,
+        ),
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
-/// The routes of the map: its files and its base map.
-pub fn router() -> Router<AppState> {
+/// The routes of the map: its files and its base map; images may come from `tile_hosts`.
+pub fn router(tile_hosts: &[String]) -> Router<AppState> {
     let cache = BasemapCache::default();
+    let csp = HeaderValue::from_str(&content_security_policy(tile_hosts)).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        )
+    });
     let files = ASSETS.iter().fold(Router::new(), |router, asset| {
+        let csp = csp.clone();
         router.route(
             asset.path,
-            get(move |request: HeaderMap| async move { asset.respond(&request) }),
+            get(move |request: HeaderMap| async move { asset.respond(&request, &csp) }),
         )
     });
     files.route(
         "/basemap.geojson",
         get(move |state: State<AppState>, request: HeaderMap| {
-            basemap(state, cache.clone(), request)
+            basemap(state, cache.clone(), request, csp.clone())
         }),
     )
 }
@@ -200,13 +244,36 @@ mod tests {
         ASSETS.iter().find(|a| a.path == path).unwrap()
     }
 
+    fn csp() -> HeaderValue {
+        HeaderValue::from_str(&content_security_policy(&[])).unwrap()
+    }
+
+    #[test]
+    fn images_come_only_from_the_tile_hosts_configured() {
+        // `img-src http: https:` let any `?tiles=` link make the map fetch from any host.
+        let none = content_security_policy(&[]);
+        assert!(none.contains("img-src 'self' data:;"), "{none}");
+        let osm = content_security_policy(&["https://tile.openstreetmap.org".into()]);
+        assert!(osm.contains("img-src 'self' data: https://tile.openstreetmap.org;"));
+        assert!(valid_tile_host("https://*.tile.example.org:8443"));
+        for bad in [
+            "tile.example",
+            "https://x; script-src *",
+            "https://",
+            "javascript:x",
+            "http://a/b",
+        ] {
+            assert!(!valid_tile_host(bad), "{bad}");
+        }
+    }
+
     fn text(asset: &Asset) -> &'static str {
         std::str::from_utf8(asset.body).unwrap()
     }
 
     #[test]
     fn the_page_and_its_files_have_their_content_types() {
-        let page = asset("/").respond(&HeaderMap::new());
+        let page = asset("/").respond(&HeaderMap::new(), &csp());
         assert_eq!(page.status(), StatusCode::OK);
         assert_eq!(
             page.headers()[header::CONTENT_TYPE],
@@ -215,11 +282,15 @@ mod tests {
         assert_eq!(page.headers()[header::CACHE_CONTROL], "no-cache");
         assert!(page.headers().contains_key(header::CONTENT_SECURITY_POLICY));
         assert_eq!(
-            asset("/app.js").respond(&HeaderMap::new()).headers()[header::CONTENT_TYPE],
+            asset("/app.js")
+                .respond(&HeaderMap::new(), &csp())
+                .headers()[header::CONTENT_TYPE],
             JS
         );
         assert_eq!(
-            asset("/style.css").respond(&HeaderMap::new()).headers()[header::CONTENT_TYPE],
+            asset("/style.css")
+                .respond(&HeaderMap::new(), &csp())
+                .headers()[header::CONTENT_TYPE],
             "text/css; charset=utf-8"
         );
     }
@@ -230,10 +301,10 @@ mod tests {
         let mut request = HeaderMap::new();
         let other = HeaderValue::from_static("\"0000000000000000\"");
         request.insert(header::IF_NONE_MATCH, other);
-        assert_eq!(app.respond(&request).status(), StatusCode::OK);
+        assert_eq!(app.respond(&request, &csp()).status(), StatusCode::OK);
         let tags = format!("\"0000000000000000\", {}", app.etag());
         request.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&tags).unwrap());
-        let response = app.respond(&request);
+        let response = app.respond(&request, &csp());
         assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(response.headers()[header::ETAG], app.etag().as_str());
     }

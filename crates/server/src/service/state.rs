@@ -38,6 +38,8 @@ pub struct ServiceState {
     /// header: a web page on another site that makes its own name resolve to this machine
     /// (DNS rebinding) names its own host, and is refused.
     pub allowed_hosts: Vec<String>,
+    /// Origins the map may load tile images from (`server.tile_hosts`).
+    pub tile_hosts: Vec<String>,
     /// How many HTTP connections, and how long each may take.
     pub limits: crate::http::ConnectionLimits,
     /// The running pipeline, to hand it reloaded zones (none before it starts, or in a

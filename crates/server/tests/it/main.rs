@@ -124,6 +124,7 @@ fn api_with(token: Option<&str>, limits: ConnectionLimits) -> Api {
         stream: stream.clone(),
         token: token.map(str::to_string),
         allowed_hosts: Vec::new(),
+        tile_hosts: Vec::new(),
         limits,
         control: Mutex::new(None),
         shutdown: shutdown.clone(),
@@ -178,6 +179,17 @@ fn the_api_serves_live_aircraft_flights_events_and_zones() {
     let (status, body) = get("/api/aircraft");
     assert_eq!(status, 200);
     assert_eq!(body["count"], 1);
+    // Malformed queries and unknown routes answer JSON like every other error (they were
+    // plain text or empty).
+    for path in [
+        "/api/flights?limit=abc",
+        "/api/events/notanumber",
+        "/api/nowhere",
+    ] {
+        let (status, body) = get(path);
+        assert!((400..500).contains(&status), "{path}: {status}");
+        assert!(body["error"].is_string(), "{path}: {body}");
+    }
     // DNS rebinding: a request naming another host is refused.
     let mut s = TcpStream::connect(api.address).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();

@@ -35,6 +35,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         ConfigCommand::Check { path } => match Config::read(&path)?.check() {
             Ok(checked) => {
+                for w in checked.warnings() {
+                    eprintln!("vigia: warning: {w}");
+                }
                 println!(
                     "{}: ok ({} sources, zones {}, API on {})",
                     path.display(),

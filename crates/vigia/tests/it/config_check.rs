@@ -100,3 +100,15 @@ fn the_printed_default_is_a_configuration_that_checks() {
     );
     assert!(String::from_utf8_lossy(&checked.stdout).contains("ok (2 sources, zones MEX,USA"));
 }
+
+#[test]
+fn a_frame_listener_open_to_the_network_is_warned_about() {
+    let out = check(
+        "[[listeners]]\nbind = \"0.0.0.0:30004\"\nformat = \"beast\"\n\
+         [[listeners]]\nbind = \"127.0.0.1:30104\"\nformat = \"beast\"\n",
+    );
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("listens on 0.0.0.0:30004"), "{stderr}");
+    assert!(!stderr.contains("127.0.0.1:30104"), "{stderr}");
+}
