@@ -49,4 +49,4 @@ pub use rows::{
 };
 pub use schema::SCHEMA_VERSION;
 pub use store::Store;
-pub use store::MAX_LIMIT;
+pub use store::{DEFAULT_LIMIT, MAX_LIMIT};

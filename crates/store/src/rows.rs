@@ -185,6 +185,10 @@ pub struct FlightFilter {
     pub zone: Option<String>,
     /// At most this many (0: the default of 1000).
     pub limit: usize,
+    /// The page after this flight (its `end_ts` and id, as the last row of the previous page
+    /// has them): flights are listed newest end first, then by id, so a cursor is stable while
+    /// flights are added.
+    pub before: Option<(f64, String)>,
 }
 
 /// Everything one commit writes: one transaction.

@@ -18,9 +18,9 @@ use crate::rows::{
 use crate::schema;
 
 /// Rows a list query returns when the filter says 0.
-const DEFAULT_LIMIT: usize = 1000;
+pub const DEFAULT_LIMIT: usize = 1000;
 /// Most rows one listing returns, whatever the caller asks (a `limit` of 2⁶⁴−1 once became
-/// SQLite's `LIMIT -1`: everything). Page with `since` / `after_id` for more.
+/// SQLite's `LIMIT -1`: everything). Page with `before` (flights) or `after_id` (events).
 pub const MAX_LIMIT: usize = 10_000;
 
 /// A connection to the vigia database.
@@ -301,15 +301,18 @@ impl Store {
         row.map(RawFlight::parse).transpose()
     }
 
-    /// Flights matching `filter`, latest activity first.
+    /// Flights matching `filter`, latest activity first (then by id), without their summary
+    /// documents (read one flight for that), at most [`MAX_LIMIT`]; `filter.before` pages on.
     pub fn flights(&self, filter: &FlightFilter) -> Result<Vec<StoredFlight>, StoreError> {
+        // Listing reads no summary documents (the large part of a row): `flight` has them.
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {FLIGHT_COLUMNS} FROM flights
+                "SELECT {FLIGHT_LIST_COLUMNS} FROM flights
                  WHERE (?1 IS NULL OR end_ts >= ?1) AND (?2 IS NULL OR icao24 = ?2)
                  AND (?3 IS NULL OR instr(zones, ',' || ?3 || ',') > 0)
-                 ORDER BY end_ts DESC LIMIT ?4"
+                 AND (?5 IS NULL OR end_ts < ?5 OR (end_ts = ?5 AND id < ?6))
+                 ORDER BY end_ts DESC, id DESC LIMIT ?4"
             ))
             .sql("listing flights")?;
         let limit = if filter.limit == 0 {
@@ -323,7 +326,9 @@ impl Store {
                     filter.since,
                     filter.icao24.as_deref().map(str::to_ascii_lowercase),
                     filter.zone,
-                    limit as i64
+                    limit as i64,
+                    filter.before.as_ref().map(|b| b.0),
+                    filter.before.as_ref().map(|b| b.1.as_str()),
                 ],
                 raw_flight,
             )
@@ -572,6 +577,10 @@ impl RawEvent {
 const FLIGHT_COLUMNS: &str =
     "id, icao24, callsign, start_ts, end_ts, positions, last_lat, last_lon,
     last_altitude_ft, zones, score, military, ended, summary";
+/// The same, without the summary document (listings).
+const FLIGHT_LIST_COLUMNS: &str =
+    "id, icao24, callsign, start_ts, end_ts, positions, last_lat, last_lon,
+    last_altitude_ft, zones, score, military, ended, NULL";
 
 struct RawFlight {
     row: FlightRow,

@@ -239,9 +239,18 @@ async fn read<T: Send + 'static>(
 }
 
 async fn aircraft(State(state): State<AppState>) -> Response {
-    let snapshot = state.live.get();
-    Json(json!({"now": snapshot.now, "count": snapshot.aircraft.len(), "aircraft": snapshot.aircraft}))
-        .into_response()
+    // The snapshot's JSON, made once and shared by every request on it.
+    let body = axum::body::Bytes::from_owner(SharedText(state.live.json()));
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Shared text as a response body, without a copy.
+struct SharedText(Arc<str>);
+
+impl AsRef<[u8]> for SharedText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
 }
 
 /// `/api/flights` query.
@@ -251,6 +260,19 @@ struct FlightQuery {
     icao24: Option<String>,
     zone: Option<String>,
     limit: Option<usize>,
+    /// The `next` cursor of the previous page.
+    before: Option<String>,
+}
+
+/// A page cursor: the last flight's `end_ts` and id, `END_TS,ID`.
+fn flight_cursor(f: &FlightRow) -> String {
+    format!("{},{}", f.end_ts, f.id)
+}
+
+fn parse_flight_cursor(text: &str) -> Option<(f64, String)> {
+    let (ts, id) = text.split_once(',')?;
+    let ts: f64 = ts.parse().ok().filter(|t: &f64| t.is_finite())?;
+    Some((ts, id.to_string()))
 }
 
 fn flight_json(f: &FlightRow) -> Value {
@@ -263,16 +285,33 @@ fn flight_json(f: &FlightRow) -> Value {
 }
 
 async fn flights(State(state): State<AppState>, Query(q): Query<FlightQuery>) -> Response {
+    let before = match q.before.as_deref().map(parse_flight_cursor) {
+        Some(None) => return error(StatusCode::BAD_REQUEST, "before: expected END_TS,ID"),
+        Some(cursor) => cursor,
+        None => None,
+    };
     let filter = FlightFilter {
         since: q.since,
         icao24: q.icao24,
         zone: q.zone,
         limit: q.limit.unwrap_or(0),
+        before,
+    };
+    let page = match filter.limit {
+        0 => vigia_store::DEFAULT_LIMIT,
+        n => n.min(vigia_store::MAX_LIMIT),
     };
     match read(&state, move |db| db.flights(&filter)).await {
         Ok(rows) => {
-            Json(json!({"flights": rows.iter().map(|f| flight_json(&f.row)).collect::<Vec<_>>()}))
-                .into_response()
+            // A full page may have more after it: its last row is the cursor.
+            let next = (rows.len() == page)
+                .then(|| rows.last().map(|f| flight_cursor(&f.row)))
+                .flatten();
+            Json(json!({
+                "flights": rows.iter().map(|f| flight_json(&f.row)).collect::<Vec<_>>(),
+                "next": next,
+            }))
+            .into_response()
         }
         Err(r) => r,
     }

@@ -34,10 +34,10 @@ pub fn document() -> Value {
         "paths": {
             "/api/aircraft": get("Live aircraft: position, track, altitude, callsign, identity, score, zones, last update.", json!([]),
                 "{now, aircraft: [{icao24, callsign, squawk, lat, lon, altitude_ft, groundspeed_kt, track_deg, vertical_rate_fpm, on_ground, last_update, flight_id, positions, zones, score, military, country, registration, type_designator}]}"),
-            "/api/flights": get("Flights, latest first.", json!([since, query("icao24", "string", "ICAO address (hex)"), query("zone", "string", "zone name"), limit]),
-                "{flights: [{id, icao24, callsign, start_ts, end_ts, positions, last, zones, score, military, ended}]}"),
+            "/api/flights": get("Flights, latest first; a full page has a `next` cursor to pass as `before`.", json!([since, query("icao24", "string", "ICAO address (hex)"), query("zone", "string", "zone name"), limit, query("before", "string", "the previous page's `next` cursor (END_TS,ID)")]),
+                "{flights: [{id, icao24, callsign, start_ts, end_ts, positions, last, zones, score, military, ended}], next: string | null}"),
             "/api/flights/{id}": get("One flight's track as a GeoJSON Feature (LineString) with per-point times and altitudes.", json!([path_id("string")]), "GeoJSON Feature"),
-            "/api/events": get("Events, newest first.", json!([query("type", "string", "zone_entry, zone_exit, zone_transit, closest_approach, orbit, survey, flight"), query("zone", "string", "zone name"), since, query("icao24", "string", "ICAO address"), query("after_id", "integer", "only ids above this"), limit]),
+            "/api/events": get("Events, newest first.", json!([query("type", "string", "zone_entry, zone_presence, zone_exit, zone_transit, closest_approach, orbit, survey, flight, flood, spoofing_suspected"), query("zone", "string", "zone name"), since, query("icao24", "string", "ICAO address"), query("after_id", "integer", "only ids above this"), limit]),
                 "{events: [event with id]}"),
             "/api/events/{id}": get("One event with its evidence (positions and raw frames as hex).", json!([path_id("integer")]), "event"),
             "/api/events/{id}/report": get("The event's incident report: a self-contained HTML page (map, timeline, identity, evidence frames, how to verify).", json!([path_id("integer")]), "text/html"),

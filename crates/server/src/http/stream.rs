@@ -21,10 +21,8 @@ pub async fn stream(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = state.stream.subscribe();
-    let snapshot = state.live.get();
-    let first =
-        serde_json::json!({"now": snapshot.now, "aircraft": snapshot.aircraft, "removed": []});
-    let first = Event::default().event("aircraft").data(first.to_string());
+    // The snapshot's JSON is shared by every subscriber that starts on it.
+    let first = Event::default().event("aircraft").data(&*state.live.json());
     let shutdown = state.shutdown.clone();
     let live = stream::unfold((rx, shutdown), |(mut rx, mut shutdown)| async move {
         if *shutdown.borrow() {

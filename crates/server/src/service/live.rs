@@ -71,10 +71,18 @@ pub struct Snapshot {
     pub aircraft: Vec<LiveAircraft>,
 }
 
-/// The latest published snapshot, shared with the API.
+/// The latest published snapshot, shared with the API, and its JSON — made once per snapshot
+/// on first demand and shared by every request and stream subscriber that asks for it (each
+/// new subscriber used to serialise the whole table itself).
 #[derive(Debug, Default)]
 pub struct LiveView {
-    latest: RwLock<Arc<Snapshot>>,
+    latest: RwLock<Published>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Published {
+    snapshot: Arc<Snapshot>,
+    json: Arc<std::sync::OnceLock<Arc<str>>>,
 }
 
 impl LiveView {
@@ -88,12 +96,40 @@ impl LiveView {
         self.latest
             .read()
             .unwrap_or_else(PoisonError::into_inner)
+            .snapshot
+            .clone()
+    }
+
+    /// The latest snapshot as JSON, `{"now", "count", "aircraft", "removed": []}`: serialised
+    /// once per snapshot, shared.
+    pub fn json(&self) -> Arc<str> {
+        let published = self
+            .latest
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        published
+            .json
+            .get_or_init(|| {
+                let s = &published.snapshot;
+                serde_json::json!({
+                    "now": s.now,
+                    "count": s.aircraft.len(),
+                    "aircraft": s.aircraft,
+                    "removed": [],
+                })
+                .to_string()
+                .into()
+            })
             .clone()
     }
 
     /// Replace the snapshot.
     pub fn publish(&self, snapshot: Arc<Snapshot>) {
-        *self.latest.write().unwrap_or_else(PoisonError::into_inner) = snapshot;
+        *self.latest.write().unwrap_or_else(PoisonError::into_inner) = Published {
+            snapshot,
+            json: Arc::default(),
+        };
     }
 }
 
@@ -166,5 +202,27 @@ impl LiveTable {
             .filter_map(|a| self.rows.get(&a).cloned())
             .collect();
         (Snapshot { now, aircraft }, changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_is_serialised_once_for_every_reader() {
+        let view = LiveView::new();
+        view.publish(Arc::new(Snapshot {
+            now: 1.0,
+            aircraft: Vec::new(),
+        }));
+        let (a, b) = (view.json(), view.json());
+        assert!(Arc::ptr_eq(&a, &b), "shared, not made again");
+        assert_eq!(&*a, r#"{"aircraft":[],"count":0,"now":1.0,"removed":[]}"#);
+        view.publish(Arc::new(Snapshot {
+            now: 2.0,
+            aircraft: Vec::new(),
+        }));
+        assert!(!Arc::ptr_eq(&a, &view.json()), "a new snapshot, a new text");
     }
 }

@@ -217,6 +217,17 @@ fn the_api_serves_live_aircraft_flights_events_and_zones() {
     }
     let (_, flights) = get("/api/flights?zone=USA&since=1699999999");
     assert_eq!(flights["flights"][0]["id"], "ae01c5-1699999000");
+    // A full page names the cursor of the next; the next page here is empty.
+    let (_, page) = get("/api/flights?limit=1");
+    let next = page["next"].as_str().unwrap().to_string();
+    assert_eq!(next, "1700000000,ae01c5-1699999000");
+    let (_, rest) = get(&format!("/api/flights?limit=1&before={next}"));
+    assert_eq!(
+        (rest["flights"].clone(), rest["next"].clone()),
+        (json!([]), Value::Null)
+    );
+    let (status, bad) = get("/api/flights?before=yesterday");
+    assert_eq!((status, bad["error"].is_string()), (400, true));
     let (_, none) = get("/api/flights?zone=MEX");
     assert_eq!(none["flights"], json!([]));
     let (status, feature) = get("/api/flights/ae01c5-1699999000");

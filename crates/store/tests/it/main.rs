@@ -319,3 +319,54 @@ fn a_huge_limit_is_capped() {
         .unwrap();
     assert!(flights.len() <= vigia_store::MAX_LIMIT);
 }
+
+#[test]
+fn flights_page_by_cursor_without_their_summaries() {
+    // Listing read every flight's summary document (10 concurrent listings reached 6.4 GB);
+    // there was no way to page past the limit.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let mut batch = WriteBatch::default();
+    for k in 0..25 {
+        batch.flights.push(FlightRow {
+            id: format!("{:06x}-1", 0x100000 + k),
+            icao24: format!("{:06x}", 0x100000 + k),
+            start_ts: 1_700_000_000.0,
+            // Ties on end_ts: the id orders them.
+            end_ts: 1_700_000_000.0 + f64::from(k / 3),
+            summary: Some(event("flight", None, 1_700_000_000.0).document),
+            ..FlightRow::default()
+        });
+    }
+    store.commit(&batch).unwrap();
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store
+            .flights(&FlightFilter {
+                limit: 10,
+                before: before.clone(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(page.iter().all(|f| f.row.summary.is_none()));
+        seen.extend(page.iter().map(|f| f.row.id.clone()));
+        if page.len() < 10 {
+            break;
+        }
+        let last = &page.last().unwrap().row;
+        before = Some((last.end_ts, last.id.clone()));
+    }
+    assert_eq!(seen.len(), 25);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 25, "no flight twice");
+    assert!(store
+        .flight("100000-1")
+        .unwrap()
+        .unwrap()
+        .row
+        .summary
+        .is_some());
+}
