@@ -16,6 +16,9 @@ fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# Floods, hostile documents and slow clients against the service on loopback, with bounds on
+# memory and latency (scripts/abuse.py; the full-size figures are in SECURITY.md).
+python3 scripts/abuse.py --quick --vigia target/debug/vigia
 # The live map in a real browser; it installs chromium and playwright-core itself and fails
 # (rather than skips) when it cannot.
 bash scripts/e2e.sh

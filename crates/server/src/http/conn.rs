@@ -2,8 +2,10 @@
 //! at shutdown within a deadline.
 //!
 //! Owns the accept loop that [`serve`](super::serve) runs (in place of `axum::serve`, which has
-//! no limits): at most `max_connections` open (more are closed as they arrive and counted), a
-//! request's headers within `header_timeout` (hyper's timer; a slowloris client is cut off),
+//! no limits): at most `max_connections` open — at the cap, the oldest connection that has not
+//! been answered anything yet (a slow client, likely a slowloris) is closed to make room, and
+//! only when there is none is the new one closed; a request's headers within `header_timeout`
+//! (hyper's timer; a slowloris client is cut off),
 //! a connection with nothing read or written for `idle_timeout` closed, and at shutdown every
 //! connection asked to finish its request in flight, then dropped after `shutdown_timeout`
 //! (a half-sent request no longer holds SIGTERM). The counters are the service's metrics.
@@ -54,6 +56,7 @@ pub(super) async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let open: Registry = Arc::default();
     let (stop, stopping) = watch::channel(false);
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
@@ -70,19 +73,36 @@ pub(super) async fn serve(
                         continue;
                     }
                 };
-                let Ok(permit) = permits.clone().try_acquire_owned() else {
-                    metrics.http_refused.fetch_add(1, Ordering::Relaxed);
-                    drop(stream);
-                    continue;
+                let permit = match permits.clone().try_acquire_owned() {
+                    Ok(permit) => permit,
+                    // Full: make room by closing the oldest connection never answered.
+                    Err(_) if shed(&open) => {
+                        match tokio::time::timeout(SHED_WAIT, permits.clone().acquire_owned()).await {
+                            Ok(Ok(permit)) => permit,
+                            _ => {
+                                metrics.http_refused.fetch_add(1, Ordering::Relaxed);
+                                continue;
+                            }
+                        }
+                    }
+                    Err(_) => {
+                        metrics.http_refused.fetch_add(1, Ordering::Relaxed);
+                        drop(stream);
+                        continue;
+                    }
                 };
                 let (app, metrics, stopping) = (app.clone(), metrics.clone(), stopping.clone());
+                let activity = Arc::new(Activity::new());
+                let id = register(&open, &activity);
+                let open = open.clone();
                 connections.spawn(async move {
                     metrics.http_open.fetch_add(1, Ordering::Relaxed);
-                    let idle = connection(stream, app, limits, stopping).await;
+                    let idle = connection(stream, app, limits, stopping, activity).await;
                     if idle {
                         metrics.http_timed_out.fetch_add(1, Ordering::Relaxed);
                     }
                     metrics.http_open.fetch_sub(1, Ordering::Relaxed);
+                    unregister(&open, id);
                     drop(permit);
                 });
             }
@@ -101,15 +121,55 @@ pub(super) async fn serve(
     Ok(())
 }
 
+/// How long a new connection waits for the room a shed one leaves.
+const SHED_WAIT: Duration = Duration::from_millis(500);
+
+/// The open connections' activity, by id: what shedding chooses from.
+type Registry = Arc<std::sync::Mutex<(u64, Vec<(u64, Arc<Activity>)>)>>;
+
+fn lock(open: &Registry) -> std::sync::MutexGuard<'_, (u64, Vec<(u64, Arc<Activity>)>)> {
+    open.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn register(open: &Registry, activity: &Arc<Activity>) -> u64 {
+    let mut open = lock(open);
+    open.0 += 1;
+    let id = open.0;
+    open.1.push((id, activity.clone()));
+    id
+}
+
+fn unregister(open: &Registry, id: u64) {
+    lock(open).1.retain(|(k, _)| *k != id);
+}
+
+/// Ask the oldest connection that has written nothing yet to close; whether there was one.
+fn shed(open: &Registry) -> bool {
+    let open = lock(open);
+    let oldest = open
+        .1
+        .iter()
+        .filter(|(_, a)| !a.answered() && !a.shed.load(Ordering::Relaxed))
+        .min_by_key(|(id, _)| *id);
+    match oldest {
+        Some((_, activity)) => {
+            activity.shed.store(true, Ordering::Relaxed);
+            activity.close.notify_one();
+            true
+        }
+        None => false,
+    }
+}
+
 /// Serve one connection; true when it was closed for slowness or idleness.
 async fn connection(
     stream: TcpStream,
     app: Router,
     limits: ConnectionLimits,
     mut stopping: watch::Receiver<bool>,
+    activity: Arc<Activity>,
 ) -> bool {
     let _ = stream.set_nodelay(true);
-    let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched {
         inner: stream,
         activity: activity.clone(),
@@ -126,6 +186,7 @@ async fn connection(
     let timed_out = tokio::select! {
         result = conn.as_mut() => is_timeout(result.err()),
         () = activity.idle(limits.idle_timeout) => true,
+        () = activity.close.notified() => true,
         () = stop => {
             // Finish the request in flight (the caller's deadline bounds it), then close.
             conn.as_mut().graceful_shutdown();
@@ -149,6 +210,11 @@ fn is_timeout(error: Option<hyper::Error>) -> bool {
 struct Activity {
     opened: Instant,
     last_ms: AtomicU64,
+    /// Something was written (an answer began).
+    wrote: std::sync::atomic::AtomicBool,
+    /// Chosen to be closed to make room.
+    shed: std::sync::atomic::AtomicBool,
+    close: tokio::sync::Notify,
 }
 
 impl Activity {
@@ -156,7 +222,14 @@ impl Activity {
         Self {
             opened: Instant::now(),
             last_ms: AtomicU64::new(0),
+            wrote: std::sync::atomic::AtomicBool::new(false),
+            shed: std::sync::atomic::AtomicBool::new(false),
+            close: tokio::sync::Notify::new(),
         }
+    }
+
+    fn answered(&self) -> bool {
+        self.wrote.load(Ordering::Relaxed)
     }
 
     fn touch(&self) {
@@ -207,6 +280,7 @@ impl AsyncWrite for Watched {
         let poll = Pin::new(&mut self.inner).poll_write(cx, data);
         if matches!(poll, Poll::Ready(Ok(n)) if n > 0) {
             self.activity.touch();
+            self.activity.wrote.store(true, Ordering::Relaxed);
         }
         poll
     }
