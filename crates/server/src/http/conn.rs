@@ -124,11 +124,13 @@ pub(super) async fn serve(
 /// How long a new connection waits for the room a shed one leaves.
 const SHED_WAIT: Duration = Duration::from_millis(500);
 
-/// The open connections' activity, by id: what shedding chooses from.
-type Registry = Arc<std::sync::Mutex<(u64, Vec<(u64, Arc<Activity>)>)>>;
+/// The last id given, and the open connections' activity by id: what shedding chooses from.
+type Open = (u64, Vec<(u64, Arc<Activity>)>);
+type Registry = Arc<std::sync::Mutex<Open>>;
 
-fn lock(open: &Registry) -> std::sync::MutexGuard<'_, (u64, Vec<(u64, Arc<Activity>)>)> {
-    open.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+fn lock(open: &Registry) -> std::sync::MutexGuard<'_, Open> {
+    open.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn register(open: &Registry, activity: &Arc<Activity>) -> u64 {

@@ -742,21 +742,40 @@ fn slow_idle_and_surplus_connections_are_cut_off() {
     // as it arrives.
     let mut kept: Vec<TcpStream> = (0..3).map(|_| answered_connection(api.address)).collect();
     let mut surplus = TcpStream::connect(api.address).unwrap();
-    assert!(closed_within(&mut surplus, Duration::from_secs(2)), "the fourth connection is closed");
+    assert!(
+        closed_within(&mut surplus, Duration::from_secs(2)),
+        "the fourth connection is closed"
+    );
     assert!(api.metrics.http_refused.load(Ordering::Relaxed) >= 1);
     // Kept-alive connections that send no next request are closed (header timeout).
     for s in &mut kept {
-        assert!(closed_within(s, Duration::from_secs(4)), "a kept-alive connection is cut off");
+        assert!(
+            closed_within(s, Duration::from_secs(4)),
+            "a kept-alive connection is cut off"
+        );
     }
     // Slowloris: headers trickled, never finished — cut off after the header timeout.
     let mut slow = TcpStream::connect(api.address).unwrap();
-    write!(slow, "GET /api/aircraft HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: ").unwrap();
+    write!(
+        slow,
+        "GET /api/aircraft HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: "
+    )
+    .unwrap();
     let mut quiet = TcpStream::connect(api.address).unwrap();
-    assert!(closed_within(&mut slow, Duration::from_secs(4)), "slow headers are cut off");
-    assert!(closed_within(&mut quiet, Duration::from_secs(4)), "a silent connection is cut off");
+    assert!(
+        closed_within(&mut slow, Duration::from_secs(4)),
+        "slow headers are cut off"
+    );
+    assert!(
+        closed_within(&mut quiet, Duration::from_secs(4)),
+        "a silent connection is cut off"
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(2);
     while api.metrics.http_timed_out.load(Ordering::Relaxed) < 5 {
-        assert!(std::time::Instant::now() < deadline, "the closes are counted");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the closes are counted"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     // Room again once they are gone.
@@ -787,7 +806,10 @@ fn at_the_cap_the_oldest_unanswered_connection_makes_room() {
         .collect();
     let (status, _) = request(api.address, "GET", "/healthz", None);
     assert_eq!(status, 200, "a new client is answered at the cap");
-    assert!(closed_within(&mut slow[0], Duration::from_secs(2)), "the oldest slow one made room");
+    assert!(
+        closed_within(&mut slow[0], Duration::from_secs(2)),
+        "the oldest slow one made room"
+    );
     // Full again (slow 1, 2 and a new one): the next client closes slow 1, the oldest now.
     let mut again = TcpStream::connect(api.address).unwrap();
     write!(again, "GET /healthz HTTP/1.1\r\nX-A: ").unwrap();
