@@ -149,8 +149,6 @@ fn default_timeout_s() -> f64 {
 
 /// Event type names an alert rule may list.
 pub const EVENT_TYPES: [&str; 10] = [
-    "flood",
-    "spoofing_suspected",
     "zone_entry",
     "zone_presence",
     "zone_exit",
@@ -159,6 +157,8 @@ pub const EVENT_TYPES: [&str; 10] = [
     "orbit",
     "survey",
     "flight",
+    "flood",
+    "spoofing_suspected",
 ];
 
 impl AlertSettings {
