@@ -67,6 +67,18 @@ pub struct Depth {
     pub lat: f64,
     /// Where, degrees.
     pub lon: f64,
+    /// Whether the stretch reached the country's land territory, and where first (sovereign
+    /// zones bundled with a land polygon; `None` for others).
+    pub land: Option<LandReach>,
+}
+
+/// A stretch inside a sovereign zone and the country's land territory.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LandReach {
+    /// Whether a sample inside lay over land.
+    pub reached: bool,
+    /// The first such sample: time and place, seconds and degrees.
+    pub first: Option<(f64, f64, f64)>,
 }
 
 /// Where an episode (orbit, survey) lies relative to one zone.
@@ -83,6 +95,12 @@ pub struct ZonePlace {
     /// Distance of the centre from the zone's boundary, nautical miles (inside or outside as
     /// `centre_inside` says).
     pub centre_distance_nm: Option<f64>,
+    /// Whether the centre lies over the country's land territory (sovereign zones bundled with a
+    /// land polygon; `None` for others).
+    pub centre_over_land: Option<bool>,
+    /// Distance of the centre from the land's edge (coast or land border), nautical miles,
+    /// inland or offshore as `centre_over_land` says.
+    pub centre_land_distance_nm: Option<f64>,
 }
 
 /// The closest a flight that stayed outside came to a zone.

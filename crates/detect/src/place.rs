@@ -5,11 +5,13 @@
 //! only where they can change the answer: the greatest depth is searched with the bound
 //! `depth(q) ≤ depth(p) + |pq|` (the triangle inequality), so a sample is measured only when
 //! it could be deeper than the deepest so far by more than the precision — 1 % of the depth, at
-//! least 0.5 NM. Containment is exact (the zone's grid).
+//! least 0.5 NM. Containment is exact (the zone's grid). For a sovereign zone bundled with its
+//! land polygon, both also say whether the flight reached land territory (every sample inside is
+//! tested) and how far an episode's centre is from the coast or land border.
 
 use vigia_zones::{ZoneId, ZoneIndex};
 
-use crate::event::{Depth, ZonePlace};
+use crate::event::{Depth, LandReach, ZonePlace};
 use crate::geometry::distance_m;
 use crate::sample::Sample;
 
@@ -40,10 +42,26 @@ pub fn depth(zones: &ZoneIndex, zone: ZoneId, samples: &[Sample]) -> Option<Dept
                 ts: s.ts,
                 lat: s.lat,
                 lon: s.lon,
+                land: None,
             });
         }
     }
-    best
+    let mut best = best?;
+    best.land = land_reach(zones, zone, samples);
+    Some(best)
+}
+
+/// Whether the samples inside `zone` reached its country's land territory, and where first.
+fn land_reach(zones: &ZoneIndex, zone: ZoneId, samples: &[Sample]) -> Option<LandReach> {
+    let land = zones.land(zone)?;
+    let first = samples
+        .iter()
+        .find(|s| land.contains(s.lat, s.lon) && zones.contains(zone, s.lat, s.lon))
+        .map(|s| (s.ts, s.lat, s.lon));
+    Some(LandReach {
+        reached: first.is_some(),
+        first,
+    })
 }
 
 /// Where the episode flown through `samples` (time order), centred at `centre`, lies
@@ -65,6 +83,12 @@ pub fn place(zones: &ZoneIndex, zone: ZoneId, samples: &[Sample], centre: (f64, 
         (Some(a), Some(b)) => b.ts - a.ts,
         _ => 0.0,
     };
+    let centre_inside = zones.contains(zone, centre.0, centre.1);
+    // Land facts for an episode that touches the zone (a country's land polygon is loaded only
+    // when an event needs it).
+    let land = (centre_inside || time_inside_s > 0.0)
+        .then(|| zones.land(zone))
+        .flatten();
     ZonePlace {
         zone: zones.name(zone).to_string(),
         time_inside_s,
@@ -73,8 +97,10 @@ pub fn place(zones: &ZoneIndex, zone: ZoneId, samples: &[Sample], centre: (f64, 
         } else {
             f64::from(u8::from(previous.is_some_and(|(_, inside)| inside)))
         },
-        centre_inside: zones.contains(zone, centre.0, centre.1),
+        centre_inside,
         centre_distance_nm: zones.distance_to_boundary_nm(zone, centre.0, centre.1),
+        centre_over_land: land.map(|l| l.contains(centre.0, centre.1)),
+        centre_land_distance_nm: land.and_then(|l| l.distance_nm(centre.0, centre.1)),
     }
 }
 
@@ -129,5 +155,38 @@ mod tests {
         assert!(!outside.centre_inside);
         // 1° of latitude south of the box: 60 NM.
         assert!((outside.centre_distance_nm.unwrap() - 60.0).abs() < 0.5);
+    }
+
+    #[test]
+    fn a_stretch_in_a_sovereign_zone_says_whether_it_reached_land() {
+        let set = vigia_zones::ZoneSet::parse_spec("MEX").unwrap();
+        let index = ZoneIndex::new(&set);
+        let mex = index.id("MEX").unwrap();
+        // From the territorial sea off Ensenada east over Baja California.
+        let samples = along(31.80, -116.80, -116.40, 40);
+        let d = depth(&index, mex, &samples).unwrap();
+        let land = d.land.expect("MEX has a land polygon");
+        assert!(land.reached);
+        let (ts, lat, lon) = land.first.unwrap();
+        assert!(
+            ts > 0.0 && index.land(mex).unwrap().contains(lat, lon),
+            "{land:?}"
+        );
+        // Staying at sea, inside the 12 NM line: in MEX, never over land.
+        let sea = along(31.80, -116.80, -116.75, 4);
+        let d = depth(&index, mex, &sea).unwrap();
+        assert_eq!(d.land.map(|l| l.reached), Some(false));
+        // An orbit over Sonora: its centre over land, ~90 NM from the coast.
+        let p = place(
+            &index,
+            mex,
+            &along(29.55, -110.40, -110.30, 10),
+            (29.55, -110.35),
+        );
+        assert_eq!(p.centre_over_land, Some(true));
+        assert!(
+            (80.0..100.0).contains(&p.centre_land_distance_nm.unwrap()),
+            "{p:?}"
+        );
     }
 }

@@ -165,12 +165,14 @@ fn places_sentence(places: &[PlaceRecord]) -> String {
                 ),
                 _ => format!("outside {}", p.zone),
             };
+            let land =
+                crate::summary::land_phrase(&p.zone, p.centre_over_land, p.centre_land_distance_nm);
             match p.centre_distance_nm {
                 Some(d) => format!(
-                    "{relation}, its centre {d:.1} NM {} the boundary",
+                    "{relation}, its centre {d:.1} NM {} the boundary{land}",
                     if p.centre_inside { "inside" } else { "outside" }
                 ),
-                None => relation,
+                None => format!("{relation}{land}"),
             }
         })
         .collect();
@@ -646,6 +648,8 @@ mod tests {
                 share_inside: 1.0,
                 centre_inside: true,
                 centre_distance_nm: Some(120.0),
+                centre_over_land: Some(true),
+                centre_land_distance_nm: Some(64.8),
             }];
         }
         // The orbit at (30 N, 110 W), well inside a zone 10° wide: no vertex in the view.
@@ -666,7 +670,7 @@ mod tests {
             html.contains("Orbit inside MEX sovereign airspace"),
             "{html}"
         );
-        assert!(html.contains("entirely inside MEX, its centre 120.0 NM inside the boundary"));
+        assert!(html.contains("entirely inside MEX, its centre 120.0 NM inside the boundary, over MEX's land territory 64.8 NM (120 km) from its coast or land border"), "{html}");
         assert!(!html.contains("boundary crossed inwards"));
         assert!(!html.contains(">entry<"));
         assert!(
@@ -741,6 +745,8 @@ mod tests {
                     share_inside: 1.0,
                     centre_inside: true,
                     centre_distance_nm: Some(3.0),
+                    centre_over_land: Some(true),
+                    centre_land_distance_nm: Some(2.0),
                 }];
             }
             let mp = MultiPolygon::default();

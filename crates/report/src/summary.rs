@@ -59,6 +59,25 @@ fn frames(p: &vigia_detect::PositionEvidence) -> String {
     }
 }
 
+/// Where an episode's centre is relative to the country's land: `, over MEX's land territory
+/// 64.8 NM (120 km) from its coast or land border`, `, over water 3.0 NM (6 km) off MEX's land`,
+/// or nothing when unknown.
+pub(crate) fn land_phrase(zone: &str, over_land: Option<bool>, distance_nm: Option<f64>) -> String {
+    match (over_land, distance_nm) {
+        (Some(true), Some(d)) => format!(
+            ", over {zone}'s land territory {d:.1} NM ({:.0} km) from its coast or land border",
+            d * 1.852
+        ),
+        (Some(false), Some(d)) => {
+            format!(
+                ", over water {d:.1} NM ({:.0} km) off {zone}'s land",
+                d * 1.852
+            )
+        }
+        _ => String::new(),
+    }
+}
+
 /// Where an episode lies: `inside MEX, centre 120.3 NM from the boundary; outside USA, 80.1 NM`.
 fn places(places: &[ZonePlace]) -> String {
     let all: Vec<String> = places
@@ -69,13 +88,14 @@ fn places(places: &[ZonePlace]) -> String {
                 s if s > 0.0 => format!("{:.0} % inside", s * 100.0),
                 _ => "outside".to_string(),
             };
+            let land = land_phrase(&p.zone, p.centre_over_land, p.centre_land_distance_nm);
             match p.centre_distance_nm {
                 Some(d) => format!(
-                    "{relation} {}, centre {d:.1} NM {} its boundary",
+                    "{relation} {}, centre {d:.1} NM {} its boundary{land}",
                     p.zone,
                     if p.centre_inside { "inside" } else { "outside" }
                 ),
-                None => format!("{relation} {}", p.zone),
+                None => format!("{relation} {}{land}", p.zone),
             }
         })
         .collect();

@@ -196,6 +196,17 @@ fn ball_f32(centre: [f64; 3], radius: f64) -> [f32; 4] {
 impl BoundaryDistance {
     /// Builds the index over rings of `[longitude, latitude]` vertices (closed implicitly).
     pub fn new<'r>(rings: impl IntoIterator<Item = &'r [[f64; 2]]>) -> BoundaryDistance {
+        Self::build(rings, true)
+    }
+
+    /// The same without the grid: built in the time it takes to read the arcs, each query scans
+    /// every chain's bounding ball (exact, `O(chains)`). For a large zone asked a few questions —
+    /// the distance of an event's point to a country's coast — rather than one per position.
+    pub fn ungridded<'r>(rings: impl IntoIterator<Item = &'r [[f64; 2]]>) -> BoundaryDistance {
+        Self::build(rings, false)
+    }
+
+    fn build<'r>(rings: impl IntoIterator<Item = &'r [[f64; 2]]>, grid: bool) -> BoundaryDistance {
         let mut arcs = Vec::new();
         let mut chains = Vec::new();
         let (mut min_lon, mut min_lat, mut max_lon, mut max_lat) =
@@ -260,7 +271,7 @@ impl BoundaryDistance {
                 arc_mask: ((1u64 << c.len) - 1) as u32,
             })
             .collect();
-        if !index.chains.is_empty() {
+        if grid && !index.chains.is_empty() {
             index.build_grid(min_lon, min_lat, max_lon, max_lat);
         }
         index

@@ -35,6 +35,48 @@ pub(crate) struct PreparedZone {
     /// Points outside this box are farther than the buffer from the zone (degrees; the whole world when the
     /// buffer is too large for a box to help).
     reach: LonLatBox,
+    /// The bundled land polygon of a sovereign bundled zone (`MEX` → `MEX.land`), loaded on first use.
+    land_name: Option<&'static str>,
+    land: OnceLock<Option<LandTerritory>>,
+}
+
+/// A country's land territory (its bundled `.land` polygon, inland waters included): whether a
+/// point is over it, and how far it is from the coast or land border. Loaded when first asked — events ask, positions
+/// do not — so a large country costs nothing until an event needs it.
+pub struct LandTerritory {
+    grid: PreparedPolygon,
+    distance: BoundaryDistance,
+}
+
+impl LandTerritory {
+    fn load(name: &str) -> Option<LandTerritory> {
+        let bundled = crate::bundled::BundledZone::find(name)?;
+        let set = ZoneSet::parse_spec(bundled.name).ok()?;
+        let geometry = &set.zones().first()?.geometry;
+        // Exterior rings only: the land polygons' holes are lakes and reservoirs (3 495 in
+        // MEX.land, median 0.4 km²), which are territory too; the edge that matters is the coast
+        // or the land border.
+        let exteriors = || geometry.polygons.iter().map(|p| &p.exterior);
+        Some(LandTerritory {
+            grid: PreparedPolygon::new(exteriors().flat_map(|r| r.edges())),
+            // No grid: a few queries per event, exact, built in a fraction of a second.
+            distance: BoundaryDistance::ungridded(exteriors().map(|r| r.vertices())),
+        })
+    }
+
+    /// Whether the point is over the land territory.
+    pub fn contains(&self, latitude: f64, longitude: f64) -> bool {
+        latitude.is_finite()
+            && (-90.0..=90.0).contains(&latitude)
+            && self.grid.contains([wrap_longitude(longitude), latitude])
+    }
+
+    /// Distance from the point to the land's edge (coast or land border), nautical miles.
+    pub fn distance_nm(&self, latitude: f64, longitude: f64) -> Option<f64> {
+        self.distance
+            .nearest(latitude, wrap_longitude(longitude))
+            .map(|n| n.distance_nm())
+    }
 }
 
 /// Prepared zones: O(1) exact containment, fast boundary distance, crossings.
@@ -72,6 +114,8 @@ impl ZoneIndex {
                     reach: reach_box(zone.geometry.bounding_box(), buffer_m),
                     geometry: zone.geometry.clone(),
                     distance: OnceLock::new(),
+                    land_name: land_of(zone),
+                    land: OnceLock::new(),
                 }
             })
             .collect();
@@ -231,10 +275,34 @@ impl ZoneIndex {
             .get_or_init(|| BoundaryDistance::new(z.geometry.rings().map(|r| r.vertices())))
     }
 
+    /// The land territory of a sovereign zone bundled with vigia (`MEX` → `MEX.land`), loaded on
+    /// first use; `None` for other zones.
+    pub fn land(&self, zone: ZoneId) -> Option<&LandTerritory> {
+        let z = &self.zones[zone.0];
+        z.land
+            .get_or_init(|| z.land_name.and_then(LandTerritory::load))
+            .as_ref()
+    }
+
     /// The containment grid of a zone, for benchmarks and checks.
     pub fn grid(&self, zone: ZoneId) -> &PreparedPolygon {
         &self.zones[zone.0].grid
     }
+}
+
+/// The bundled land zone of a bundled sovereign zone, unbuffered and as bundled.
+fn land_of(zone: &crate::zone::Zone) -> Option<&'static str> {
+    if zone.kind != ZoneKind::Sovereign || zone.buffer_nm > 0.0 {
+        return None;
+    }
+    let sovereign = crate::bundled::BundledZone::find(&zone.name)?;
+    if zone.source != sovereign.file {
+        return None;
+    }
+    crate::bundled::BUNDLED
+        .iter()
+        .find(|b| b.kind == ZoneKind::Land && b.iso_a3 == sovereign.iso_a3)
+        .map(|b| b.name)
 }
 
 /// Wraps a longitude into [-180, 180).

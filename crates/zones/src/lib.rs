@@ -49,5 +49,5 @@ pub use crossing::{ClosestApproach, Crossing, Direction, TimedPoint};
 pub use distance::NearestBoundary;
 pub use error::{FeatureRef, GeometryProblem, LoadError, LoadWarning, Repair, SpecError};
 pub use geojson::ZoneKind;
-pub use index::{ZoneId, ZoneIndex};
+pub use index::{LandTerritory, ZoneId, ZoneIndex};
 pub use zone::{Zone, ZoneSet};

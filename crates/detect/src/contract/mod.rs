@@ -198,6 +198,26 @@ pub struct DepthRecord {
     pub latitude: f64,
     /// Where, degrees.
     pub longitude: f64,
+    /// Whether the stretch reached the country's land territory (sovereign zones bundled with a
+    /// land polygon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land: Option<LandRecord>,
+}
+
+/// A stretch inside a sovereign zone and the country's land territory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LandRecord {
+    /// Whether a position inside lay over land (inland waters included).
+    pub reached: bool,
+    /// The first such position: time, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<f64>,
+    /// Where, degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Where, degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
 }
 
 /// Where an orbit or survey lies relative to one zone.
@@ -215,6 +235,13 @@ pub struct PlaceRecord {
     pub centre_inside: bool,
     /// Distance of the centre from the boundary, nautical miles.
     pub centre_distance_nm: Option<f64>,
+    /// Whether the centre lies over the country's land territory (sovereign zones bundled with a
+    /// land polygon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre_over_land: Option<bool>,
+    /// Distance of the centre from the land's edge (coast or land border), nautical miles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre_land_distance_nm: Option<f64>,
 }
 
 /// An exit: the crossing, the time inside, and the zone entered at the same crossing.
@@ -694,6 +721,12 @@ fn depth(d: &Depth) -> DepthRecord {
         ts: r6(d.ts),
         latitude: r6(d.lat),
         longitude: r6(d.lon),
+        land: d.land.map(|l| LandRecord {
+            reached: l.reached,
+            ts: l.first.map(|f| r6(f.0)),
+            latitude: l.first.map(|f| r6(f.1)),
+            longitude: l.first.map(|f| r6(f.2)),
+        }),
     }
 }
 
@@ -721,6 +754,8 @@ fn places(places: &[ZonePlace]) -> Vec<PlaceRecord> {
             share_inside: r2(p.share_inside),
             centre_inside: p.centre_inside,
             centre_distance_nm: p.centre_distance_nm.map(r2),
+            centre_over_land: p.centre_over_land,
+            centre_land_distance_nm: p.centre_land_distance_nm.map(r2),
         })
         .collect()
 }

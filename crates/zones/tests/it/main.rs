@@ -17,3 +17,20 @@ fn an_endless_zone_file_is_refused_at_the_limit() {
     let error = vigia_zones::ZoneSet::from_geojson("/dev/zero").unwrap_err();
     assert!(error.to_string().contains("larger than 128 MiB"), "{error}");
 }
+
+#[test]
+fn a_bundled_sovereign_zone_knows_its_land_territory() {
+    let set = vigia_zones::ZoneSet::parse_spec("MEX,MEX+50nm").unwrap();
+    let index = vigia_zones::ZoneIndex::new(&set);
+    let mex = index.id("MEX").unwrap();
+    let land = index.land(mex).expect("MEX.land is bundled");
+    // Hermosillo is over land, ~100 km from the Gulf of California; a point 5 NM off
+    // Ensenada is in the territorial sea, not over land.
+    assert!(land.contains(29.0729, -110.9559));
+    let d = land.distance_nm(29.0729, -110.9559).unwrap();
+    assert!((40.0..70.0).contains(&d), "{d}");
+    assert!(!land.contains(31.80, -116.75));
+    assert!(index.contains(mex, 31.80, -116.75));
+    // A buffered zone is not a country: no land territory.
+    assert!(index.land(index.id("MEX+50nm").unwrap()).is_none());
+}
