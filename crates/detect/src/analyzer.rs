@@ -14,7 +14,7 @@ use vigia_zones::{TimedPoint, ZoneId, ZoneIndex};
 
 use crate::event::{
     Approach, Event, EventKind, FlightSummary, PositionEvidence, Presence, ZoneCrossing, ZonePlace,
-    ZoneVisit,
+    ZoneVisit, CITED_PER_EPISODE,
 };
 use crate::identity::IdentityResolver;
 use crate::orbit::{find_orbits, Orbit, OrbitConfig, OrbitPattern};
@@ -73,6 +73,9 @@ struct FlightState {
     callsign: Option<Callsign>,
     watches: Vec<ZoneWatch>,
     samples: Vec<Sample>,
+    /// One trusted position with its evidence per [`CITED_SPACING_S`]: what an episode cites
+    /// (bounded by the flight's duration, like `samples`, at a twelfth of their rate).
+    cited: Vec<PositionEvidence>,
     rejected: u64,
     /// Start times of the orbit episodes already reported live.
     reported_orbits: Vec<f64>,
@@ -179,6 +182,7 @@ impl Analyzer {
                     .map(|z| ZoneWatch::new(z, approach_nm))
                     .collect(),
                 samples: Vec::new(),
+                cited: Vec::new(),
                 rejected: 0,
                 reported_orbits: Vec::new(),
                 live_orbit_time_s: None,
@@ -199,6 +203,12 @@ impl Analyzer {
                 altitude_ft: p.altitude_ft,
                 segment: p.segment,
             });
+        }
+        if f.cited
+            .last()
+            .is_none_or(|c| p.ts - c.ts >= CITED_SPACING_S)
+        {
+            f.cited.push(next.clone());
         }
         let prev = f.last;
         // A new segment: the tracker found the jump from the last position impossible.
@@ -264,6 +274,7 @@ impl Analyzer {
                     ts,
                     kind,
                     places: Vec::new(),
+                    cited: Vec::new(),
                 });
             }
         }
@@ -300,6 +311,7 @@ impl Analyzer {
                         callsign: f.callsign,
                         ts: o.start_ts,
                         places: orbit_places(zones, &f.samples, &o),
+                        cited: cite(&f.cited, o.start_ts, o.end_ts),
                         kind: EventKind::Orbit(o),
                     });
                 }
@@ -316,13 +328,14 @@ impl Analyzer {
         self.stats.flights += 1;
         let icao24 = flight.id.icao24;
         let callsign = flight.callsigns.last().copied();
-        let event = |ts, kind, places| Event {
+        let event = |ts, kind, places, cited| Event {
             icao24,
             flight_id: flight.id,
             callsign,
             ts,
             kind,
             places,
+            cited,
         };
         let mut visits = Vec::new();
         let mut orbit_time: Option<f64> = None; // total time orbiting
@@ -339,13 +352,15 @@ impl Analyzer {
                 }
                 if !already_reported(&state.reported_orbits, o.start_ts) {
                     let places = orbit_places(&self.zones, &state.samples, &o);
-                    out.push(event(o.start_ts, EventKind::Orbit(o), places));
+                    let cited = cite(&state.cited, o.start_ts, o.end_ts);
+                    out.push(event(o.start_ts, EventKind::Orbit(o), places, cited));
                 }
             }
             for s in by_segment(&l).flat_map(|part| find_surveys(part, &self.config.survey)) {
                 surveys += 1;
                 let places = survey_places(&self.zones, &state.samples, &s);
-                out.push(event(s.start_ts, EventKind::Survey(s), places));
+                let cited = cite(&state.cited, s.start_ts, s.end_ts);
+                out.push(event(s.start_ts, EventKind::Survey(s), places, cited));
             }
             for w in &state.watches {
                 let name = self.zones.name(w.zone()).to_string();
@@ -389,6 +404,7 @@ impl Analyzer {
                             after: after.unwrap_or(near),
                         })),
                         Vec::new(),
+                        Vec::new(),
                     ));
                 }
             }
@@ -422,6 +438,7 @@ impl Analyzer {
             flight.end_ts,
             EventKind::Flight(Box::new(summary)),
             Vec::new(),
+            Vec::new(),
         ));
     }
 }
@@ -446,6 +463,24 @@ fn orbit_places(zones: &ZoneIndex, samples: &[Sample], o: &Orbit) -> Vec<ZonePla
     zones
         .ids()
         .map(|z| place(zones, z, flown, (o.centre_lat, o.centre_lon)))
+        .collect()
+}
+
+/// Spacing of the positions kept as an episode's evidence, seconds.
+const CITED_SPACING_S: f64 = 60.0;
+
+/// The positions an episode from `start` to `end` cites: the first and last kept within it and
+/// evenly spaced ones between, [`CITED_PER_EPISODE`] at most.
+fn cite(kept: &[PositionEvidence], start: f64, end: f64) -> Vec<PositionEvidence> {
+    let from = kept.partition_point(|c| c.ts < start);
+    let to = kept.partition_point(|c| c.ts <= end);
+    let within = &kept[from..to.max(from)];
+    if within.len() <= CITED_PER_EPISODE {
+        return within.to_vec();
+    }
+    let last = within.len() - 1;
+    (0..CITED_PER_EPISODE)
+        .map(|k| within[k * last / (CITED_PER_EPISODE - 1)].clone())
         .collect()
 }
 

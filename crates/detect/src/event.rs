@@ -237,4 +237,11 @@ pub struct Event {
     /// Where an episode (orbit, survey) lies relative to every zone watched; empty for the
     /// other events, which name their zone themselves.
     pub places: Vec<ZonePlace>,
+    /// The positions an episode rests on, with the frames or rows they came from: its first
+    /// and last kept positions and a few between (at most [`CITED_PER_EPISODE`]); empty for the
+    /// other events, which cite their own.
+    pub cited: Vec<PositionEvidence>,
 }
+
+/// Positions an episode cites at most.
+pub const CITED_PER_EPISODE: usize = 8;

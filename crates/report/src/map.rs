@@ -186,8 +186,8 @@ pub fn svg(view: &View, layers: &[Layer]) -> Markup {
         svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {w} {h}")) width=(w) height=(h)
             role="img" aria-label="map of the flight and the zone" {
             rect width=(w) height=(h) fill="#eef3f7" {}
-            @for layer in layers {
-                (draw(view, layer))
+            @for (layer, label_at) in layers.iter().zip(place_labels(view, layers)) {
+                (draw(view, layer, label_at))
             }
             (graticule(view))
             (scale_bar(view))
@@ -196,7 +196,49 @@ pub fn svg(view: &View, layers: &[Layer]) -> Markup {
     }
 }
 
-fn draw(view: &View, layer: &Layer) -> Markup {
+/// Where each marker's label goes (its lower-left corner), chosen so that labels do not overlap
+/// each other or the legend: to the upper right of the marker, else lower right, upper left,
+/// lower left, then further out; `None` for layers that are not markers.
+fn place_labels(view: &View, layers: &[Layer]) -> Vec<Option<(f64, f64)>> {
+    // The legend's box, top left.
+    let legend_rows = layers
+        .iter()
+        .filter(|l| !matches!(l, Layer::Marker { .. }))
+        .count() as f64;
+    let mut taken: Vec<[f64; 4]> = vec![[56.0, 4.0, 460.0, 8.0 + 15.0 * legend_rows]];
+    let overlaps = |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    layers
+        .iter()
+        .map(|layer| {
+            let Layer::Marker { lat, lon, label, .. } = layer else {
+                return None;
+            };
+            let (x, y) = view.xy(*lat, *lon);
+            // 12 px sans-serif: about 7 px a character.
+            let (w, h) = (7.0 * label.chars().count() as f64, 12.0);
+            let offsets = [
+                (8.0, -6.0),
+                (8.0, 16.0),
+                (-8.0 - w, -6.0),
+                (-8.0 - w, 16.0),
+                (8.0, -22.0),
+                (8.0, 32.0),
+                (-8.0 - w, -22.0),
+                (-8.0 - w, 32.0),
+            ];
+            let boxed = |(dx, dy): (f64, f64)| [x + dx, y + dy - h, x + dx + w, y + dy];
+            let chosen = offsets
+                .iter()
+                .copied()
+                .find(|o| !taken.iter().any(|t| overlaps(t, &boxed(*o))))
+                .unwrap_or(offsets[0]);
+            taken.push(boxed(chosen));
+            Some((x + chosen.0, y + chosen.1))
+        })
+        .collect()
+}
+
+fn draw(view: &View, layer: &Layer, label_at: Option<(f64, f64)>) -> Markup {
     match layer {
         Layer::Rings {
             rings,
@@ -236,9 +278,10 @@ fn draw(view: &View, layer: &Layer) -> Markup {
             label,
         } => {
             let (x, y) = view.xy(*lat, *lon);
+            let (tx, ty) = label_at.unwrap_or((x + 8.0, y - 6.0));
             html! {
                 circle cx=(f1(x)) cy=(f1(y)) r="5" fill=(color) stroke="white" stroke-width="1.5" {}
-                text x=(f1(x + 8.0)) y=(f1(y - 6.0)) font-size="12" font-family="sans-serif" fill="#111"
+                text x=(f1(tx)) y=(f1(ty)) font-size="12" font-family="sans-serif" fill="#111"
                     stroke="white" stroke-width="3" paint-order="stroke" { (label) }
             }
         }
@@ -364,5 +407,28 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("fill=\"#fc9\"") && svg.contains("entry &lt;12:00&gt;"));
         assert!(svg.contains(" NM</text>"));
+    }
+
+    #[test]
+    fn labels_of_nearby_markers_do_not_overlap() {
+        let v = View::fit(&[(30.0, -115.0), (31.0, -114.0)], 800.0, 500.0, 0.2, 0.1);
+        // Four markers a pixel apart: their labels go to four different places.
+        let markers: Vec<Layer> = (0..4)
+            .map(|k| Layer::Marker {
+                lat: 30.5,
+                lon: -114.5 + f64::from(k) * 1e-4,
+                color: "#c00",
+                label: format!("P{k} 12:00:0{k}"),
+            })
+            .collect();
+        let at: Vec<(f64, f64)> = place_labels(&v, &markers).into_iter().flatten().collect();
+        assert_eq!(at.len(), 4);
+        for i in 0..4 {
+            for j in 0..i {
+                let (a, b) = (at[i], at[j]);
+                let apart = (a.0 - b.0).abs() >= 7.0 * 11.0 || (a.1 - b.1).abs() >= 12.0;
+                assert!(apart, "labels {j} and {i} overlap: {a:?} {b:?}");
+            }
+        }
     }
 }

@@ -347,6 +347,9 @@ pub struct OrbitRecord {
     /// Where it lies relative to every zone watched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<PlaceRecord>,
+    /// The positions it rests on (first, last and a few between, with their frames or rows).
+    #[serde(default, skip_serializing_if = "EvidenceRecord::is_empty")]
+    pub evidence: EvidenceRecord,
 }
 
 /// A survey grid episode.
@@ -376,6 +379,9 @@ pub struct SurveyRecord {
     /// Where it lies relative to every zone watched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<PlaceRecord>,
+    /// The positions it rests on (first, last and a few between, with their frames or rows).
+    #[serde(default, skip_serializing_if = "EvidenceRecord::is_empty")]
+    pub evidence: EvidenceRecord,
 }
 
 /// A flight's record.
@@ -444,10 +450,17 @@ pub struct VisitRecord {
 }
 
 /// The evidence of a claim.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct EvidenceRecord {
     /// The trusted positions cited, in time order.
     pub positions: Vec<PositionRecord>,
+}
+
+impl EvidenceRecord {
+    /// No position cited.
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
 }
 
 /// A cited trusted position and what it was computed from.
@@ -582,6 +595,7 @@ impl EventRecord {
                     leg_length_nm,
                     zone: main_zone(&event.places),
                     zones: places(&event.places),
+                    evidence: cited(&event.cited, inputs),
                 })
             }
             EventKind::Survey(s) => EventBody::Survey(SurveyRecord {
@@ -596,6 +610,7 @@ impl EventRecord {
                 leg_length_nm: nm(s.leg_length_m),
                 zone: main_zone(&event.places),
                 zones: places(&event.places),
+                evidence: cited(&event.cited, inputs),
             }),
             EventKind::Flight(f) => {
                 score = Some(r2(f.score));
@@ -710,6 +725,8 @@ impl EventRecord {
             EventBody::ZoneExit(x) => &x.crossing.evidence.positions,
             EventBody::ZoneTransit(t) => &t.entry.evidence.positions,
             EventBody::ClosestApproach(a) => &a.evidence.positions,
+            EventBody::Orbit(o) => &o.evidence.positions,
+            EventBody::Survey(s) => &s.evidence.positions,
             _ => &[],
         }
     }
@@ -774,6 +791,13 @@ fn crossing(z: &ZoneCrossing, inputs: &[String]) -> CrossingRecord {
     }
 }
 
+/// An episode's cited positions.
+fn cited(positions: &[PositionEvidence], inputs: &[String]) -> EvidenceRecord {
+    EvidenceRecord {
+        positions: positions.iter().map(|p| position(p, inputs)).collect(),
+    }
+}
+
 fn evidence(positions: &[&PositionEvidence], inputs: &[String]) -> EvidenceRecord {
     EvidenceRecord {
         positions: positions.iter().map(|p| position(p, inputs)).collect(),
@@ -832,6 +856,7 @@ mod tests {
             ts: 1_700_000_100.123_457,
             kind,
             places: Vec::new(),
+            cited: Vec::new(),
         }
     }
 

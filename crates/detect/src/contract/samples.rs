@@ -83,6 +83,7 @@ pub fn record(kind: &str, zone: Option<&str>, ts: f64) -> EventRecord {
             leg_length_nm: 20.0,
             zone: None,
             zones: Vec::new(),
+            evidence: EvidenceRecord::default(),
         }),
         "flight" => {
             score = Some(0.35);
@@ -123,6 +124,9 @@ pub fn record(kind: &str, zone: Option<&str>, ts: f64) -> EventRecord {
             leg_length_nm: None,
             zone: None,
             zones: Vec::new(),
+            evidence: EvidenceRecord {
+                positions: vec![position],
+            },
         }),
     };
     EventRecord {
