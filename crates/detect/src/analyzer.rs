@@ -208,7 +208,7 @@ impl Analyzer {
             .last()
             .is_none_or(|c| p.ts - c.ts >= CITED_SPACING_S)
         {
-            f.cited.push(next.clone());
+            f.cited.push(next);
         }
         let prev = f.last;
         // A new segment: the tracker found the jump from the last position impossible.
@@ -480,7 +480,7 @@ fn cite(kept: &[PositionEvidence], start: f64, end: f64) -> Vec<PositionEvidence
     }
     let last = within.len() - 1;
     (0..CITED_PER_EPISODE)
-        .map(|k| within[k * last / (CITED_PER_EPISODE - 1)].clone())
+        .map(|k| within[k * last / (CITED_PER_EPISODE - 1)])
         .collect()
 }
 
