@@ -45,9 +45,11 @@ free_port() {
 }
 
 # `vigia demo`: the bundled scenarios and a real capture replayed through `vigia run` on a
-# fresh store. At 10 times real time the P-8 clips Mexico's territorial sea within seconds.
+# fresh store. At 20 times real time the P-8 clips Mexico's territorial sea within seconds and
+# the MQ-9's orbit is reported about a minute and a half in.
 HTTP_PORT=$(free_port)
-"$VIGIA" demo --listen "127.0.0.1:$HTTP_PORT" --speed 10 --db "$WORK/vigia.db" >"$WORK/service.log" 2>&1 &
+TOKEN=e2e-$RANDOM$RANDOM
+"$VIGIA" demo --listen "127.0.0.1:$HTTP_PORT" --speed 20 --db "$WORK/vigia.db" --token "$TOKEN" >"$WORK/service.log" 2>&1 &
 PIDS+=($!)
 URL="http://127.0.0.1:$HTTP_PORT"
 
@@ -68,8 +70,8 @@ fi
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 status=0
-VIGIA_URL=$URL E2E_ARTIFACTS=$PWD/$ARTIFACTS CHROMIUM=$CHROMIUM \
-    timeout 120 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/map.test.js || status=$?
+VIGIA_URL=$URL VIGIA_TOKEN=$TOKEN E2E_ARTIFACTS=$PWD/$ARTIFACTS CHROMIUM=$CHROMIUM \
+    timeout 300 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/map.test.js || status=$?
 cp "$WORK"/*.log "$ARTIFACTS/"
 if [ "$status" -ne 0 ]; then
     echo "e2e: failed (exit $status); logs and screenshots in $ARTIFACTS" >&2

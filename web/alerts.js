@@ -2,6 +2,11 @@
 // survey), newest first, from GET /api/events and then live from the stream's `event`
 // messages; their markers on the map. Flight records are not alerts, but they carry the
 // identity and the reasons of a score, which the detail panel shows: they are kept apart.
+//
+// The default view puts first what an operator watches for — surveillance-like (score ≥ 0.3)
+// or military aircraft, orbits, surveys, floods and spoofing warnings — and folds the routine
+// civil border crossings under one line that opens them. An alert is acknowledged from the
+// list with the service's token (asked once, kept in this browser's session).
 
 import { project } from './map.js';
 import { EVENT_NAMES, el, formatClock, formatNumber } from './format.js';
@@ -20,6 +25,11 @@ const MARKER_COLOURS = {
   survey: '#ef6c00',
 };
 const HIT_RADIUS_PX = 10;
+/** The server's one line for "surveillance-like" (`vigia_detect::score::SURVEILLANCE_LIKE`). */
+export const SURVEILLANCE_LIKE = 0.3;
+/** Types always shown first, whoever the aircraft. */
+const PRIORITY_TYPES = new Set(['orbit', 'survey', 'flood', 'spoofing_suspected']);
+const TOKEN_KEY = 'vigia.token';
 
 /** The link to an event's incident report (served by `vigia run`; opens in a new tab). */
 export function reportHref(id) {
@@ -45,6 +55,41 @@ export class Alerts {
     /** icao24 → military, learnt from flight records (events themselves do not say). */
     this.military = new Map();
     this.newIds = new Set();
+    /** Routine civil crossings shown (unfolded). */
+    this.showRoutine = false;
+  }
+
+  /** Whether an alert is one to watch (shown first) rather than a routine civil crossing. */
+  isPriority(event, isMilitary) {
+    return PRIORITY_TYPES.has(event.type)
+      || (event.score ?? 0) >= SURVEILLANCE_LIKE
+      || isMilitary(event.icao24)
+      || this.military.get(event.icao24) === true;
+  }
+
+  /**
+   * Acknowledge an alert with the service's token (asked for once per session); resolves to
+   * a message for the operator when it could not be done.
+   */
+  async acknowledge(id) {
+    let token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token) {
+      token = window.prompt('Token of this vigia service (server.token), to acknowledge alerts:') ?? '';
+      if (!token) return 'not acknowledged: no token given';
+    }
+    const response = await fetch(`/api/events/${encodeURIComponent(id)}/ack`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      const body = await response.json().catch(() => ({}));
+      return `not acknowledged: ${body.error ?? response.status}`;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    const event = this.events.get(id);
+    if (event) event.acknowledged_at = Date.now() / 1000;
+    return null;
   }
 
   /** Take one event document (from the list or the stream); returns whether it is an alert. */
@@ -92,49 +137,94 @@ export class Alerts {
       .sort((a, b) => b.id - a.id);
   }
 
-  renderList(list, { filter, isMilitary, selected, onSelect }) {
-    const shown = this.visible(filter, isMilitary);
+  renderList(list, { filter, isMilitary, selected, onSelect, onAck }) {
+    const visible = this.visible(filter, isMilitary);
+    const priority = visible.filter((e) => this.isPriority(e, isMilitary));
+    const routine = visible.filter((e) => !this.isPriority(e, isMilitary));
     // The list is rebuilt; keep the keyboard focus on the same alert.
     const focused = list.contains(document.activeElement) ? document.activeElement.dataset.eventId : null;
-    list.replaceChildren(...shown.map((e) => {
-      const activate = () => onSelect(e.id);
-      const item = el('li', {
+    const item = (e) => this.renderItem(e, { selected, onSelect, onAck });
+    const items = priority.map(item);
+    if (routine.length) {
+      const toggle = () => {
+        this.showRoutine = !this.showRoutine;
+        this.renderList(list, { filter, isMilitary, selected, onSelect, onAck });
+      };
+      const noun = `routine civil crossing${routine.length === 1 ? '' : 's'}`;
+      items.push(el('li', {
+        className: 'fold',
         tabindex: 0,
         role: 'button',
-        className: `${e.type}${e.id === selected ? ' selected' : ''}${this.newIds.has(e.id) ? ' new' : ''}`,
-        dataset: { eventId: e.id, type: e.type, zone: e.zone ?? '', icao24: e.icao24 },
-        'aria-label': `${eventSummary(e)}, ${e.callsign || e.icao24}, ${formatClock(e.ts)}`,
-        onclick: activate,
+        'aria-expanded': String(this.showRoutine),
+        dataset: { routine: String(routine.length) },
+        onclick: toggle,
         onkeydown: (k) => {
-          if (k.target === item && (k.key === 'Enter' || k.key === ' ')) {
+          if (k.key === 'Enter' || k.key === ' ') {
             k.preventDefault();
-            activate();
+            toggle();
           }
         },
-      },
-      el('span', { className: 'badge' }, eventSummary(e)),
-      el('span', { className: 'who' }, (e.callsign || '').trim() || e.icao24.toUpperCase()),
-      el('time', { className: 'when', datetime: new Date(e.ts * 1000).toISOString() }, formatClock(e.ts)),
-      el('span', { className: 'score', title: 'surveillance score' }, formatNumber(e.score, 2)),
-      el('a', {
-        className: 'report',
-        href: reportHref(e.id),
-        target: '_blank',
-        rel: 'noopener',
-        title: 'incident report (new tab)',
-        onclick: (click) => click.stopPropagation(),
-      }, 'report'));
-      return item;
-    }));
+      }, `${this.showRoutine ? '▾' : '▸'} ${routine.length} ${noun} (score < ${SURVEILLANCE_LIKE}, not military)`));
+      if (this.showRoutine) items.push(...routine.map(item));
+    }
+    list.replaceChildren(...items);
     this.newIds.clear();
     if (focused) list.querySelector(`li[data-event-id="${CSS.escape(focused)}"]`)?.focus();
-    if (!shown.length) {
+    if (!visible.length) {
       list.append(el('li', { className: 'empty' }, this.events.size ? 'No alerts match the filters.' : 'No alerts yet.'));
     }
   }
 
+  renderItem(e, { selected, onSelect, onAck }) {
+    const activate = () => onSelect(e.id);
+    const item = el('li', {
+      tabindex: 0,
+      role: 'button',
+      className: `${e.type}${e.id === selected ? ' selected' : ''}${this.newIds.has(e.id) ? ' new' : ''}`,
+      dataset: { eventId: e.id, type: e.type, zone: e.zone ?? '', icao24: e.icao24 },
+      'aria-label': `${eventSummary(e)}, ${e.callsign || e.icao24}, ${formatClock(e.ts)}`,
+      onclick: activate,
+      onkeydown: (k) => {
+        if (k.target === item && (k.key === 'Enter' || k.key === ' ')) {
+          k.preventDefault();
+          activate();
+        }
+      },
+    },
+    el('span', { className: 'badge' }, eventSummary(e)),
+    el('span', { className: 'who' }, (e.callsign || '').trim() || e.icao24.toUpperCase()),
+    el('time', { className: 'when', datetime: new Date(e.ts * 1000).toISOString() }, formatClock(e.ts)),
+    el('span', { className: 'score', title: 'surveillance score' }, formatNumber(e.score, 2)),
+    el('a', {
+      className: 'report',
+      href: reportHref(e.id),
+      target: '_blank',
+      rel: 'noopener',
+      title: 'incident report (new tab)',
+      onclick: (click) => click.stopPropagation(),
+    }, 'report'),
+    Number.isFinite(e.acknowledged_at)
+      ? el('span', { className: 'acked', title: 'acknowledged' }, '✓')
+      : el('button', {
+        type: 'button',
+        className: 'ack',
+        title: 'acknowledge (needs the service token)',
+        onclick: (click) => {
+          click.stopPropagation();
+          onAck?.(e.id);
+        },
+      }, 'ack'));
+    if (Number.isFinite(e.acknowledged_at)) item.classList.add('acknowledged');
+    return item;
+  }
+
+  /** Alerts on the map: as in the list, routine ones only when unfolded. */
+  displayed(filter, isMilitary) {
+    return this.visible(filter, isMilitary).filter((e) => this.showRoutine || this.isPriority(e, isMilitary));
+  }
+
   draw(ctx, view, { filter, isMilitary, selected }) {
-    for (const e of this.visible(filter, isMilitary)) {
+    for (const e of this.displayed(filter, isMilitary)) {
       if (!Number.isFinite(e.latitude)) continue;
       const [sx, sy] = view.toScreen(...project(e.longitude, e.latitude));
       ctx.fillStyle = MARKER_COLOURS[e.type];
@@ -174,7 +264,7 @@ export class Alerts {
   hitTest(view, sx, sy, filter, isMilitary) {
     let best = null;
     let bestDistance = HIT_RADIUS_PX;
-    for (const e of this.visible(filter, isMilitary)) {
+    for (const e of this.displayed(filter, isMilitary)) {
       if (!Number.isFinite(e.latitude)) continue;
       const [x, y] = view.toScreen(...project(e.longitude, e.latitude));
       const distance = Math.hypot(x - sx, y - sy);

@@ -121,6 +121,14 @@ function renderAlerts() {
     isMilitary,
     selected: state.selectedEvent,
     onSelect: (id) => selectEvent(id, { center: true }),
+    onAck: (id) => {
+      alerts.acknowledge(id).then((problem) => {
+        $('alert-status').textContent = problem ?? '';
+        renderAlerts();
+      }, (error) => {
+        $('alert-status').textContent = `not acknowledged: ${error.message}`;
+      });
+    },
   });
   $('alert-count').textContent = String(alerts.visible(state.filter, isMilitary).length);
   view.requestDraw();

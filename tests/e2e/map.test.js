@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.VIGIA_URL;
+/** The service's token (scripts/e2e.sh starts the demo with it). */
+const TOKEN = process.env.VIGIA_TOKEN;
 const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'target/e2e-artifacts';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** The simulated P-8 (PELICAN5) of p8-baja-clip. */
@@ -142,11 +144,41 @@ test('the MQ-9 already inside Mexico is alerted as present there, and the newest
   const presence = page.locator('#alerts li[data-type="zone_presence"][data-zone="MEX"][data-icao24="ae5420"]');
   await presence.waitFor({ timeout: CLIP_TIMEOUT_MS });
   assert.match(await presence.textContent(), /Presence MEX/);
+  // The alerts shown before the fold: those to watch (surveillance-like or military), newest first.
   const ids = (await page.locator('#alerts li[data-event-id]').evaluateAll(
     (items) => items.map((li) => Number(li.dataset.eventId)),
   ));
   assert.ok(ids.length >= 2, `alerts: ${ids}`);
   assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest (last committed) first');
+});
+
+test('routine civil crossings are folded under one line that opens them', async () => {
+  // The demo's border airliners are first heard inside Mexico or the USA: routine presences.
+  const fold = page.locator('#alerts li.fold');
+  await fold.waitFor({ timeout: CLIP_TIMEOUT_MS });
+  const routine = Number(await fold.getAttribute('data-routine'));
+  assert.ok(routine >= 1, `routine: ${routine}`);
+  const before = await page.locator('#alerts li[data-event-id]').count();
+  await fold.click();
+  await page.waitForFunction((n) => document.querySelectorAll('#alerts li[data-event-id]').length > n, before);
+  assert.equal(await page.locator('#alerts li.fold').getAttribute('aria-expanded'), 'true');
+  // What opened is routine: scores under the surveillance-like line.
+  const opened = await page.locator('#alerts li.fold ~ li[data-event-id] .score').allTextContents();
+  assert.ok(opened.length >= 1 && opened.every((s) => Number(s) < 0.3), opened.join(' '));
+  await screenshot('04b-alerts-unfolded');
+  await page.locator('#alerts li.fold').click();
+  await page.waitForFunction((n) => document.querySelectorAll('#alerts li[data-event-id]').length <= n, before);
+});
+
+test('an alert is acknowledged from the list with the service token', async () => {
+  const entry = page.locator(`#alerts li[data-type="zone_entry"][data-icao24="${P8.icao24}"]`).first();
+  const id = await entry.getAttribute('data-event-id');
+  page.once('dialog', (dialog) => dialog.accept(TOKEN));
+  await entry.locator('button.ack').click();
+  await page.locator(`#alerts li.acknowledged[data-event-id="${id}"]`).waitFor();
+  assert.equal(await page.locator('#alert-status').textContent(), '');
+  const stored = await (await page.request.get(`${BASE}/api/events/${id}`)).json();
+  assert.ok(Number.isFinite(stored.acknowledged_at), JSON.stringify(stored));
 });
 
 test('clicking the alert opens its details with the evidence frames', async () => {
@@ -249,6 +281,27 @@ test('a configured tile server is drawn under the zones', async () => {
   });
   assert.ok(requested.length > 0 && requested.every((p) => /^\/test-tiles\/5\/\d+\/\d+\.png$/.test(p)), requested.join(' '));
   await screenshot('08-tiles');
+});
+
+test('the MQ-9 orbit inside Mexico has its report: zone named, evidence frames, Mexico filled', async () => {
+  // The demo plays 20 times faster: the orbit is reported once it has lasted 20 minutes.
+  await page.goto(`${BASE}/`);
+  await page.locator('#map[data-ready="true"]').waitFor();
+  const orbit = page.locator('#alerts li[data-type="orbit"][data-icao24="ae5420"]').first();
+  await orbit.waitFor({ timeout: 150_000 });
+  assert.match(await orbit.textContent(), /Orbit MEX/);
+  const id = await orbit.getAttribute('data-event-id');
+  const report = await page.context().newPage();
+  await report.goto(`${BASE}/api/events/${id}/report`);
+  const body = await report.textContent('body');
+  assert.match(body, /Orbit inside MEX sovereign airspace/);
+  assert.match(body, /over MEX's land territory [\d.]+ NM/);
+  const frames = await report.locator('td code').allTextContents();
+  assert.ok(frames.some((f) => /^[0-9a-f]{28}$/.test(f)), `evidence frames: ${frames.length}`);
+  // MEX is drawn filled (the zone covers the whole view around the orbit).
+  assert.ok(await report.locator('svg path[fill="#f6c89f"]').count() >= 1, 'MEX filled');
+  await report.screenshot({ path: join(ARTIFACTS, '09-orbit-report.png'), fullPage: true });
+  await report.close();
 });
 
 test('nothing was fetched from outside the service, and the page logged no error', () => {

@@ -206,11 +206,15 @@ fn place_labels(view: &View, layers: &[Layer]) -> Vec<Option<(f64, f64)>> {
         .filter(|l| !matches!(l, Layer::Marker { .. }))
         .count() as f64;
     let mut taken: Vec<[f64; 4]> = vec![[56.0, 4.0, 460.0, 8.0 + 15.0 * legend_rows]];
-    let overlaps = |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    let overlaps =
+        |a: &[f64; 4], b: &[f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
     layers
         .iter()
         .map(|layer| {
-            let Layer::Marker { lat, lon, label, .. } = layer else {
+            let Layer::Marker {
+                lat, lon, label, ..
+            } = layer
+            else {
                 return None;
             };
             let (x, y) = view.xy(*lat, *lon);

@@ -35,7 +35,8 @@ const SCENARIOS: [(&str, f64); 5] = [
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   vigia demo                         # then open http://127.0.0.1:8080/
-  vigia demo --speed 10 --listen 127.0.0.1:9090")]
+  vigia demo --speed 10 --listen 127.0.0.1:9090
+  vigia demo --token \"$(openssl rand -hex 16)\"   # alerts can be acknowledged from the map")]
 pub struct Args {
     /// HTTP address of the map and API.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -46,6 +47,9 @@ pub struct Args {
     /// SQLite store (default: a new file in the temporary directory).
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
+    /// Token the map asks for to acknowledge alerts (without one, acknowledging is refused).
+    #[arg(long, value_name = "TOKEN")]
+    token: Option<String>,
 }
 
 /// A frame of the replay due `at_s` seconds from its start: its receive time is `at_s`, and
@@ -147,6 +151,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         lon: None,
     });
     config.server.listen = args.listen;
+    config.server.token = args.token;
     config.store.path = db;
     config.zones = "MEX,USA".into();
     super::run::serve(config)
