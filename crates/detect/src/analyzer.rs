@@ -242,6 +242,9 @@ impl Analyzer {
                         EventKind::ZonePresence(Box::new(Presence {
                             zone: name.clone(),
                             depth_nm: zones.distance_to_boundary_nm(w.zone(), first.lat, first.lon),
+                            over_land: zones
+                                .land(w.zone())
+                                .map(|l| l.contains(first.lat, first.lon)),
                             first,
                             second,
                         })),

@@ -53,6 +53,9 @@ pub struct Presence {
     pub second: PositionEvidence,
     /// How far inside the boundary the first position lies, nautical miles.
     pub depth_nm: Option<f64>,
+    /// Whether the first position lies over the country's land territory (sovereign zones
+    /// bundled with a land polygon; `None` for others).
+    pub over_land: Option<bool>,
 }
 
 /// How deep into a zone a stretch inside went: the greatest distance from the boundary among

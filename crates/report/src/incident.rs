@@ -58,6 +58,7 @@ struct Shown {
     boundary: Option<(f64, f64)>,
     exit: Option<(f64, f64, f64)>,
     depth_nm: Option<f64>,
+    over_land: Option<bool>,
     /// An episode's start, end, and what it was (`orbit of 3 h 40 min, …`).
     episode: Option<(f64, f64, String)>,
     /// An episode's relation to each zone.
@@ -85,6 +86,7 @@ impl Shown {
             }
             EventBody::ZonePresence(p) => {
                 shown.depth_nm = p.depth_nm;
+                shown.over_land = p.over_land;
                 None
             }
             EventBody::Orbit(o) => {
@@ -260,6 +262,11 @@ pub fn render(incident: &Incident) -> String {
                 .depth_nm
                 .map(|d| format!(", {d:.1} NM inside the boundary"))
                 .unwrap_or_default();
+            let depth = match shown.over_land {
+                Some(true) => format!("{depth}, over its land territory"),
+                Some(false) => format!("{depth}, over its territorial sea"),
+                None => depth,
+            };
             html! {
                 "Aircraft " (who) " was in " (zone) "'s sovereign airspace when first seen, at " b { (utc(ts)) }
                 " at " (latlon(lat, lon)) (depth) ", and still inside at its next trusted position ("
@@ -691,7 +698,7 @@ mod tests {
         let mp = square(5.0);
         let html = page(&event, &[], &mp);
         assert!(html.contains("Presence in MEX sovereign airspace (entry not observed)"));
-        assert!(html.contains("4.2 NM inside the boundary"));
+        assert!(html.contains("4.2 NM inside the boundary, over its territorial sea"));
         assert!(html.contains("first seen inside the zone"));
         assert!(!html.contains("boundary crossed"));
         assert!(

@@ -182,6 +182,10 @@ pub struct PresenceRecord {
     pub depth_nm: Option<f64>,
     /// Time between the two positions cited, both inside, seconds.
     pub seen_inside_s: f64,
+    /// Whether the first position lies over the country's land territory (sovereign zones
+    /// bundled with a land polygon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_land: Option<bool>,
     /// The first two trusted positions.
     pub evidence: EvidenceRecord,
 }
@@ -536,6 +540,7 @@ impl EventRecord {
                 entry_observed: false,
                 depth_nm: p.depth_nm.map(r2),
                 seen_inside_s: r2(p.second.ts - p.first.ts),
+                over_land: p.over_land,
                 evidence: evidence(&[&p.first, &p.second], inputs),
             }),
             EventKind::ZoneExit {

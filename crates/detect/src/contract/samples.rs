@@ -49,6 +49,7 @@ pub fn record(kind: &str, zone: Option<&str>, ts: f64) -> EventRecord {
             entry_observed: false,
             depth_nm: Some(4.2),
             seen_inside_s: 1.0,
+            over_land: Some(false),
             evidence: EvidenceRecord {
                 positions: vec![position.clone(), position],
             },
