@@ -3,17 +3,20 @@
 //! Aircraft with their ADS-B position off still answer secondary radar with Mode S replies
 //! (altitude, identity, Comm-B) that carry no position. Receivers whose clocks are on one time
 //! base hear each reply at slightly different times; the differences locate the transmitter.
-//! This crate owns that geometry and nothing else: WGS-84 positions ([`geodesy`]) and the
-//! solver ([`solve`]: Levenberg–Marquardt on the time-of-arrival model, with the reply's
-//! altitude as an optional constraint, a χ² consistency test and the 95 % error ellipse).
-//! Clock synchronisation, the receiver registry and the tracking of solutions belong to the
-//! stages that feed and read it. Pure: no I/O, no state, no allocation per solve beyond the
+//! This crate owns that geometry and the clocks: WGS-84 positions ([`geodesy`]), clock
+//! synchronisation from the ADS-B frames receivers hear in common ([`clock`]: a filter per
+//! receiver pair, one time base along the tree of least variance), and the solver ([`solve`]:
+//! Levenberg–Marquardt on the time-of-arrival model, with the reply's altitude as an optional
+//! constraint, a χ² consistency test and the 95 % error ellipse). The receiver registry and the
+//! tracking of solutions belong to the stages that feed and read it. Pure: no I/O, no state, no allocation per solve beyond the
 //! receivers' list.
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod clock;
 pub mod geodesy;
 pub mod solve;
 
+pub use clock::{ClockNetwork, Heard, PairClock, ReceiverId, TimeBase};
 pub use geodesy::{Ecef, Geodetic, C};
 pub use solve::{solve, Altitude, Arrival, ErrorEllipse, Solution, SolveError, SolverConfig};

@@ -2,6 +2,7 @@
 //! error ellipse with clock noise, rejection of inconsistent or hopeless sets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod clocks;
 mod support;
 
 use support::{border_network, enu_offset, Rng, Setup};
