@@ -153,6 +153,9 @@ pub type ReceiverId = u16;
 pub struct ClockNetwork {
     positions: BTreeMap<ReceiverId, (Ecef, f64)>,
     pairs: BTreeMap<(ReceiverId, ReceiverId), PairClock>,
+    /// Each receiver's latest counter time seen: "now" on its own clock (free-running counters
+    /// are hours apart, so no one "now" serves every pair).
+    latest: BTreeMap<ReceiverId, f64>,
 }
 
 /// One receiver's reception of a frame whose transmitter position is known.
@@ -182,14 +185,16 @@ impl TimeBase {
         let mut time = t;
         let mut variance = 0.0;
         for (pair, from_b) in path {
-            // y(t_a) = offset + drift·(t_a − at) = t_b − t_a.
-            time = if *from_b {
+            // y(t_a) = offset + drift·(t_a − at) = t_b − t_a; the pair's uncertainty is on a's
+            // time.
+            let t_a = if *from_b {
                 (time - pair.offset + pair.drift * pair.at) / (1.0 + pair.drift)
             } else {
-                time + pair.offset + pair.drift * (time - pair.at)
+                time
             };
-            let (_, sigma) = pair.offset_at(time);
+            let (y, sigma) = pair.offset_at(t_a);
             variance += sigma * sigma;
+            time = if *from_b { t_a } else { time + y };
         }
         Some((time, variance.sqrt()))
     }
@@ -219,6 +224,12 @@ impl ClockNetwork {
     /// One frame from a known position heard by several receivers: one sample for each pair.
     /// Receivers not added are ignored.
     pub fn observe(&mut self, transmitter: Ecef, heard: &[Heard]) {
+        for h in heard {
+            if h.time_s.is_finite() && self.positions.contains_key(&h.receiver) {
+                let latest = self.latest.entry(h.receiver).or_insert(h.time_s);
+                *latest = latest.max(h.time_s);
+            }
+        }
         for (i, a) in heard.iter().enumerate() {
             for b in &heard[i + 1..] {
                 let (a, b) = if a.receiver <= b.receiver {
@@ -251,12 +262,20 @@ impl ClockNetwork {
         self.pairs.get(&(a.min(b), a.max(b)))
     }
 
-    /// The time base at (about) the reference time `now`: from the receiver with the most
-    /// synced pairs, every receiver reachable through synced pairs, along the paths of least
-    /// variance (Dijkstra). `None` when no pair is synced.
-    pub fn time_base(&self, now: f64) -> Option<TimeBase> {
-        let synced: Vec<(&(ReceiverId, ReceiverId), &PairClock)> =
-            self.pairs.iter().filter(|(_, p)| p.synced(now)).collect();
+    /// `a`'s latest counter time, where a pair is judged.
+    fn now_of(&self, a: ReceiverId) -> f64 {
+        self.latest.get(&a).copied().unwrap_or(f64::NEG_INFINITY)
+    }
+
+    /// The time base now: from the receiver with the most synced pairs, every receiver
+    /// reachable through synced pairs, along the paths of least variance (Dijkstra). Each pair
+    /// is judged at its own receiver's latest time. `None` when no pair is synced.
+    pub fn time_base(&self) -> Option<TimeBase> {
+        let synced: Vec<(&(ReceiverId, ReceiverId), &PairClock)> = self
+            .pairs
+            .iter()
+            .filter(|((a, _), p)| p.synced(self.now_of(*a)))
+            .collect();
         let mut degree: BTreeMap<ReceiverId, usize> = BTreeMap::new();
         for ((a, b), _) in &synced {
             *degree.entry(*a).or_default() += 1;
@@ -288,7 +307,7 @@ impl ClockNetwork {
                 if paths.contains_key(&v) {
                     continue;
                 }
-                let sigma = pair.offset_at(now).1;
+                let sigma = pair.offset_at(self.now_of(*a)).1;
                 let candidate = variance + sigma * sigma;
                 if best.get(&v).is_none_or(|(var, _)| candidate < *var) {
                     let mut hops = vec![((*pair).clone(), from_b)];

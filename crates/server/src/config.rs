@@ -520,7 +520,8 @@ impl Config {
             300.0,
             "s",
         );
-        within("server.idle_timeout_s", v.idle_timeout_s, 5.0, 3600.0, "s");
+        // Above the event stream's 15 s keep-alive, or quiet streams would be cut.
+        within("server.idle_timeout_s", v.idle_timeout_s, 30.0, 3600.0, "s");
         within(
             "server.shutdown_timeout_s",
             v.shutdown_timeout_s,

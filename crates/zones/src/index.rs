@@ -55,8 +55,27 @@ impl LandTerritory {
         let geometry = &set.zones().first()?.geometry;
         // Exterior rings only: the land polygons' holes are lakes and reservoirs (3 495 in
         // MEX.land, median 0.4 km²), which are territory too; the edge that matters is the coast
-        // or the land border.
-        let exteriors = || geometry.polygons.iter().map(|p| &p.exterior);
+        // or the land border. An island in such a lake (19 in MEX.land, Ometepe in NIC.land)
+        // lies inside another exterior: under the even-odd rule it would flip to "outside", and
+        // it is territory anyway, so it is left out.
+        let holes: Vec<(&crate::polygon::Ring, crate::polygon::LonLatBox)> = geometry
+            .polygons
+            .iter()
+            .flat_map(|p| p.holes.iter())
+            .filter_map(|h| ring_box(h.vertices()).map(|b| (h, b)))
+            .collect();
+        let in_a_lake = |p: &crate::polygon::Polygon| {
+            p.exterior.vertices().first().is_some_and(|v| {
+                holes.iter().any(|(h, b)| {
+                    (b.min_longitude..=b.max_longitude).contains(&v[0])
+                        && (b.min_latitude..=b.max_latitude).contains(&v[1])
+                        && ring_holds(h.vertices(), v[0], v[1])
+                })
+            })
+        };
+        let kept: Vec<&crate::polygon::Polygon> =
+            geometry.polygons.iter().filter(|p| !in_a_lake(p)).collect();
+        let exteriors = || kept.iter().map(|p| &p.exterior);
         Some(LandTerritory {
             grid: PreparedPolygon::new(exteriors().flat_map(|r| r.edges())),
             // No grid: a few queries per event, exact, built in a fraction of a second.
@@ -288,6 +307,40 @@ impl ZoneIndex {
     pub fn grid(&self, zone: ZoneId) -> &PreparedPolygon {
         &self.zones[zone.0].grid
     }
+}
+
+/// The bounding box of a ring's vertices.
+fn ring_box(vertices: &[[f64; 2]]) -> Option<LonLatBox> {
+    let first = vertices.first()?;
+    Some(vertices.iter().fold(
+        LonLatBox {
+            min_longitude: first[0],
+            min_latitude: first[1],
+            max_longitude: first[0],
+            max_latitude: first[1],
+        },
+        |b, v| LonLatBox {
+            min_longitude: b.min_longitude.min(v[0]),
+            min_latitude: b.min_latitude.min(v[1]),
+            max_longitude: b.max_longitude.max(v[0]),
+            max_latitude: b.max_latitude.max(v[1]),
+        },
+    ))
+}
+
+/// Whether the planar ring (lon, lat vertices) holds the point (even-odd crossing count).
+fn ring_holds(ring: &[[f64; 2]], lon: f64, lat: f64) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for (i, a) in ring.iter().enumerate() {
+        let b = ring[j];
+        if (a[1] > lat) != (b[1] > lat) && lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]
+        {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
 }
 
 /// The bundled land zone of a bundled sovereign zone, unbuffered and as bundled.

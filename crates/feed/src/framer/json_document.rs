@@ -166,7 +166,7 @@ impl Scanned {
         } else {
             match byte {
                 b'"' => self.in_string = true,
-                b'[' | b'{' => self.nest += 1,
+                b'[' | b'{' => self.nest = self.nest.saturating_add(1),
                 b']' | b'}' if self.nest == 0 => return Step::Ended,
                 b']' | b'}' => self.nest -= 1,
                 b',' if self.nest == 0 => return Step::Ended,
@@ -338,11 +338,13 @@ impl<L: Layout> JsonStream<L> {
         // The members this layout needs are not (all) read yet: hold the element until the end.
         self.context = None;
         let bytes = std::mem::take(&mut self.value.bytes);
-        if self.pending_bytes + bytes.len() > MAX_PENDING_BYTES {
+        // Each held element costs its bytes, its `Held` and its allocation's bookkeeping.
+        let cost = bytes.len() + std::mem::size_of::<Held>() + 16;
+        if self.pending_bytes + cost > MAX_PENDING_BYTES {
             self.pending_overflow.get_or_insert(self.index);
             return;
         }
-        self.pending_bytes += bytes.len();
+        self.pending_bytes += cost;
         self.pending.push(Held {
             index: self.index,
             line: self.value.line,

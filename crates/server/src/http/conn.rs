@@ -96,14 +96,12 @@ pub(super) async fn serve(
                 let id = register(&open, &activity);
                 let open = open.clone();
                 connections.spawn(async move {
+                    // Undone when the task ends, however it ends (a panic, an abort at shutdown).
+                    let _open = Registered { open, id, metrics: metrics.clone(), _permit: permit };
                     metrics.http_open.fetch_add(1, Ordering::Relaxed);
-                    let idle = connection(stream, app, limits, stopping, activity).await;
-                    if idle {
+                    if connection(stream, app, limits, stopping, activity).await {
                         metrics.http_timed_out.fetch_add(1, Ordering::Relaxed);
                     }
-                    metrics.http_open.fetch_sub(1, Ordering::Relaxed);
-                    unregister(&open, id);
-                    drop(permit);
                 });
             }
         }
@@ -143,6 +141,21 @@ fn register(open: &Registry, activity: &Arc<Activity>) -> u64 {
 
 fn unregister(open: &Registry, id: u64) {
     lock(open).1.retain(|(k, _)| *k != id);
+}
+
+/// An open connection's place: in the registry, in the gauge, and its permit.
+struct Registered {
+    open: Registry,
+    id: u64,
+    metrics: Arc<Metrics>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        unregister(&self.open, self.id);
+        self.metrics.http_open.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Ask the oldest connection that has written nothing yet to close; whether there was one.

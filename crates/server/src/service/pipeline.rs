@@ -606,6 +606,15 @@ impl Pipeline {
         if !admitted {
             // Counted into the open flood (the flight row above still changed).
             self.metrics.events_folded.fetch_add(1, Ordering::Relaxed);
+            if matches!(e.kind, EventKind::Flight(_)) {
+                // The flight's earlier events go first; then its alert memory can go.
+                if !self.batch.events.is_empty() {
+                    self.send_events();
+                }
+                let _ = self
+                    .writes
+                    .send(WriterMessage::Forget(e.flight_id.to_string()));
+            }
             return;
         }
         self.metas.push(EventMeta {
@@ -622,7 +631,8 @@ impl Pipeline {
         self.metas.push(EventMeta {
             facts: EventFacts::default(),
             arrival: arrival.is_finite().then_some(arrival),
-            ends_flight: false,
+            // No flight goes on after it: its alert memory goes at once.
+            ends_flight: true,
         });
         self.batch.events.push(NewEvent::from_record(document));
     }

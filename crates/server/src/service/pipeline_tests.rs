@@ -137,7 +137,10 @@ fn frames_become_positions_an_event_a_flight_row_and_a_live_aircraft_in_its_zone
     let mut positions = 0;
     let mut entries = Vec::new();
     let mut zones_of_flights = Vec::new();
-    while let Ok(WriterMessage::Batch { batch, metas }) = batches.try_recv() {
+    while let Ok(message) = batches.try_recv() {
+        let WriterMessage::Batch { batch, metas } = message else {
+            continue;
+        };
         assert_eq!(metas.len(), batch.events.len());
         positions += batch.positions.len();
         entries.extend(batch.events.into_iter().filter(|e| e.kind == "zone_entry"));

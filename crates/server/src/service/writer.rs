@@ -46,6 +46,9 @@ pub enum WriterMessage {
         /// One per event.
         metas: Vec<EventMeta>,
     },
+    /// A flight ended whose record was folded into a flood (not stored): forget its alert
+    /// memory all the same.
+    Forget(String),
     /// Checkpoint and stop.
     Shutdown,
 }
@@ -81,12 +84,23 @@ impl Writer {
 
     /// The thread body: until `Shutdown` or the pipeline goes away.
     pub fn run(mut self, messages: Receiver<WriterMessage>) {
-        while let Ok(message) = messages.recv() {
+        loop {
+            // A second at most between looks: held alerts' summaries go out on a quiet feed too.
+            let message = match messages.recv_timeout(Duration::from_secs(1)) {
+                Ok(message) => Some(message),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            let Some(message) = message else {
+                self.alerter.tick(unix_now());
+                continue;
+            };
             match message {
                 WriterMessage::Batch { batch, metas } => {
                     self.metrics.writer_queue.fetch_sub(1, Ordering::Relaxed);
                     self.write(&batch, &metas);
                 }
+                WriterMessage::Forget(flight_id) => self.alerter.flight_ended(&flight_id),
                 WriterMessage::Shutdown => break,
             }
             self.alerter.tick(unix_now());

@@ -135,3 +135,84 @@ fn a_webhook_that_cannot_keep_up_gets_every_alert_in_order_through_the_spool() {
         "the emptied spool is truncated"
     );
 }
+
+#[test]
+fn alerts_to_a_dead_endpoint_wait_in_the_spool_until_it_answers() {
+    use std::sync::atomic::Ordering;
+    // Nothing listens on the port yet: every attempt fails. The alerts used to be counted as
+    // failures and dropped (spooled ones too, read out before their post).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sink = SinkSettings::Webhook {
+        url: format!("http://{port}/hook"),
+        retries: 0,
+        timeout_s: 1.0,
+    };
+    let counters = Arc::new(SourceCounters::new());
+    let metrics = Arc::new(Metrics::new(
+        vec![("rx".into(), counters.clone())],
+        Arc::new(FrameQueue::new(1, vec![counters])),
+        vec![sinks::name(&sink)],
+    ));
+    let mut webhook = sinks::open(
+        &sink,
+        runtime.handle(),
+        metrics.clone(),
+        0,
+        Some(dir.path()),
+    )
+    .unwrap();
+    for k in 0..5 {
+        assert!(matches!(webhook.send(&format!("{{\"n\":{k}}}")), Ok(false)));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        metrics.sinks[0].failures.load(Ordering::Relaxed),
+        0,
+        "nothing dropped"
+    );
+    // The endpoint comes up: all five arrive, in order.
+    let bodies = answer(std::net::TcpListener::bind(port).unwrap(), vec![200; 5]);
+    for k in 0..5 {
+        let body = bodies.recv_timeout(Duration::from_secs(40)).unwrap();
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["n"], k, "in order");
+    }
+}
+
+#[test]
+fn a_restarted_service_resumes_its_spool_where_delivery_stopped() {
+    use vigia_server::service::alert::webhook::Spool;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("webhook-0.spool");
+    let spool = Spool::open(path.clone()).unwrap();
+    for k in 0..3 {
+        spool.append(&format!("alert {k}")).unwrap();
+    }
+    let (first, len) = spool.peek().unwrap().unwrap();
+    assert_eq!(first, "alert 0");
+    assert_eq!(
+        spool.peek().unwrap().unwrap().0,
+        "alert 0",
+        "peeking takes nothing"
+    );
+    spool.done(len).unwrap();
+    drop(spool);
+    // After a restart: the delivered alert is not sent again.
+    let spool = Spool::open(path).unwrap();
+    let (next, len) = spool.peek().unwrap().unwrap();
+    assert_eq!(next, "alert 1");
+    spool.done(len).unwrap();
+    let (last, len) = spool.peek().unwrap().unwrap();
+    assert_eq!(last, "alert 2");
+    spool.done(len).unwrap();
+    assert!(!spool.pending());
+}

@@ -34,3 +34,18 @@ fn a_bundled_sovereign_zone_knows_its_land_territory() {
     // A buffered zone is not a country: no land territory.
     assert!(index.land(index.id("MEX+50nm").unwrap()).is_none());
 }
+
+#[test]
+fn an_island_in_a_lake_is_land_territory() {
+    // Ometepe, an island in Lake Nicaragua: inside the lake (a hole of NIC.land) inside the
+    // mainland; the even-odd rule over exteriors read it as outside.
+    let set = vigia_zones::ZoneSet::parse_spec("NIC").unwrap();
+    let index = vigia_zones::ZoneIndex::new(&set);
+    let land = index.land(index.id("NIC").unwrap()).unwrap();
+    assert!(land.contains(11.5, -85.6), "Ometepe");
+    assert!(
+        land.contains(11.9, -85.6),
+        "Lake Nicaragua is territory too"
+    );
+    assert!(land.contains(12.13, -86.25), "Managua");
+}

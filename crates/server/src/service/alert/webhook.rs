@@ -4,9 +4,12 @@
 //! a tokio task posts it, retrying on connection errors, timeouts and non-2xx answers with
 //! exponential backoff and jitter. A full queue (the endpoint is down and alerts keep coming)
 //! does not drop the alert: it is appended to a spool file (`webhook-N.spool` beside the
-//! store) and delivered, in order, once the queue has room — after a restart too. Only a spool
-//! past [`MAX_SPOOL_BYTES`] (or a disk error) drops an alert, counted as a failure. Plain HTTP
-//! only: for HTTPS, put a TLS-terminating proxy in front.
+//! store, its read offset in `webhook-N.spool.offset`) and delivered, in order, once the queue
+//! has room — after a restart too. A spooled alert leaves the spool only once delivered: while
+//! the endpoint is down it is retried with backoff, and an alert from the queue that failed its
+//! retries goes to the spool too. Only a spool past [`MAX_SPOOL_BYTES`] (or a disk error) drops
+//! an alert, counted as a failure. Plain HTTP only: for HTTPS, put a TLS-terminating proxy in
+//! front.
 
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
@@ -51,16 +54,22 @@ struct SpoolState {
 }
 
 impl Spool {
-    /// The spool at `path`; alerts a previous run left in it are delivered first.
+    /// The spool at `path`; alerts a previous run left in it (past its saved read offset)
+    /// are delivered first.
     pub fn open(path: PathBuf) -> io::Result<Self> {
         let written = match std::fs::metadata(&path) {
             Ok(m) => m.len(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => 0,
             Err(e) => return Err(e),
         };
+        let read = std::fs::read_to_string(offset_path(&path))
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+            .min(written);
         Ok(Self {
             path,
-            state: Mutex::new(SpoolState { written, read: 0 }),
+            state: Mutex::new(SpoolState { written, read }),
         })
     }
 
@@ -95,8 +104,8 @@ impl Spool {
         Ok(())
     }
 
-    /// The next alert line, if any; an emptied spool is truncated.
-    pub fn next_line(&self) -> io::Result<Option<String>> {
+    /// The next alert line, if any, without taking it: it stays first until [`Spool::done`].
+    pub fn peek(&self) -> io::Result<Option<(String, u64)>> {
         let mut s = self.lock();
         if s.read >= s.written {
             return Ok(None);
@@ -112,7 +121,14 @@ impl Spool {
             s.written = 0;
             return Ok(None);
         }
-        s.read += n as u64;
+        Ok(Some((line.trim_end_matches('\n').to_string(), n as u64)))
+    }
+
+    /// The line of `len` bytes last peeked was delivered: move past it (and save where), and
+    /// truncate the spool once it is empty.
+    pub fn done(&self, len: u64) -> io::Result<()> {
+        let mut s = self.lock();
+        s.read = (s.read + len).min(s.written);
         if s.read >= s.written {
             std::fs::OpenOptions::new()
                 .write(true)
@@ -121,8 +137,14 @@ impl Spool {
             s.read = 0;
             s.written = 0;
         }
-        Ok(Some(line.trim_end_matches('\n').to_string()))
+        std::fs::write(offset_path(&self.path), s.read.to_string())
     }
+}
+
+fn offset_path(spool: &std::path::Path) -> PathBuf {
+    let mut name = spool.as_os_str().to_owned();
+    name.push(".offset");
+    PathBuf::from(name)
 }
 
 /// Longest alert line read back from the spool.
@@ -191,38 +213,68 @@ async fn deliver(d: Delivery, mut rx: mpsc::Receiver<String>, spool: Option<Arc<
         Duration::from_secs(30),
         d.index as u64 + 1,
     );
-    loop {
-        let body = match rx.try_recv() {
-            Ok(body) => body,
-            Err(mpsc::error::TryRecvError::Disconnected) if spool.is_none() => return,
-            Err(_) => {
-                let spooled = match &spool {
-                    Some(spool) => spool.next_line().unwrap_or(None),
-                    None => None,
-                };
-                match spooled {
-                    Some(line) => line,
-                    None => match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
-                        Ok(Some(body)) => body,
-                        Ok(None) => {
-                            if spool.as_ref().is_some_and(|s| s.pending()) {
-                                continue;
-                            }
-                            return;
-                        }
-                        Err(_) => continue,
-                    },
-                }
-            }
-        };
-        let delivered = post(&client, &d, Bytes::from(body), &mut backoff).await;
+    let count = |delivered: bool| {
         if let Some(c) = d.metrics.sinks.get(d.index) {
-            if delivered {
-                c.sent.fetch_add(1, Ordering::Relaxed);
-            } else {
-                c.failures.fetch_add(1, Ordering::Relaxed);
-            }
+            let counter = if delivered { &c.sent } else { &c.failures };
+            counter.fetch_add(1, Ordering::Relaxed);
         }
+    };
+    loop {
+        match rx.try_recv() {
+            Ok(body) => {
+                send_or_keep(&client, &d, body, &mut backoff, spool.as_deref(), &count).await;
+                continue;
+            }
+            Err(mpsc::error::TryRecvError::Disconnected) if spool.is_none() => return,
+            Err(_) => {}
+        }
+        let spooled = match &spool {
+            Some(spool) => match spool.peek() {
+                Ok(line) => line,
+                Err(_) => {
+                    // The spool cannot be read now (disk trouble): wait rather than spin.
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some(spool), Some((line, len))) = (&spool, spooled) {
+            if post(&client, &d, Bytes::from(line), &mut backoff).await {
+                count(true);
+                let _ = spool.done(len);
+            } else {
+                // The endpoint is down: the alert stays first in the spool; try again later.
+                tokio::time::sleep(backoff.next_delay()).await;
+            }
+            continue;
+        }
+        match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+            Ok(Some(body)) => {
+                send_or_keep(&client, &d, body, &mut backoff, spool.as_deref(), &count).await;
+            }
+            // The sender is gone and nothing is spooled: done.
+            Ok(None) if spool.as_ref().is_none_or(|s| !s.pending()) => return,
+            Ok(None) => tokio::time::sleep(Duration::from_secs(1)).await,
+            Err(_) => {}
+        }
+    }
+}
+
+/// Post an alert from the queue; one that fails its retries is kept in the spool to be tried
+/// again (counted as a failure only when there is no spool to keep it in).
+async fn send_or_keep(
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    d: &Delivery,
+    body: String,
+    backoff: &mut Backoff,
+    spool: Option<&Spool>,
+    count: &impl Fn(bool),
+) {
+    if post(client, d, Bytes::from(body.clone()), backoff).await {
+        count(true);
+    } else if spool.is_none_or(|spool| spool.append(&body).is_err()) {
+        count(false);
     }
 }
 
