@@ -124,21 +124,6 @@ pub enum Layer<'a> {
     },
 }
 
-/// Whether the planar ring (lon, lat vertices) holds the point (even-odd rule).
-fn ring_holds(ring: &[[f64; 2]], lon: f64, lat: f64) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for (i, a) in ring.iter().enumerate() {
-        let b = ring[j];
-        if (a[1] > lat) != (b[1] > lat) && lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
 fn ring_path(view: &View, ring: &[[f64; 2]], out: &mut String) {
     // A ring is drawn when a vertex is in the picture — or when it holds the whole picture (a
     // zone that covers the view is a fill, not nothing).
@@ -146,8 +131,8 @@ fn ring_path(view: &View, ring: &[[f64; 2]], out: &mut String) {
         (view.min_lon + view.max_lon) / 2.0,
         (view.min_lat + view.max_lat) / 2.0,
     );
-    let visible =
-        ring.iter().any(|v| view.contains(v[1], v[0])) || ring_holds(ring, centre.0, centre.1);
+    let visible = ring.iter().any(|v| view.contains(v[1], v[0]))
+        || vigia_zones::polygon::ring_holds(ring, centre.0, centre.1);
     if ring.len() < 3 || !visible {
         return;
     }

@@ -69,7 +69,7 @@ impl LandTerritory {
                 holes.iter().any(|(h, b)| {
                     (b.min_longitude..=b.max_longitude).contains(&v[0])
                         && (b.min_latitude..=b.max_latitude).contains(&v[1])
-                        && ring_holds(h.vertices(), v[0], v[1])
+                        && crate::polygon::ring_holds(h.vertices(), v[0], v[1])
                 })
             })
         };
@@ -326,21 +326,6 @@ fn ring_box(vertices: &[[f64; 2]]) -> Option<LonLatBox> {
             max_latitude: b.max_latitude.max(v[1]),
         },
     ))
-}
-
-/// Whether the planar ring (lon, lat vertices) holds the point (even-odd crossing count).
-fn ring_holds(ring: &[[f64; 2]], lon: f64, lat: f64) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for (i, a) in ring.iter().enumerate() {
-        let b = ring[j];
-        if (a[1] > lat) != (b[1] > lat) && lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }
 
 /// The bundled land zone of a bundled sovereign zone, unbuffered and as bundled.

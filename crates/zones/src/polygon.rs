@@ -302,6 +302,22 @@ impl EdgeBuckets {
     }
 }
 
+/// Whether the planar ring (lon, lat vertices) holds the point (even-odd crossing count), for
+/// the few tests that need no prepared grid (drawing, setting land polygons up).
+pub fn ring_holds(ring: &[[f64; 2]], lon: f64, lat: f64) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for (i, a) in ring.iter().enumerate() {
+        let b = ring[j];
+        if (a[1] > lat) != (b[1] > lat) && lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]
+        {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,30 +84,7 @@ fn a_webhook_that_cannot_keep_up_gets_every_alert_in_order_through_the_spool() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sink = SinkSettings::Webhook {
-        url: format!("http://{address}/hook"),
-        retries: 0,
-        timeout_s: 60.0,
-    };
-    let counters = Arc::new(SourceCounters::new());
-    let metrics = Arc::new(Metrics::new(
-        vec![("rx".into(), counters.clone())],
-        Arc::new(FrameQueue::new(1, vec![counters])),
-        vec![sinks::name(&sink)],
-    ));
-    let mut webhook = sinks::open(
-        &sink,
-        runtime.handle(),
-        metrics.clone(),
-        0,
-        Some(dir.path()),
-    )
-    .unwrap();
+    let (_runtime, metrics, mut webhook) = spooled_webhook(address, 60.0, dir.path());
     let n = 3000;
     for k in 0..n {
         assert!(matches!(webhook.send(&format!("{{\"n\":{k}}}")), Ok(false)));
@@ -146,30 +123,7 @@ fn alerts_to_a_dead_endpoint_wait_in_the_spool_until_it_answers() {
         .local_addr()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sink = SinkSettings::Webhook {
-        url: format!("http://{port}/hook"),
-        retries: 0,
-        timeout_s: 1.0,
-    };
-    let counters = Arc::new(SourceCounters::new());
-    let metrics = Arc::new(Metrics::new(
-        vec![("rx".into(), counters.clone())],
-        Arc::new(FrameQueue::new(1, vec![counters])),
-        vec![sinks::name(&sink)],
-    ));
-    let mut webhook = sinks::open(
-        &sink,
-        runtime.handle(),
-        metrics.clone(),
-        0,
-        Some(dir.path()),
-    )
-    .unwrap();
+    let (_runtime, metrics, mut webhook) = spooled_webhook(port, 1.0, dir.path());
     for k in 0..5 {
         assert!(matches!(webhook.send(&format!("{{\"n\":{k}}}")), Ok(false)));
     }
@@ -215,4 +169,31 @@ fn a_restarted_service_resumes_its_spool_where_delivery_stopped() {
     assert_eq!(last, "alert 2");
     spool.done(len).unwrap();
     assert!(!spool.pending());
+}
+
+/// A webhook to `address` (no retries, `timeout_s` per attempt) spooling into `dir`, with its
+/// runtime (kept alive by the caller) and metrics.
+fn spooled_webhook(
+    address: std::net::SocketAddr,
+    timeout_s: f64,
+    dir: &std::path::Path,
+) -> (tokio::runtime::Runtime, Arc<Metrics>, sinks::Sink) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sink = SinkSettings::Webhook {
+        url: format!("http://{address}/hook"),
+        retries: 0,
+        timeout_s,
+    };
+    let counters = Arc::new(SourceCounters::new());
+    let metrics = Arc::new(Metrics::new(
+        vec![("rx".into(), counters.clone())],
+        Arc::new(FrameQueue::new(1, vec![counters])),
+        vec![sinks::name(&sink)],
+    ));
+    let webhook = sinks::open(&sink, runtime.handle(), metrics.clone(), 0, Some(dir)).unwrap();
+    (runtime, metrics, webhook)
 }
