@@ -13,8 +13,8 @@ use vigia_track::{Flight, FlightId, TrackEvent, TrustedPosition};
 use vigia_zones::{TimedPoint, ZoneId, ZoneIndex};
 
 use crate::event::{
-    Approach, Event, EventKind, FlightSummary, PositionEvidence, Presence, ZoneCrossing, ZonePlace,
-    ZoneVisit, CITED_PER_EPISODE,
+    Approach, Event, EventKind, FlightSummary, MlatClaim, PositionEvidence, Presence, ZoneCrossing,
+    ZonePlace, ZoneVisit, CITED_PER_EPISODE,
 };
 use crate::identity::IdentityResolver;
 use crate::orbit::{find_orbits, Orbit, OrbitConfig, OrbitPattern};
@@ -226,29 +226,46 @@ impl Analyzer {
             }
             for step in self.steps.drain(..) {
                 let name = zones.name(w.zone()).to_string();
-                let crossing = |c| ZoneCrossing {
-                    zone: name.clone(),
-                    crossing: c,
-                    before: prev.unwrap_or(next),
-                    after: next,
+                let zone = w.zone();
+                let crossing = |c| {
+                    let before = prev.unwrap_or(next);
+                    ZoneCrossing {
+                        zone: name.clone(),
+                        crossing: c,
+                        mlat: MlatClaim::of(&[&before, &next], |lat, lon| {
+                            zones.distance_to_boundary_nm(zone, lat, lon)
+                        }),
+                        before,
+                        after: next,
+                    }
                 };
                 let (ts, kind) = match step {
                     ZoneStep::Entry(c) => {
                         entered.push((w.zone(), out.len()));
                         (c.ts, EventKind::ZoneEntry(Box::new(crossing(c))))
                     }
-                    ZoneStep::Presence(first, second) => (
-                        first.ts,
-                        EventKind::ZonePresence(Box::new(Presence {
-                            zone: name.clone(),
-                            depth_nm: zones.distance_to_boundary_nm(w.zone(), first.lat, first.lon),
-                            over_land: zones
-                                .land(w.zone())
-                                .map(|l| l.contains(first.lat, first.lon)),
-                            first,
-                            second,
-                        })),
-                    ),
+                    ZoneStep::Presence(pair) => {
+                        let (first, second) = *pair;
+                        (
+                            first.ts,
+                            EventKind::ZonePresence(Box::new(Presence {
+                                zone: name.clone(),
+                                depth_nm: zones.distance_to_boundary_nm(
+                                    w.zone(),
+                                    first.lat,
+                                    first.lon,
+                                ),
+                                over_land: zones
+                                    .land(w.zone())
+                                    .map(|l| l.contains(first.lat, first.lon)),
+                                mlat: MlatClaim::of(&[&first, &second], |lat, lon| {
+                                    zones.distance_to_boundary_nm(zone, lat, lon)
+                                }),
+                                first,
+                                second,
+                            })),
+                        )
+                    }
                     ZoneStep::Exit(c, time_inside_s) => (
                         c.ts,
                         EventKind::ZoneExit {

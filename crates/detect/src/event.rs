@@ -39,6 +39,52 @@ pub struct ZoneCrossing {
     pub before: PositionEvidence,
     /// The trusted position after the crossing.
     pub after: PositionEvidence,
+    /// When a bracketing position is multilaterated: how far the claim stands clear of its
+    /// uncertainty.
+    pub mlat: Option<MlatClaim>,
+}
+
+/// How strong a claim resting on multilaterated positions is. Observed only when every MLAT
+/// position it cites lies farther from the boundary than its 95 % error: otherwise possible,
+/// with the distance in units of that error.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MlatClaim {
+    /// The largest 95 % error (semi-major axis) of the MLAT positions cited, metres.
+    pub uncertainty_m: f64,
+    /// The smallest distance to the boundary of an MLAT position cited, in units of its own
+    /// 95 % error.
+    pub clearance: f64,
+}
+
+impl MlatClaim {
+    /// Whether the claim holds whatever the positions' errors: every MLAT position is clear
+    /// of the boundary by more than its 95 % error.
+    pub fn observed(&self) -> bool {
+        self.clearance > 1.0
+    }
+
+    /// The claim of `positions` about a boundary `distance_nm` gives the distance of a
+    /// position to; `None` when no position is multilaterated.
+    pub fn of(
+        positions: &[&PositionEvidence],
+        mut distance_nm: impl FnMut(f64, f64) -> Option<f64>,
+    ) -> Option<MlatClaim> {
+        let mut claim: Option<MlatClaim> = None;
+        for p in positions {
+            let Some(m) = p.evidence.mlat() else {
+                continue;
+            };
+            let error_m = f64::from(m.semi_major_m).max(1.0);
+            let clearance = distance_nm(p.lat, p.lon).map_or(0.0, |nm| nm * 1852.0 / error_m);
+            let c = claim.get_or_insert(MlatClaim {
+                uncertainty_m: error_m,
+                clearance,
+            });
+            c.uncertainty_m = c.uncertainty_m.max(error_m);
+            c.clearance = c.clearance.min(clearance);
+        }
+        claim
+    }
 }
 
 /// A flight first seen already inside a zone: it is present in the zone's airspace, and its
@@ -56,6 +102,8 @@ pub struct Presence {
     /// Whether the first position lies over the country's land territory (sovereign zones
     /// bundled with a land polygon; `None` for others).
     pub over_land: Option<bool>,
+    /// When the positions are multilaterated: how far inside they stand clear of their error.
+    pub mlat: Option<MlatClaim>,
 }
 
 /// How deep into a zone a stretch inside went: the greatest distance from the boundary among

@@ -24,6 +24,6 @@ pub mod zone_watch;
 pub use analyzer::{Analyzer, AnalyzerConfig, AnalyzerStats, LIVE_ORBIT_CHECK_S};
 pub use contract::{EventBody, EventRecord};
 pub use event::{
-    Approach, Depth, Event, EventKind, FlightSummary, PositionEvidence, Presence, ZoneCrossing,
-    ZonePlace, ZoneVisit,
+    Approach, Depth, Event, EventKind, FlightSummary, MlatClaim, PositionEvidence, Presence,
+    ZoneCrossing, ZonePlace, ZoneVisit,
 };

@@ -247,12 +247,41 @@ pub fn find_orbits(legs: &[Leg], config: &OrbitConfig) -> Vec<Orbit> {
             _ => covered.push(station),
         }
     }
-    covered
+    let episodes: Vec<Orbit> = covered
         .into_iter()
         // An episode ends with the last full turn centred near its anchor: the windows after
         // it only hold the way out.
         .filter_map(|s| episode(legs, s.start, s.last_near, config))
-        .collect()
+        .collect();
+    distinct(episodes)
+}
+
+/// Episodes that are one station seen twice (stations anchored on windows that mix the way
+/// in with the first turn can restart on the same circle) are one: of two that overlap for
+/// more than half the shorter one's time with their centres within the larger radius, the
+/// longer stays.
+fn distinct(mut episodes: Vec<Orbit>) -> Vec<Orbit> {
+    episodes.sort_by(|a, b| (b.end_ts - b.start_ts).total_cmp(&(a.end_ts - a.start_ts)));
+    let mut kept: Vec<Orbit> = Vec::with_capacity(episodes.len());
+    for e in episodes {
+        let same = kept.iter().any(|k| {
+            let overlap = e.end_ts.min(k.end_ts) - e.start_ts.max(k.start_ts);
+            let shorter = (e.end_ts - e.start_ts).min(k.end_ts - k.start_ts);
+            let apart = crate::geometry::EARTH_RADIUS_M
+                * vigia_modes::sphere::central_angle_rad(
+                    e.centre_lat,
+                    e.centre_lon,
+                    k.centre_lat,
+                    k.centre_lon,
+                );
+            overlap > 0.5 * shorter && apart <= e.radius_m.max(k.radius_m)
+        });
+        if !same {
+            kept.push(e);
+        }
+    }
+    kept.sort_by(|a, b| a.start_ts.total_cmp(&b.start_ts));
+    kept
 }
 
 /// Positions in metres on a plane tangent at `(lat0, lon0)` (exact enough for one orbit).

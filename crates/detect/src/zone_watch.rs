@@ -35,7 +35,7 @@ pub enum ZoneStep {
     Transit(Crossing, Crossing),
     /// First seen inside, and still inside at the next trusted position: present, entry not
     /// observed (the first position, the second).
-    Presence(PositionEvidence, PositionEvidence),
+    Presence(Box<(PositionEvidence, PositionEvidence)>),
 }
 
 /// One flight's state relative to one zone.
@@ -260,7 +260,7 @@ impl ZoneWatch {
         // flight's first position, or a segment's first), with no crossing between: present.
         if let Some(first) = self.presence_from.take() {
             if now_inside && out.len() == steps_before {
-                out.push(ZoneStep::Presence(first, *next));
+                out.push(ZoneStep::Presence(Box::new((first, *next))));
             }
         }
     }
@@ -458,7 +458,7 @@ mod tests {
             at(120.0, 10.5, 20.6),
         ]);
         assert!(
-            matches!(steps.as_slice(), [ZoneStep::Presence(a, b)] if a.ts == 0.0 && b.ts == 60.0),
+            matches!(steps.as_slice(), [ZoneStep::Presence(p)] if p.0.ts == 0.0 && p.1.ts == 60.0),
             "{steps:?}"
         );
         assert!(watch.first_seen_inside && watch.is_inside() && watch.visited());

@@ -46,6 +46,8 @@ fn as_parquet(text: &'static [u8]) -> Vec<u8> {
                 vertical_rate_fpm: s.vertical_rate_fpm,
                 on_ground: s.on_ground,
                 segment: 0,
+                source: "adsb",
+                mlat_error_m: None,
             })
             .unwrap();
     }

@@ -45,8 +45,10 @@ mod inputs;
 mod lines;
 #[cfg(feature = "net")]
 pub mod net;
+pub mod network;
 mod parquet;
 mod reader;
+pub mod receivers;
 mod text;
 mod time;
 pub use time::iso8601 as parse_iso8601;
@@ -54,7 +56,9 @@ pub use time::iso8601 as parse_iso8601;
 pub use error::{ErrorKind, FrameError, Location};
 pub use format::{detect_format, Format, ParseFormatError};
 pub use inputs::{Clocks as ReceiverClocks, DroppedCounts, InputItem, Inputs, OrderingStats};
+pub use network::{NetworkInputs, NetworkStats};
 pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
 pub use reader::{open, FeedError, RecordReader, Stats};
+pub use receivers::{ClockName, Receiver, Receivers, ReceiversError};
 // The record types live beside the wire format so that the core takes them without this crate.
 pub use vigia_modes::{RawFrame, Record, StateVector};

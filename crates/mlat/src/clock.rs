@@ -262,19 +262,33 @@ impl ClockNetwork {
         self.pairs.get(&(a.min(b), a.max(b)))
     }
 
-    /// `a`'s latest counter time, where a pair is judged.
+    /// `a`'s latest counter time.
     fn now_of(&self, a: ReceiverId) -> f64 {
         self.latest.get(&a).copied().unwrap_or(f64::NEG_INFINITY)
     }
 
+    /// Where the pair `(a, b)` is judged, on `a`'s time: the later of the two receivers'
+    /// latest times (b's brought to a's through the pair). A receiver that stopped hearing
+    /// references does not keep its pairs fresh by standing still.
+    fn pair_now(&self, a: ReceiverId, b: ReceiverId, pair: &PairClock) -> f64 {
+        let now_b = self.now_of(b);
+        let b_in_a = if now_b.is_finite() {
+            (now_b - pair.offset + pair.drift * pair.at) / (1.0 + pair.drift)
+        } else {
+            f64::NEG_INFINITY
+        };
+        self.now_of(a).max(b_in_a)
+    }
+
     /// The time base now: from the receiver with the most synced pairs, every receiver
     /// reachable through synced pairs, along the paths of least variance (Dijkstra). Each pair
-    /// is judged at its own receiver's latest time. `None` when no pair is synced.
+    /// is judged at the later of its two receivers' latest times. `None` when no pair is
+    /// synced.
     pub fn time_base(&self) -> Option<TimeBase> {
         let synced: Vec<(&(ReceiverId, ReceiverId), &PairClock)> = self
             .pairs
             .iter()
-            .filter(|((a, _), p)| p.synced(self.now_of(*a)))
+            .filter(|((a, b), p)| p.synced(self.pair_now(*a, *b, p)))
             .collect();
         let mut degree: BTreeMap<ReceiverId, usize> = BTreeMap::new();
         for ((a, b), _) in &synced {
@@ -307,7 +321,7 @@ impl ClockNetwork {
                 if paths.contains_key(&v) {
                     continue;
                 }
-                let sigma = pair.offset_at(self.now_of(*a)).1;
+                let sigma = pair.offset_at(self.pair_now(*a, *b, pair)).1;
                 let candidate = variance + sigma * sigma;
                 if best.get(&v).is_none_or(|(var, _)| candidate < *var) {
                     let mut hops = vec![((*pair).clone(), from_b)];

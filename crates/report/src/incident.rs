@@ -186,6 +186,7 @@ fn method_name(p: &PositionRecord) -> &'static str {
         PositionMethod::CprPair { .. } => "cpr_pair",
         PositionMethod::CprLocal { .. } => "cpr_local",
         PositionMethod::Report { .. } => "report",
+        PositionMethod::Mlat { .. } => "mlat",
     }
 }
 
@@ -528,6 +529,23 @@ pub fn render(incident: &Incident) -> String {
                                     td { (utc(p.ts)) }
                                     td { "(decoded archive row)" }
                                     td { (source.file) " record " (source.record) }
+                                }
+                            }
+                            PositionMethod::Mlat { frames, receivers, error_95, solution } => {
+                                @for fr in frames {
+                                    tr {
+                                        td { "P" (k + 1) }
+                                        td { (utc(fr.ts)) " " span.muted { "(" (format!("{:.6}", fr.ts)) ")" } }
+                                        td { code { (fr.hex) } }
+                                        td {
+                                            "MLAT, 95 % error " (format!("{:.0} × {:.0} m", error_95.semi_major_m, error_95.semi_minor_m))
+                                            " (this reply alone: " (format!("{:.5}, {:.5} ± {:.0} m", solution.latitude, solution.longitude, solution.error_95_m)) "): "
+                                            @for (i, r) in receivers.iter().enumerate() {
+                                                @if i > 0 { ", " }
+                                                (r.receiver) " @" (r.ticks)
+                                            }
+                                        }
+                                    }
                                 }
                             }
                             PositionMethod::CprPair { frames } | PositionMethod::CprLocal { frames } => {

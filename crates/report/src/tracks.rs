@@ -112,7 +112,7 @@ impl<W: Write + Send> TrackWriter<W> {
             ),
             Some(TrackSink::Csv(out)) => writeln!(
                 out,
-                "flight_id,icao24,callsign,timestamp,latitude,longitude,altitude,groundspeed,track,vertical_rate,onground,segment"
+                "flight_id,icao24,callsign,timestamp,latitude,longitude,altitude,groundspeed,track,vertical_rate,onground,segment,source,mlat_error_m"
             ),
             Some(TrackSink::Parquet(_)) | None => Ok(()),
         }?;
@@ -199,7 +199,7 @@ fn write_csv_points(out: &mut impl Write, flight: &Flight) -> io::Result<()> {
     for p in &flight.track {
         writeln!(
             out,
-            "{id},{icao24},{callsign},{:.3},{:.6},{:.6},{},{},{},{},{},{}",
+            "{id},{icao24},{callsign},{:.3},{:.6},{:.6},{},{},{},{},{},{},{},{}",
             p.ts,
             p.lat,
             p.lon,
@@ -209,6 +209,8 @@ fn write_csv_points(out: &mut impl Write, flight: &Flight) -> io::Result<()> {
             opt(p.vertical_rate_fpm),
             opt(p.on_ground),
             p.segment,
+            p.source.name(),
+            opt(p.mlat_error_m.map(|m| m.round())),
         )?;
     }
     Ok(())
@@ -234,6 +236,8 @@ fn write_parquet_points<W: Write + Send>(
             vertical_rate_fpm: p.vertical_rate_fpm.map(f64::from),
             on_ground: p.on_ground,
             segment: p.segment,
+            source: p.source.name(),
+            mlat_error_m: p.mlat_error_m.map(f64::from),
         })?;
     }
     Ok(())

@@ -29,6 +29,7 @@ pub const BUNDLED: &[BundledScenario] = &[
     bundled!("border-airliners"),
     bundled!("spoofer"),
     bundled!("hard-negatives"),
+    bundled!("mq9-dark-sonora"),
 ];
 
 impl BundledScenario {

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::frame::SimFrame;
+use crate::scenario::Receiver;
 
 const ESCAPE: u8 = 0x1a;
 
@@ -111,6 +112,44 @@ pub fn write_frames<W: Write + ?Sized>(
         FrameFormat::Beast => write_beast(frames, out),
         FrameFormat::Csv => write_csv(frames, out),
     }
+}
+
+/// The receivers file (TOML, as `vigia --receivers` reads it) of a scenario's receivers, each
+/// with its capture `<name>.beast` beside the file. Antenna heights are written as heights
+/// above the ellipsoid (the simulator propagates to them so).
+pub fn receivers_toml(receivers: &[Receiver]) -> String {
+    let mut out = String::from(
+        "# Written by `vigia sim --out DIR`: the scenario's receivers, each with its capture.\n",
+    );
+    for r in receivers {
+        let Some([lat, lon]) = r.position else {
+            continue;
+        };
+        out.push_str("\n[[receiver]]\n");
+        out.push_str(&format!("id = {:?}\n", r.name));
+        out.push_str(&format!("lat = {lat}\nlon = {lon}\n"));
+        out.push_str(&format!("alt_m = {:.1}\n", r.altitude_ft * 0.3048));
+        out.push_str(&format!("clock = {:?}\n", r.clock));
+        if r.jitter_ns > 0.0 {
+            out.push_str(&format!("jitter_ns = {}\n", r.jitter_ns.max(1.0)));
+        }
+        out.push_str(&format!("capture = {:?}\n", format!("{}.beast", r.name)));
+    }
+    out
+}
+
+/// Write one receiver's frames (receiver number `receiver`) as Beast.
+pub fn write_receiver_beast<W: Write + ?Sized>(
+    frames: &[SimFrame],
+    receiver: usize,
+    out: &mut W,
+) -> io::Result<()> {
+    let mine: Vec<SimFrame> = frames
+        .iter()
+        .filter(|f| f.receiver == receiver)
+        .copied()
+        .collect();
+    write_beast(&mine, out)
 }
 
 #[cfg(test)]

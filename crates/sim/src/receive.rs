@@ -13,6 +13,10 @@ use crate::frame::{Emission, FrameFault, SimFrame};
 use crate::geo::{distance_m, Point, METRES_PER_NM};
 use crate::rng::Rng;
 use crate::scenario::{Fault, Receiver};
+use vigia_mlat::Geodetic;
+
+/// Feet to metres.
+const FT: f64 = 0.3048;
 
 /// Speed of light, m/s.
 const C_MPS: f64 = 299_792_458.0;
@@ -39,6 +43,7 @@ pub struct Station<'a> {
     index: usize,
     spec: &'a Receiver,
     position: Option<Point>,
+    antenna: Option<vigia_mlat::Ecef>,
     counter_offset: u64,
 }
 
@@ -50,8 +55,31 @@ impl<'a> Station<'a> {
             index,
             spec,
             position: spec.position.map(|p| Point::new(p[0], p[1])),
+            antenna: spec
+                .position
+                .map(|p| Geodetic::new(p[0], p[1], spec.altitude_ft * FT).to_ecef()),
             counter_offset: rng.below(1 << 40),
         }
+    }
+
+    /// The counter reading of a frame arriving `t` seconds after the start: a 12 MHz counter
+    /// from its random start, running `drift_ppm` fast, or a GPS counter (seconds of the UTC
+    /// day in the upper 18 bits, nanoseconds in the lower 30); either with `jitter_ns` of noise.
+    fn stamp(&self, t: f64, start_unix: f64, rng: &mut Rng) -> u64 {
+        let jitter = if self.spec.jitter_ns > 0.0 {
+            self.spec.jitter_ns * 1e-9 * rng.normal()
+        } else {
+            0.0
+        };
+        if self.spec.clock == "gps" {
+            let utc = start_unix + t + jitter;
+            let day_s = utc.rem_euclid(86_400.0);
+            let seconds = day_s.floor();
+            let ns = (((day_s - seconds) * 1e9).round() as u64).min(999_999_999);
+            return ((seconds as u64) << 30) | ns;
+        }
+        let local = t * (1.0 + self.spec.drift_ppm * 1e-6) + jitter;
+        ((local * MLAT_HZ).round() as u64).wrapping_add(self.counter_offset) & MLAT_MASK
     }
 
     /// The frames this receiver outputs for one aircraft's transmissions (`emissions` in
@@ -86,13 +114,18 @@ impl<'a> Station<'a> {
                 stats.lost += 1;
                 continue;
             }
-            let arrival = e.t + distance / C_MPS;
-            let ticks = ((arrival * MLAT_HZ).round() as u64).wrapping_add(self.counter_offset);
+            // Propagation over the straight line from the aircraft to the antenna (WGS-84).
+            let slant = self.antenna.map_or(0.0, |antenna| {
+                let from = Geodetic::new(e.from.lat, e.from.lon, e.altitude_ft.max(0.0) * FT);
+                vigia_mlat::geodesy::distance(from.to_ecef(), antenna)
+            });
+            let arrival = e.t + slant / C_MPS;
+            let ticks = self.stamp(arrival, start_unix, &mut rng);
             let level = 255.0 * (5.0 * METRES_PER_NM / distance.max(5.0 * METRES_PER_NM));
             let signal = (level * rng.uniform(0.85, 1.0)).clamp(8.0, 255.0) as u8;
             let mut frame = SimFrame {
                 ts: start_unix + arrival,
-                mlat_ticks: ticks & MLAT_MASK,
+                mlat_ticks: ticks,
                 signal,
                 receiver: self.index,
                 aircraft: Some(e.aircraft),
@@ -136,8 +169,7 @@ impl<'a> Station<'a> {
             bytes[0] = (df << 3) | (bytes[0] & 0x07);
             frames.push(SimFrame {
                 ts: start_unix + t,
-                mlat_ticks: ((t * MLAT_HZ).round() as u64).wrapping_add(self.counter_offset)
-                    & MLAT_MASK,
+                mlat_ticks: self.stamp(t, start_unix, rng),
                 signal: rng.uniform(8.0, 40.0) as u8,
                 receiver: self.index,
                 aircraft: None,

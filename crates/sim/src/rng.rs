@@ -54,6 +54,13 @@ impl Rng {
         self.next_u64() % n.max(1)
     }
 
+    /// Standard normal (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+
     /// An exponential waiting time with the given rate (events per second).
     pub fn exponential(&mut self, rate_per_s: f64) -> f64 {
         -(1.0 - self.unit()).ln() / rate_per_s

@@ -111,6 +111,21 @@ pub struct Receiver {
     /// Probability that a heard frame arrives with one bit flipped (its CRC then fails).
     #[serde(default)]
     pub noise: f64,
+    /// The receiver's counter: `12mhz` (a free-running Beast counter, the default), `gps` (a
+    /// GPS-disciplined counter: seconds of the day and nanoseconds) or `none`.
+    #[serde(default = "default_clock")]
+    pub clock: String,
+    /// Rate error of a `12mhz` counter, parts per million (a crystal's: 5–100).
+    #[serde(default)]
+    pub drift_ppm: f64,
+    /// Standard deviation of each timestamp, nanoseconds (80 for a 12 MHz counter after
+    /// quantisation; tens for a GPS one). 0: the counter is exact (to its tick).
+    #[serde(default)]
+    pub jitter_ns: f64,
+}
+
+fn default_clock() -> String {
+    "12mhz".into()
 }
 
 fn default_range() -> f64 {
@@ -478,6 +493,9 @@ impl Scenario {
                 range_nm: default_range(),
                 loss: 0.0,
                 noise: 0.0,
+                clock: default_clock(),
+                drift_ppm: 0.0,
+                jitter_ns: 0.0,
             }]
         } else {
             self.receivers.clone()
@@ -517,6 +535,24 @@ impl Scenario {
             }
             if !(0.0..=1.0).contains(&r.loss) || !(0.0..=1.0).contains(&r.noise) {
                 return fail(at, "loss and noise are probabilities in 0..=1");
+            }
+            if !matches!(r.clock.as_str(), "12mhz" | "gps" | "none") {
+                return fail(format!("{at}.clock"), "expected 12mhz, gps or none");
+            }
+            if !(-1000.0..=1000.0).contains(&r.drift_ppm) {
+                return fail(format!("{at}.drift_ppm"), "must be in -1000..=1000");
+            }
+            if !(0.0..=1_000_000.0).contains(&r.jitter_ns) {
+                return fail(format!("{at}.jitter_ns"), "must be in 0..=1000000");
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (i, r) in self.receivers.iter().enumerate() {
+            if !names.insert(r.name.as_str()) {
+                return fail(
+                    format!("receiver[{i}].name"),
+                    "two receivers share this name",
+                );
             }
         }
         let mut seen = std::collections::BTreeSet::new();

@@ -431,7 +431,7 @@ impl Aircraft {
                 let reason = RejectReason::OutOfOrder {
                     late_s: (self.processed_ts - ts) as f32,
                 };
-                let evidence = Evidence::Report(report.source);
+                let evidence = report.evidence;
                 let position = LatLon { lat, lon };
                 out.rejected(
                     self.icao24,
@@ -470,7 +470,7 @@ impl Aircraft {
             altitude_source: report.altitude_source,
             on_ground: report.on_ground,
         };
-        let candidate = self.candidate(fix, true, Evidence::Report(report.source));
+        let candidate = self.candidate(fix, true, report.evidence);
         if let Some((c, reason)) = self.judge(candidate, report.groundspeed_kt, config, out) {
             out.rejected(
                 self.icao24,

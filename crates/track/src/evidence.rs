@@ -134,6 +134,50 @@ pub enum Evidence {
     },
     /// A decoded report read from an archive.
     Report(SourceRef),
+    /// Multilateration: one Mode S reply located from its arrival times at synchronised
+    /// receivers.
+    Mlat(MlatEvidence),
+}
+
+/// Receivers one MLAT position cites at most.
+pub const MLAT_RECEIVERS: usize = 8;
+
+/// What a multilaterated position rests on: the reply's bytes, every receiver that heard it
+/// with its raw counter reading, and how uncertain the solution is.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct MlatEvidence {
+    /// The reply (its `ts` the position's time).
+    pub frame: FrameRef,
+    /// How many of `receivers`/`ticks` are valid.
+    pub count: u8,
+    /// The receivers used (indices into the network's receivers).
+    pub receivers: [u16; MLAT_RECEIVERS],
+    /// Each one's raw counter reading (12 MHz ticks, or GPS seconds/nanoseconds).
+    pub ticks: [u64; MLAT_RECEIVERS],
+    /// Where the reply's own solution put the aircraft (the position cited is that solution
+    /// smoothed by the aircraft's track filter), degrees.
+    pub solution_lat: f64,
+    /// Likewise, longitude.
+    pub solution_lon: f64,
+    /// The solution's own 95 % error (semi-major axis), metres.
+    pub solution_error_m: f32,
+    /// Semi-major axis of the position's horizontal 95 % error ellipse, metres.
+    pub semi_major_m: f32,
+    /// Semi-minor axis, metres.
+    pub semi_minor_m: f32,
+    /// Direction of the major axis, degrees clockwise from north.
+    pub orientation_deg: f32,
+}
+
+impl MlatEvidence {
+    /// The receivers and their readings.
+    pub fn heard(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
+        let n = usize::from(self.count).min(MLAT_RECEIVERS);
+        self.receivers[..n]
+            .iter()
+            .copied()
+            .zip(self.ticks[..n].iter().copied())
+    }
 }
 
 impl Evidence {
@@ -142,9 +186,18 @@ impl Evidence {
         let (first, second) = match self {
             Evidence::CprPair { newest, partner } => (Some(newest), Some(partner)),
             Evidence::CprLocal { frame, .. } => (Some(frame), None),
+            Evidence::Mlat(m) => (Some(&m.frame), None),
             Evidence::Report(_) => (None, None),
         };
         first.into_iter().chain(second)
+    }
+
+    /// The MLAT solution's evidence, for multilaterated positions.
+    pub fn mlat(&self) -> Option<&MlatEvidence> {
+        match self {
+            Evidence::Mlat(m) => Some(m),
+            _ => None,
+        }
     }
 
     /// The archive record, for positions read from one.
@@ -179,6 +232,13 @@ impl fmt::Display for Evidence {
                     write!(f, " row {row}")?;
                 }
                 Ok(())
+            }
+            Evidence::Mlat(m) => {
+                write!(
+                    f,
+                    "mlat {} by {} receivers (95 % {:.0} × {:.0} m)",
+                    m.frame, m.count, m.semi_major_m, m.semi_minor_m
+                )
             }
         }
     }

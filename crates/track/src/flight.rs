@@ -134,6 +134,41 @@ pub struct FlightPoint {
     pub on_ground: Option<bool>,
     /// The segment of the flight (see [`crate::TrustedPosition::segment`]).
     pub segment: u32,
+    /// What the position was computed from.
+    pub source: PositionSource,
+    /// For a multilaterated position: the semi-major axis of its 95 % error ellipse, metres.
+    pub mlat_error_m: Option<f32>,
+}
+
+/// What a position was computed from, in one word.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PositionSource {
+    /// The aircraft's own broadcast (ADS-B CPR frames).
+    Adsb,
+    /// Multilateration of a Mode S reply.
+    Mlat,
+    /// A decoded archive row (its producer's position).
+    Archive,
+}
+
+impl PositionSource {
+    /// `adsb`, `mlat` or `archive`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PositionSource::Adsb => "adsb",
+            PositionSource::Mlat => "mlat",
+            PositionSource::Archive => "archive",
+        }
+    }
+
+    /// The source of a position with this evidence.
+    pub fn of(evidence: &crate::Evidence) -> Self {
+        match evidence {
+            crate::Evidence::Mlat(_) => PositionSource::Mlat,
+            crate::Evidence::Report(_) => PositionSource::Archive,
+            _ => PositionSource::Adsb,
+        }
+    }
 }
 
 /// Where a trusted position went: its flight, its segment and, on the first position after a
@@ -276,6 +311,8 @@ impl FlightBuilder {
                 vertical_rate_fpm: c.vertical_rate_fpm.map(|v| v as f32),
                 on_ground: fix.on_ground,
                 segment: self.segment,
+                source: PositionSource::of(&c.evidence),
+                mlat_error_m: c.evidence.mlat().map(|m| m.semi_major_m),
             });
         }
     }

@@ -38,6 +38,7 @@ pub mod cpr_pairing;
 mod event;
 mod evidence;
 mod flight;
+pub mod network;
 pub mod plausibility;
 mod position;
 mod reliability;
@@ -49,8 +50,13 @@ mod update;
 pub use config::TrackerConfig;
 pub use cpr_pairing::{CprPairing, PositionFix, PositionMethod};
 pub use event::TrackEvent;
-pub use evidence::{Evidence, FrameRef, Hex, LocalReference, SourceRef};
-pub use flight::{BoundingBox, Flight, FlightEnd, FlightId, FlightPoint, MIN_AIRBORNE_S};
+pub use evidence::{
+    Evidence, FrameRef, Hex, LocalReference, MlatEvidence, SourceRef, MLAT_RECEIVERS,
+};
+pub use flight::{
+    BoundingBox, Flight, FlightEnd, FlightId, FlightPoint, PositionSource, MIN_AIRBORNE_S,
+};
+pub use network::{MlatPosition, Network};
 pub use plausibility::Category;
 pub use position::{RejectKind, RejectReason, RejectedPosition, TrustedPosition};
 pub use reorder::{MAX_CLOCK_STEP_S, MAX_WINDOW_RECORDS};

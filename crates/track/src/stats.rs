@@ -24,6 +24,8 @@ pub struct TrackStats {
     pub unknown_address: u64,
     /// State vectors (archive rows) pushed.
     pub states: u64,
+    /// Multilaterated positions pushed.
+    pub mlat: u64,
     /// Records without a usable timestamp.
     pub untimed: u64,
     /// Records that arrived after later records of their aircraft had been processed.

@@ -23,11 +23,13 @@ use vigia_modes::{RawFrame, Record, StateVector};
 use crate::aircraft::{Aircraft, Output};
 use crate::config::TrackerConfig;
 use crate::event::TrackEvent;
-use crate::evidence::SourceRef;
+use crate::evidence::{Evidence, SourceRef};
 use crate::flight::FlightEnd;
+use crate::network::MlatPosition;
 use crate::reorder::{OrderedBuffer, StreamClock, MAX_WINDOW_RECORDS};
 use crate::stats::TrackStats;
 use crate::update::{classify, Intake, Report};
+use vigia_modes::adsb::AltitudeSource;
 
 /// How often (by the stream clock) silent aircraft are looked for, seconds.
 const SWEEP_EVERY_S: f64 = 10.0;
@@ -187,6 +189,33 @@ impl Tracker {
         self.clock.observe(ts);
         self.reports
             .push(ts, (state.icao24, Report::from_state(state, source)));
+        self.release(out);
+    }
+
+    /// Track one multilaterated position: judged like any other position (a track needs
+    /// several consistent ones before it is trusted), its evidence the reply, the receivers'
+    /// readings and the error ellipse.
+    pub fn push_mlat(&mut self, position: &MlatPosition, out: &mut Vec<TrackEvent>) {
+        self.stats.mlat += 1;
+        let p = position;
+        if !(p.ts.is_finite() && p.lat.is_finite() && p.lon.is_finite()) {
+            self.stats.untimed += 1;
+            return;
+        }
+        self.clock.observe(p.ts);
+        let report = Report {
+            position: Some((p.lat, p.lon)),
+            altitude_ft: p.altitude_ft,
+            altitude_source: AltitudeSource::Barometric,
+            groundspeed_kt: p.groundspeed_kt,
+            track_deg: p.track_deg,
+            vertical_rate_fpm: None,
+            callsign: None,
+            squawk: None,
+            on_ground: Some(false),
+            evidence: Evidence::Mlat(p.evidence),
+        };
+        self.reports.push(p.ts, (p.icao24, report));
         self.release(out);
     }
 

@@ -24,7 +24,7 @@
 //! TIS-B and ADS-R rebroadcast other surveillance sources with their own latencies; mixing
 //! them into an aircraft's CPR pairs would manufacture mismatched pairs, so they are left out.
 
-use crate::evidence::{FrameBytes, SourceRef};
+use crate::evidence::{Evidence, FrameBytes, SourceRef};
 use crate::plausibility::Category;
 use vigia_modes::adsb::{AircraftStatus, AltitudeSource, Me};
 use vigia_modes::commb::{Bds, BdsCode, CommB};
@@ -56,7 +56,7 @@ pub(crate) struct Report {
     pub callsign: Option<Callsign>,
     pub squawk: Option<Squawk>,
     pub on_ground: Option<bool>,
-    pub source: SourceRef,
+    pub evidence: Evidence,
 }
 
 /// What the tracker keeps of one frame (rows are [`Report`]s, held apart: they are larger).
@@ -212,7 +212,7 @@ impl Report {
             callsign: state.callsign,
             squawk: state.squawk.map(Squawk),
             on_ground: state.on_ground,
-            source,
+            evidence: Evidence::Report(source),
         }
     }
 }

@@ -124,8 +124,41 @@ pub struct CrossingRecord {
     pub uncertainty_s: f64,
     /// The same, along the track, nautical miles.
     pub uncertainty_nm: f64,
+    /// `mlat` when a bracketing position was multilaterated (absent: broadcast positions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_source: Option<String>,
+    /// For MLAT positions: whether the crossing is observed or only possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mlat: Option<MlatClaimRecord>,
     /// The positions the claim rests on.
     pub evidence: EvidenceRecord,
+}
+
+/// How strong a claim resting on multilaterated positions is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MlatClaimRecord {
+    /// `observed`: every MLAT position cited lies farther from the boundary than its 95 %
+    /// error; `possible`: one does not.
+    pub confidence: String,
+    /// The largest 95 % error of the MLAT positions cited, metres.
+    pub uncertainty_m: f64,
+    /// The smallest distance of an MLAT position to the boundary, in units of its 95 % error.
+    pub clearance: f64,
+}
+
+impl MlatClaimRecord {
+    fn new(claim: &crate::event::MlatClaim) -> Self {
+        Self {
+            confidence: if claim.observed() {
+                "observed"
+            } else {
+                "possible"
+            }
+            .into(),
+            uncertainty_m: claim.uncertainty_m.round(),
+            clearance: r2(claim.clearance),
+        }
+    }
 }
 
 /// A flight first seen inside a zone, resting on its first two trusted positions.
@@ -147,6 +180,12 @@ pub struct PresenceRecord {
     /// bundled with a land polygon).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub over_land: Option<bool>,
+    /// `mlat` when the positions were multilaterated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_source: Option<String>,
+    /// For MLAT positions: whether the presence is observed or only possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mlat: Option<MlatClaimRecord>,
     /// The first two trusted positions.
     pub evidence: EvidenceRecord,
 }
@@ -463,6 +502,50 @@ pub enum PositionMethod {
         /// Where.
         source: SourceRecord,
     },
+    /// Multilaterated: one Mode S reply located from its arrival times at synchronised
+    /// receivers.
+    Mlat {
+        /// The reply (its time the position's).
+        frames: Vec<FrameRecord>,
+        /// Every receiver used, with its raw counter reading.
+        receivers: Vec<MlatReceiverRecord>,
+        /// The horizontal 95 % error ellipse of the position cited (the solution smoothed by
+        /// the aircraft's track filter).
+        error_95: EllipseRecord,
+        /// The reply's own solution, before the track filter.
+        solution: SolutionRecord,
+    },
+}
+
+/// One reply's own MLAT solution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SolutionRecord {
+    /// Degrees.
+    pub latitude: f64,
+    /// Degrees.
+    pub longitude: f64,
+    /// Semi-major axis of its 95 % error ellipse, metres.
+    pub error_95_m: f64,
+}
+
+/// One receiver's reception of a multilaterated reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MlatReceiverRecord {
+    /// The receiver's id.
+    pub receiver: String,
+    /// Its raw counter reading (12 MHz ticks, or GPS seconds << 30 | nanoseconds).
+    pub ticks: u64,
+}
+
+/// A horizontal error ellipse.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EllipseRecord {
+    /// Semi-major axis, metres.
+    pub semi_major_m: f64,
+    /// Semi-minor axis, metres.
+    pub semi_minor_m: f64,
+    /// Direction of the major axis, degrees clockwise from north.
+    pub orientation_deg: f64,
 }
 
 /// A raw frame as evidence.
@@ -502,6 +585,8 @@ impl EventRecord {
                 depth_nm: p.depth_nm.map(r2),
                 seen_inside_s: r2(p.second.ts - p.first.ts),
                 over_land: p.over_land,
+                position_source: p.mlat.map(|_| "mlat".into()),
+                mlat: p.mlat.as_ref().map(MlatClaimRecord::new),
                 evidence: evidence(&[&p.first, &p.second], inputs),
             }),
             EventKind::ZoneExit {
@@ -753,6 +838,8 @@ fn crossing(z: &ZoneCrossing, inputs: &[String]) -> CrossingRecord {
         ts_after: r6(c.ts_after),
         uncertainty_s: r2(c.uncertainty_s),
         uncertainty_nm: r2(c.uncertainty_nm),
+        position_source: z.mlat.map(|_| "mlat".into()),
+        mlat: z.mlat.as_ref().map(MlatClaimRecord::new),
         evidence: evidence(&[&z.before, &z.after], inputs),
     }
 }
@@ -782,6 +869,29 @@ pub fn position(p: &PositionEvidence, inputs: &[String]) -> PositionRecord {
         },
         Evidence::CprLocal { frame: f, .. } => PositionMethod::CprLocal {
             frames: vec![frame(f)],
+        },
+        Evidence::Mlat(m) => PositionMethod::Mlat {
+            frames: vec![frame(&m.frame)],
+            receivers: m
+                .heard()
+                .map(|(r, ticks)| MlatReceiverRecord {
+                    receiver: inputs
+                        .get(usize::from(r))
+                        .cloned()
+                        .unwrap_or_else(|| r.to_string()),
+                    ticks,
+                })
+                .collect(),
+            error_95: EllipseRecord {
+                semi_major_m: f64::from(m.semi_major_m).round(),
+                semi_minor_m: f64::from(m.semi_minor_m).round(),
+                orientation_deg: f64::from(m.orientation_deg).round(),
+            },
+            solution: SolutionRecord {
+                latitude: r6(m.solution_lat),
+                longitude: r6(m.solution_lon),
+                error_95_m: f64::from(m.solution_error_m).round(),
+            },
         },
         Evidence::Report(src) => PositionMethod::Report {
             source: SourceRecord {

@@ -29,6 +29,8 @@ pub fn record(kind: &str, zone: Option<&str>, ts: f64) -> EventRecord {
         ts_after: ts + 1.0,
         uncertainty_s: 1.0,
         uncertainty_nm: 0.1,
+        position_source: None,
+        mlat: None,
         evidence: EvidenceRecord {
             positions: vec![position.clone()],
         },
@@ -50,6 +52,8 @@ pub fn record(kind: &str, zone: Option<&str>, ts: f64) -> EventRecord {
             depth_nm: Some(4.2),
             seen_inside_s: 1.0,
             over_land: Some(false),
+            position_source: None,
+            mlat: None,
             evidence: EvidenceRecord {
                 positions: vec![position.clone(), position],
             },

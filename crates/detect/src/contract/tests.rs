@@ -63,6 +63,7 @@ fn a_transit_reads_as_entry_with_its_exit() {
         crossing: c,
         before: at(99.0, pair),
         after: at(101.0, row),
+        mlat: None,
     };
     let record = EventRecord::new(
         &event(EventKind::ZoneTransit {

@@ -73,6 +73,8 @@ mod tests {
             vertical_rate_fpm: Some(-64.0),
             on_ground: i.is_multiple_of(5).then_some(false),
             segment: 0,
+            source: "adsb",
+            mlat_error_m: None,
         }
     }
 

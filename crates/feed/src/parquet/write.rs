@@ -38,6 +38,10 @@ pub struct TrajectoryPoint<'a> {
     /// The segment of the flight (a new one starts after a break in the track: consecutive
     /// points of different segments must never be joined).
     pub segment: u32,
+    /// What the position was computed from: `adsb`, `mlat` or `archive`.
+    pub source: &'a str,
+    /// For a multilaterated position, its 95 % error (semi-major axis), metres.
+    pub mlat_error_m: Option<f64>,
 }
 
 /// The schema [`TrajectoryWriter`] writes: traffic-style names and units, so that the file reads
@@ -55,6 +59,8 @@ const SCHEMA: &str = "message trajectory {
   optional double vertical_rate;
   optional boolean onground;
   required int32 segment (INTEGER(32,false));
+  required binary source (STRING);
+  optional double mlat_error_m;
 }";
 
 /// Rows buffered per row group.
@@ -75,6 +81,8 @@ struct PointColumns {
     onground: Vec<bool>,
     onground_def: Vec<i16>,
     segment: Vec<i32>,
+    source: Vec<ByteArray>,
+    mlat_error: (Vec<f64>, Vec<i16>),
 }
 
 impl PointColumns {
@@ -91,7 +99,8 @@ impl PointColumns {
 /// groups of 131 072 rows. Columns: `flight_id`, `icao24`, `callsign`, `timestamp` (UTC,
 /// microseconds), `latitude`, `longitude`, `altitude` (ft), `groundspeed` (kt), `track` (°),
 /// `vertical_rate` (ft/min), `onground`, `segment` (the flight's segment: points of different
-/// segments are never to be joined by a line).
+/// segments are never to be joined by a line), `source` (`adsb`, `mlat`, `archive`) and
+/// `mlat_error_m` (a multilaterated position's 95 % error, metres).
 pub struct TrajectoryWriter<W: Write + Send> {
     writer: SerializedFileWriter<W>,
     columns: PointColumns,
@@ -166,6 +175,14 @@ impl<W: Write + Send> TrajectoryWriter<W> {
             None => c.onground_def.push(0),
         }
         c.segment.push(point.segment as i32);
+        c.source.push(ByteArray::from(point.source));
+        match point.mlat_error_m.filter(|v| v.is_finite()) {
+            Some(v) => {
+                c.mlat_error.0.push(v);
+                c.mlat_error.1.push(1);
+            }
+            None => c.mlat_error.1.push(0),
+        }
         self.rows += 1;
         if c.len() >= ROWS_PER_GROUP {
             self.flush_group()?;
@@ -218,9 +235,17 @@ impl<W: Write + Send> TrajectoryWriter<W> {
                         .typed::<BoolType>()
                         .write_batch(&c.onground, Some(&c.onground_def), None)
                 }
-                _ => column
+                11 => column
                     .typed::<Int32Type>()
                     .write_batch(&c.segment, None, None),
+                12 => column
+                    .typed::<ByteArrayType>()
+                    .write_batch(&c.source, None, None),
+                _ => column.typed::<DoubleType>().write_batch(
+                    &c.mlat_error.0,
+                    Some(&c.mlat_error.1),
+                    None,
+                ),
             };
             written.map_err(parquet_io)?;
             column.close().map_err(parquet_io)?;

@@ -320,6 +320,8 @@ mod round_trip {
                     vertical_rate_fpm: p.optional[3],
                     on_ground: p.on_ground,
                     segment: 0,
+                    source: "adsb",
+                    mlat_error_m: None,
                 }).unwrap();
             }
             let bytes = writer.finish().unwrap();

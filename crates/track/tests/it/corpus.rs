@@ -115,7 +115,9 @@ fn every_trusted_position_comes_from_frames_of_its_aircraft() {
                 reference: LocalReference::Receiver,
                 ..
             } => by_method[2] += 1,
-            Evidence::Report(_) => panic!("frames in, frames out"),
+            Evidence::Report(_) | Evidence::Mlat(_) => {
+                panic!("frames of one receiver in, CPR positions out")
+            }
         }
     }
     // Global pairs carry most positions.

@@ -360,7 +360,7 @@ fn replayed_frames_on_the_real_corpus_are_rejected() {
             Evidence::CprPair { newest, .. } | Evidence::CprLocal { frame: newest, .. } => {
                 Some(newest.to_string())
             }
-            Evidence::Report(_) => None,
+            Evidence::Report(_) | Evidence::Mlat(_) => None,
         })
         .collect();
     let replayed_positions = replay

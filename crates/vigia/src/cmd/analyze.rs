@@ -17,6 +17,8 @@ use anyhow::{Context, Result};
 use vigia_detect::identity::{AircraftDb, IdentityResolver};
 use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventRecord};
 use vigia_feed::{Format, InputItem, Inputs};
+
+use super::network::Records;
 use vigia_report::summary::{RunCounts, Summary};
 
 use vigia_track::{TrackEvent, Tracker, TrackerConfig};
@@ -60,8 +62,12 @@ pub struct Args {
     #[arg(long, value_name = "UNIX|ISO", value_parser = super::start_time)]
     start: Option<f64>,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "receivers", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// A receivers file (TOML): read every receiver's capture, merged, and locate the replies
+    /// of aircraft without a broadcast position by multilateration.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    receivers: Option<PathBuf>,
 }
 
 /// Run `vigia analyze`.
@@ -108,10 +114,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let mut reader = Inputs::new(args.paths.clone(), format)
-        .receiver_clock(true)
-        .start_at(args.start)
-        .order_by_time(if args.no_sort { 0 } else { super::ORDER_LIMIT });
+    let mut reader = match &args.receivers {
+        Some(path) => Records::network(path, format, args.start)?,
+        None => Records::files(args.paths.clone(), format, args.start, args.no_sort),
+    };
     let inputs = reader.names();
     let mut n = RunCounts::default();
     let mut summary = Summary::default();
@@ -119,7 +125,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut events = Vec::new();
     let progress = progress_bar();
     let mut bad = super::BadInput::default();
-    for item in reader.by_ref() {
+    while let Some(item) = reader.next_item() {
         let (record, source) = match item {
             InputItem::Record(record, source) => (record, source),
             InputItem::Bad(e) => {
@@ -136,7 +142,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             _ => continue,
         };
         n.records += 1;
-        tracker.push_record(&record, source, &mut track_events);
+        reader.track(&record, source, &mut tracker, &mut track_events);
         if !track_events.is_empty() {
             drain(&mut analyzer, &mut track_events, &mut events);
             emit(&mut out, &mut events, &inputs, &mut n, &mut summary)?;
@@ -146,7 +152,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             progress.tick();
         }
     }
-    n.untimed = reader.untimed();
+    n.untimed = reader.inputs().map_or(0, Inputs::untimed);
+    reader.finish(&mut tracker, &mut track_events);
     tracker.finish(&mut track_events);
     drain(&mut analyzer, &mut track_events, &mut events);
     emit(&mut out, &mut events, &inputs, &mut n, &mut summary)?;
@@ -155,19 +162,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let elapsed = started.elapsed().as_secs_f64();
     summary.set_totals(&n, analyzer.stats(), elapsed, &inputs, &args.zones);
     eprint!("{}", summary.human());
-    if reader.timed_by_receiver() {
-        super::receiver_clock_notes(args.start, reader.receiver_clocks())
-            .iter()
-            .for_each(|line| eprintln!("{line}"));
+    if let Some(files) = reader.inputs() {
+        if files.timed_by_receiver() {
+            super::receiver_clock_notes(args.start, files.receiver_clocks())
+                .iter()
+                .for_each(|line| eprintln!("{line}"));
+        }
+    }
+    for line in reader.network_lines() {
+        eprintln!("{line}");
     }
     if let Some(line) = bad.summary() {
         eprintln!("{line}");
     }
-    if let Some(line) = reader.dropped_fields().summary(&inputs) {
-        eprintln!("{line}");
-    }
-    if let Some(line) = super::ordering_line(reader.ordering()) {
-        eprintln!("{line}");
+    if let Some(files) = reader.inputs() {
+        if let Some(line) = files.dropped_fields().summary(&inputs) {
+            eprintln!("{line}");
+        }
+        if let Some(line) = super::ordering_line(files.ordering()) {
+            eprintln!("{line}");
+        }
     }
     if let Some(line) = super::surface_hint(&tracker.stats(), args.r#ref.is_some()) {
         eprintln!("{line}");

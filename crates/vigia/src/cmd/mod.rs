@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod config;
 pub mod decode;
 pub mod demo;
+pub mod network;
 pub mod report;
 pub mod run;
 pub mod sim;

@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use vigia_sim::output::{write_frames, FrameFormat};
+use vigia_sim::output::{receivers_toml, write_frames, write_receiver_beast, FrameFormat};
 use vigia_sim::{simulate, BundledScenario, Options, Scenario, Simulation, Speed, BUNDLED};
 
 /// Arguments of `vigia sim`.
@@ -27,6 +27,7 @@ Examples:
   vigia sim --list
   vigia sim p8-baja-clip --out p8.beast --truth p8.truth.jsonl
   vigia sim border-airliners --out frames.csv
+  vigia sim mq9-dark-sonora --out network/
   vigia sim mq9-orbit-sonora --serve 127.0.0.1:30005 --speed 10 --start now
   vigia sim my-scenario.toml --seed 7 --out - | vigia decode -"
 )]
@@ -38,7 +39,8 @@ pub struct Args {
     #[arg(long)]
     list: bool,
     /// Write the frames to this file (`-` for stdout): Beast binary, or `timestamp,hex` lines
-    /// for a `.csv` name.
+    /// for a `.csv` name. A directory (an existing one, or a path ending in `/`) gets one Beast
+    /// capture per receiver, the receivers file (`receivers.toml`) and the truth.
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
     /// Frame format of --out, overriding the file name.
@@ -87,7 +89,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         start_unix: args.start.as_deref().map(parse_start).transpose()?,
     };
     let sim = simulate(&scenario, &options).with_context(|| format!("simulating {name}"))?;
-    if let Some(path) = &args.out {
+    let network_dir = args
+        .out
+        .as_ref()
+        .filter(|p| p.is_dir() || p.to_string_lossy().ends_with('/'));
+    if let Some(dir) = network_dir {
+        write_network(&scenario, &sim, dir)?;
+    } else if let Some(path) = &args.out {
         let format = match args.format {
             Some(FormatArg::Beast) => FrameFormat::Beast,
             Some(FormatArg::Csv) => FrameFormat::Csv,
@@ -122,6 +130,31 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One Beast capture per receiver, the receivers file and the truth, in `dir`.
+fn write_network(scenario: &Scenario, sim: &Simulation, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let receivers = scenario.receivers();
+    for (i, r) in receivers.iter().enumerate() {
+        let path = dir.join(format!("{}.beast", r.name));
+        write_to(&path, |w| write_receiver_beast(&sim.frames, i, w))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let path = dir.join("receivers.toml");
+    std::fs::write(&path, receivers_toml(&receivers))
+        .with_context(|| format!("writing {}", path.display()))?;
+    let path = dir.join("truth.jsonl");
+    write_to(&path, |w| sim.truth.write_jsonl(w))
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!(
+        "wrote {} captures, receivers.toml and truth.jsonl to {} (read them with `vigia analyze --receivers {} --start {}`)",
+        receivers.len(),
+        dir.display(),
+        dir.join("receivers.toml").display(),
+        sim.truth.scenario.start
+    );
+    Ok(())
 }
 
 fn load(name: &str) -> Result<Scenario> {

@@ -16,6 +16,8 @@ use vigia_modes::cpr::LatLon;
 use vigia_report::tracks::{TrackFormat, TrackSink, TrackWriter};
 use vigia_track::{RejectKind, TrackEvent, TrackStats, Tracker, TrackerConfig};
 
+use super::network::Records;
+
 /// Arguments of `vigia tracks`.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
@@ -67,8 +69,12 @@ pub struct Args {
     #[arg(long, value_name = "UNIX|ISO", value_parser = super::start_time)]
     start: Option<f64>,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "receivers", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// A receivers file (TOML): read every receiver's capture, merged, and locate the replies
+    /// of aircraft without a broadcast position by multilateration.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    receivers: Option<PathBuf>,
 }
 
 fn parse_ref(text: &str) -> Result<LatLon> {
@@ -154,16 +160,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(path) => Some(create(path)?),
         None => None,
     };
-    let mut reader = Inputs::new(args.paths.clone(), format)
-        .receiver_clock(true)
-        .start_at(args.start)
-        .order_by_time(if args.no_sort { 0 } else { super::ORDER_LIMIT });
-    let mut writer = TrackWriter::new(sink, rejected, reader.names()).context("writing output")?;
-    let progress = progress_bar(reader.total_bytes());
+    let mut reader = match &args.receivers {
+        Some(path) => Records::network(path, format, args.start)?,
+        None => Records::files(args.paths.clone(), format, args.start, args.no_sort),
+    };
+    let names = reader.names();
+    let mut writer = TrackWriter::new(sink, rejected, names.clone()).context("writing output")?;
+    let progress = progress_bar(reader.inputs().map_or(0, Inputs::total_bytes));
     let mut tracker = Tracker::new(config);
     let mut events = Vec::new();
     let mut n = Counters::default();
-    while let Some(item) = reader.next() {
+    while let Some(item) = reader.next_item() {
         let (record, source) = match item {
             InputItem::Record(record, source) => (record, source),
             InputItem::Bad(e) => {
@@ -177,16 +184,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
             _ => continue,
         };
         n.records += 1;
-        tracker.push_record(&record, source, &mut events);
+        reader.track(&record, source, &mut tracker, &mut events);
         drain(&mut writer, &mut events)?;
         if n.records % 65_536 == 0 {
-            progress.set_position(reader.bytes_read());
+            progress.set_position(reader.inputs().map_or(0, Inputs::bytes_read));
             progress.set_message(format!("{} records", n.records));
         }
     }
-    n.receiver_clock = reader.timed_by_receiver();
+    n.receiver_clock = reader.inputs().is_some_and(Inputs::timed_by_receiver);
     let opened = reader.opened();
     let memory = tracker.memory();
+    reader.finish(&mut tracker, &mut events);
     tracker.finish(&mut events);
     drain(&mut writer, &mut events)?;
     writer.finish().context("writing output")?;
@@ -201,19 +209,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
             memory.total()
         );
     }
-    if n.receiver_clock {
-        super::receiver_clock_notes(args.start, reader.receiver_clocks())
-            .iter()
-            .for_each(|line| eprintln!("{line}"));
+    if let Some(files) = reader.inputs() {
+        if n.receiver_clock {
+            super::receiver_clock_notes(args.start, files.receiver_clocks())
+                .iter()
+                .for_each(|line| eprintln!("{line}"));
+        }
+    }
+    for line in reader.network_lines() {
+        eprintln!("{line}");
     }
     if let Some(line) = n.bad.summary() {
         eprintln!("{line}");
     }
-    if let Some(line) = reader.dropped_fields().summary(&reader.names()) {
-        eprintln!("{line}");
-    }
-    if let Some(line) = super::ordering_line(reader.ordering()) {
-        eprintln!("{line}");
+    if let Some(files) = reader.inputs() {
+        if let Some(line) = files.dropped_fields().summary(&names) {
+            eprintln!("{line}");
+        }
+        if let Some(line) = super::ordering_line(files.ordering()) {
+            eprintln!("{line}");
+        }
     }
     if let Some(line) = super::surface_hint(&stats, args.reference.is_some()) {
         eprintln!("{line}");
@@ -354,6 +369,7 @@ mod tests {
             sort: false,
             start: None,
             paths,
+            receivers: None,
         }
     }
 

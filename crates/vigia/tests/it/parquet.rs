@@ -87,13 +87,15 @@ for r in f.read().to_pylist():
     cells += [num(r[k]) for k in ("altitude", "groundspeed", "track", "vertical_rate")]
     cells.append("" if r["onground"] is None else str(r["onground"]).lower())
     cells.append(str(r["segment"]))
+    cells.append(r["source"])
+    cells.append(num(r["mlat_error_m"]))
     print(",".join(cells))
 "#;
     let seen = python(program, &[&parquet]);
     let mut lines = seen.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "flight_id: string not null|icao24: string not null|callsign: string|timestamp: timestamp[us, tz=UTC] not null|latitude: double not null|longitude: double not null|altitude: double|groundspeed: double|track: double|vertical_rate: double|onground: bool|segment: uint32 not null"
+        "flight_id: string not null|icao24: string not null|callsign: string|timestamp: timestamp[us, tz=UTC] not null|latitude: double not null|longitude: double not null|altitude: double|groundspeed: double|track: double|vertical_rate: double|onground: bool|segment: uint32 not null|source: string not null|mlat_error_m: double"
     );
     assert!(lines.next().unwrap().starts_with("vigia "));
     let from_parquet: Vec<Vec<String>> = lines
