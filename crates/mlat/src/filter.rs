@@ -162,12 +162,13 @@ impl TrackFilter {
         let d2 =
             y[0] * (si[0][0] * y[0] + si[0][1] * y[1]) + y[1] * (si[1][0] * y[0] + si[1][1] * y[1]);
         if d2 > GATE && self.updates >= 2 {
-            self.rejected += 1;
-            self.rejected_in_a_row += 1;
-            if self.rejected_in_a_row >= RESTART_AFTER {
+            if self.rejected_in_a_row + 1 >= RESTART_AFTER {
+                // The track moved on: start over on this solution.
                 self.restart(t, position, ellipse);
                 return Some(self.output(position.height_m));
             }
+            self.rejected += 1;
+            self.rejected_in_a_row += 1;
             return None;
         }
         // K = P Hᵀ S⁻¹ (4×2).

@@ -10,6 +10,7 @@ mod interop;
 mod live;
 mod load;
 mod load_gen;
+mod network;
 mod parquet;
 mod run;
 mod scenarios;

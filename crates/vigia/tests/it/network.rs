@@ -1,0 +1,253 @@
+//! A receiver network end to end: `vigia sim mq9-dark-sonora --out DIR/` writes six receivers'
+//! Beast captures (free-running 12 MHz counters, drifting, 80 ns of jitter), the receivers
+//! file and the truth; `vigia analyze --receivers` and `vigia tracks --receivers` merge the
+//! captures, synchronise the clocks from the airliners' ADS-B and locate the drone, whose
+//! ADS-B is off, from its Mode S replies alone. Then the network lies: a receiver announced
+//! at a wrong position must be caught and must not move the drone.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::vigia;
+
+const DRONE: &str = "ae5421";
+
+fn lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect()
+}
+
+/// The simulated network's directory (made once for all tests).
+fn network() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("vigia-network-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = format!("{}/", dir.display());
+        let sim = vigia(&["sim", "mq9-dark-sonora", "--out", &out]);
+        assert!(
+            sim.status.success(),
+            "{}",
+            String::from_utf8_lossy(&sim.stderr)
+        );
+        dir
+    })
+}
+
+fn start(dir: &Path) -> String {
+    let truth = lines(&dir.join("truth.jsonl"));
+    truth[0]["start"].as_f64().unwrap().to_string()
+}
+
+#[test]
+fn the_dark_drone_is_located_by_multilateration_alone() {
+    let dir = network();
+    for r in [
+        "ajo",
+        "sells",
+        "nogales",
+        "sierra-vista",
+        "douglas",
+        "lordsburg",
+    ] {
+        assert!(dir.join(format!("{r}.beast")).is_file(), "{r}'s capture");
+    }
+    let events_path = dir.join("events.jsonl");
+    let csv = dir.join("points.csv");
+    let receivers = dir.join("receivers.toml");
+    let start = start(dir);
+    let analyze = vigia(&[
+        "analyze",
+        "--receivers",
+        receivers.to_str().unwrap(),
+        "--start",
+        &start,
+        "--out",
+        events_path.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&analyze.stderr);
+    assert!(analyze.status.success(), "{stderr}");
+    assert!(stderr.contains("6 receivers synchronised"), "{stderr}");
+    assert!(!stderr.contains("NOT aligned"), "{stderr}");
+
+    let truth = lines(&dir.join("truth.jsonl"));
+    let orbit = truth
+        .iter()
+        .find(|t| t["type"] == "maneuver" && t["icao24"] == DRONE)
+        .expect("the truth's orbit");
+    let events = lines(&events_path);
+    let drone: Vec<&Value> = events.iter().filter(|e| e["icao24"] == DRONE).collect();
+
+    // Present in Mexico, on MLAT positions, clear of the boundary by far more than their error.
+    let presence = drone
+        .iter()
+        .find(|e| e["type"] == "zone_presence" && e["zone"] == "MEX")
+        .expect("present in MEX");
+    assert_eq!(presence["position_source"], "mlat");
+    assert_eq!(presence["mlat"]["confidence"], "observed", "{presence}");
+    let cited = &presence["evidence"]["positions"][0];
+    assert_eq!(cited["method"], "mlat");
+    let heard = cited["receivers"].as_array().unwrap();
+    assert!(heard.len() >= 3, "{cited}");
+    assert!(heard.iter().all(|r| r["ticks"].as_u64().is_some()));
+    assert!(cited["error_95"]["semi_major_m"].as_f64().unwrap() < 1_000.0);
+    assert!(cited["solution"]["latitude"].as_f64().is_some());
+    // Never placed in the United States, never said to cross.
+    assert!(
+        !drone
+            .iter()
+            .any(|e| e["zone"] == "USA" && e["type"] != "closest_approach"),
+        "{drone:?}"
+    );
+    assert!(!drone
+        .iter()
+        .any(|e| e["type"] == "zone_entry" || e["type"] == "zone_exit"));
+
+    // Its orbit, found from MLAT positions: one station, where and as large as it was flown.
+    let orbits: Vec<&&Value> = drone.iter().filter(|e| e["type"] == "orbit").collect();
+    assert_eq!(orbits.len(), 1, "{orbits:?}");
+    let o = orbits[0];
+    assert_eq!(o["pattern"], "station");
+    assert_eq!(o["zone"], "MEX");
+    let radius = o["radius_nm"].as_f64().unwrap();
+    assert!(
+        (radius - orbit["radius_nm"].as_f64().unwrap()).abs() < 0.3,
+        "{o}"
+    );
+    let centre = orbit["centre"].as_array().unwrap();
+    let dlat = o["latitude"].as_f64().unwrap() - centre[0].as_f64().unwrap();
+    let dlon = o["longitude"].as_f64().unwrap() - centre[1].as_f64().unwrap();
+    assert!(dlat.abs() < 0.005 && dlon.abs() < 0.005, "{o}");
+    let flight = drone.iter().find(|e| e["type"] == "flight").unwrap();
+    assert!(flight["score"].as_f64().unwrap() >= 0.3, "{flight}");
+
+    // `vigia tracks` writes the MLAT points with their source and error; against the truth the
+    // filtered positions are within a few hundred metres.
+    let tracks = vigia(&[
+        "tracks",
+        "--receivers",
+        receivers.to_str().unwrap(),
+        "--start",
+        &start,
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        tracks.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tracks.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut rows = text.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (icao, ts, lat, lon, source, error) = (
+        col("icao24"),
+        col("timestamp"),
+        col("latitude"),
+        col("longitude"),
+        col("source"),
+        col("mlat_error_m"),
+    );
+    let samples: Vec<(f64, f64, f64)> = truth
+        .iter()
+        .filter(|t| t["type"] == "sample" && t["icao24"] == DRONE)
+        .map(|t| {
+            (
+                t["ts"].as_f64().unwrap(),
+                t["lat"].as_f64().unwrap(),
+                t["lon"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(!samples.is_empty());
+    let mut errors_m = Vec::new();
+    for row in rows {
+        let cells: Vec<&str> = row.split(',').collect();
+        if cells[icao] != DRONE {
+            assert_ne!(
+                cells[source], "mlat",
+                "ADS-B aircraft keep their own positions"
+            );
+            continue;
+        }
+        assert_eq!(cells[source], "mlat", "{row}");
+        assert!(cells[error].parse::<f64>().unwrap() > 0.0, "{row}");
+        let t: f64 = cells[ts].parse().unwrap();
+        let i = samples.partition_point(|s| s.0 < t).min(samples.len() - 1);
+        let s = samples[i];
+        let (la, lo): (f64, f64) = (cells[lat].parse().unwrap(), cells[lon].parse().unwrap());
+        let dn = (la - s.1).to_radians() * 6_371_000.0;
+        let de = (lo - s.2).to_radians() * 6_371_000.0 * la.to_radians().cos();
+        // The truth is sampled each second: the drone moves up to 85 m between samples.
+        errors_m.push(dn.hypot(de));
+    }
+    errors_m.sort_by(f64::total_cmp);
+    assert!(errors_m.len() > 5_000, "{} MLAT points", errors_m.len());
+    let median = errors_m[errors_m.len() / 2];
+    let p95 = errors_m[errors_m.len() * 95 / 100];
+    assert!(
+        median < 150.0 && p95 < 400.0,
+        "median {median:.0} m, p95 {p95:.0} m"
+    );
+}
+
+#[test]
+fn a_receiver_at_a_wrong_position_is_caught_and_moves_nothing() {
+    let dir = network();
+    // Nogales announced 3 km north of where it is: every reply it hears is off by up to 10 µs.
+    let lied = dir.join("lied.toml");
+    let text = std::fs::read_to_string(dir.join("receivers.toml")).unwrap();
+    let text = text.replace("lat = 31.34\nlon = -110.94", "lat = 31.367\nlon = -110.94");
+    assert!(text.contains("31.367"));
+    std::fs::write(&lied, text).unwrap();
+    let events_path = dir.join("lied.jsonl");
+    let analyze = vigia(&[
+        "analyze",
+        "--receivers",
+        lied.to_str().unwrap(),
+        "--start",
+        &start(dir),
+        "--zones",
+        "MEX,USA",
+        "--out",
+        events_path.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&analyze.stderr);
+    assert!(analyze.status.success(), "{stderr}");
+    let nogales = stderr
+        .lines()
+        .find(|l| l.contains("receiver nogales"))
+        .expect("nogales' line");
+    assert!(nogales.contains("inconsistent with the others"), "{stderr}");
+    let events = lines(&events_path);
+    assert!(
+        !events
+            .iter()
+            .any(|e| e["icao24"] == DRONE && e["zone"] == "USA" && e["type"] != "closest_approach"),
+        "the lie moved the drone"
+    );
+}
+
+#[test]
+fn bad_receivers_files_are_refused_with_the_file_and_the_receiver() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.toml");
+    std::fs::write(
+        &path,
+        "[[receiver]]\nid = \"a\"\nlat = 31.0\nlon = -110.0\n[[receiver]]\nid = \"a\"\nlat = 32.0\nlon = -111.0\n",
+    )
+    .unwrap();
+    let out = vigia(&["analyze", "--receivers", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("r.toml: receiver 2 (\"a\"): two receivers share this id"),
+        "{stderr}"
+    );
+}
