@@ -80,6 +80,10 @@ pub struct EngineConfig {
     /// Copies of identical bytes whose rough times lie within this of the first are one
     /// transmission, seconds (propagation differences across a network reach ~1.5 ms).
     pub group_window_s: f64,
+    /// A transmission's group is closed (solved) once the stream is this far past its first
+    /// copy, seconds: the window itself for merged captures; longer live, where receivers'
+    /// frames arrive with different delays.
+    pub close_delay_s: f64,
     /// An aircraft that broadcast an ADS-B position this recently is not located, seconds.
     pub adsb_recent_s: f64,
     /// An altitude heard this recently constrains a reply without one, seconds.
@@ -100,6 +104,7 @@ impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             group_window_s: 0.004,
+            close_delay_s: 0.004,
             adsb_recent_s: 30.0,
             altitude_recent_s: 30.0,
             time_base_every_s: 1.0,
@@ -278,7 +283,10 @@ impl Engine {
             .is_some_and(|s| s.clock != ClockKind::None)
             && matches!(message.len(), 7 | 14)
             && reception.rough_s.is_finite();
-        self.close_until(reception.rough_s - self.config.group_window_s, out);
+        self.close_until(
+            reception.rough_s - self.config.close_delay_s.max(self.config.group_window_s),
+            out,
+        );
         if !usable {
             self.stats.unusable += 1;
             return;

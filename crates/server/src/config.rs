@@ -89,6 +89,9 @@ pub struct Config {
     pub store: StoreConfig,
     /// The receiver's position (local CPR decoding of first frames).
     pub receiver: Option<Position>,
+    /// A receivers file (`vigia_feed::Receivers`): each receiver's `connect` becomes a source
+    /// (the first sources, in the file's order), and their frames are multilaterated.
+    pub receivers: Option<PathBuf>,
     /// Receivers to connect to.
     pub sources: Vec<SourceConfig>,
     /// Ports receivers push to.
@@ -112,6 +115,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             store: StoreConfig::default(),
             receiver: None,
+            receivers: None,
             sources: Vec::new(),
             listeners: Vec::new(),
             network: NetworkConfig::default(),
@@ -284,6 +288,8 @@ pub struct Checked {
     pub listen: SocketAddr,
     /// Sources and listeners, in index order.
     pub sources: Vec<CheckedSource>,
+    /// The receivers of the receivers file, if one was given: source `i` is receiver `i`.
+    pub network: Vec<vigia_feed::Receiver>,
     /// Source timing.
     pub client: ClientSettings,
 }
@@ -380,6 +386,45 @@ impl Config {
             }
         }
         let mut sources = Vec::new();
+        let mut network = Vec::new();
+        if let Some(path) = &self.receivers {
+            match vigia_feed::Receivers::load(path) {
+                Ok(receivers) => {
+                    for r in receivers.list {
+                        let Some(url) = &r.connect else {
+                            problems.push(format!(
+                                "receivers: {}: receiver {:?} has no connect = \"beast://HOST:PORT\"",
+                                path.display(),
+                                r.id
+                            ));
+                            continue;
+                        };
+                        match url.parse::<SourceSpec>() {
+                            Ok(mut spec) if spec.format == Format::Beast => {
+                                spec.id = r.id.clone();
+                                spec.position = Some((r.lat, r.lon));
+                                sources.push(CheckedSource {
+                                    spec,
+                                    listen: false,
+                                });
+                                network.push(r);
+                            }
+                            Ok(_) => problems.push(format!(
+                                "receivers: {}: receiver {:?}: multilateration needs a Beast feed (beast://)",
+                                path.display(),
+                                r.id
+                            )),
+                            Err(e) => problems.push(format!(
+                                "receivers: {}: receiver {:?}: {e}",
+                                path.display(),
+                                r.id
+                            )),
+                        }
+                    }
+                }
+                Err(e) => problems.push(format!("receivers: {e}")),
+            }
+        }
         for (i, s) in self.sources.iter().enumerate() {
             match s.url.parse::<SourceSpec>() {
                 Ok(mut spec) => {
@@ -617,11 +662,32 @@ impl Config {
                 config: self,
                 listen,
                 sources,
+                network,
                 client,
             }),
             _ => Err(problems),
         }
     }
+}
+
+/// The multilateration stations of a receivers file's receivers, in its order (jitter: the
+/// file's, else the clock kind's typical).
+pub fn mlat_stations(receivers: &[vigia_feed::Receiver]) -> Vec<vigia_mlat::Station> {
+    receivers
+        .iter()
+        .map(|r| {
+            let clock = match r.clock {
+                vigia_feed::ClockName::Beast12MHz => vigia_mlat::ClockKind::Beast12MHz,
+                vigia_feed::ClockName::Gps => vigia_mlat::ClockKind::Gps,
+                vigia_feed::ClockName::None => vigia_mlat::ClockKind::None,
+            };
+            vigia_mlat::Station {
+                position: vigia_mlat::Geodetic::new(r.lat, r.lon, r.alt_m),
+                clock,
+                jitter_s: r.jitter_ns.map_or(clock.jitter_s(), |ns| ns * 1e-9),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -288,6 +288,7 @@ impl Service {
             zones,
             identity,
             inputs: checked.sources.iter().map(|s| s.spec.id.clone()).collect(),
+            network: crate::config::mlat_stations(&checked.network),
             queue: queue.clone(),
             metrics: state.metrics.clone(),
             live: state.live.clone(),

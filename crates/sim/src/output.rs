@@ -117,11 +117,13 @@ pub fn write_frames<W: Write + ?Sized>(
 /// The receivers file (TOML, as `vigia --receivers` reads it) of a scenario's receivers, each
 /// with its capture `<name>.beast` beside the file. Antenna heights are written as heights
 /// above the ellipsoid (the simulator propagates to them so).
-pub fn receivers_toml(receivers: &[Receiver]) -> String {
+/// `connect[i]`, when given, is where receiver `i`'s feed is served (`vigia sim --serve ...
+/// --per-receiver`).
+pub fn receivers_toml(receivers: &[Receiver], connect: &[String]) -> String {
     let mut out = String::from(
         "# Written by `vigia sim --out DIR`: the scenario's receivers, each with its capture.\n",
     );
-    for r in receivers {
+    for (i, r) in receivers.iter().enumerate() {
         let Some([lat, lon]) = r.position else {
             continue;
         };
@@ -134,6 +136,9 @@ pub fn receivers_toml(receivers: &[Receiver]) -> String {
             out.push_str(&format!("jitter_ns = {}\n", r.jitter_ns.max(1.0)));
         }
         out.push_str(&format!("capture = {:?}\n", format!("{}.beast", r.name)));
+        if let Some(url) = connect.get(i) {
+            out.push_str(&format!("connect = {url:?}\n"));
+        }
     }
     out
 }

@@ -131,12 +131,55 @@ pub fn serve_until<F: Replay>(
     end: End,
     shutdown: &AtomicBool,
 ) -> io::Result<ServeStats> {
+    let first_ts = frames.first().map_or(0.0, Replay::ts);
+    serve_paced(listener, frames, speed, end, shutdown, first_ts)
+}
+
+/// Serve each receiver's frames on its own listener (`listeners[i]` serves receiver `i`), all
+/// paced on one clock: a frame heard at time `t` goes out `t − start` (scaled by `speed`)
+/// after the receiver's first client connected, whichever receiver heard it — so that the
+/// receivers' feeds keep their true relative timing, as a network of real receivers does.
+pub fn serve_network(
+    listeners: Vec<TcpListener>,
+    frames: &[crate::SimFrame],
+    speed: Speed,
+    end: End,
+    shutdown: &AtomicBool,
+) -> io::Result<Vec<ServeStats>> {
+    let start = frames.first().map_or(0.0, |f| f.ts);
+    thread::scope(|scope| {
+        let handles: Vec<_> = listeners
+            .into_iter()
+            .enumerate()
+            .map(|(i, listener)| {
+                let mine: Vec<crate::SimFrame> =
+                    frames.iter().filter(|f| f.receiver == i).copied().collect();
+                scope.spawn(move || serve_paced(listener, &mine, speed, end, shutdown, start))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a server panicked")))
+            })
+            .collect()
+    })
+}
+
+fn serve_paced<F: Replay>(
+    listener: TcpListener,
+    frames: &[F],
+    speed: Speed,
+    end: End,
+    shutdown: &AtomicBool,
+    first_ts: f64,
+) -> io::Result<ServeStats> {
     listener.set_nonblocking(true)?;
     let mut stats = ServeStats::default();
     let mut clients: Vec<TcpStream> = Vec::new();
     let mut next = 0;
     let mut clock: Option<Instant> = None;
-    let first_ts = frames.first().map_or(0.0, Replay::ts);
     let mut buf = Vec::with_capacity(64 * 1024);
     while next < frames.len() && !shutdown.load(Ordering::Relaxed) {
         accept_all(&listener, &mut clients, &mut stats)?;

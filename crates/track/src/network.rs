@@ -22,10 +22,107 @@ use crate::tracker::Tracker;
 /// Copies of identical bytes within this many seconds are one transmission for the tracker.
 pub const DUPLICATE_WINDOW_S: f64 = 0.25;
 
+/// A live network's receivers on one rough clock: each receiver's frames are timed by its
+/// counter anchored where its first frame arrived, which leaves them seconds apart (network
+/// and output buffering delays). ADS-B airborne positions heard by two receivers align them:
+/// a receiver's first [`Aligner::FIRST_MATCHES`] matches with an aligned one (within
+/// ±[`Aligner::SEARCH_S`]) set its correction to their median; later matches nudge both sides
+/// by halves, as for merged captures.
+#[derive(Debug, Default)]
+pub struct Aligner {
+    /// Per receiver: its correction (None until aligned) and the first differences seen.
+    receivers: Vec<(Option<f64>, Vec<f64>)>,
+    recent: FxHashMap<[u8; 14], (u16, f64)>,
+    order: std::collections::VecDeque<(f64, [u8; 14])>,
+}
+
+impl Aligner {
+    /// Matches that align a receiver the first time.
+    pub const FIRST_MATCHES: usize = 5;
+    /// How far apart two receivers' copies may be before they are aligned, seconds.
+    pub const SEARCH_S: f64 = 60.0;
+    const NUDGE_S: f64 = 0.05;
+    const GAIN: f64 = 0.1;
+    const MAX_RECENT: usize = 200_000;
+
+    /// `receiver`'s time `ts` on the common rough clock; `None` until it is aligned (the
+    /// first receiver heard is the reference).
+    pub fn time(&mut self, receiver: u16, frame: &RawFrame, ts: f64) -> Option<f64> {
+        let r = usize::from(receiver);
+        if self.receivers.len() <= r {
+            self.receivers.resize(r + 1, (None, Vec::new()));
+        }
+        if self.receivers.iter().all(|x| x.0.is_none()) {
+            self.receivers[r].0 = Some(0.0);
+        }
+        let position = frame.len == 14
+            && frame.bytes[0] >> 3 == 17
+            && matches!(frame.bytes[4] >> 3, 9..=18 | 20..=22);
+        if position {
+            self.learn(receiver, frame.bytes, ts);
+        }
+        self.receivers[r].0.map(|c| ts + c)
+    }
+
+    fn learn(&mut self, receiver: u16, bytes: [u8; 14], ts: f64) {
+        let r = usize::from(receiver);
+        while let Some(&(t, key)) = self.order.front() {
+            if ts - t <= Self::SEARCH_S && self.recent.len() < Self::MAX_RECENT {
+                break;
+            }
+            self.order.pop_front();
+            if self.recent.get(&key).is_some_and(|e| e.1 == t) {
+                self.recent.remove(&key);
+            }
+        }
+        let Some(&(other, t_other)) = self.recent.get(&bytes) else {
+            // Remembered on the receiver's own clock; aligned when used.
+            self.recent.insert(bytes, (receiver, ts));
+            self.order.push_back((ts, bytes));
+            return;
+        };
+        let o = usize::from(other);
+        if other == receiver || o >= self.receivers.len() {
+            return;
+        }
+        match (self.receivers[r].0, self.receivers[o].0) {
+            (None, Some(c_other)) => {
+                let firsts = &mut self.receivers[r].1;
+                firsts.push(t_other + c_other - ts);
+                if firsts.len() >= Self::FIRST_MATCHES {
+                    let mut d = std::mem::take(firsts);
+                    d.sort_by(f64::total_cmp);
+                    self.receivers[r].0 = Some(d[d.len() / 2]);
+                }
+            }
+            (Some(c), Some(c_other)) => {
+                let residual = (ts + c) - (t_other + c_other);
+                if residual.abs() < Self::NUDGE_S {
+                    let delta = Self::GAIN * residual / 2.0;
+                    if let Some(x) = self.receivers[r].0.as_mut() {
+                        *x -= delta;
+                    }
+                    if let Some(x) = self.receivers[o].0.as_mut() {
+                        *x += delta;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Receivers aligned so far.
+    pub fn aligned(&self) -> usize {
+        self.receivers.iter().filter(|r| r.0.is_some()).count()
+    }
+}
+
 /// The network joint: one per stream of merged receivers.
 #[derive(Debug)]
 pub struct Network {
     engine: Engine,
+    /// Live: the receivers' rough clocks still have to be aligned.
+    aligner: Option<Aligner>,
     seen: FxHashMap<([u8; 14], u8), f64>,
     swept_at: f64,
     fixes: Vec<Fix>,
@@ -41,6 +138,7 @@ impl Network {
     pub fn new(engine: Engine) -> Self {
         Self {
             engine,
+            aligner: None,
             seen: FxHashMap::default(),
             swept_at: f64::NEG_INFINITY,
             fixes: Vec::new(),
@@ -48,6 +146,20 @@ impl Network {
             duplicates: 0,
             outliers: 0,
         }
+    }
+
+    /// A joint for live receivers, whose frames' times are anchored where each receiver's
+    /// first frame arrived: they are aligned on the ADS-B traffic first ([`Aligner`]).
+    pub fn live(engine: Engine) -> Self {
+        Self {
+            aligner: Some(Aligner::default()),
+            ..Self::new(engine)
+        }
+    }
+
+    /// Receivers aligned on the rough clock (live), or `None` for merged captures.
+    pub fn aligned(&self) -> Option<usize> {
+        self.aligner.as_ref().map(Aligner::aligned)
     }
 
     /// The MLAT stage's counters.
@@ -73,7 +185,11 @@ impl Network {
             tracker.push_raw(frame, out);
             return;
         };
-        if let Some(ticks) = frame.mlat_ticks {
+        let aligned = match self.aligner.as_mut() {
+            Some(aligner) => aligner.time(receiver, frame, ts),
+            None => Some(ts),
+        };
+        if let (Some(ts), Some(ticks)) = (aligned, frame.mlat_ticks) {
             self.engine.push(
                 frame.message(),
                 Reception {

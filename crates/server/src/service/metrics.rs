@@ -68,6 +68,12 @@ pub struct Metrics {
     pub records: AtomicU64,
     /// Frames dropped as duplicates of another receiver's.
     pub duplicates: AtomicU64,
+    /// Positions located by multilateration.
+    pub mlat_positions: AtomicU64,
+    /// Receivers on the multilateration time base.
+    pub mlat_receivers_synced: AtomicU64,
+    /// ADS-B transmissions heard by 2+ receivers used to synchronise clocks.
+    pub mlat_clock_references: AtomicU64,
     /// Tracker counters, published by the pipeline.
     pub tracker: Mutex<TrackStats>,
     /// Aircraft the tracker holds.
@@ -189,7 +195,7 @@ fn load(a: &AtomicU64) -> u64 {
 }
 
 /// The service-wide families, in the order they are rendered.
-const SERVICE_FAMILIES: [ServiceFamily; 22] = [
+const SERVICE_FAMILIES: [ServiceFamily; 25] = [
     (
         "vigia_alerts_held_total",
         "counter",
@@ -255,6 +261,24 @@ const SERVICE_FAMILIES: [ServiceFamily; 22] = [
         "counter",
         "Frames dropped as copies from another receiver.",
         |m, _| load(&m.duplicates),
+    ),
+    (
+        "vigia_mlat_positions_total",
+        "counter",
+        "Mode S replies located by multilateration (receivers file given).",
+        |m, _| load(&m.mlat_positions),
+    ),
+    (
+        "vigia_mlat_receivers_synced",
+        "gauge",
+        "Receivers on the multilateration time base.",
+        |m, _| load(&m.mlat_receivers_synced),
+    ),
+    (
+        "vigia_mlat_clock_references_total",
+        "counter",
+        "ADS-B transmissions heard by two or more receivers, used to synchronise their clocks.",
+        |m, _| load(&m.mlat_clock_references),
     ),
     (
         "vigia_decode_errors_total",
@@ -353,6 +377,9 @@ impl Metrics {
             queue,
             records: AtomicU64::new(0),
             duplicates: AtomicU64::new(0),
+            mlat_positions: AtomicU64::new(0),
+            mlat_receivers_synced: AtomicU64::new(0),
+            mlat_clock_references: AtomicU64::new(0),
             tracker: Mutex::new(TrackStats::default()),
             tracked_aircraft: AtomicU64::new(0),
             live_aircraft: AtomicU64::new(0),

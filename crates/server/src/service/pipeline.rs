@@ -29,7 +29,9 @@ use vigia_feed::net::{unix_now, Arrival, FrameQueue};
 use vigia_feed::Record;
 use vigia_modes::{Callsign, IcaoAddress, Squawk};
 use vigia_store::{FlightRow, NewEvent, PositionRow, Store, WriteBatch};
-use vigia_track::{FlightId, SourceRef, TrackEvent, Tracker, TrackerConfig, TrustedPosition};
+use vigia_track::{
+    FlightId, Network, SourceRef, TrackEvent, Tracker, TrackerConfig, TrustedPosition,
+};
 use vigia_zones::ZoneIndex;
 
 use crate::service::alert::rules::EventFacts;
@@ -67,6 +69,8 @@ pub struct PipelineParts {
     pub identity: IdentityResolver,
     /// Source ids by index (names the sources in evidence).
     pub inputs: Vec<String>,
+    /// The receivers whose frames are multilaterated (sources `0..network.len()`); empty: none.
+    pub network: Vec<vigia_mlat::Station>,
     /// The queue from the sources.
     pub queue: Arc<FrameQueue>,
     /// Counters.
@@ -163,6 +167,9 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
         parts.stream,
         writes,
     );
+    if !parts.network.is_empty() {
+        pipeline.multilaterate(parts.network);
+    }
     let pipeline = std::thread::Builder::new()
         .name("vigia-pipeline".into())
         .spawn(move || pipeline.run(&queue, &control_rx))?;
@@ -230,9 +237,16 @@ pub struct Pipeline {
     /// Rejected positions per minute, for spoofing warnings.
     rejects: RejectWatch,
     record_no: u64,
+    /// Multilateration of the network's receivers (sources `0..receivers`), if configured.
+    network: Option<(Network, u16)>,
     next_flush: Instant,
     next_snapshot: Instant,
 }
+
+/// Live multilateration: a transmission's copies are awaited this long, seconds.
+const NETWORK_CLOSE_S: f64 = 1.0;
+/// The tracker's reordering window when multilaterating, seconds (longer than the wait).
+const NETWORK_WINDOW_S: f64 = 2.0;
 
 /// Seconds without a record after which the pipeline moves the tracker's clock itself.
 const QUIET_S: f64 = 5.0;
@@ -281,10 +295,30 @@ impl Pipeline {
             flood: FloodGuard::new(settings.flood_burst, settings.flood_events_per_minute),
             rejects,
             record_no: 0,
+            network: None,
             next_flush: Instant::now() + Duration::from_millis(settings.flush_ms),
             next_snapshot: Instant::now() + Duration::from_millis(settings.snapshot_ms),
             settings,
         }
+    }
+
+    /// Multilaterate the frames of sources `0..stations.len()`: every copy goes to the MLAT
+    /// engine, located replies come back as positions. The tracker then holds records for
+    /// [`NETWORK_WINDOW_S`]: solutions come out after their group closes.
+    pub fn multilaterate(&mut self, stations: Vec<vigia_mlat::Station>) {
+        let receivers = stations.len().min(usize::from(u16::MAX)) as u16;
+        let engine = vigia_mlat::Engine::new(
+            stations,
+            vigia_mlat::EngineConfig {
+                close_delay_s: NETWORK_CLOSE_S,
+                ..vigia_mlat::EngineConfig::default()
+            },
+        );
+        self.tracker = Tracker::new(TrackerConfig {
+            reorder_window_s: NETWORK_WINDOW_S,
+            ..self.tracker.config().clone()
+        });
+        self.network = Some((Network::live(engine), receivers));
     }
 
     /// The thread body: until the queue is closed and drained.
@@ -331,9 +365,36 @@ impl Pipeline {
                 }),
                 Record::State(_) => None,
             };
-            let ts = timed.unwrap_or(arrival.received).max(self.last_ts);
+            let own = timed.unwrap_or(arrival.received);
+            let ts = own.max(self.last_ts);
             self.last_ts = ts;
             self.last_wall = arrival.received;
+            if let (Some((network, receivers)), Record::Frame(frame)) =
+                (&mut self.network, &mut *record)
+            {
+                if arrival.source < *receivers && frame.mlat_ticks.is_some() {
+                    // Each receiver on its own clock: the network aligns them.
+                    frame.ts = Some(own);
+                    self.record_no += 1;
+                    let source = SourceRef {
+                        input: u32::from(arrival.source),
+                        record: self.record_no,
+                        line: None,
+                        row: None,
+                    };
+                    network.push(
+                        arrival.source,
+                        frame,
+                        source,
+                        &mut self.tracker,
+                        &mut self.track_events,
+                    );
+                    if !self.track_events.is_empty() {
+                        self.after_tracking(arrival.received);
+                    }
+                    continue;
+                }
+            }
             match record {
                 Record::Frame(frame) => {
                     if !self.dedup.first(ts, frame.message()) {
@@ -358,9 +419,23 @@ impl Pipeline {
         }
         arrivals.clear();
         self.metrics.records.fetch_add(n, Ordering::Relaxed);
-        self.metrics
-            .duplicates
-            .store(self.dedup.duplicates(), Ordering::Relaxed);
+        let network_duplicates = self.network.as_ref().map_or(0, |(n, _)| n.duplicates);
+        self.metrics.duplicates.store(
+            self.dedup.duplicates() + network_duplicates,
+            Ordering::Relaxed,
+        );
+        if let Some((network, _)) = &self.network {
+            let m = network.mlat();
+            self.metrics
+                .mlat_positions
+                .store(m.solved, Ordering::Relaxed);
+            self.metrics
+                .mlat_receivers_synced
+                .store(network.engine().synced() as u64, Ordering::Relaxed);
+            self.metrics
+                .mlat_clock_references
+                .store(m.clock_references, Ordering::Relaxed);
+        }
         if !self.batch.events.is_empty() {
             self.send_events();
         }

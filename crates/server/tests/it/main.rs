@@ -400,6 +400,7 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
         zones: Arc::new(index),
         identity: IdentityResolver::new(None),
         inputs: vec!["a".into(), "b".into()],
+        network: Vec::new(),
         queue: queue.clone(),
         metrics: metrics.clone(),
         live: Arc::new(LiveView::new()),

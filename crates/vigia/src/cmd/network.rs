@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use vigia_feed::{ClockName, Format, InputItem, Inputs, NetworkInputs, Receivers};
-use vigia_mlat::{ClockKind, Engine, EngineConfig, Geodetic, Station};
+use vigia_feed::{Format, InputItem, Inputs, NetworkInputs, Receivers};
+use vigia_mlat::{Engine, EngineConfig};
 use vigia_modes::{Record, SourceRef};
 use vigia_track::{Network, TrackEvent, Tracker};
 
@@ -47,22 +47,7 @@ impl Records {
     /// The captures of a receivers file.
     pub fn network(path: &Path, format: Option<Format>, start: Option<f64>) -> Result<Self> {
         let receivers = Receivers::load(path).context("reading the receivers file")?;
-        let stations = receivers
-            .list
-            .iter()
-            .map(|r| {
-                let clock = match r.clock {
-                    ClockName::Beast12MHz => ClockKind::Beast12MHz,
-                    ClockName::Gps => ClockKind::Gps,
-                    ClockName::None => ClockKind::None,
-                };
-                Station {
-                    position: Geodetic::new(r.lat, r.lon, r.alt_m),
-                    clock,
-                    jitter_s: r.jitter_ns.map_or(clock.jitter_s(), |ns| ns * 1e-9),
-                }
-            })
-            .collect();
+        let stations = vigia_server::config::mlat_stations(&receivers.list);
         let engine = Engine::new(stations, EngineConfig::default());
         Ok(Records::Network {
             inputs: Box::new(NetworkInputs::new(&receivers.list, format, start)),

@@ -19,6 +19,7 @@ use vigia_server::{AlertRule, Service, SinkSettings};
   vigia run --connect beast://127.0.0.1:30005 --lat 32.5 --lon -117.0
   vigia run --connect beast://rx1:30005 --connect sbs://rx2:30003 --zones MEX,USA --db /var/lib/vigia.db
   vigia run --accept beast://127.0.0.1:30104      # receivers push (readsb --net-connector ...,beast_out)
+  vigia run --receivers receivers.toml            # a network: multilateration of aircraft without a position
   vigia run --config vigia.toml                   # everything else: sources, alerts, token, retention
 
 The API listens on 127.0.0.1:8080 by default: /api/aircraft, /api/events, /api/stream, /metrics, ...")]
@@ -29,6 +30,10 @@ pub struct Args {
     /// Connect to a receiver: beast://HOST:30005, avr://HOST:30002, sbs://HOST:30003 (repeatable).
     #[arg(long, value_name = "URL")]
     connect: Vec<String>,
+    /// A receivers file (TOML, `[[receiver]]` with id, lat, lon, alt_m, clock, connect): connect
+    /// to every receiver and locate aircraft without a position by multilateration.
+    #[arg(long, value_name = "FILE")]
+    receivers: Option<PathBuf>,
     /// Listen for receivers that push: beast://ADDRESS:PORT (repeatable).
     #[arg(long, value_name = "URL")]
     accept: Vec<String>,
@@ -61,6 +66,9 @@ fn configure(args: &Args) -> Result<Config> {
         Some(path) => Config::read(path)?,
         None => Config::default(),
     };
+    if let Some(path) = &args.receivers {
+        config.receivers = Some(path.clone());
+    }
     for url in &args.connect {
         config.sources.push(SourceConfig {
             url: url.clone(),

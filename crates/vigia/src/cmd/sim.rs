@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use vigia_sim::output::{receivers_toml, write_frames, write_receiver_beast, FrameFormat};
-use vigia_sim::{simulate, BundledScenario, Options, Scenario, Simulation, Speed, BUNDLED};
+use vigia_sim::{simulate, BundledScenario, End, Options, Scenario, Simulation, Speed, BUNDLED};
 
 /// Arguments of `vigia sim`.
 #[derive(clap::Args)]
@@ -52,6 +52,11 @@ pub struct Args {
     /// Serve the frames as a Beast TCP server on this address (e.g. 127.0.0.1:30005).
     #[arg(long, value_name = "ADDR")]
     serve: Option<String>,
+    /// With --serve HOST:PORT: serve each receiver's feed on its own port (PORT, PORT+1, ...;
+    /// port 0: any free ones), paced on one clock, as a network of receivers; with --out DIR/
+    /// the receivers file says where each is served.
+    #[arg(long, requires = "serve")]
+    per_receiver: bool,
     /// Playback speed of --serve: a factor of real time (1, 10, 0.5) or `max`.
     #[arg(long, default_value = "1", value_name = "SPEED")]
     speed: Speed,
@@ -93,8 +98,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .out
         .as_ref()
         .filter(|p| p.is_dir() || p.to_string_lossy().ends_with('/'));
+    let receivers = scenario.receivers();
+    let listeners = match (&args.serve, args.per_receiver) {
+        (Some(address), true) => Some(bind_receivers(address, receivers.len())?),
+        _ => None,
+    };
+    let connect: Vec<String> = listeners
+        .iter()
+        .flatten()
+        .filter_map(|l| l.local_addr().ok())
+        .map(|a| format!("beast://{a}"))
+        .collect();
     if let Some(dir) = network_dir {
-        write_network(&scenario, &sim, dir)?;
+        write_network(&scenario, &sim, dir, &connect)?;
     } else if let Some(path) = &args.out {
         let format = match args.format {
             Some(FormatArg::Beast) => FrameFormat::Beast,
@@ -109,17 +125,25 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .with_context(|| format!("writing the truth to {}", path.display()))?;
     }
     summarize(&sim, &mut io::stderr().lock())?;
-    if let Some(address) = &args.serve {
+    if let Some(listeners) = listeners {
+        for (r, url) in receivers.iter().zip(&connect) {
+            eprintln!("serving receiver {} as Beast on {url}", r.name);
+        }
+        eprintln!("waiting for clients (speed {})", speed_name(args.speed));
+        let never = AtomicBool::new(false);
+        let stats =
+            vigia_sim::serve_network(listeners, &sim.frames, args.speed, End::Close, &never)
+                .context("serving frames")?;
+        let frames: u64 = stats.iter().map(|s| s.frames).sum();
+        eprintln!("served {frames} frames from {} receivers", stats.len());
+    } else if let Some(address) = &args.serve {
         let listener =
             TcpListener::bind(address).with_context(|| format!("listening on {address}"))?;
         eprintln!(
             "serving {} frames as Beast on {} at speed {}; waiting for a client",
             sim.frames.len(),
             listener.local_addr()?,
-            match args.speed {
-                Speed::Max => "max".to_string(),
-                Speed::Factor(f) => format!("{f}×"),
-            }
+            speed_name(args.speed)
         );
         let never = AtomicBool::new(false);
         let stats = vigia_sim::serve(listener, &sim.frames, args.speed, &never)
@@ -132,8 +156,36 @@ pub fn run(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn speed_name(speed: Speed) -> String {
+    match speed {
+        Speed::Max => "max".to_string(),
+        Speed::Factor(f) => format!("{f}×"),
+    }
+}
+
+/// One listener per receiver: `address`'s port, then the next ones (port 0: any free).
+fn bind_receivers(address: &str, n: usize) -> Result<Vec<TcpListener>> {
+    let base: std::net::SocketAddr = address
+        .parse()
+        .with_context(|| format!("--serve {address}: give HOST:PORT"))?;
+    (0..n)
+        .map(|i| {
+            let mut at = base;
+            if base.port() != 0 {
+                at.set_port(base.port() + i as u16);
+            }
+            TcpListener::bind(at).with_context(|| format!("listening on {at}"))
+        })
+        .collect()
+}
+
 /// One Beast capture per receiver, the receivers file and the truth, in `dir`.
-fn write_network(scenario: &Scenario, sim: &Simulation, dir: &Path) -> Result<()> {
+fn write_network(
+    scenario: &Scenario,
+    sim: &Simulation,
+    dir: &Path,
+    connect: &[String],
+) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let receivers = scenario.receivers();
     for (i, r) in receivers.iter().enumerate() {
@@ -142,7 +194,7 @@ fn write_network(scenario: &Scenario, sim: &Simulation, dir: &Path) -> Result<()
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let path = dir.join("receivers.toml");
-    std::fs::write(&path, receivers_toml(&receivers))
+    std::fs::write(&path, receivers_toml(&receivers, connect))
         .with_context(|| format!("writing {}", path.display()))?;
     let path = dir.join("truth.jsonl");
     write_to(&path, |w| sim.truth.write_jsonl(w))

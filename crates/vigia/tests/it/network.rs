@@ -251,3 +251,101 @@ fn bad_receivers_files_are_refused_with_the_file_and_the_receiver() {
         "{stderr}"
     );
 }
+
+#[test]
+fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
+    // The six receivers served as six Beast feeds (one port each, paced on one clock at 20×),
+    // the receivers file naming where each is served; `vigia run --receivers` connects to all.
+    let dir = tempfile::tempdir().unwrap();
+    let out = format!("{}/", dir.path().display());
+    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args([
+            "sim",
+            "mq9-dark-sonora",
+            "--out",
+            &out,
+            "--serve",
+            "127.0.0.1:0",
+            "--per-receiver",
+            "--speed",
+            "20",
+        ])
+        .current_dir(super::root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let receivers = dir.path().join("receivers.toml");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&receivers).is_ok_and(|t| t.matches("connect =").count() == 6) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the simulator did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let db = dir.path().join("v.db");
+    let mut vigia = super::live::Vigia::start(&[
+        "--receivers",
+        receivers.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let presence = vigia.wait_json(
+        "/api/events?type=zone_presence",
+        std::time::Duration::from_secs(120),
+        |v| {
+            v["events"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e["icao24"] == DRONE))
+        },
+    );
+    let event = presence["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["icao24"] == DRONE)
+        .unwrap_or_else(|| panic!("no presence of the drone: {presence}"))
+        .clone();
+    assert_eq!(event["zone"], "MEX");
+    assert_eq!(event["position_source"], "mlat");
+    assert_eq!(event["mlat"]["confidence"], "observed");
+    // On the live map, inside Mexico where the simulator flies it.
+    let aircraft = vigia.wait_json("/api/aircraft", std::time::Duration::from_secs(20), |v| {
+        v["aircraft"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|a| a["icao24"] == DRONE))
+    });
+    let drone = aircraft["aircraft"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["icao24"] == DRONE)
+        .expect("the drone on the live map")
+        .clone();
+    assert!(
+        (drone["lat"].as_f64().unwrap() - 30.6).abs() < 0.4,
+        "{drone}"
+    );
+    assert!(
+        (drone["lon"].as_f64().unwrap() + 110.5).abs() < 0.4,
+        "{drone}"
+    );
+    let (_, metrics) = vigia.get("/metrics");
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} not in metrics"))
+    };
+    assert!(value("vigia_mlat_positions_total") >= 10.0, "{metrics}");
+    assert!(value("vigia_mlat_receivers_synced") >= 4.0, "{metrics}");
+    vigia.signal("TERM");
+    assert!(vigia.wait(std::time::Duration::from_secs(20)).success());
+    let _ = sim.kill();
+    let _ = sim.wait();
+}
