@@ -267,6 +267,13 @@ impl Engine {
         &self.clocks
     }
 
+    /// Whether `receiver` is on the current time base.
+    pub fn on_time_base(&self, receiver: ReceiverId) -> bool {
+        self.base
+            .as_ref()
+            .is_some_and(|b| b.paths.contains_key(&receiver))
+    }
+
     /// Receivers on the current time base.
     pub fn synced(&self) -> usize {
         self.base.as_ref().map_or(0, TimeBase::len)

@@ -177,6 +177,7 @@ impl Service {
         let (stop, shutdown) = tokio::sync::watch::channel(false);
         let state = Arc::new(ServiceState {
             live: Arc::new(LiveView::new()),
+            network: Arc::default(),
             db: Mutex::new(Store::open_read_only(&config.store.path)?),
             db_writer: Mutex::new(Store::open(&config.store.path)?),
             zones: RwLock::new(zones_view),
@@ -292,6 +293,8 @@ impl Service {
             queue: queue.clone(),
             metrics: state.metrics.clone(),
             live: state.live.clone(),
+            network_view: state.network.clone(),
+            positions: checked.sources.iter().map(|s| s.spec.position).collect(),
             stream: state.stream.clone(),
             store,
             alerter,

@@ -88,6 +88,8 @@ pub enum ServeError {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/aircraft", get(aircraft))
+        .route("/api/receivers", get(receivers))
+        .route("/api/heard", get(heard))
         .route("/api/flights", get(flights))
         .route("/api/flights/{id}", get(flight))
         .route("/api/events", get(events))
@@ -242,6 +244,16 @@ async fn aircraft(State(state): State<AppState>) -> Response {
     // The snapshot's JSON, made once and shared by every request on it.
     let body = axum::body::Bytes::from_owner(SharedText(state.live.json()));
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn receivers(State(state): State<AppState>) -> Response {
+    let snapshot = state.network.latest();
+    Json(serde_json::json!({"now": snapshot.now, "receivers": snapshot.receivers})).into_response()
+}
+
+async fn heard(State(state): State<AppState>) -> Response {
+    let snapshot = state.network.latest();
+    Json(serde_json::json!({"now": snapshot.now, "heard": snapshot.heard})).into_response()
 }
 
 /// Shared text as a response body, without a copy.

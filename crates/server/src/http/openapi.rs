@@ -34,6 +34,10 @@ pub fn document() -> Value {
         "paths": {
             "/api/aircraft": get("Live aircraft: position, track, altitude, callsign, identity, score, zones, last update.", json!([]),
                 "{now, aircraft: [{icao24, callsign, squawk, lat, lon, altitude_ft, groundspeed_kt, track_deg, vertical_rate_fpm, on_ground, last_update, flight_id, positions, zones, score, military, country, registration, type_designator}]}"),
+            "/api/receivers": get("Each receiver (source): position, frames, messages per second, aircraft heard in the last minute, range by bearing (36 sectors of 10°, NM), and for a receivers file its multilateration clock status.", json!([]),
+                "{now, receivers: [{id, position, frames, messages_per_s, aircraft, range_nm, mlat: {synced, used, inconsistent} | null}]}"),
+            "/api/heard": get("Aircraft heard through Mode S replies but without a position: present within reach of the receivers listed.", json!([]),
+                "{now, heard: [{icao24, country, military, altitude_ft, squawk, callsign, receivers, first_heard, last_heard, replies}]}"),
             "/api/flights": get("Flights, latest first; a full page has a `next` cursor to pass as `before`.", json!([since, query("icao24", "string", "ICAO address (hex)"), query("zone", "string", "zone name"), limit, query("before", "string", "the previous page's `next` cursor (END_TS,ID)")]),
                 "{flights: [{id, icao24, callsign, start_ts, end_ts, positions, last, zones, score, military, ended}], next: string | null}"),
             "/api/flights/{id}": get("One flight's track as a GeoJSON Feature (LineString) with per-point times and altitudes.", json!([path_id("string")]), "GeoJSON Feature"),

@@ -10,6 +10,7 @@
 //! | [`writer`] | the writer thread: commit, then alert and broadcast — in that order |
 //! | [`alert`] | rules with hysteresis, and the sinks |
 //! | [`live`] | the live aircraft table and its published snapshot |
+//! | [`receivers`] | what each receiver hears (rate, aircraft, coverage, clock) and the aircraft heard without a position |
 //! | [`metrics`] | counters and the Prometheus text |
 //! | [`state`] | what the HTTP side may reach ([`ServiceState`]) |
 //! | [`stream`] | the live messages broadcast to subscribers |
@@ -23,6 +24,7 @@ pub mod flood;
 pub mod live;
 pub mod metrics;
 pub mod pipeline;
+pub mod receivers;
 pub mod state;
 pub mod stream;
 pub mod view;

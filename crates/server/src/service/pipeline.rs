@@ -41,6 +41,7 @@ use crate::service::dedup::Dedup;
 use crate::service::flood::{Candidate, FloodGuard, RejectWatch};
 use crate::service::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
 use crate::service::metrics::Metrics;
+use crate::service::receivers::{MlatStatus, NetworkView, Sightings};
 use crate::service::stream::StreamMessage;
 use crate::service::writer::{EventMeta, Writer, WriterMessage};
 use crate::settings::PipelineSettings;
@@ -77,6 +78,10 @@ pub struct PipelineParts {
     pub metrics: Arc<Metrics>,
     /// Where the live snapshot is published.
     pub live: Arc<LiveView>,
+    /// Where the receivers' status and the aircraft heard without a position are published.
+    pub network_view: Arc<crate::service::receivers::NetworkView>,
+    /// Each source's position, if known (by index, as `inputs`).
+    pub positions: Vec<Option<(f64, f64)>>,
     /// Live updates and events for stream subscribers.
     pub stream: tokio::sync::broadcast::Sender<StreamMessage>,
     /// The store, opened for writing.
@@ -170,6 +175,7 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
     if !parts.network.is_empty() {
         pipeline.multilaterate(parts.network);
     }
+    pipeline.watch_receivers(parts.positions, parts.network_view);
     let pipeline = std::thread::Builder::new()
         .name("vigia-pipeline".into())
         .spawn(move || pipeline.run(&queue, &control_rx))?;
@@ -239,6 +245,9 @@ pub struct Pipeline {
     record_no: u64,
     /// Multilateration of the network's receivers (sources `0..receivers`), if configured.
     network: Option<(Network, u16)>,
+    /// What each receiver hears; aircraft heard without a position.
+    sightings: Sightings,
+    sightings_view: Arc<NetworkView>,
     next_flush: Instant,
     next_snapshot: Instant,
 }
@@ -296,6 +305,8 @@ impl Pipeline {
             rejects,
             record_no: 0,
             network: None,
+            sightings: Sightings::new(Vec::new()),
+            sightings_view: Arc::default(),
             next_flush: Instant::now() + Duration::from_millis(settings.flush_ms),
             next_snapshot: Instant::now() + Duration::from_millis(settings.snapshot_ms),
             settings,
@@ -319,6 +330,19 @@ impl Pipeline {
             ..self.tracker.config().clone()
         });
         self.network = Some((Network::live(engine), receivers));
+    }
+
+    /// Follow what each source hears (positions by index, as the inputs) and publish it to
+    /// `view` with each snapshot.
+    pub fn watch_receivers(&mut self, positions: Vec<Option<(f64, f64)>>, view: Arc<NetworkView>) {
+        let sources = self
+            .inputs
+            .iter()
+            .cloned()
+            .zip(positions.into_iter().chain(std::iter::repeat(None)))
+            .collect();
+        self.sightings = Sightings::new(sources);
+        self.sightings_view = view;
     }
 
     /// The thread body: until the queue is closed and drained.
@@ -369,6 +393,10 @@ impl Pipeline {
             let ts = own.max(self.last_ts);
             self.last_ts = ts;
             self.last_wall = arrival.received;
+            if let Record::Frame(frame) = &*record {
+                let msg = vigia_modes::decode(frame.message()).ok();
+                self.sightings.frame(arrival.source, ts, msg.as_ref());
+            }
             if let (Some((network, receivers)), Record::Frame(frame)) =
                 (&mut self.network, &mut *record)
             {
@@ -507,6 +535,7 @@ impl Pipeline {
     }
 
     fn position(&mut self, p: &TrustedPosition) {
+        self.sightings.position(p.icao24, p.ts, p.lat, p.lon);
         let progress = self
             .flights
             .entry(p.flight_id)
@@ -828,6 +857,21 @@ impl Pipeline {
                 .stream
                 .send(StreamMessage::new("aircraft", data.to_string()));
         }
+        let network = self.network.as_ref();
+        let mlat = |r: u16| -> Option<MlatStatus> {
+            let (net, receivers) = network?;
+            if r >= *receivers {
+                return None;
+            }
+            let stats = net.mlat();
+            Some(MlatStatus {
+                synced: net.engine().on_time_base(r),
+                used: stats.used.get(usize::from(r)).copied().unwrap_or(0),
+                inconsistent: stats.blamed.get(usize::from(r)).copied().unwrap_or(0),
+            })
+        };
+        let sightings = self.sightings.snapshot(self.last_ts, &self.identity, &mlat);
+        self.sightings_view.publish(sightings);
         let flying: rustc_hash::FxHashSet<IcaoAddress> =
             self.flights.keys().map(|f| f.icao24).collect();
         let live = &mut self.live;

@@ -22,6 +22,8 @@ use super::zones::{self, ZonesView};
 pub struct ServiceState {
     /// Live aircraft snapshot.
     pub live: Arc<LiveView>,
+    /// The receivers' status and the aircraft heard without a position.
+    pub network: Arc<crate::service::receivers::NetworkView>,
     /// Read connection to the store.
     pub db: Mutex<Store>,
     /// Write connection for acknowledgements.

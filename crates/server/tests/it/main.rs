@@ -119,6 +119,7 @@ fn api_with(token: Option<&str>, limits: ConnectionLimits) -> Api {
     // The HTTP side alone, over a state made by hand: no pipeline runs (so zones cannot be
     // reloaded), and the live table holds one aircraft.
     let state = Arc::new(ServiceState {
+        network: Arc::default(),
         live,
         db: Mutex::new(Store::open_read_only(&path).unwrap()),
         db_writer: Mutex::new(Store::open(&path).unwrap()),
@@ -268,6 +269,8 @@ fn every_route_is_in_the_openapi_document() {
     let paths = doc["paths"].as_object().unwrap();
     for p in [
         "/api/aircraft",
+        "/api/receivers",
+        "/api/heard",
         "/api/flights",
         "/api/flights/{id}",
         "/api/events",
@@ -401,6 +404,8 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
         identity: IdentityResolver::new(None),
         inputs: vec!["a".into(), "b".into()],
         network: Vec::new(),
+        network_view: Arc::default(),
+        positions: vec![None, None],
         queue: queue.clone(),
         metrics: metrics.clone(),
         live: Arc::new(LiveView::new()),

@@ -344,6 +344,97 @@ fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
     };
     assert!(value("vigia_mlat_positions_total") >= 10.0, "{metrics}");
     assert!(value("vigia_mlat_receivers_synced") >= 4.0, "{metrics}");
+    // Each receiver's health: on the time base, used in solutions, hearing aircraft, with
+    // a coverage plot.
+    let receivers = vigia.json("/api/receivers");
+    let list = receivers["receivers"].as_array().unwrap();
+    assert_eq!(list.len(), 6, "{receivers}");
+    assert!(list.iter().any(|r| r["id"] == "nogales"));
+    let synced = list.iter().filter(|r| r["mlat"]["synced"] == true).count();
+    assert!(synced >= 4, "{receivers}");
+    assert!(list.iter().all(|r| r["frames"].as_u64().unwrap() > 0));
+    assert!(list.iter().any(|r| r["mlat"]["used"].as_u64().unwrap() > 0));
+    assert!(
+        list.iter().any(|r| r["aircraft"].as_u64().unwrap() >= 3),
+        "{receivers}"
+    );
+    assert!(list.iter().any(|r| r["range_nm"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v.as_f64().unwrap() > 20.0)));
+    // Located, so not on the list of aircraft heard without a position.
+    let heard = vigia.json("/api/heard");
+    assert!(
+        !heard["heard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["icao24"] == DRONE),
+        "{heard}"
+    );
+    vigia.signal("TERM");
+    assert!(vigia.wait(std::time::Duration::from_secs(20)).success());
+    let _ = sim.kill();
+    let _ = sim.wait();
+}
+
+#[test]
+fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
+    // The same sky through one feed and no receivers file: nobody can place the drone, but
+    // it is heard — address, military block, altitude, squawk — within the receivers' reach.
+    let port = super::live::free_port();
+    let address = format!("127.0.0.1:{port}");
+    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args([
+            "sim",
+            "mq9-dark-sonora",
+            "--serve",
+            &address,
+            "--speed",
+            "20",
+        ])
+        .current_dir(super::root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let url = format!("beast://{address}");
+    let mut vigia = super::live::Vigia::start(&[
+        "--connect",
+        &url,
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let heard = vigia.wait_json("/api/heard", std::time::Duration::from_secs(90), |v| {
+        v["heard"]
+            .as_array()
+            .is_some_and(|h| h.iter().any(|h| h["icao24"] == DRONE))
+    });
+    let drone = heard["heard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["icao24"] == DRONE)
+        .unwrap_or_else(|| panic!("the drone is not heard: {heard}"))
+        .clone();
+    assert_eq!(drone["military"], true, "{drone}");
+    assert_eq!(drone["country"], "United States", "{drone}");
+    assert_eq!(drone["squawk"], "4401", "{drone}");
+    assert_eq!(drone["altitude_ft"], 18000, "{drone}");
+    assert_eq!(drone["receivers"].as_array().unwrap().len(), 1, "{drone}");
+    // The airliners broadcast their positions: none of them is on the list.
+    assert_eq!(heard["heard"].as_array().unwrap().len(), 1, "{heard}");
+    let aircraft = vigia.json("/api/aircraft");
+    assert!(!aircraft["aircraft"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["icao24"] == DRONE));
     vigia.signal("TERM");
     assert!(vigia.wait(std::time::Duration::from_secs(20)).success());
     let _ = sim.kill();

@@ -1,0 +1,365 @@
+//! What each receiver hears, and the aircraft heard without a position: `/api/receivers` and
+//! `/api/heard`.
+//!
+//! The pipeline shows every frame to [`Sightings`] with its source (a receiver): per receiver
+//! it counts frames and messages per second, the aircraft heard in the last minute, and how far
+//! it hears in each 10° sector (the polar coverage plot receiver owners know from graphs1090:
+//! the farthest trusted position of an aircraft it heard, by bearing). An aircraft heard through
+//! Mode S replies — address, altitude, squawk — that broadcasts no position and has no trusted
+//! one (from multilateration, say) is *present within the reach of the receivers that hear it*:
+//! it is listed, with its identity (country, military block), the receivers and since when. An address recovered
+//! from Address/Parity (DF0/4/5/20/21) counts only once it is heard [`MIN_REPLIES`] times, or
+//! was seen with a verified one: a corrupted reply also yields "an address".
+//!
+//! Memory is bounded: at most [`MAX_HEARD`] aircraft are followed (the least recently heard
+//! go first), and receivers are configured.
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use vigia_detect::identity::IdentityResolver;
+use vigia_modes::adsb::Me;
+use vigia_modes::commb::{Bds, CommB};
+use vigia_modes::message::{AddressCheck, Body};
+use vigia_modes::{IcaoAddress, Message};
+
+/// Aircraft followed at most.
+pub const MAX_HEARD: usize = 20_000;
+/// Replies an address recovered from parity needs before it is believed.
+pub const MIN_REPLIES: u32 = 5;
+/// An aircraft unheard for this long is forgotten, seconds.
+const FORGET_S: f64 = 60.0;
+/// Sectors of the coverage plot.
+const SECTORS: usize = 36;
+
+/// One receiver's state, as `/api/receivers` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReceiverStatus {
+    /// Its id.
+    pub id: String,
+    /// Where it is, when known: `[lat, lon]`.
+    pub position: Option<[f64; 2]>,
+    /// Frames taken from it.
+    pub frames: u64,
+    /// Frames per second over the last minute (exponentially weighted).
+    pub messages_per_s: f64,
+    /// Aircraft heard in the last minute.
+    pub aircraft: usize,
+    /// Farthest trusted position of an aircraft it heard, by bearing: 36 sectors of 10° from
+    /// north, nautical miles (0: none).
+    pub range_nm: Vec<f64>,
+    /// Multilateration, for the receivers of a receivers file: whether its clock is on the
+    /// network's time base, in how many solutions it was used, how often it alone made a set
+    /// inconsistent.
+    pub mlat: Option<MlatStatus>,
+}
+
+/// A receiver's part in multilateration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MlatStatus {
+    /// Its clock is on the network's time base.
+    pub synced: bool,
+    /// Solutions it was used in.
+    pub used: u64,
+    /// Times its removal alone made an inconsistent set consistent.
+    pub inconsistent: u64,
+}
+
+/// An aircraft heard without a position.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heard {
+    /// ICAO address.
+    pub icao24: String,
+    /// State of registration (address block).
+    pub country: Option<String>,
+    /// In a military address block.
+    pub military: bool,
+    /// Latest altitude replied, feet.
+    pub altitude_ft: Option<i32>,
+    /// Latest Mode A code.
+    pub squawk: Option<String>,
+    /// Callsign from a Comm-B identification, if replied.
+    pub callsign: Option<String>,
+    /// The receivers that heard it in the last minute.
+    pub receivers: Vec<String>,
+    /// First heard (stream time).
+    pub first_heard: f64,
+    /// Last heard.
+    pub last_heard: f64,
+    /// Replies heard.
+    pub replies: u64,
+}
+
+/// What `/api/receivers` and `/api/heard` serve, published by the pipeline.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct NetworkSnapshot {
+    /// When it was taken (stream time).
+    pub now: f64,
+    /// Every source, in configuration order.
+    pub receivers: Vec<ReceiverStatus>,
+    /// Aircraft heard without a position, most recently heard first.
+    pub heard: Vec<Heard>,
+}
+
+/// The latest snapshot, shared with the API.
+#[derive(Debug, Default)]
+pub struct NetworkView {
+    latest: RwLock<Arc<NetworkSnapshot>>,
+}
+
+impl NetworkView {
+    /// Publish a snapshot.
+    pub fn publish(&self, snapshot: NetworkSnapshot) {
+        *self.latest.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+    }
+
+    /// The latest snapshot.
+    pub fn latest(&self) -> Arc<NetworkSnapshot> {
+        self.latest
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Receiver {
+    id: String,
+    position: Option<(f64, f64)>,
+    frames: u64,
+    rate: f64,
+    rate_at: f64,
+    range_nm: [f64; SECTORS],
+}
+
+#[derive(Debug, Clone)]
+struct Aircraft {
+    verified: bool,
+    replies: u64,
+    first: f64,
+    last: f64,
+    /// Per receiver (by index, up to 64): last time heard.
+    heard_by: FxHashMap<u16, f64>,
+    altitude_ft: Option<i32>,
+    squawk: Option<u16>,
+    callsign: Option<String>,
+    positioned_at: Option<f64>,
+    /// Last ADS-B position broadcast (the tracker may not have trusted it yet).
+    broadcast_at: Option<f64>,
+}
+
+/// The pipeline's side.
+#[derive(Debug)]
+pub struct Sightings {
+    receivers: Vec<Receiver>,
+    aircraft: FxHashMap<IcaoAddress, Aircraft>,
+}
+
+impl Sightings {
+    /// For these sources (ids and positions, by index).
+    pub fn new(sources: Vec<(String, Option<(f64, f64)>)>) -> Self {
+        Self {
+            receivers: sources
+                .into_iter()
+                .map(|(id, position)| Receiver {
+                    id,
+                    position,
+                    frames: 0,
+                    rate: 0.0,
+                    rate_at: f64::NEG_INFINITY,
+                    range_nm: [0.0; SECTORS],
+                })
+                .collect(),
+            aircraft: FxHashMap::default(),
+        }
+    }
+
+    /// A frame from `source` at stream time `ts`, decoded.
+    pub fn frame(&mut self, source: u16, ts: f64, msg: Option<&Message>) {
+        if let Some(r) = self.receivers.get_mut(usize::from(source)) {
+            r.frames += 1;
+            // Rate: an exponentially weighted count with a one-minute time constant.
+            let dt = (ts - r.rate_at).clamp(0.0, 3600.0);
+            r.rate = r.rate * (-dt / 60.0).exp() + 1.0 / 60.0;
+            r.rate_at = ts;
+        }
+        let Some(msg) = msg else { return };
+        if !matches!(msg.df, 0 | 4 | 5 | 11 | 16 | 17 | 18 | 20 | 21) {
+            return;
+        }
+        if !self.aircraft.contains_key(&msg.address) && self.aircraft.len() >= MAX_HEARD {
+            self.forget(ts);
+            if self.aircraft.len() >= MAX_HEARD {
+                // Still full of recent ones: the least recently heard goes.
+                if let Some(oldest) = self
+                    .aircraft
+                    .iter()
+                    .min_by(|a, b| a.1.last.total_cmp(&b.1.last))
+                    .map(|(k, _)| *k)
+                {
+                    self.aircraft.remove(&oldest);
+                }
+            }
+        }
+        let a = self
+            .aircraft
+            .entry(msg.address)
+            .or_insert_with(|| Aircraft {
+                verified: false,
+                replies: 0,
+                first: ts,
+                last: ts,
+                heard_by: FxHashMap::default(),
+                altitude_ft: None,
+                squawk: None,
+                callsign: None,
+                positioned_at: None,
+                broadcast_at: None,
+            });
+        a.verified |= matches!(
+            msg.address_check,
+            AddressCheck::Verified | AddressCheck::Corrected
+        ) && matches!(msg.df, 11 | 17 | 18);
+        a.replies += 1;
+        a.last = a.last.max(ts);
+        if a.heard_by.len() < 64 || a.heard_by.contains_key(&source) {
+            a.heard_by.insert(source, ts);
+        }
+        if let Body::ExtendedSquitter {
+            me: Me::AirbornePosition(_) | Me::SurfacePosition(_),
+            ..
+        } = msg.body
+        {
+            a.broadcast_at = Some(ts);
+        }
+        match msg.body {
+            Body::ShortAirAir { altitude_ft, .. }
+            | Body::SurveillanceAltitude { altitude_ft, .. }
+            | Body::LongAirAir { altitude_ft, .. }
+            | Body::CommBAltitude { altitude_ft, .. } => {
+                a.altitude_ft = altitude_ft.or(a.altitude_ft);
+            }
+            Body::SurveillanceIdentity { squawk, .. } | Body::CommBIdentity { squawk, .. } => {
+                a.squawk = Some(squawk.0);
+            }
+            _ => {}
+        }
+        if let Body::CommBAltitude { commb, .. } | Body::CommBIdentity { commb, .. } = &msg.body {
+            if let CommB::Known(Bds::Identification(callsign)) = commb {
+                a.callsign = Some(callsign.to_string().trim().to_string());
+            }
+        }
+    }
+
+    /// A trusted position of `icao24` at `ts`: it is positioned, and the receivers that heard
+    /// it lately reach that far in that direction.
+    pub fn position(&mut self, icao24: IcaoAddress, ts: f64, lat: f64, lon: f64) {
+        let Some(a) = self.aircraft.get_mut(&icao24) else {
+            return;
+        };
+        a.positioned_at = Some(ts);
+        for (&r, &heard) in &a.heard_by {
+            if ts - heard > 10.0 {
+                continue;
+            }
+            let Some(rx) = self.receivers.get_mut(usize::from(r)) else {
+                continue;
+            };
+            let Some((rlat, rlon)) = rx.position else {
+                continue;
+            };
+            let nm = vigia_modes::sphere::distance_m(rlat, rlon, lat, lon) / 1852.0;
+            let bearing = vigia_modes::sphere::course_deg(rlat, rlon, lat, lon);
+            let sector = ((bearing.rem_euclid(360.0) / 10.0) as usize).min(SECTORS - 1);
+            if nm.is_finite() && nm < 1_000.0 {
+                rx.range_nm[sector] = rx.range_nm[sector].max(nm);
+            }
+        }
+    }
+
+    fn forget(&mut self, now: f64) {
+        self.aircraft.retain(|_, a| now - a.last <= FORGET_S);
+    }
+
+    /// The snapshot now; `mlat` gives, per receiver of a network, (synced, used, blamed).
+    pub fn snapshot(
+        &mut self,
+        now: f64,
+        identity: &IdentityResolver,
+        mlat: &dyn Fn(u16) -> Option<MlatStatus>,
+    ) -> NetworkSnapshot {
+        self.forget(now);
+        let mut counts = vec![0usize; self.receivers.len()];
+        for a in self.aircraft.values() {
+            for (&r, &t) in &a.heard_by {
+                if now - t <= FORGET_S {
+                    if let Some(c) = counts.get_mut(usize::from(r)) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+        let receivers = self
+            .receivers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ReceiverStatus {
+                id: r.id.clone(),
+                position: r.position.map(|(lat, lon)| [lat, lon]),
+                frames: r.frames,
+                messages_per_s: (r.rate
+                    * (-(now - r.rate_at).clamp(0.0, 3600.0) / 60.0).exp()
+                    * 100.0)
+                    .round()
+                    / 100.0,
+                aircraft: counts[i],
+                range_nm: r
+                    .range_nm
+                    .iter()
+                    .map(|v| (v * 10.0).round() / 10.0)
+                    .collect(),
+                mlat: mlat(i as u16),
+            })
+            .collect();
+        let mut heard: Vec<Heard> = self
+            .aircraft
+            .iter()
+            .filter(|(_, a)| a.verified || a.replies >= u64::from(MIN_REPLIES))
+            .filter(|(_, a)| a.positioned_at.is_none_or(|t| now - t > FORGET_S))
+            .filter(|(_, a)| a.broadcast_at.is_none_or(|t| now - t > FORGET_S))
+            .map(|(icao, a)| {
+                let id = identity.identify(*icao);
+                let mut by: Vec<(u16, f64)> = a
+                    .heard_by
+                    .iter()
+                    .filter(|(_, t)| now - **t <= FORGET_S)
+                    .map(|(r, t)| (*r, *t))
+                    .collect();
+                by.sort_by_key(|x| x.0);
+                Heard {
+                    icao24: icao.to_string(),
+                    military: id.military(),
+                    country: id.country,
+                    altitude_ft: a.altitude_ft,
+                    squawk: a.squawk.map(|s| format!("{s:04o}")),
+                    callsign: a.callsign.clone(),
+                    receivers: by
+                        .iter()
+                        .filter_map(|(r, _)| self.receivers.get(usize::from(*r)))
+                        .map(|r| r.id.clone())
+                        .collect(),
+                    first_heard: a.first,
+                    last_heard: a.last,
+                    replies: a.replies,
+                }
+            })
+            .collect();
+        heard.sort_by(|a, b| b.last_heard.total_cmp(&a.last_heard));
+        NetworkSnapshot {
+            now,
+            receivers,
+            heard,
+        }
+    }
+}
