@@ -181,6 +181,17 @@ fn places_sentence(places: &[PlaceRecord]) -> String {
     parts.join("; ")
 }
 
+/// The MLAT claim of a crossing or presence, if its positions are multilaterated.
+fn mlat_claim(e: &EventRecord) -> Option<&vigia_detect::contract::MlatClaimRecord> {
+    match &e.body {
+        EventBody::ZoneEntry(c) => c.mlat.as_ref(),
+        EventBody::ZoneExit(x) => x.crossing.mlat.as_ref(),
+        EventBody::ZoneTransit(t) => t.entry.mlat.as_ref(),
+        EventBody::ZonePresence(p) => p.mlat.as_ref(),
+        _ => None,
+    }
+}
+
 fn method_name(p: &PositionRecord) -> &'static str {
     match p.method {
         PositionMethod::CprPair { .. } => "cpr_pair",
@@ -336,6 +347,27 @@ pub fn render(incident: &Incident) -> String {
         width: 2.0,
         label: "flight track (trusted positions)",
     });
+    // Multilaterated positions: their 95 % error ellipses.
+    let ellipses: Vec<Vec<(f64, f64)>> = evidence
+        .iter()
+        .filter_map(|p| match &p.method {
+            PositionMethod::Mlat { error_95, .. } => Some(crate::map::ellipse_outline(
+                p.latitude,
+                p.longitude,
+                error_95.semi_major_m,
+                error_95.semi_minor_m,
+                error_95.orientation_deg,
+            )),
+            _ => None,
+        })
+        .collect();
+    if !ellipses.is_empty() {
+        layers.push(Layer::Outlines {
+            outlines: ellipses,
+            stroke: "#6a1b9a",
+            label: "95 % error of each multilaterated position",
+        });
+    }
     for (k, p) in evidence.iter().enumerate() {
         layers.push(Layer::Marker {
             lat: p.latitude,
@@ -518,6 +550,19 @@ pub fn render(incident: &Incident) -> String {
                     p { "This event is a pattern of the flight's whole track: it rests on the flight's trusted positions (drawn above, kept in the store with the flight), not on two positions around a boundary." }
                 } @else {
                     p { "The positions this event rests on, and the raw Mode S frames (hex, as received) each was decoded from." }
+                }
+                @if let Some(claim) = mlat_claim(e) {
+                    p {
+                        b { "Multilaterated positions. " }
+                        "The aircraft broadcast no position here: each position was located from the arrival times of one Mode S reply at several synchronised receivers (each receiver's raw counter reading is listed). "
+                        @if claim.confidence == "observed" {
+                            "Every one lies farther from the boundary than its 95 % error (" (format!("{:.0} m", claim.uncertainty_m)) "; " (format!("{:.1}", claim.clearance)) " times that error away): the claim holds whatever the error. "
+                        } @else {
+                            b { "Possible only: " }
+                            "a position lies within " (format!("{:.1}", claim.clearance)) " times its 95 % error (" (format!("{:.0} m", claim.uncertainty_m)) ") of the boundary, so the error could put it on the other side. "
+                        }
+                        "The dashed outlines on the map are those errors, to scale."
+                    }
                 }
                 table {
                     tr { th { "position" } th { "received (UTC)" } th { "frame (hex)" } th { "receiver / source" } }

@@ -86,6 +86,32 @@ impl View {
     }
 }
 
+/// The outline of a horizontal error ellipse around (lat, lon): semi-axes in metres, the major
+/// axis `orientation_deg` clockwise from north; 48 points.
+pub fn ellipse_outline(
+    lat: f64,
+    lon: f64,
+    semi_major_m: f64,
+    semi_minor_m: f64,
+    orientation_deg: f64,
+) -> Vec<(f64, f64)> {
+    let r = vigia_modes::sphere::EARTH_RADIUS_M;
+    let theta = orientation_deg.to_radians();
+    let (major_e, major_n) = (theta.sin(), theta.cos());
+    let (minor_e, minor_n) = (major_n, -major_e);
+    (0..48)
+        .map(|k| {
+            let t = f64::from(k) * std::f64::consts::TAU / 48.0;
+            let (a, b) = (semi_major_m * t.cos(), semi_minor_m * t.sin());
+            let (east, north) = (a * major_e + b * minor_e, a * major_n + b * minor_n);
+            (
+                lat + (north / r).to_degrees(),
+                lon + (east / (r * lat.to_radians().cos().max(1e-6))).to_degrees(),
+            )
+        })
+        .collect()
+}
+
 /// Something drawn on the map.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Layer<'a> {
@@ -108,6 +134,15 @@ pub enum Layer<'a> {
         stroke: &'a str,
         /// Width, px.
         width: f64,
+        /// Legend label.
+        label: &'a str,
+    },
+    /// Closed outlines of (lat, lon), dashed, with one legend entry: error ellipses.
+    Outlines {
+        /// The outlines.
+        outlines: Vec<Vec<(f64, f64)>>,
+        /// Colour.
+        stroke: &'a str,
         /// Legend label.
         label: &'a str,
     },
@@ -260,6 +295,25 @@ fn draw(view: &View, layer: &Layer, label_at: Option<(f64, f64)>) -> Markup {
                 path d=(d) fill="none" stroke=(stroke) stroke-width=(width) stroke-linejoin="round" {}
             }
         }
+        Layer::Outlines {
+            outlines, stroke, ..
+        } => {
+            let mut d = String::new();
+            for outline in outlines {
+                for (k, (lat, lon)) in outline.iter().enumerate() {
+                    let (x, y) = view.xy(*lat, *lon);
+                    let _ = write!(d, "{}{x:.1},{y:.1} ", if k == 0 { "M" } else { "L" });
+                }
+                if !outline.is_empty() {
+                    d.push_str("Z ");
+                }
+            }
+            html! {
+                @if !d.is_empty() {
+                    path d=(d) fill="none" stroke=(stroke) stroke-width="1.2" stroke-dasharray="4 3" {}
+                }
+            }
+        }
         Layer::Marker {
             lat,
             lon,
@@ -331,6 +385,7 @@ fn legend(layers: &[Layer]) -> Markup {
         .filter_map(|layer| match layer {
             Layer::Rings { fill, label, .. } => Some((*fill, *label)),
             Layer::Line { stroke, label, .. } => Some((*stroke, *label)),
+            Layer::Outlines { stroke, label, .. } => Some((*stroke, *label)),
             Layer::Marker { .. } => None,
         })
         .collect();

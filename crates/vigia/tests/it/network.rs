@@ -312,6 +312,13 @@ fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
     assert_eq!(event["zone"], "MEX");
     assert_eq!(event["position_source"], "mlat");
     assert_eq!(event["mlat"]["confidence"], "observed");
+    // The incident page says how the positions were found and draws their errors.
+    let (status, page) = vigia.get(&format!("/api/events/{}/report", event["id"]));
+    assert_eq!(status, 200);
+    assert!(page.contains("Multilaterated positions"), "{page}");
+    assert!(page.contains("the claim holds whatever the error"));
+    assert!(page.contains("stroke-dasharray"), "the error ellipses");
+    assert!(page.contains("MLAT, 95 % error"));
     // On the live map, inside Mexico where the simulator flies it.
     let aircraft = vigia.wait_json("/api/aircraft", std::time::Duration::from_secs(20), |v| {
         v["aircraft"]
