@@ -6,6 +6,7 @@
 import { Alerts } from './alerts.js';
 import { el } from './format.js';
 import { MapView, unproject } from './map.js';
+import { Network } from './network.js';
 import { Panel } from './panel.js';
 import { Replay } from './replay.js';
 import { TileLayer } from './tiles.js';
@@ -77,6 +78,8 @@ const panel = new Panel($('panel'), {
   onClose: () => deselect(),
 });
 
+const network = new Network();
+
 const isMilitary = (icao24) => traffic.get(icao24)?.military === true;
 
 view.layers = [
@@ -85,6 +88,7 @@ view.layers = [
   { draw: (ctx, v) => tiles.template || land.draw(ctx, v) },
   zones,
   new Graticule(),
+  { draw: (ctx, v) => replay.active || network.draw(ctx, v) },
   {
     // Live picture or replay, never both: a replayed aircraft beside its live self misleads.
     draw: (ctx, v) => {
@@ -352,6 +356,16 @@ function bindControls() {
   }, 1000);
 }
 
+/** Receivers and the aircraft heard without a position, every few seconds. */
+async function refreshNetwork() {
+  const [receivers, heard] = await Promise.all([fetchJson('/api/receivers'), fetchJson('/api/heard')]);
+  network.update(receivers, heard);
+  network.renderList($('heard-list'));
+  $('heard-count').textContent = String(network.heard.length);
+  $('heard').hidden = network.heard.length === 0;
+  view.requestDraw();
+}
+
 async function start() {
   bindControls();
   const fromAddress = restoreView();
@@ -364,7 +378,9 @@ async function start() {
       renderAircraft();
     }),
     catchUpEvents(),
+    refreshNetwork(),
   ]);
+  setInterval(() => refreshNetwork().catch(() => {}), 5000);
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) $('status').textContent = `load failed: ${failed.join('; ')}`;
   canvas.dataset.ready = 'true';

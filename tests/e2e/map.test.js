@@ -110,6 +110,20 @@ test('aircraft appear, live from the stream', async () => {
   await screenshot('02-aircraft');
 });
 
+test('the drone with its ADS-B off is placed by the receivers, which the map shows', async () => {
+  // mq9-dark-sonora: six receivers' feeds, multilaterated; the drone broadcasts no position.
+  await page.locator('#aircraft-list li[data-icao24="ae5421"]').waitFor({ timeout: 60_000 });
+  const receivers = await page.evaluate(async () => (await (await fetch('/api/receivers')).json()).receivers);
+  assert.ok(receivers.filter((r) => r.mlat?.synced).length >= 4, JSON.stringify(receivers));
+  // The list of aircraft heard without a position follows the API (it refreshes every 5 s).
+  await page.waitForFunction(async () => {
+    const heard = (await (await fetch('/api/heard')).json()).heard;
+    const shown = document.querySelectorAll('#heard-list li').length;
+    return shown === heard.length && document.getElementById('heard').hidden === (heard.length === 0);
+  }, null, { timeout: 20_000, polling: 1000 });
+  await screenshot('02b-network');
+});
+
 test('clicking an aircraft on the map opens its panel', async () => {
   // The list centres the map on the aircraft and selects it; close that, then click the
   // aircraft where it is drawn, in the middle of the map.

@@ -69,6 +69,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("/alerts.js", "alerts.js", JS),
     asset!("/format.js", "format.js", JS),
     asset!("/map.js", "map.js", JS),
+    asset!("/network.js", "network.js", JS),
     asset!("/panel.js", "panel.js", JS),
     asset!("/replay.js", "replay.js", JS),
     asset!("/tiles.js", "tiles.js", JS),

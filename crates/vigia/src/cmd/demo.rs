@@ -3,8 +3,10 @@
 //! Builds a replay from the bundled real capture (rs1090's `long_flight`, time-shifted to now)
 //! and the simulator's border scenarios, each cut to start shortly before its interesting
 //! part (the P-8 clips Mexico's territorial sea about a minute in at `--speed 1`), serves it
-//! as a Beast feed on a loopback port (`vigia_sim::serve_until`), and runs the service
-//! (`vigia run`'s) connected to it on a temporary SQLite store. Wiring only: the scenarios and
+//! as a Beast feed on a loopback port (`vigia_sim::serve_until`), serves the six receivers of
+//! the dark-drone scenario as six feeds with a receivers file (the service multilaterates the
+//! drone, whose ADS-B is off), and runs the service (`vigia run`'s) connected to them on a
+//! temporary SQLite store. Wiring only: the scenarios and
 //! the replay are `vigia-sim`'s, the service is `vigia-server`'s.
 
 use std::io::Read;
@@ -108,6 +110,42 @@ fn scenarios() -> Result<Vec<RawFrame>> {
     Ok(out)
 }
 
+/// The dark drone (`mq9-dark-sonora`): its six receivers served as six Beast feeds on
+/// loopback, paced on one clock, and a receivers file beside the store naming them; the
+/// service multilaterates the drone, whose ADS-B is off.
+fn dark_drone_network(db: &std::path::Path, speed: Speed) -> Result<PathBuf> {
+    let scenario = vigia_sim::BundledScenario::find("mq9-dark-sonora")
+        .context("the dark-drone scenario")?
+        .scenario()?;
+    let sim = vigia_sim::simulate(&scenario, &Options::default())
+        .context("simulating mq9-dark-sonora")?;
+    let receivers = scenario.receivers();
+    let listeners = (0..receivers.len())
+        .map(|_| TcpListener::bind("127.0.0.1:0"))
+        .collect::<std::io::Result<Vec<_>>>()
+        .context("binding the receivers' ports")?;
+    let connect: Vec<String> = listeners
+        .iter()
+        .filter_map(|l| l.local_addr().ok())
+        .map(|a| format!("beast://{a}"))
+        .collect();
+    let path = db.with_extension("receivers.toml");
+    std::fs::write(
+        &path,
+        vigia_sim::output::receivers_toml(&receivers, &connect),
+    )
+    .with_context(|| format!("writing {}", path.display()))?;
+    std::thread::spawn(move || {
+        vigia_sim::serve_network(listeners, &sim.frames, speed, End::Hold, &NEVER)
+    });
+    eprintln!(
+        "vigia demo: {} receivers along the border hear a drone with its ADS-B off ({})",
+        receivers.len(),
+        path.display()
+    );
+    Ok(path)
+}
+
 /// Never set: the replay holds its connection open for the life of the process.
 static NEVER: AtomicBool = AtomicBool::new(false);
 
@@ -144,6 +182,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         db.display()
     );
     let mut config = Config::default();
+    config.receivers = Some(dark_drone_network(&db, speed)?);
     config.sources.push(SourceConfig {
         url: format!("beast://{feed}"),
         id: None,

@@ -147,6 +147,23 @@ fn the_demo_raises_the_p8_clip_and_reports_it() {
             .cloned();
     }
     let presence = presence.expect("the MQ-9's presence in MEX");
+    // The dark drone, from its six receivers' feeds: located by multilateration alone.
+    let mut dark: Option<Value> = None;
+    while Instant::now() < deadline && dark.is_none() {
+        let Some(body) = get(port, "/api/events?type=zone_presence&icao24=ae5421") else {
+            std::thread::sleep(Duration::from_millis(500));
+            continue;
+        };
+        dark = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|doc| doc["events"].as_array()?.first().cloned());
+        if dark.is_none() {
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+    let dark = dark.expect("the dark drone's presence in MEX");
+    assert_eq!(dark["position_source"], "mlat", "{dark}");
+    assert_eq!(dark["zone"], "MEX");
     assert_eq!(presence["zone"], "MEX");
     assert_eq!(presence["entry_observed"], false);
     assert!(
