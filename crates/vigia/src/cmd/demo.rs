@@ -181,8 +181,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         args.listen,
         db.display()
     );
-    let mut config = Config::default();
-    config.receivers = Some(dark_drone_network(&db, speed)?);
+    let mut config = Config {
+        receivers: Some(dark_drone_network(&db, speed)?),
+        ..Config::default()
+    };
     config.sources.push(SourceConfig {
         url: format!("beast://{feed}"),
         id: None,
