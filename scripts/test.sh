@@ -20,5 +20,6 @@ cargo test --workspace --locked
 # memory and latency (scripts/abuse.py; the full-size figures are in SECURITY.md).
 python3 scripts/abuse.py --quick --vigia target/debug/vigia
 # The live map in a real browser; it installs chromium and playwright-core itself and fails
-# (rather than skips) when it cannot.
-bash scripts/e2e.sh
+# (rather than skips) when it cannot. It runs the binary `cargo test` just built (the test
+# profile: optimised, opt-level 1) rather than building a release one, which cost CI 3 minutes.
+VIGIA=target/debug/vigia bash scripts/e2e.sh

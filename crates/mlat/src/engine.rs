@@ -9,6 +9,12 @@
 //! that has not broadcast a position lately (ADS-B off: a drone answering radar with DF4/5/11/20/21)
 //! is located: its receivers' counter times are brought onto the network's time base and
 //! [`solve`]d, with the reply's altitude (or the aircraft's latest, ≤ 30 s old) as a constraint.
+//! A solution needs one measurement more than its four unknowns (4 receivers and the altitude,
+//! or 5): with 3 receivers and the altitude the equations have two exact solutions, mirror
+//! images across the receivers' line, and on the simulated border network the solver picked
+//! the wrong one 77 km away — across the border. A solution with at most 2 degrees of freedom
+//! is also refused when a start elsewhere finds a second consistent one far from it
+//! ([`EngineStats::ambiguous`]).
 //! A set the χ² test rejects is tried again without each receiver in turn: a receiver whose
 //! removal makes it consistent is counted against that receiver ([`EngineStats::blamed`]), and the
 //! solution is kept only if exactly one removal works.
@@ -184,6 +190,9 @@ pub struct EngineStats {
     pub inconsistent: u64,
     /// Rejected: geometry too poor.
     pub bad_geometry: u64,
+    /// Rejected: a second, distant solution fits the arrival times as well (the mirror image
+    /// across the receivers' line; few measurements cannot tell them apart).
+    pub ambiguous: u64,
     /// Rejected: other solver failures.
     pub failed: u64,
     /// Groups or aircraft dropped at the memory bounds.
@@ -575,7 +584,9 @@ impl Engine {
             height_m: ft * FT,
             sigma_m: 100.0,
         });
-        if used.len() + usize::from(altitude.is_some()) < 4 || used.len() < 3 {
+        // At least one measurement more than the four unknowns: without one the arrival times
+        // have two exact solutions as often as not, and nothing tells which is the aircraft.
+        if used.len() + usize::from(altitude.is_some()) < 5 || used.len() < 4 {
             self.stats.not_enough_synced += 1;
             return None;
         }
@@ -605,6 +616,10 @@ impl Engine {
             }
         }
         let solution = match result {
+            Ok(s) if self.ambiguous(&arrivals, altitude, &s, dropped) => {
+                self.stats.ambiguous += 1;
+                return None;
+            }
             Ok(s) => s,
             Err(SolveError::Inconsistent(..)) => {
                 self.stats.inconsistent += 1;
@@ -646,6 +661,52 @@ impl Engine {
             bytes: key.0,
             len: key.1,
             heard,
+        })
+    }
+}
+
+impl Engine {
+    /// Whether a start on another side of the receivers finds a second consistent solution
+    /// far from `found` (beyond 5 times its 95 % error, and 2 km). Checked when the solution
+    /// has at most 2 degrees of freedom: more measurements rule the mirror out.
+    fn ambiguous(
+        &self,
+        arrivals: &[Arrival],
+        altitude: Option<Altitude>,
+        found: &crate::solve::Solution,
+        dropped: Option<usize>,
+    ) -> bool {
+        if found.dof > 2 {
+            return false;
+        }
+        let kept: Vec<Arrival> = arrivals
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != dropped)
+            .map(|(_, a)| *a)
+            .collect();
+        let n = kept.len() as f64;
+        let centroid = kept.iter().fold([0.0; 3], |s, a| {
+            [
+                s[0] + a.receiver[0] / n,
+                s[1] + a.receiver[1] / n,
+                s[2] + a.receiver[2] / n,
+            ]
+        });
+        let c = Geodetic::from_ecef(centroid);
+        // The found position reflected through the centroid, and four points 150 km out.
+        let (dlat, dlon) = (found.position.lat - c.lat, found.position.lon - c.lon);
+        let starts = [
+            (c.lat - dlat, c.lon - dlon),
+            (c.lat + 1.35, c.lon),
+            (c.lat - 1.35, c.lon),
+            (c.lat, c.lon + 1.6),
+            (c.lat, c.lon - 1.6),
+        ];
+        let limit = (5.0 * found.ellipse_95.semi_major_m).max(2_000.0);
+        starts.iter().any(|start| {
+            crate::solve::solve_from(&kept, altitude, &self.config.solver, Some(*start))
+                .is_ok_and(|other| crate::geodesy::distance(other.ecef, found.ecef) > limit)
         })
     }
 }

@@ -27,4 +27,6 @@ pub use clock::{ClockNetwork, Heard, PairClock, ReceiverId, TimeBase};
 pub use engine::{ClockKind, Engine, EngineConfig, EngineStats, Fix, Reception, Station};
 pub use filter::{Filtered, TrackFilter};
 pub use geodesy::{Ecef, Geodetic, C};
-pub use solve::{solve, Altitude, Arrival, ErrorEllipse, Solution, SolveError, SolverConfig};
+pub use solve::{
+    solve, solve_from, Altitude, Arrival, ErrorEllipse, Solution, SolveError, SolverConfig,
+};

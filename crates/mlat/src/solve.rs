@@ -135,6 +135,19 @@ pub fn solve(
     altitude: Option<Altitude>,
     config: &SolverConfig,
 ) -> Result<Solution, SolveError> {
+    solve_from(arrivals, altitude, config, None)
+}
+
+/// [`solve`], starting the iteration from `start` (latitude, longitude in degrees) instead of
+/// above the receivers' centroid: with few measurements the time-of-arrival equations can
+/// have a second solution (the mirror image across the receivers' line), which a start on the
+/// other side finds.
+pub fn solve_from(
+    arrivals: &[Arrival],
+    altitude: Option<Altitude>,
+    config: &SolverConfig,
+    start: Option<(f64, f64)>,
+) -> Result<Solution, SolveError> {
     let m = arrivals.len() + usize::from(altitude.is_some());
     if m < 4 {
         return Err(SolveError::TooFew);
@@ -170,8 +183,9 @@ pub fn solve(
         ]
     });
     let ground = Geodetic::from_ecef(centroid);
+    let (start_lat, start_lon) = start.unwrap_or((ground.lat, ground.lon));
     let start_height = altitude.map_or(10_000.0, |h| h.height_m);
-    let mut p = Geodetic::new(ground.lat, ground.lon, start_height).to_ecef();
+    let mut p = Geodetic::new(start_lat, start_lon, start_height).to_ecef();
     let mut b = mean(
         arrivals
             .iter()

@@ -72,6 +72,53 @@ fn three_receivers_and_the_altitude_fix_a_position() {
     );
 }
 
+#[test]
+fn three_receivers_and_the_altitude_also_fit_the_mirror_image() {
+    // Why the engine wants a fifth measurement: Sells, Nogales and Douglas (nearly on one line
+    // along the border) and a drone 80 km south of them. The arrival times and the altitude
+    // fit the truth exactly, and fit a second position just as exactly: a start elsewhere
+    // finds it 80 km away, on the border.
+    let all = support::border_network_dense();
+    let network = [all[1], all[2], all[4]];
+    let truth = Geodetic::new(30.6, -110.5, 5_500.0);
+    let setup = Setup::new(&network, truth, 0.0, true);
+    let arrivals = setup.arrivals(&mut Rng::new(3));
+    let altitude = setup.altitude(&mut Rng::new(3));
+    let config = SolverConfig::default();
+    let mut found = Vec::new();
+    for start in [
+        (30.6, -110.5),
+        (32.2, -110.5),
+        (31.5, -109.0),
+        (31.5, -112.0),
+    ] {
+        if let Ok(s) = vigia_mlat::solve_from(&arrivals, altitude, &config, Some(start)) {
+            let (e, n, _) = enu_offset(truth, s.ecef);
+            found.push((e.hypot(n), s.position.lat));
+        }
+    }
+    assert!(found.iter().any(|(d, _)| *d < 1.0), "{found:?}");
+    assert!(
+        found.iter().any(|(d, lat)| *d > 20_000.0 && *lat > 31.0),
+        "no mirror image: {found:?}"
+    );
+    // With a fourth receiver the mirror no longer fits.
+    let four = [all[1], all[2], all[3], all[4]];
+    let setup = Setup::new(&four, truth, 0.0, true);
+    let arrivals = setup.arrivals(&mut Rng::new(3));
+    for start in [
+        (30.6, -110.5),
+        (32.2, -110.5),
+        (31.5, -109.0),
+        (31.5, -112.0),
+    ] {
+        if let Ok(s) = vigia_mlat::solve_from(&arrivals, altitude, &config, Some(start)) {
+            let (e, n, _) = enu_offset(truth, s.ecef);
+            assert!(e.hypot(n) < 1.0, "from {start:?}: {e} {n}");
+        }
+    }
+}
+
 /// Horizontal errors (metres) and the share of truths inside the 95 % ellipse, over `n` replies
 /// at `truth` with `jitter_s` of clock noise.
 fn trial(

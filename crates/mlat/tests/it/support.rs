@@ -16,6 +16,19 @@ pub fn border_network() -> Vec<Geodetic> {
     ]
 }
 
+/// The six receivers of the simulator's `mq9-dark-sonora`: Ajo, Sells, Nogales, Sierra Vista,
+/// Douglas, Lordsburg.
+pub fn border_network_dense() -> Vec<Geodetic> {
+    vec![
+        Geodetic::new(32.37, -112.86, 548.6),
+        Geodetic::new(31.91, -111.88, 731.5),
+        Geodetic::new(31.34, -110.94, 1_188.7),
+        Geodetic::new(31.55, -110.28, 1_402.1),
+        Geodetic::new(31.34, -109.55, 1_219.2),
+        Geodetic::new(32.35, -108.71, 1_310.6),
+    ]
+}
+
 /// xorshift64* and Box–Muller: reproducible noise without a dependency.
 pub struct Rng(u64);
 

@@ -121,7 +121,7 @@ impl Records {
         let s = inputs.stats();
         let m = joint.mlat();
         let mut lines = vec![format!(
-            "network: {} receivers; {} transmissions, {} clock references, {} replies of aircraft without a position, {} located by MLAT ({} inconsistent, {} poor geometry, {} with too few synchronised receivers); {} receivers synchronised at the end",
+            "network: {} receivers; {} transmissions, {} clock references, {} replies of aircraft without a position, {} located by MLAT ({} inconsistent, {} poor geometry, {} ambiguous, {} with too few synchronised receivers); {} receivers synchronised at the end",
             ids.len(),
             m.groups,
             m.clock_references,
@@ -129,6 +129,7 @@ impl Records {
             m.solved,
             m.inconsistent,
             m.bad_geometry,
+            m.ambiguous,
             m.not_enough_synced,
             joint.engine().synced()
         )];

@@ -447,3 +447,108 @@ fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
     let _ = sim.kill();
     let _ = sim.wait();
 }
+
+#[test]
+fn gps_clocks_are_read_as_seconds_of_day_and_locate_the_drone_too() {
+    // The same network with GPS-disciplined counters (Radarcape style: seconds of the UTC day
+    // and nanoseconds, 20 ns of jitter), a quarter of an hour.
+    let text =
+        std::fs::read_to_string(super::root().join("crates/sim/scenarios/mq9-dark-sonora.toml"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("drift_ppm"))
+            .map(|l| match l {
+                "jitter_ns = 80" => "jitter_ns = 20\nclock = \"gps\"".to_string(),
+                "duration_s = 2700" => "duration_s = 900".to_string(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    assert_eq!(text.matches("clock = \"gps\"").count(), 6);
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("gps.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = format!("{}/net/", dir.path().display());
+    let sim = vigia(&["sim", scenario.to_str().unwrap(), "--out", &out]);
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let receivers = dir.path().join("net/receivers.toml");
+    assert!(std::fs::read_to_string(&receivers)
+        .unwrap()
+        .contains("clock = \"gps\""));
+    let events = dir.path().join("events.jsonl");
+    let analyze = vigia(&[
+        "analyze",
+        "--receivers",
+        receivers.to_str().unwrap(),
+        "--start",
+        &start(&dir.path().join("net")),
+        "--out",
+        events.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&analyze.stderr);
+    assert!(analyze.status.success(), "{stderr}");
+    assert!(stderr.contains("6 receivers synchronised"), "{stderr}");
+    let presence = lines(&events)
+        .into_iter()
+        .find(|e| e["type"] == "zone_presence" && e["icao24"] == DRONE)
+        .expect("the drone's presence");
+    assert_eq!(presence["position_source"], "mlat");
+    assert_eq!(presence["mlat"]["confidence"], "observed");
+    // GPS clocks: a smaller error than the 12 MHz network's.
+    let error = presence["evidence"]["positions"][0]["solution"]["error_95_m"]
+        .as_f64()
+        .unwrap();
+    assert!(error < 150.0, "{presence}");
+}
+
+#[test]
+fn three_receivers_are_not_enough_to_place_anything() {
+    // Sells, Nogales and Douglas alone: with the altitude, three arrival times fit the drone and
+    // its mirror image across the border equally; vigia places nothing rather than guess.
+    let dir = network();
+    let text = std::fs::read_to_string(dir.join("receivers.toml")).unwrap();
+    let kept: String = text
+        .split("[[receiver]]")
+        .filter(|b| {
+            !b.contains("id = ")
+                || ["sells", "nogales", "douglas"]
+                    .iter()
+                    .any(|r| b.contains(&format!("id = \"{r}\"")))
+        })
+        .collect::<Vec<_>>()
+        .join("[[receiver]]");
+    assert_eq!(kept.matches("id = ").count(), 3);
+    let three = dir.join("three.toml");
+    std::fs::write(&three, kept).unwrap();
+    let events = dir.join("three.jsonl");
+    let analyze = vigia(&[
+        "analyze",
+        "--receivers",
+        three.to_str().unwrap(),
+        "--start",
+        &start(dir),
+        "--out",
+        events.to_str().unwrap(),
+    ]);
+    assert!(analyze.status.success());
+    let drone: Vec<Value> = lines(&events)
+        .into_iter()
+        .filter(|e| e["icao24"] == DRONE)
+        .collect();
+    assert!(
+        !drone
+            .iter()
+            .any(|e| e["zone"] == "USA" && e["type"] != "closest_approach"),
+        "{drone:?}"
+    );
+    assert!(
+        !drone
+            .iter()
+            .any(|e| e["type"] == "zone_entry" || e["type"] == "zone_exit"),
+        "{drone:?}"
+    );
+}
