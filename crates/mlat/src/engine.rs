@@ -685,15 +685,7 @@ impl Engine {
             .filter(|(i, _)| Some(*i) != dropped)
             .map(|(_, a)| *a)
             .collect();
-        let n = kept.len() as f64;
-        let centroid = kept.iter().fold([0.0; 3], |s, a| {
-            [
-                s[0] + a.receiver[0] / n,
-                s[1] + a.receiver[1] / n,
-                s[2] + a.receiver[2] / n,
-            ]
-        });
-        let c = Geodetic::from_ecef(centroid);
+        let c = crate::solve::ground_below(&kept);
         // The found position reflected through the centroid, and four points 150 km out.
         let (dlat, dlon) = (found.position.lat - c.lat, found.position.lon - c.lon);
         let starts = [

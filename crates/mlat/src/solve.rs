@@ -126,6 +126,19 @@ impl core::fmt::Display for SolveError {
 
 impl std::error::Error for SolveError {}
 
+/// The point on the ground below the receivers' centroid (where a solution starts).
+pub(crate) fn ground_below(arrivals: &[Arrival]) -> Geodetic {
+    let n = arrivals.len().max(1) as f64;
+    let centroid = arrivals.iter().fold([0.0; 3], |s, a| {
+        [
+            s[0] + a.receiver[0] / n,
+            s[1] + a.receiver[1] / n,
+            s[2] + a.receiver[2] / n,
+        ]
+    });
+    Geodetic::from_ecef(centroid)
+}
+
 /// 2-D 95 % scale: √χ²₂(0.95).
 const SCALE_95: f64 = 2.447_746_830_680_816;
 
@@ -174,15 +187,7 @@ pub fn solve_from(
         .collect();
 
     // Start: above the receivers' centroid, at the reply's height.
-    let n = arrivals.len() as f64;
-    let centroid = arrivals.iter().fold([0.0; 3], |s, a| {
-        [
-            s[0] + a.receiver[0] / n,
-            s[1] + a.receiver[1] / n,
-            s[2] + a.receiver[2] / n,
-        ]
-    });
-    let ground = Geodetic::from_ecef(centroid);
+    let ground = ground_below(arrivals);
     let (start_lat, start_lon) = start.unwrap_or((ground.lat, ground.lon));
     let start_height = altitude.map_or(10_000.0, |h| h.height_m);
     let mut p = Geodetic::new(start_lat, start_lon, start_height).to_ecef();

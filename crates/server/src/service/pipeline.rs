@@ -41,7 +41,7 @@ use crate::service::dedup::Dedup;
 use crate::service::flood::{Candidate, FloodGuard, RejectWatch};
 use crate::service::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
 use crate::service::metrics::Metrics;
-use crate::service::receivers::{MlatStatus, NetworkView, Sightings};
+use crate::service::receivers::{NetworkView, Sightings};
 use crate::service::stream::StreamMessage;
 use crate::service::writer::{EventMeta, Writer, WriterMessage};
 use crate::settings::PipelineSettings;
@@ -252,11 +252,6 @@ pub struct Pipeline {
     next_snapshot: Instant,
 }
 
-/// Live multilateration: a transmission's copies are awaited this long, seconds.
-const NETWORK_CLOSE_S: f64 = 1.0;
-/// The tracker's reordering window when multilaterating, seconds (longer than the wait).
-const NETWORK_WINDOW_S: f64 = 2.0;
-
 /// Seconds without a record after which the pipeline moves the tracker's clock itself.
 const QUIET_S: f64 = 5.0;
 
@@ -313,38 +308,6 @@ impl Pipeline {
         }
     }
 
-    /// Multilaterate the frames of sources `0..stations.len()`: every copy goes to the MLAT
-    /// engine, located replies come back as positions. The tracker then holds records for
-    /// [`NETWORK_WINDOW_S`]: solutions come out after their group closes.
-    pub fn multilaterate(&mut self, stations: Vec<vigia_mlat::Station>) {
-        let receivers = stations.len().min(usize::from(u16::MAX)) as u16;
-        let engine = vigia_mlat::Engine::new(
-            stations,
-            vigia_mlat::EngineConfig {
-                close_delay_s: NETWORK_CLOSE_S,
-                ..vigia_mlat::EngineConfig::default()
-            },
-        );
-        self.tracker = Tracker::new(TrackerConfig {
-            reorder_window_s: NETWORK_WINDOW_S,
-            ..self.tracker.config().clone()
-        });
-        self.network = Some((Network::live(engine), receivers));
-    }
-
-    /// Follow what each source hears (positions by index, as the inputs) and publish it to
-    /// `view` with each snapshot.
-    pub fn watch_receivers(&mut self, positions: Vec<Option<(f64, f64)>>, view: Arc<NetworkView>) {
-        let sources = self
-            .inputs
-            .iter()
-            .cloned()
-            .zip(positions.into_iter().chain(std::iter::repeat(None)))
-            .collect();
-        self.sightings = Sightings::new(sources);
-        self.sightings_view = view;
-    }
-
     /// The thread body: until the queue is closed and drained.
     pub fn run(&mut self, queue: &FrameQueue, control: &Receiver<Control>) {
         let mut arrivals = Vec::with_capacity(4096);
@@ -397,33 +360,15 @@ impl Pipeline {
                 let msg = vigia_modes::decode(frame.message()).ok();
                 self.sightings.frame(arrival.source, ts, msg.as_ref());
             }
-            if let (Some((network, receivers)), Record::Frame(frame)) =
-                (&mut self.network, &mut *record)
-            {
-                if arrival.source < *receivers && frame.mlat_ticks.is_some() {
-                    // Each receiver on its own clock: the network aligns them.
-                    frame.ts = Some(own);
-                    self.record_no += 1;
-                    let source = SourceRef {
-                        input: u32::from(arrival.source),
-                        record: self.record_no,
-                        line: None,
-                        row: None,
-                    };
-                    network.push(
-                        arrival.source,
-                        frame,
-                        source,
-                        &mut self.tracker,
-                        &mut self.track_events,
-                    );
-                    if !self.track_events.is_empty() {
-                        self.after_tracking(arrival.received);
-                    }
-                    continue;
-                }
-            }
+            // A network receiver's frames stay on their own clock: the network aligns them,
+            // de-duplicates them and multilaterates.
+            let via_network = matches!(
+                (&self.network, &*record),
+                (Some((_, receivers)), Record::Frame(frame))
+                    if arrival.source < *receivers && frame.mlat_ticks.is_some()
+            );
             match record {
+                Record::Frame(frame) if via_network => frame.ts = Some(own),
                 Record::Frame(frame) => {
                     if !self.dedup.first(ts, frame.message()) {
                         continue;
@@ -439,31 +384,25 @@ impl Pipeline {
                 line: None,
                 row: None,
             };
-            self.tracker
-                .push_record(record, source, &mut self.track_events);
+            match (&mut self.network, &*record) {
+                (Some((network, _)), Record::Frame(frame)) if via_network => network.push(
+                    arrival.source,
+                    frame,
+                    source,
+                    &mut self.tracker,
+                    &mut self.track_events,
+                ),
+                _ => self
+                    .tracker
+                    .push_record(record, source, &mut self.track_events),
+            }
             if !self.track_events.is_empty() {
                 self.after_tracking(arrival.received);
             }
         }
         arrivals.clear();
         self.metrics.records.fetch_add(n, Ordering::Relaxed);
-        let network_duplicates = self.network.as_ref().map_or(0, |(n, _)| n.duplicates);
-        self.metrics.duplicates.store(
-            self.dedup.duplicates() + network_duplicates,
-            Ordering::Relaxed,
-        );
-        if let Some((network, _)) = &self.network {
-            let m = network.mlat();
-            self.metrics
-                .mlat_positions
-                .store(m.solved, Ordering::Relaxed);
-            self.metrics
-                .mlat_receivers_synced
-                .store(network.engine().synced() as u64, Ordering::Relaxed);
-            self.metrics
-                .mlat_clock_references
-                .store(m.clock_references, Ordering::Relaxed);
-        }
+        self.count_network();
         if !self.batch.events.is_empty() {
             self.send_events();
         }
@@ -857,21 +796,7 @@ impl Pipeline {
                 .stream
                 .send(StreamMessage::new("aircraft", data.to_string()));
         }
-        let network = self.network.as_ref();
-        let mlat = |r: u16| -> Option<MlatStatus> {
-            let (net, receivers) = network?;
-            if r >= *receivers {
-                return None;
-            }
-            let stats = net.mlat();
-            Some(MlatStatus {
-                synced: net.engine().on_time_base(r),
-                used: stats.used.get(usize::from(r)).copied().unwrap_or(0),
-                inconsistent: stats.blamed.get(usize::from(r)).copied().unwrap_or(0),
-            })
-        };
-        let sightings = self.sightings.snapshot(self.last_ts, &self.identity, &mlat);
-        self.sightings_view.publish(sightings);
+        self.publish_sightings();
         let flying: rustc_hash::FxHashSet<IcaoAddress> =
             self.flights.keys().map(|f| f.icao24).collect();
         let live = &mut self.live;
@@ -918,6 +843,9 @@ impl Pipeline {
         let _ = self.writes.send(WriterMessage::Batch { batch, metas });
     }
 }
+
+#[path = "pipeline_network.rs"]
+mod network;
 
 #[cfg(test)]
 #[path = "pipeline_tests.rs"]

@@ -417,10 +417,16 @@ fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
         "--db",
         db.to_str().unwrap(),
     ]);
+    // Listed from its first verified reply (a DF11 squitter); its identity reply (DF5, the
+    // squawk) and altitude reply (DF4) come as the radars interrogate it.
     let heard = vigia.wait_json("/api/heard", std::time::Duration::from_secs(90), |v| {
-        v["heard"]
-            .as_array()
-            .is_some_and(|h| h.iter().any(|h| h["icao24"] == DRONE))
+        // The airliners broadcast their positions: once they have, only the drone is listed.
+        v["heard"].as_array().is_some_and(|h| {
+            h.len() == 1
+                && h.iter().any(|h| {
+                    h["icao24"] == DRONE && !h["squawk"].is_null() && !h["altitude_ft"].is_null()
+                })
+        })
     });
     let drone = heard["heard"]
         .as_array()
@@ -434,7 +440,6 @@ fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
     assert_eq!(drone["squawk"], "4401", "{drone}");
     assert_eq!(drone["altitude_ft"], 18000, "{drone}");
     assert_eq!(drone["receivers"].as_array().unwrap().len(), 1, "{drone}");
-    // The airliners broadcast their positions: none of them is on the list.
     assert_eq!(heard["heard"].as_array().unwrap().len(), 1, "{heard}");
     let aircraft = vigia.json("/api/aircraft");
     assert!(!aircraft["aircraft"]
