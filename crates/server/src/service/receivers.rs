@@ -191,15 +191,18 @@ impl Sightings {
         if !self.aircraft.contains_key(&msg.address) && self.aircraft.len() >= MAX_HEARD {
             self.forget(ts);
             if self.aircraft.len() >= MAX_HEARD {
-                // Still full of recent ones: the least recently heard goes.
-                if let Some(oldest) = self
-                    .aircraft
-                    .iter()
-                    .min_by(|a, b| a.1.last.total_cmp(&b.1.last))
-                    .map(|(k, _)| *k)
-                {
-                    self.aircraft.remove(&oldest);
+                // Still full of recent ones (a spoofer inventing addresses): the least recently
+                // heard tenth goes at once, so that each new address costs O(1) on average.
+                let mut last: Vec<f64> = self.aircraft.values().map(|a| a.last).collect();
+                let cut = last.len() / 10;
+                if last.is_empty() {
+                    last.push(f64::INFINITY);
                 }
+                let threshold = last
+                    .select_nth_unstable_by(cut, f64::total_cmp)
+                    .1
+                    .to_owned();
+                self.aircraft.retain(|_, a| a.last > threshold);
             }
         }
         let a = self
@@ -361,5 +364,46 @@ impl Sightings {
             receivers,
             heard,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use vigia_modes::encode::frame::df11;
+
+    fn all_call(address: u32) -> Message {
+        let bytes = df11(IcaoAddress::new(address), 5, 0).unwrap();
+        vigia_modes::decode(&bytes).unwrap()
+    }
+
+    #[test]
+    fn invented_addresses_keep_the_list_bounded_and_cheap() {
+        let mut s = Sightings::new(vec![("rx".into(), Some((31.0, -110.0)))]);
+        // More addresses than the list holds, all within the same minute.
+        for (i, a) in (0x100000u32..0x100000 + (MAX_HEARD as u32) * 3).enumerate() {
+            s.frame(0, i as f64 * 0.001, Some(&all_call(a)));
+            assert!(s.aircraft.len() <= MAX_HEARD);
+        }
+        let ids = IdentityResolver::new(None);
+        let snapshot = s.snapshot(60.0, &ids, &|_| None);
+        assert!(!snapshot.heard.is_empty() && snapshot.heard.len() <= MAX_HEARD);
+        // The newest are the ones kept.
+        let newest = format!("{:06x}", 0x100000 + MAX_HEARD * 3 - 1);
+        assert!(snapshot.heard.iter().any(|h| h.icao24 == newest));
+        assert_eq!(snapshot.receivers[0].frames, MAX_HEARD as u64 * 3);
+    }
+
+    #[test]
+    fn an_aircraft_broadcasting_positions_is_not_listed() {
+        let mut s = Sightings::new(vec![("rx".into(), None)]);
+        s.frame(0, 1.0, Some(&all_call(0xae5421)));
+        let ids = IdentityResolver::new(None);
+        let listed = s.snapshot(2.0, &ids, &|_| None);
+        assert_eq!(listed.heard.len(), 1);
+        assert!(listed.heard[0].military);
+        s.position(IcaoAddress::new(0xae5421), 3.0, 30.0, -110.0);
+        assert!(s.snapshot(4.0, &ids, &|_| None).heard.is_empty());
     }
 }
