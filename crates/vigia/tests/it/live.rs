@@ -239,6 +239,16 @@ pub fn http(address: SocketAddr, method: &str, path: &str, token: Option<&str>) 
     (status, body.to_string())
 }
 
+/// The value of metric `name` in Prometheus text `metrics` (the first line that starts with it).
+pub fn metric(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name} not in metrics:\n{metrics}"))
+}
+
 /// A free port on 127.0.0.1 (bound, then released).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

@@ -341,14 +341,7 @@ fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
         "{drone}"
     );
     let (_, metrics) = vigia.get("/metrics");
-    let value = |name: &str| -> f64 {
-        metrics
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("{name} not in metrics"))
-    };
+    let value = |name: &str| super::live::metric(&metrics, name);
     assert!(value("vigia_mlat_positions_total") >= 10.0, "{metrics}");
     assert!(value("vigia_mlat_receivers_synced") >= 4.0, "{metrics}");
     // Each receiver's health: on the time base, used in solutions, hearing aircraft, with

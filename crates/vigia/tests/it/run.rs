@@ -68,14 +68,7 @@ fn a_zone_entry_is_detected_stored_alerted_and_served_across_a_source_restart() 
     // The source was killed mid-stream and restarted; vigia reconnected and read on, and the
     // garbage at the start of the new connection was counted, not fatal.
     let (_, metrics) = vigia.get("/metrics");
-    let value = |name: &str| -> f64 {
-        metrics
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("{name} not in metrics:\n{metrics}"))
-    };
+    let value = |name: &str| super::live::metric(&metrics, name);
     assert!(value("vigia_source_connects_total") >= 2.0);
     assert!(value("vigia_source_malformed_total") >= 1.0);
     assert!(value("vigia_source_records_total") > 100.0);
