@@ -72,6 +72,19 @@ pub enum FrameError {
         /// Offset of the dropped frame's 0x1a.
         at: Location,
     },
+    /// An in-band receiver id record (`0x1a 0xe3`/`0xe4`) whose payload is no shape known;
+    /// skipped, and the receiver id in effect is unchanged.
+    #[error(
+        "{at}: Beast receiver id record {type_byte:#04x} of {len} bytes not understood; skipped"
+    )]
+    BadReceiverId {
+        /// Offset of the record's 0x1a.
+        at: Location,
+        /// 0xe3 or 0xe4.
+        type_byte: u8,
+        /// Payload bytes found (unescaped, at most 65 counted).
+        len: usize,
+    },
     /// The input ends inside a frame or line.
     #[error("{at}: input ends inside a frame")]
     Truncated {
@@ -199,6 +212,8 @@ pub enum ErrorKind {
     BadEscape,
     /// [`FrameError::Truncated`].
     Truncated,
+    /// [`FrameError::BadReceiverId`].
+    BadReceiverId,
     /// [`FrameError::LineTooLong`].
     LineTooLong,
     /// [`FrameError::InvalidHex`].
@@ -229,11 +244,12 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (the index of a kind is its position here).
-    pub const ALL: [ErrorKind; 17] = [
+    pub const ALL: [ErrorKind; 18] = [
         ErrorKind::Garbage,
         ErrorKind::UnknownFrameType,
         ErrorKind::BadEscape,
         ErrorKind::Truncated,
+        ErrorKind::BadReceiverId,
         ErrorKind::LineTooLong,
         ErrorKind::InvalidHex,
         ErrorKind::BadLength,
@@ -256,6 +272,7 @@ impl ErrorKind {
             ErrorKind::UnknownFrameType => "unknown_frame_type",
             ErrorKind::BadEscape => "bad_escape",
             ErrorKind::Truncated => "truncated",
+            ErrorKind::BadReceiverId => "bad_receiver_id",
             ErrorKind::LineTooLong => "line_too_long",
             ErrorKind::InvalidHex => "invalid_hex",
             ErrorKind::BadLength => "bad_length",
@@ -292,6 +309,7 @@ impl FrameError {
             FrameError::UnknownFrameType { .. } => ErrorKind::UnknownFrameType,
             FrameError::BadEscape { .. } => ErrorKind::BadEscape,
             FrameError::Truncated { .. } => ErrorKind::Truncated,
+            FrameError::BadReceiverId { .. } => ErrorKind::BadReceiverId,
             FrameError::LineTooLong { .. } => ErrorKind::LineTooLong,
             FrameError::InvalidHex { .. } => ErrorKind::InvalidHex,
             FrameError::BadLength { .. } => ErrorKind::BadLength,
@@ -325,6 +343,7 @@ impl FrameError {
             | FrameError::UnknownFrameType { at, .. }
             | FrameError::BadEscape { at }
             | FrameError::Truncated { at }
+            | FrameError::BadReceiverId { at, .. }
             | FrameError::LineTooLong { at, .. }
             | FrameError::InvalidHex { at }
             | FrameError::BadLength { at, .. }

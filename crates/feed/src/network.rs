@@ -15,6 +15,13 @@
 //! reference's start and counted ([`NetworkStats::unaligned`]). The common clock is the
 //! reference's counter in seconds, or anchored at `start` (Unix seconds of its first frame).
 //!
+//! A combined capture (an aggregator's stream: many receivers in one Beast file, each frame
+//! tagged by the receiver id announced before it, `0x1a 0xe3`/`0xe4`) feeds every receiver
+//! whose id it announces ([`NetworkInputs::combined`]). It is read only as far as the merge
+//! needs (a second past the merge point), so memory stays bounded by the network's traffic
+//! in that second, not by the file; frames without an id, or with one no receiver has, are
+//! counted and left out.
+//!
 //! The rough clock only orders the frames and tells which copies are one transmission; the
 //! nanosecond synchronisation that multilateration needs is `vigia-mlat`'s, from the raw
 //! counters each frame keeps (`RawFrame::mlat_ticks`).
@@ -24,7 +31,7 @@ use std::path::PathBuf;
 
 use vigia_modes::{RawFrame, Record, SourceRef, MLAT_TICKS_PER_S};
 
-use crate::receivers::{ClockName, Receiver};
+use crate::receivers::{ClockName, Directory, Receiver};
 use crate::{Format, InputItem, RecordReader};
 
 /// Frames read ahead of each capture to align the counters (shared out when there are many
@@ -38,6 +45,12 @@ const MIN_MATCHES: usize = 3;
 const GAIN: f64 = 0.05;
 /// How long a message is remembered for the running correction, seconds.
 const RECENT_S: f64 = 2.0;
+/// How far past the merge point a combined capture is read, seconds.
+const LOOKAHEAD_S: f64 = 1.0;
+/// Most frames held from combined captures at once (the prefetch included).
+const MAX_COMBINED_HELD: usize = 2_000_000;
+/// Distinct unknown receiver ids remembered for the stats.
+const MAX_UNKNOWN_IDS: usize = 16;
 
 /// What the merge did, per receiver (index = receiver).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -53,6 +66,21 @@ pub struct NetworkStats {
     pub unaligned: Vec<bool>,
     /// Offset of each counter from the reference's at the start, seconds.
     pub offsets_s: Vec<Option<f64>>,
+    /// Frames of combined captures before any receiver id (left out).
+    pub untagged: u64,
+    /// Frames of combined captures tagged with an id no receiver has (left out).
+    pub unknown: u64,
+    /// Those ids (the first few), as announced.
+    pub unknown_ids: Vec<String>,
+}
+
+/// A combined capture: many receivers in one stream, told apart by in-band ids.
+struct Combined {
+    path: PathBuf,
+    reader: Option<RecordReader>,
+    opened: bool,
+    ended: bool,
+    record_no: u64,
 }
 
 struct Source {
@@ -111,6 +139,12 @@ pub struct NetworkInputs {
     recent: HashMap<[u8; 14], (usize, f64)>,
     recent_order: VecDeque<(f64, [u8; 14])>,
     stats: NetworkStats,
+    combined: Vec<Combined>,
+    directory: Directory,
+    /// Latest aligned time read from the combined captures.
+    horizon: f64,
+    /// Time of the last frame merged.
+    merged: f64,
 }
 
 impl NetworkInputs {
@@ -148,8 +182,127 @@ impl NetworkInputs {
                 matches: vec![0; n],
                 unaligned: vec![false; n],
                 offsets_s: vec![None; n],
+                ..NetworkStats::default()
             },
+            combined: Vec::new(),
+            directory: Directory::new(receivers),
+            horizon: f64::NEG_INFINITY,
+            merged: f64::NEG_INFINITY,
         }
+    }
+
+    /// Also read these combined captures: their frames go to the receiver whose id each
+    /// announces (`uuid` in the receivers file).
+    pub fn combined(mut self, paths: Vec<PathBuf>) -> Self {
+        self.combined = paths
+            .into_iter()
+            .map(|path| Combined {
+                path,
+                reader: None,
+                opened: false,
+                ended: false,
+                record_no: 0,
+            })
+            .collect();
+        self
+    }
+
+    fn combined_held(&self) -> usize {
+        self.sources
+            .iter()
+            .filter(|s| s.path.is_none())
+            .map(|s| s.buffer.len())
+            .sum()
+    }
+
+    /// Read up to `limit` frames of the combined captures into their receivers' buffers;
+    /// `false` once they are all read.
+    fn refill_combined(&mut self, limit: usize) -> bool {
+        let Some(c) = self.combined.iter().position(|c| !c.ended) else {
+            return false;
+        };
+        let capture = &mut self.combined[c];
+        if !capture.opened {
+            capture.opened = true;
+            match crate::open(&capture.path, self.format) {
+                Ok(reader) => capture.reader = Some(reader),
+                Err(error) => {
+                    capture.ended = true;
+                    self.pending.push_back(InputItem::Unreadable {
+                        path: capture.path.clone(),
+                        error,
+                    });
+                    return true;
+                }
+            }
+        }
+        let Some(reader) = capture.reader.as_mut() else {
+            capture.ended = true;
+            return true;
+        };
+        for _ in 0..limit {
+            let Some(item) = reader.next() else {
+                capture.ended = true;
+                capture.reader = None;
+                return true;
+            };
+            let frame = match item {
+                Ok(Record::Frame(frame)) => frame,
+                Ok(Record::State(_)) => {
+                    capture.record_no += 1;
+                    self.stats.untagged += 1;
+                    continue;
+                }
+                Err(error) => {
+                    self.pending.push_back(InputItem::Bad(error));
+                    continue;
+                }
+            };
+            capture.record_no += 1;
+            let Some(tag) = reader.receiver() else {
+                self.stats.untagged += 1;
+                continue;
+            };
+            let Some(i) = self.directory.find(tag).map(usize::from) else {
+                self.stats.unknown += 1;
+                let id = tag.id_text();
+                if self.stats.unknown_ids.len() < MAX_UNKNOWN_IDS
+                    && !self.stats.unknown_ids.contains(&id)
+                {
+                    self.stats.unknown_ids.push(id);
+                }
+                continue;
+            };
+            let source = &mut self.sources[i];
+            if source.path.is_some() {
+                // The receiver has its own capture: the copy in the combined one is the same.
+                continue;
+            }
+            self.stats.frames[i] += 1;
+            let Some(ticks) = frame.mlat_ticks else {
+                self.stats.untimed[i] += 1;
+                continue;
+            };
+            let seconds = source.counter.seconds(source.clock, ticks);
+            if self.aligned && source.offset.is_none() {
+                // First heard after the start: placed at the merge point, unaligned.
+                let offset = self.merged.max(self.reference_first) - seconds;
+                source.offset = Some(offset);
+                self.stats.offsets_s[i] = Some(offset);
+                self.stats.unaligned[i] = true;
+            }
+            if let Some(offset) = source.offset {
+                self.horizon = self.horizon.max(seconds + offset);
+            }
+            let at = SourceRef {
+                input: i as u32,
+                record: capture.record_no,
+                line: None,
+                row: None,
+            };
+            source.buffer.push_back((frame, at, seconds));
+        }
+        true
     }
 
     /// What the merge did so far.
@@ -233,7 +386,6 @@ impl NetworkInputs {
 
     /// Read the start of every capture and align the counters.
     fn align(&mut self) {
-        self.aligned = true;
         let n = self.sources.len();
         for i in 0..n {
             loop {
@@ -251,6 +403,22 @@ impl NetworkInputs {
                 if !self.refill(i, 4096) {
                     break;
                 }
+            }
+        }
+        // The combined captures' start, for the receivers they feed.
+        let fed: Vec<usize> = (0..n).filter(|&i| self.sources[i].path.is_none()).collect();
+        while !self.combined.is_empty()
+            && self.combined_held() < MAX_COMBINED_HELD.min(self.prefetch * fed.len().max(1))
+        {
+            let full = fed.iter().all(|&i| {
+                let b = &self.sources[i].buffer;
+                match (b.front(), b.back()) {
+                    (Some(a), Some(z)) => b.len() >= self.prefetch || z.2 - a.2 >= PREFETCH_S,
+                    _ => false,
+                }
+            });
+            if full || !self.refill_combined(4096) {
+                break;
             }
         }
         // Positions each receiver heard exactly once in its first seconds.
@@ -319,10 +487,35 @@ impl NetworkInputs {
                 }
             }
         }
+        for i in 0..n {
+            let source = &self.sources[i];
+            if let (Some(back), Some(offset), None) =
+                (source.buffer.back(), source.offset, &source.path)
+            {
+                self.horizon = self.horizon.max(back.2 + offset);
+            }
+        }
     }
 
     /// The next frame in merged order.
     fn next_frame(&mut self) -> Option<InputItem> {
+        let item = self.pick()?;
+        if !self.combined.is_empty() {
+            // Read the combined captures a little past the merge point, so that no receiver
+            // they feed has an earlier frame still unread.
+            let best = item.1;
+            while self.horizon < best + LOOKAHEAD_S
+                && self.combined_held() < MAX_COMBINED_HELD
+                && self.refill_combined(256)
+            {}
+        }
+        let (i, t) = self.pick()?;
+        self.merged = t;
+        self.take(i, t)
+    }
+
+    /// The receiver whose next frame comes first, and its time.
+    fn pick(&mut self) -> Option<(usize, f64)> {
         let mut best: Option<(usize, f64)> = None;
         for i in 0..self.sources.len() {
             if self.sources[i].buffer.is_empty() && !self.refill(i, 1024) {
@@ -337,7 +530,19 @@ impl NetworkInputs {
                 best = Some((i, t));
             }
         }
-        let (i, t) = best?;
+        if best.is_none() && self.combined.iter().any(|c| !c.ended) {
+            // Every buffer empty: the combined captures have more.
+            while self.refill_combined(256) {
+                if self.sources.iter().any(|s| !s.buffer.is_empty()) {
+                    return self.pick();
+                }
+            }
+        }
+        best
+    }
+
+    /// Take the frame chosen.
+    fn take(&mut self, i: usize, t: f64) -> Option<InputItem> {
         let (mut frame, at, _) = self.sources[i].buffer.pop_front()?;
         if is_position(&frame) {
             self.correct(i, frame.bytes, t);
@@ -397,6 +602,7 @@ impl Iterator for NetworkInputs {
     fn next(&mut self) -> Option<InputItem> {
         if !self.aligned {
             self.align();
+            self.aligned = true;
         }
         if let Some(item) = self.pending.pop_front() {
             return Some(item);

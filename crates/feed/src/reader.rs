@@ -434,6 +434,15 @@ impl RecordReader {
         }
     }
 
+    /// The receiver id announced in band before the record just yielded (Beast `0xe3`/`0xe4`:
+    /// a combined capture of several receivers).
+    pub fn receiver(&self) -> Option<crate::framer::beast::ReceiverTag> {
+        match &self.body {
+            Body::Stream { framer, .. } => framer.receiver(),
+            _ => None,
+        }
+    }
+
     /// The 1-based line of the record just yielded, for line-per-record formats that keep
     /// count (trajectory CSV): the evidence an analyst follows back to the file.
     pub fn last_line(&self) -> Option<u64> {

@@ -11,7 +11,14 @@
 //! jitter_ns = 80          # optional: the counter's timing noise (default by clock kind)
 //! capture = "nogales.beast"                # archives: this receiver's capture
 //! connect = "beast://nogales.local:30005"  # live: where to read it
+//! uuid = "0033062d-e17e-4389-91a9-79ebb967fb4c"  # the id it announces when it pushes
 //! ```
+//!
+//! A receiver that pushes (readsb `--net-connector HOST,PORT,beast_reduce_plus_out,uuid=…`)
+//! has no `connect`: its frames arrive on a listener and are told apart by the UUID the
+//! feeder announces in band (`0x1a 0xe4`), or the receiver id that tags each frame of a
+//! combined stream (`0x1a 0xe3`, the UUID's first 8 bytes). `uuid` gives it; without one, an
+//! `id` that is itself a UUID (or 16 hex digits) is used.
 //!
 //! Owns the schema and its checks (ids unique and printable, positions on the Earth, heights
 //! an antenna can have, at most [`MAX_RECEIVERS`]); a capture path is taken relative to the
@@ -21,6 +28,8 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::framer::beast::ReceiverTag;
 
 /// Most receivers in one file.
 pub const MAX_RECEIVERS: usize = 256;
@@ -48,6 +57,37 @@ pub struct Receiver {
     pub capture: Option<PathBuf>,
     /// Where to read it live (`beast://host:port`).
     pub connect: Option<String>,
+    /// The id it announces in band, when it has one (`uuid`, or an `id` that is a UUID).
+    pub tag: Option<ReceiverTag>,
+}
+
+/// Which receiver an in-band receiver id names: index in the file, by id.
+#[derive(Clone, Debug, Default)]
+pub struct Directory {
+    by_id: std::collections::HashMap<u64, u16>,
+}
+
+impl Directory {
+    /// The directory of `receivers` (those with an in-band id).
+    pub fn new(receivers: &[Receiver]) -> Directory {
+        Directory {
+            by_id: receivers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| Some((r.tag?.id, i as u16)))
+                .collect(),
+        }
+    }
+
+    /// The index of the receiver announcing `tag`.
+    pub fn find(&self, tag: ReceiverTag) -> Option<u16> {
+        self.by_id.get(&tag.id).copied()
+    }
+
+    /// Whether any receiver has an in-band id.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
 }
 
 /// A receiver's counter, as the file names it.
@@ -129,6 +169,7 @@ struct Entry {
     jitter_ns: Option<f64>,
     capture: Option<PathBuf>,
     connect: Option<String>,
+    uuid: Option<String>,
 }
 
 fn default_clock() -> ClockName {
@@ -217,6 +258,17 @@ impl Receivers {
                     return Err(invalid("connect: expected beast://host:port"));
                 }
             }
+            let tag = match &e.uuid {
+                Some(text) => Some(ReceiverTag::parse(text).ok_or_else(|| {
+                    invalid("uuid: expected a UUID (8-4-4-4-12 hex digits) or 16 hex digits")
+                })?),
+                None => ReceiverTag::parse(&e.id),
+            };
+            if let Some(tag) = tag {
+                if list.iter().any(|r| r.tag.is_some_and(|t| t.id == tag.id)) {
+                    return Err(invalid("two receivers announce the same uuid"));
+                }
+            }
             list.push(Receiver {
                 name: e
                     .name
@@ -231,6 +283,7 @@ impl Receivers {
                 jitter_ns: e.jitter_ns,
                 capture: e.capture.map(|c| dir.join(c)),
                 connect: e.connect,
+                tag,
             });
         }
         Ok(list)
@@ -270,6 +323,31 @@ clock = "gps"
     }
 
     #[test]
+    fn pushing_receivers_are_found_by_the_id_they_announce() {
+        let text = TWO
+            .replace(
+                "capture =",
+                "uuid = \"0033062d-e17e-4389-91a9-79ebb967fb4c\"\ncapture =",
+            )
+            .replace("id = \"douglas\"", "id = \"2ad03ec3bb624396\"");
+        let list = Receivers::parse(&text, "r.toml", Path::new(".")).unwrap();
+        let directory = Directory::new(&list);
+        let announced = ReceiverTag::parse("0033062d-e17e-4389-91a9-79ebb967fb4c").unwrap();
+        assert_eq!(directory.find(announced), Some(0));
+        // a combined stream's 0xe3 tag carries only the first half
+        let half = ReceiverTag {
+            id: announced.id,
+            uuid: None,
+        };
+        assert_eq!(directory.find(half), Some(0));
+        assert_eq!(
+            directory.find(ReceiverTag::parse("2ad03ec3-bb62-4396").unwrap()),
+            Some(1)
+        );
+        assert_eq!(directory.find(ReceiverTag { id: 1, uuid: None }), None);
+    }
+
+    #[test]
     fn bad_values_name_the_file_and_the_receiver() {
         let cases = [
             (TWO.replace("douglas", "nogales"), "share this id"),
@@ -281,6 +359,21 @@ clock = "gps"
             (TWO.replace("\"gps\"", "\"atomic\""), "unknown variant"),
             (TWO.replace("id = \"douglas\"", "id = \"dou glas\""), "id:"),
             (TWO.replace("capture =", "captur ="), "unknown field"),
+            (
+                TWO.replace("capture =", "uuid = \"not-a-uuid\"\ncapture ="),
+                "uuid: expected",
+            ),
+            (
+                TWO.replace(
+                    "capture =",
+                    "uuid = \"0033062d-e17e-4389-91a9-79ebb967fb4c\"\ncapture =",
+                )
+                .replace(
+                    "clock = \"gps\"",
+                    "clock = \"gps\"\nuuid = \"0033062de17e4389\"",
+                ),
+                "same uuid",
+            ),
             (String::new(), "no [[receiver]]"),
         ];
         for (text, expected) in cases {

@@ -277,6 +277,9 @@ pub struct CheckedSource {
     pub spec: SourceSpec,
     /// Listen rather than connect.
     pub listen: bool,
+    /// A receiver of the receivers file that pushes: no task of its own, its frames arrive
+    /// through a listener, told apart by the id it announces in band.
+    pub pushes: bool,
 }
 
 /// Everything `vigia run` needs, checked.
@@ -390,10 +393,30 @@ impl Config {
         if let Some(path) = &self.receivers {
             match vigia_feed::Receivers::load(path) {
                 Ok(receivers) => {
+                    let beast_listener = self
+                        .listeners
+                        .iter()
+                        .any(|l| l.format.parse::<Format>().is_ok_and(|f| f == Format::Beast));
                     for r in receivers.list {
                         let Some(url) = &r.connect else {
+                            if r.tag.is_some() && beast_listener {
+                                sources.push(CheckedSource {
+                                    spec: SourceSpec {
+                                        id: r.id.clone(),
+                                        format: Format::Beast,
+                                        address: "(pushes)".into(),
+                                        position: Some((r.lat, r.lon)),
+                                    },
+                                    listen: false,
+                                    pushes: true,
+                                });
+                                network.push(r);
+                                continue;
+                            }
                             problems.push(format!(
-                                "receivers: {}: receiver {:?} has no connect = \"beast://HOST:PORT\"",
+                                "receivers: {}: receiver {:?} has no connect = \"beast://HOST:PORT\" \
+                                 (a receiver that pushes needs a uuid = \"…\" and a Beast listener, \
+                                 [[listeners]] or --accept)",
                                 path.display(),
                                 r.id
                             ));
@@ -406,6 +429,7 @@ impl Config {
                                 sources.push(CheckedSource {
                                     spec,
                                     listen: false,
+                                    pushes: false,
                                 });
                                 network.push(r);
                             }
@@ -445,6 +469,7 @@ impl Config {
                     sources.push(CheckedSource {
                         spec,
                         listen: false,
+                        pushes: false,
                     });
                 }
                 Err(e) => problems.push(format!("sources[{i}].url: {e}")),
@@ -471,6 +496,7 @@ impl Config {
                         position: None,
                     },
                     listen: true,
+                    pushes: false,
                 }),
                 (Err(_), _) => problems.push(format!(
                     "listeners[{i}].bind: {:?} is not an address like 127.0.0.1:30104",

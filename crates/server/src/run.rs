@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use vigia_detect::identity::{AircraftDb, IdentityResolver};
 use vigia_detect::AnalyzerConfig;
-use vigia_feed::net::{run_client, run_listener, unix_now, FrameQueue, SourceCounters, SourceSpec};
+use vigia_feed::net::{
+    run_client, run_listener, unix_now, FrameQueue, Routes, SourceCounters, SourceSpec,
+};
 use vigia_modes::cpr::LatLon;
 use vigia_store::{ReceiverRow, Store, StoreError};
 use vigia_zones::ZoneIndex;
@@ -137,6 +139,8 @@ impl Service {
                 id: s.spec.id.clone(),
                 url: if s.listen {
                     format!("{}-listen://{}", s.spec.format.name(), s.spec.address)
+                } else if s.pushes {
+                    format!("{}-push://{}", s.spec.format.name(), s.spec.id)
                 } else {
                     s.spec.url()
                 },
@@ -304,10 +308,18 @@ impl Service {
         .map_err(ServiceError::Thread)?;
         *state.control.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle.control());
 
+        // Receivers that push are found by the id they announce, on any Beast listener.
+        let routes = Arc::new(Routes {
+            directory: vigia_feed::Directory::new(&checked.network),
+            counters: counters.clone(),
+        });
         let mut pushed = pushed.into_iter().peekable();
         for (i, s) in checked.sources.iter().enumerate() {
             let index = i as u16;
             let shutdown = state.shutdown.clone();
+            if s.pushes {
+                continue;
+            }
             if s.listen {
                 let Some((_, listener)) = pushed.next_if(|(at, _)| *at == i) else {
                     continue;
@@ -326,6 +338,8 @@ impl Service {
                     queue.clone(),
                     counters[i].clone(),
                     shutdown,
+                    (s.spec.format == vigia_feed::Format::Beast && !routes.directory.is_empty())
+                        .then(|| routes.clone()),
                 ));
             } else {
                 tokio::spawn(run_client(

@@ -114,15 +114,106 @@ pub fn write_frames<W: Write + ?Sized>(
     }
 }
 
+/// A receiver's UUID, made up from its name (the same name gives the same UUID): what it
+/// announces when it pushes, and the id that tags its frames in a combined capture.
+pub fn receiver_uuid(name: &str) -> [u8; 16] {
+    let hash = |seed: u64| {
+        name.bytes().fold(seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    let mut uuid = [0u8; 16];
+    uuid[..8].copy_from_slice(&hash(0xcbf2_9ce4_8422_2325).to_be_bytes());
+    uuid[8..].copy_from_slice(&hash(0x6c62_272e_07bb_0142).to_be_bytes());
+    uuid[6] = (uuid[6] & 0x0f) | 0x40; // version 4 (random-looking)
+    uuid[8] = (uuid[8] & 0x3f) | 0x80; // RFC 4122 variant
+    uuid
+}
+
+/// A UUID as text, `8-4-4-4-12` hex digits.
+pub fn uuid_text(uuid: &[u8; 16]) -> String {
+    let h: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// The in-band receiver id record (`0x1a 0xe3` + the UUID's first 8 bytes), escaped.
+pub fn push_receiver_id(uuid: &[u8; 16], out: &mut Vec<u8>) {
+    out.extend_from_slice(&[ESCAPE, 0xe3]);
+    push_escaped(&uuid[..8], out);
+}
+
+/// The in-band UUID record a pushing receiver sends first (`0x1a 0xe4` + 16 bytes), escaped.
+pub fn push_receiver_uuid(uuid: &[u8; 16], out: &mut Vec<u8>) {
+    out.extend_from_slice(&[ESCAPE, 0xe4]);
+    push_escaped(uuid, out);
+}
+
+fn push_escaped(bytes: &[u8], out: &mut Vec<u8>) {
+    for &b in bytes {
+        out.push(b);
+        if b == ESCAPE {
+            out.push(ESCAPE);
+        }
+    }
+}
+
+/// Every receiver's frames in one Beast stream, in time order, each receiver's run of frames
+/// preceded by its id (`0x1a 0xe3`): the combined capture of an aggregator.
+pub fn write_combined_beast<W: Write + ?Sized>(
+    frames: &[SimFrame],
+    uuids: &[[u8; 16]],
+    out: &mut W,
+) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut current = None;
+    for frame in frames {
+        let Some(uuid) = uuids.get(frame.receiver) else {
+            continue;
+        };
+        if current != Some(frame.receiver) {
+            push_receiver_id(uuid, &mut buf);
+            current = Some(frame.receiver);
+        }
+        push_beast(frame, &mut buf);
+        if buf.len() >= 60 * 1024 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    out.write_all(&buf)
+}
+
+/// How the receivers file describes where each receiver's frames are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Captures {
+    /// `capture = "<name>.beast"` each.
+    PerReceiver,
+    /// None: the frames are in one combined capture (or pushed), found by `uuid`.
+    Combined,
+}
+
 /// The receivers file (TOML, as `vigia --receivers` reads it) of a scenario's receivers, each
-/// with its capture `<name>.beast` beside the file. Antenna heights are written as heights
-/// above the ellipsoid (the simulator propagates to them so).
-/// `connect[i]`, when given, is where receiver `i`'s feed is served (`vigia sim --serve ...
-/// --per-receiver`).
-pub fn receivers_toml(receivers: &[Receiver], connect: &[String]) -> String {
-    let mut out = String::from(
-        "# Written by `vigia sim --out DIR`: the scenario's receivers, each with its capture.\n",
-    );
+/// with its `uuid` and (per-receiver captures) its capture `<name>.beast` beside the file.
+/// Antenna heights are written as heights above the ellipsoid (the simulator propagates to
+/// them so). `connect[i]`, when given, is where receiver `i`'s feed is served (`vigia sim
+/// --serve ... --per-receiver`).
+pub fn receivers_toml(receivers: &[Receiver], connect: &[String], captures: Captures) -> String {
+    let mut out = String::from(match captures {
+        Captures::PerReceiver => {
+            "# Written by `vigia sim --out DIR`: the scenario's receivers, each with its capture.\n"
+        }
+        Captures::Combined => {
+            "# Written by `vigia sim --out DIR --combined`: the scenario's receivers; their frames \
+             are in combined.beast,\n# each tagged with the receiver's uuid.\n"
+        }
+    });
     for (i, r) in receivers.iter().enumerate() {
         let Some([lat, lon]) = r.position else {
             continue;
@@ -135,7 +226,13 @@ pub fn receivers_toml(receivers: &[Receiver], connect: &[String]) -> String {
         if r.jitter_ns > 0.0 {
             out.push_str(&format!("jitter_ns = {}\n", r.jitter_ns.max(1.0)));
         }
-        out.push_str(&format!("capture = {:?}\n", format!("{}.beast", r.name)));
+        out.push_str(&format!(
+            "uuid = {:?}\n",
+            uuid_text(&receiver_uuid(&r.name))
+        ));
+        if captures == Captures::PerReceiver {
+            out.push_str(&format!("capture = {:?}\n", format!("{}.beast", r.name)));
+        }
         if let Some(url) = connect.get(i) {
             out.push_str(&format!("connect = {url:?}\n"));
         }

@@ -167,6 +167,92 @@ pub fn serve_network(
     })
 }
 
+/// Push each receiver's frames to `address` as readsb's `--net-connector
+/// HOST,PORT,beast_reduce_plus_out,uuid=…` does: one connection per receiver (`uuids[i]` is
+/// receiver `i`'s), its UUID first (`0x1a 0xe4`), then its frames, all paced on one clock.
+/// A receiver that cannot connect within 30 s gives up (its stats stay zero).
+pub fn push_network(
+    address: &str,
+    frames: &[crate::SimFrame],
+    uuids: &[[u8; 16]],
+    speed: Speed,
+    shutdown: &AtomicBool,
+) -> io::Result<Vec<ServeStats>> {
+    let start = frames.first().map_or(0.0, |f| f.ts);
+    let clock = Instant::now();
+    thread::scope(|scope| {
+        let handles: Vec<_> = uuids
+            .iter()
+            .enumerate()
+            .map(|(i, uuid)| {
+                let mine: Vec<crate::SimFrame> =
+                    frames.iter().filter(|f| f.receiver == i).copied().collect();
+                scope.spawn(move || push_paced(address, uuid, &mine, speed, shutdown, start, clock))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a pusher panicked")))
+            })
+            .collect()
+    })
+}
+
+fn push_paced(
+    address: &str,
+    uuid: &[u8; 16],
+    frames: &[crate::SimFrame],
+    speed: Speed,
+    shutdown: &AtomicBool,
+    first_ts: f64,
+    clock: Instant,
+) -> io::Result<ServeStats> {
+    let mut stats = ServeStats::default();
+    let mut stream = loop {
+        match TcpStream::connect(address) {
+            Ok(stream) => break stream,
+            Err(_)
+                if clock.elapsed() < Duration::from_secs(30)
+                    && !shutdown.load(Ordering::Relaxed) =>
+            {
+                thread::sleep(POLL * 10)
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    stream.set_nodelay(true)?;
+    stats.clients = 1;
+    let mut buf = Vec::with_capacity(64 * 1024);
+    crate::output::push_receiver_uuid(uuid, &mut buf);
+    let mut next = 0;
+    while next < frames.len() && !shutdown.load(Ordering::Relaxed) {
+        let due_until = match speed {
+            Speed::Max => f64::INFINITY,
+            Speed::Factor(f) => first_ts + clock.elapsed().as_secs_f64() * f,
+        };
+        while next < frames.len() && frames[next].ts <= due_until && buf.len() < 60 * 1024 {
+            push_beast(&frames[next], &mut buf);
+            next += 1;
+            stats.frames += 1;
+        }
+        if !buf.is_empty() {
+            stream.write_all(&buf)?;
+            buf.clear();
+        }
+        if let (Speed::Factor(f), Some(frame)) = (speed, frames.get(next)) {
+            if frame.ts > due_until {
+                let wait = ((frame.ts - due_until) / f).min(POLL.as_secs_f64());
+                thread::sleep(Duration::from_secs_f64(wait.max(0.0)));
+            }
+        }
+    }
+    stream.flush()?;
+    Ok(stats)
+}
+
 fn serve_paced<F: Replay>(
     listener: TcpListener,
     frames: &[F],

@@ -14,6 +14,15 @@
 //! `mlat` is a big-endian 48-bit count of a 12 MHz clock. After the type byte every 0x1a data byte
 //! is doubled (0x1a 0x1a), so a single 0x1a always starts a frame.
 //!
+//! Receiver ids in band (readsb's `beast_reduce_plus_out` convention, and aggregators that
+//! forward many receivers on one stream): `0x1a 0xe3` carries a receiver id, 8 bytes big-endian
+//! (a UUID's first half), and applies to the frames that follow until the next one; `0x1a 0xe4`
+//! carries the receiver's UUID, 16 bytes or its 36-character text, once at the start of a
+//! pushed connection. Both are escaped like frames and end where the next frame starts (no
+//! public specification pins their length: anything else between 1 and 64 bytes is a
+//! [`FrameError::BadReceiverId`], counted, and the frames around it still read). The id in
+//! effect is [`BeastFramer::receiver`]; read it after each frame.
+//!
 //! Resynchronisation: bytes before a frame start are one [`FrameError::Garbage`] run; a 0x1a with
 //! another type byte (the `'4'` status frame, for instance) starts a
 //! [`FrameError::UnknownFrameType`] run; each is reported once, when the next frame starts (or at
@@ -70,7 +79,68 @@ pub struct BeastFramer {
     base: u64,
     skip: Option<Skip>,
     finished: bool,
+    receiver: Option<ReceiverTag>,
 }
+
+/// A receiver id announced in band: the 64-bit id (`0xe3`, or the first half of an `0xe4`
+/// UUID) and the whole UUID when one was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReceiverTag {
+    /// The receiver id (a UUID's first 8 bytes, big-endian).
+    pub id: u64,
+    /// The UUID, when the receiver announced one (`0xe4`).
+    pub uuid: Option<[u8; 16]>,
+}
+
+impl ReceiverTag {
+    /// The tag of a UUID given as text (`0033062d-e17e-4389-91a9-79ebb967fb4c`, dashes
+    /// optional) or as the 16 hex digits of a receiver id; `None` for anything else.
+    ///
+    /// ```
+    /// use vigia_feed::framer::beast::ReceiverTag;
+    /// let t = ReceiverTag::parse("0033062d-e17e-4389-91a9-79ebb967fb4c").unwrap();
+    /// assert_eq!(t.id, 0x0033_062d_e17e_4389);
+    /// assert_eq!(ReceiverTag::parse("0033062de17e4389").unwrap().id, t.id);
+    /// assert!(ReceiverTag::parse("nogales").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<ReceiverTag> {
+        let digits: Vec<u8> = text.bytes().filter(|&b| b != b'-').collect();
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        let hex = core::str::from_utf8(&digits).ok()?;
+        match digits.len() {
+            16 => Some(ReceiverTag {
+                id: u64::from_str_radix(hex, 16).ok()?,
+                uuid: None,
+            }),
+            32 => {
+                let value = u128::from_str_radix(hex, 16).ok()?;
+                Some(ReceiverTag::from_uuid(value.to_be_bytes()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The tag of a binary UUID.
+    pub fn from_uuid(uuid: [u8; 16]) -> ReceiverTag {
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&uuid[..8]);
+        ReceiverTag {
+            id: u64::from_be_bytes(id),
+            uuid: Some(uuid),
+        }
+    }
+
+    /// The id as 16 hex digits (the UUID's first half, dashes as in the UUID).
+    pub fn id_text(&self) -> String {
+        let h = format!("{:016x}", self.id);
+        format!("{}-{}-{}", &h[..8], &h[8..12], &h[12..])
+    }
+}
+
+/// Longest in-band receiver record payload read (a UUID as text is 36 bytes).
+const MAX_ID_RECORD: usize = 64;
 
 impl BeastFramer {
     /// A framer at the start of a stream.
@@ -134,6 +204,83 @@ fn parse_frame(raw: &[u8], message_len: usize) -> Parse {
     Parse::Frame(frame, i)
 }
 
+/// An in-band receiver record at the start of `raw` (`raw[1]` is 0xe3 or 0xe4): its unescaped
+/// payload (up to the next frame start) and the raw bytes it used.
+fn parse_id_record(raw: &[u8], finished: bool) -> Option<(Vec<u8>, usize)> {
+    let mut payload = Vec::new();
+    let mut i = 2;
+    loop {
+        let Some(&byte) = raw.get(i) else {
+            return finished.then_some((payload, i));
+        };
+        if byte == ESCAPE {
+            match raw.get(i + 1) {
+                None if !finished => return None,
+                Some(&ESCAPE) => i += 2,
+                _ => return Some((payload, i)),
+            }
+        } else {
+            i += 1;
+        }
+        if payload.len() <= MAX_ID_RECORD {
+            payload.push(byte);
+        }
+    }
+}
+
+/// What an `0xe3`/`0xe4` payload says, if it is one of the shapes known.
+fn read_id_record(type_byte: u8, payload: &[u8]) -> Option<ReceiverTag> {
+    match (type_byte, payload.len()) {
+        (0xe3, 8) => {
+            let mut id = [0u8; 8];
+            id.copy_from_slice(payload);
+            Some(ReceiverTag {
+                id: u64::from_be_bytes(id),
+                uuid: None,
+            })
+        }
+        (0xe4, 16) => {
+            let mut uuid = [0u8; 16];
+            uuid.copy_from_slice(payload);
+            Some(ReceiverTag::from_uuid(uuid))
+        }
+        (0xe4, 32..=36) => {
+            let text = core::str::from_utf8(payload).ok()?;
+            ReceiverTag::parse(text.trim_end_matches('\0')).filter(|t| t.uuid.is_some())
+        }
+        _ => None,
+    }
+}
+
+impl BeastFramer {
+    /// The receiver id in effect: the last one announced in band before the frame just
+    /// returned (`None` until one is).
+    pub fn receiver(&self) -> Option<ReceiverTag> {
+        self.receiver
+    }
+}
+
+/// Encode an in-band receiver id record (`0x1a 0xe3` + 8 bytes), escaped.
+pub fn encode_receiver_id(id: u64) -> Vec<u8> {
+    escaped(0xe3, &id.to_be_bytes())
+}
+
+/// Encode an in-band UUID record (`0x1a 0xe4` + 16 bytes), escaped.
+pub fn encode_receiver_uuid(uuid: [u8; 16]) -> Vec<u8> {
+    escaped(0xe4, &uuid)
+}
+
+fn escaped(type_byte: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![ESCAPE, type_byte];
+    for &byte in payload {
+        out.push(byte);
+        if byte == ESCAPE {
+            out.push(ESCAPE);
+        }
+    }
+    out
+}
+
 impl Framer for BeastFramer {
     type Item = RawFrame;
 
@@ -187,6 +334,30 @@ impl Framer for BeastFramer {
                     self.extend_skip(at, 2);
                     self.start += 2;
                     continue;
+                }
+                0xe3 | 0xe4 => {
+                    if let Some(skip) = self.skip.take() {
+                        return Some(Err(skip.into_error()));
+                    }
+                    let (payload, used) = parse_id_record(rest, self.finished)?;
+                    self.start += used;
+                    match read_id_record(type_byte, &payload) {
+                        Some(tag) => {
+                            // A UUID's first half announced again keeps the UUID.
+                            let known = self
+                                .receiver
+                                .filter(|r| r.id == tag.id && tag.uuid.is_none());
+                            self.receiver = Some(known.unwrap_or(tag));
+                            continue;
+                        }
+                        None => {
+                            return Some(Err(FrameError::BadReceiverId {
+                                at: Location::Offset(at),
+                                type_byte,
+                                len: payload.len(),
+                            }))
+                        }
+                    }
                 }
                 _ => {
                     let previous = self.skip.replace(Skip {
@@ -431,6 +602,100 @@ mod tests {
             ]
         );
         split_at_every_point(&input);
+    }
+
+    /// Every frame with the receiver id in effect when it was returned, input pushed in two
+    /// parts cut at `split`.
+    fn tagged(input: &[u8], split: usize) -> Vec<(Result<RawFrame, FrameError>, Option<u64>)> {
+        let mut framer = BeastFramer::new();
+        let mut got = Vec::new();
+        let mut drain = |framer: &mut BeastFramer| {
+            while let Some(item) = framer.next_item() {
+                got.push((item, framer.receiver().map(|r| r.id)));
+            }
+        };
+        framer.push(&input[..split]);
+        drain(&mut framer);
+        framer.push(&input[split..]);
+        drain(&mut framer);
+        framer.finish();
+        drain(&mut framer);
+        got
+    }
+
+    #[test]
+    fn receiver_ids_in_band_tag_the_frames_that_follow() {
+        // an id holding a 0x1a (escaped), a binary UUID, a UUID as text
+        let a = 0x1a00_0000_0000_1a01u64;
+        let uuid: [u8; 16] = [
+            0x00, 0x33, 0x06, 0x2d, 0xe1, 0x7e, 0x43, 0x89, 0x91, 0xa9, 0x79, 0xeb, 0xb9, 0x67,
+            0xfb, 0x4c,
+        ];
+        let text = b"0033062d-e17e-4389-91a9-79ebb967fb4c";
+        let mut text_record = vec![ESCAPE, 0xe4];
+        text_record.extend_from_slice(text);
+        let input = [
+            FIRST.as_slice(),
+            &encode_receiver_id(a),
+            FIRST.as_slice(),
+            ESCAPED.as_slice(),
+            &encode_receiver_uuid(uuid),
+            FIRST.as_slice(),
+            &encode_receiver_id(7),
+            &text_record,
+            ESCAPED.as_slice(),
+        ]
+        .concat();
+        let expected = tagged(&input, input.len());
+        let ids: Vec<Option<u64>> = expected
+            .iter()
+            .map(|(f, id)| {
+                assert!(f.is_ok(), "{f:?}");
+                *id
+            })
+            .collect();
+        let u = 0x0033_062d_e17e_4389;
+        assert_eq!(ids, vec![None, Some(a), Some(a), Some(u), Some(u)]);
+        for split in 0..=input.len() {
+            assert_eq!(tagged(&input, split), expected, "split at {split}");
+        }
+        let mut framer = BeastFramer::new();
+        framer.push(&[encode_receiver_uuid(uuid), FIRST.to_vec()].concat());
+        assert!(framer.next_item().unwrap().is_ok());
+        assert_eq!(framer.receiver().unwrap().uuid, Some(uuid));
+        assert_eq!(framer.receiver().unwrap().id_text(), "0033062d-e17e-4389");
+    }
+
+    #[test]
+    fn a_receiver_record_of_no_known_shape_is_counted_and_skipped() {
+        let input = [
+            &encode_receiver_id(5),
+            b"\x1a\xe3\x01\x02\x03".as_slice(),
+            FIRST.as_slice(),
+            b"\x1a\xe4".as_slice(),
+            &[0x55; 100],
+        ]
+        .concat();
+        let got = tagged(&input, input.len());
+        assert_eq!(
+            got[0].0,
+            Err(FrameError::BadReceiverId {
+                at: Location::Offset(10),
+                type_byte: 0xe3,
+                len: 3
+            })
+        );
+        // the frame keeps the last good id
+        assert_eq!((got[1].0.is_ok(), got[1].1), (true, Some(5)));
+        assert!(matches!(
+            got[2].0,
+            Err(FrameError::BadReceiverId {
+                type_byte: 0xe4,
+                len: 65,
+                ..
+            })
+        ));
+        assert_eq!(got.len(), 3);
     }
 
     proptest! {

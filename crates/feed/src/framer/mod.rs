@@ -130,6 +130,14 @@ impl AnyFramer {
         }
     }
 
+    /// The receiver id announced in band before the last frame (Beast `0xe3`/`0xe4`).
+    pub fn receiver(&self) -> Option<beast::ReceiverTag> {
+        match self {
+            AnyFramer::Beast(f) => f.receiver(),
+            _ => None,
+        }
+    }
+
     /// The format this framer reads.
     pub fn format(&self) -> Format {
         match self {

@@ -16,7 +16,7 @@ use tokio::sync::watch;
 
 use super::{stamped, unix_now, Arrival, Backoff, FrameQueue, SourceCounters, SourceSpec};
 use crate::framer::{AnyFramer, Framer};
-use crate::Format;
+use crate::{Directory, Format};
 
 /// Timing of a connecting source.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,8 +55,26 @@ pub(crate) enum Ended {
     Shutdown,
 }
 
+/// Receivers that push through one listener, told apart by the id each announces in band
+/// (Beast `0xe3`/`0xe4`): their frames leave as their own source, counted on its counters.
+#[derive(Debug, Default)]
+pub struct Routes {
+    /// Which receiver (= source index) an announced id names.
+    pub directory: Directory,
+    /// Counters by source index.
+    pub counters: Vec<Arc<SourceCounters>>,
+}
+
+/// The receiver a connection announced, once it did.
+struct Announced {
+    source: u16,
+    counters: Arc<SourceCounters>,
+}
+
 /// Read `stream` until it ends, framing `format` and pushing stamped records to `queue` as
-/// source `source`. Returns how it ended and whether any record was read.
+/// source `source` (or, with `routes`, as the receiver each frame's in-band id names).
+/// Returns how it ended and whether any record was read.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn read_stream(
     mut stream: TcpStream,
     format: Format,
@@ -65,7 +83,9 @@ pub(crate) async fn read_stream(
     counters: &SourceCounters,
     stall_timeout: Duration,
     shutdown: &mut watch::Receiver<bool>,
+    routes: Option<&Routes>,
 ) -> (Ended, bool) {
+    let mut announced: Option<Announced> = None;
     // Source specs admit only stream formats (beast, avr, sbs).
     let Some(mut framer) = AnyFramer::new(format) else {
         return (Ended::Closed, false);
@@ -73,35 +93,70 @@ pub(crate) async fn read_stream(
     let mut buf = vec![0u8; 64 * 1024];
     let mut batch: Vec<Arrival> = Vec::with_capacity(1024);
     let mut any = false;
-    loop {
+    let ended = loop {
         let read = tokio::select! {
             read = tokio::time::timeout(stall_timeout, stream.read(&mut buf)) => read,
-            _ = shutdown.changed() => return (Ended::Shutdown, any),
+            _ = shutdown.changed() => break Ended::Shutdown,
         };
         let n = match read {
-            Err(_) => return (Ended::Stalled, any),
-            Ok(Err(_)) | Ok(Ok(0)) => return (Ended::Closed, any),
+            Err(_) => break Ended::Stalled,
+            Ok(Err(_)) | Ok(Ok(0)) => break Ended::Closed,
             Ok(Ok(n)) => n,
         };
         let now = unix_now();
         counters.add_bytes(n, now);
         framer.push(&buf[..n]);
         let mut malformed = 0;
+        let mut routed = 0;
         while let Some(item) = framer.next_item() {
             match item {
-                Ok(record) => batch.push(stamped(source, now, record)),
+                Ok(record) => {
+                    let to = match (routes, framer.receiver()) {
+                        (Some(routes), Some(tag)) => routes.directory.find(tag),
+                        _ => None,
+                    };
+                    if let (Some(to), Some(routes)) = (to, routes) {
+                        if announced.as_ref().is_none_or(|a| a.source != to) {
+                            if let Some(counters) = routes.counters.get(usize::from(to)) {
+                                if let Some(previous) = announced.take() {
+                                    previous.counters.disconnected(false);
+                                }
+                                counters.connected();
+                                announced = Some(Announced {
+                                    source: to,
+                                    counters: counters.clone(),
+                                });
+                            }
+                        }
+                    }
+                    match announced.as_ref().filter(|a| Some(a.source) == to) {
+                        Some(a) => {
+                            routed += 1;
+                            batch.push(stamped(a.source, now, record));
+                        }
+                        None => batch.push(stamped(source, now, record)),
+                    }
+                }
                 Err(_) => malformed += 1,
             }
         }
         if malformed > 0 {
             counters.add_malformed(malformed);
         }
+        if let Some(a) = announced.as_ref().filter(|_| routed > 0) {
+            a.counters.add_bytes(0, now);
+            a.counters.add_records(routed);
+        }
         if !batch.is_empty() {
             any = true;
             counters.add_records(batch.len() as u64);
             queue.push_batch(&mut batch);
         }
+    };
+    if let Some(a) = announced {
+        a.counters.disconnected(ended == Ended::Stalled);
     }
+    (ended, any)
 }
 
 /// Run one connecting source until `shutdown` turns true: connect to `spec.address`, read,
@@ -138,6 +193,7 @@ pub async fn run_client(
                     &counters,
                     settings.stall_timeout,
                     &mut shutdown,
+                    None,
                 )
                 .await;
                 counters.disconnected(ended == Ended::Stalled);

@@ -10,13 +10,15 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::client::{read_stream, Ended};
+use super::client::{read_stream, Ended, Routes};
 use super::{FrameQueue, SourceCounters};
 use crate::Format;
 
 /// Accept connections on `listener` until `shutdown` turns true; frame each as `format` and
-/// push its records to `queue` as source `source`. A connection silent for `stall_timeout` is
-/// closed (the pusher reconnects).
+/// push its records to `queue` as source `source` — or, with `routes`, as the receiver whose
+/// id the connection announces in band. A connection silent for `stall_timeout` is closed
+/// (the pusher reconnects).
+#[allow(clippy::too_many_arguments)]
 pub async fn run_listener(
     listener: TcpListener,
     source: u16,
@@ -25,6 +27,7 @@ pub async fn run_listener(
     queue: Arc<FrameQueue>,
     counters: Arc<SourceCounters>,
     mut shutdown: watch::Receiver<bool>,
+    routes: Option<Arc<Routes>>,
 ) {
     let mut tasks = tokio::task::JoinSet::new();
     loop {
@@ -41,7 +44,12 @@ pub async fn run_listener(
         };
         let _ = stream.set_nodelay(true);
         counters.connected();
-        let (queue, counters, mut shutdown) = (queue.clone(), counters.clone(), shutdown.clone());
+        let (queue, counters, mut shutdown, routes) = (
+            queue.clone(),
+            counters.clone(),
+            shutdown.clone(),
+            routes.clone(),
+        );
         tasks.spawn(async move {
             let (ended, _) = read_stream(
                 stream,
@@ -51,6 +59,7 @@ pub async fn run_listener(
                 &counters,
                 stall_timeout,
                 &mut shutdown,
+                routes.as_deref(),
             )
             .await;
             counters.disconnected(ended == Ended::Stalled);

@@ -28,7 +28,7 @@ mod queue;
 mod spec;
 
 pub use backoff::Backoff;
-pub use client::{run_client, ClientSettings};
+pub use client::{run_client, ClientSettings, Routes};
 pub use counters::{CountersSnapshot, SourceCounters};
 pub use listener::run_listener;
 pub use queue::FrameQueue;

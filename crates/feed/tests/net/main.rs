@@ -220,6 +220,7 @@ fn the_listener_takes_several_pushing_receivers() {
         queue.clone(),
         counters.clone(),
         shutdown,
+        None,
     ));
     let mut a = std::net::TcpStream::connect(address).unwrap();
     let mut b = std::net::TcpStream::connect(address).unwrap();
@@ -227,6 +228,80 @@ fn the_listener_takes_several_pushing_receivers() {
     b.write_all(&beast_bytes(20)).unwrap();
     assert_eq!(collect(&queue, 50, Duration::from_secs(5)).len(), 50);
     assert_eq!(counters.snapshot().connects, 2);
+    stop.send(true).unwrap();
+    runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+#[test]
+fn pushing_receivers_are_routed_by_the_uuid_they_announce() {
+    use vigia_feed::framer::beast::{encode_receiver_id, encode_receiver_uuid, ReceiverTag};
+    use vigia_feed::net::Routes;
+    use vigia_feed::{Directory, Receivers};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Receivers 0 and 1 push; source 2 is the listener itself.
+    let receivers = Receivers::parse(
+        "[[receiver]]\nid = \"nogales\"\nlat = 31.3\nlon = -110.9\nuuid = \"0033062d-e17e-4389-91a9-79ebb967fb4c\"\n\
+         [[receiver]]\nid = \"douglas\"\nlat = 31.3\nlon = -109.5\nuuid = \"2ad03ec3bb624396\"\n",
+        "r.toml",
+        std::path::Path::new("."),
+    )
+    .unwrap();
+    let counters: Vec<Arc<SourceCounters>> =
+        (0..3).map(|_| Arc::new(SourceCounters::new())).collect();
+    let queue = Arc::new(FrameQueue::new(10_000, counters.clone()));
+    let (stop, shutdown) = watch::channel(false);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    let routes = Arc::new(Routes {
+        directory: Directory::new(&receivers),
+        counters: counters.clone(),
+    });
+    runtime.spawn(run_listener(
+        listener,
+        2,
+        Format::Beast,
+        Duration::from_secs(5),
+        queue.clone(),
+        counters[2].clone(),
+        shutdown,
+        Some(routes),
+    ));
+    let uuid = ReceiverTag::parse("0033062d-e17e-4389-91a9-79ebb967fb4c")
+        .unwrap()
+        .uuid
+        .unwrap();
+    let mut a = std::net::TcpStream::connect(address).unwrap();
+    a.write_all(&[encode_receiver_uuid(uuid), beast_bytes(30)].concat())
+        .unwrap();
+    let mut b = std::net::TcpStream::connect(address).unwrap();
+    b.write_all(&[encode_receiver_id(0x2ad0_3ec3_bb62_4396), beast_bytes(20)].concat())
+        .unwrap();
+    // An unknown id, and no id at all: the listener's own source.
+    let mut c = std::net::TcpStream::connect(address).unwrap();
+    c.write_all(&[encode_receiver_id(99), beast_bytes(5)].concat())
+        .unwrap();
+    let mut d = std::net::TcpStream::connect(address).unwrap();
+    d.write_all(&beast_bytes(5)).unwrap();
+    let got = collect(&queue, 60, Duration::from_secs(5));
+    let from = |s: u16| got.iter().filter(|a| a.source == s).count();
+    assert_eq!((from(0), from(1), from(2)), (30, 20, 10));
+    assert!(wait_for(
+        || counters[0].snapshot().records == 30,
+        Duration::from_secs(5)
+    ));
+    assert_eq!(counters[1].snapshot().records, 20);
+    assert_eq!(counters[0].snapshot().connected, 1);
+    drop(a);
+    assert!(wait_for(
+        || counters[0].snapshot().connected == 0,
+        Duration::from_secs(5)
+    ));
     stop.send(true).unwrap();
     runtime.shutdown_timeout(Duration::from_secs(1));
 }

@@ -476,11 +476,9 @@ async fn openapi_document() -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(unix_now()),
-    )
-        .into_response()
+    let mut text = state.metrics.render(unix_now());
+    crate::service::metrics::render_network(&state.network.latest(), &mut text);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

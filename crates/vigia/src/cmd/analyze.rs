@@ -66,7 +66,9 @@ pub struct Args {
     paths: Vec<PathBuf>,
     /// A receivers file (TOML): read every receiver's capture, merged, and locate the replies
     /// of aircraft without a broadcast position by multilateration.
-    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    /// With it, PATHs are combined captures: several receivers' frames in one Beast stream,
+    /// each tagged with the receiver's id in band (`0x1a 0xe3`, matched to `uuid`).
+    #[arg(long, value_name = "FILE")]
     receivers: Option<PathBuf>,
 }
 
@@ -115,7 +117,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let mut reader = match &args.receivers {
-        Some(path) => Records::network(path, format, args.start)?,
+        Some(path) => Records::network(path, args.paths.clone(), format, args.start)?,
         None => Records::files(args.paths.clone(), format, args.start, args.no_sort),
     };
     let inputs = reader.names();

@@ -132,7 +132,11 @@ fn dark_drone_network(db: &std::path::Path, speed: Speed) -> Result<PathBuf> {
     let path = db.with_extension("receivers.toml");
     std::fs::write(
         &path,
-        vigia_sim::output::receivers_toml(&receivers, &connect),
+        vigia_sim::output::receivers_toml(
+            &receivers,
+            &connect,
+            vigia_sim::output::Captures::PerReceiver,
+        ),
     )
     .with_context(|| format!("writing {}", path.display()))?;
     std::thread::spawn(move || {

@@ -44,13 +44,19 @@ impl Records {
         ))
     }
 
-    /// The captures of a receivers file.
-    pub fn network(path: &Path, format: Option<Format>, start: Option<f64>) -> Result<Self> {
+    /// The captures of a receivers file, and `combined` captures holding several receivers'
+    /// frames tagged with their ids.
+    pub fn network(
+        path: &Path,
+        combined: Vec<PathBuf>,
+        format: Option<Format>,
+        start: Option<f64>,
+    ) -> Result<Self> {
         let receivers = Receivers::load(path).context("reading the receivers file")?;
         let stations = vigia_server::config::mlat_stations(&receivers.list);
         let engine = Engine::new(stations, EngineConfig::default());
         Ok(Records::Network {
-            inputs: Box::new(NetworkInputs::new(&receivers.list, format, start)),
+            inputs: Box::new(NetworkInputs::new(&receivers.list, format, start).combined(combined)),
             joint: Box::new(Network::new(engine)),
             ids: receivers.list.iter().map(|r| r.id.clone()).collect(),
         })
@@ -156,6 +162,19 @@ impl Records {
                 ));
             }
             lines.push(line);
+        }
+        if s.untagged > 0 {
+            lines.push(format!(
+                "  {} frames of the combined captures came before any receiver id (not used)",
+                s.untagged
+            ));
+        }
+        if s.unknown > 0 {
+            lines.push(format!(
+                "  {} frames of the combined captures came from receivers not in the receivers file ({}); add them with their uuid to use them",
+                s.unknown,
+                s.unknown_ids.join(", ")
+            ));
         }
         if m.duplicate_copies > 0 {
             lines.push(format!(

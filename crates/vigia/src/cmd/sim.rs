@@ -14,7 +14,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use vigia_sim::output::{receivers_toml, write_frames, write_receiver_beast, FrameFormat};
+use vigia_sim::output::{
+    receiver_uuid, receivers_toml, uuid_text, write_combined_beast, write_frames,
+    write_receiver_beast, Captures, FrameFormat,
+};
 use vigia_sim::{simulate, BundledScenario, End, Options, Scenario, Simulation, Speed, BUNDLED};
 
 /// Arguments of `vigia sim`.
@@ -57,6 +60,15 @@ pub struct Args {
     /// the receivers file says where each is served.
     #[arg(long, requires = "serve")]
     per_receiver: bool,
+    /// With --out DIR/: one combined capture (`combined.beast`, every receiver's frames tagged
+    /// with its id in band, as an aggregator forwards them) instead of one per receiver.
+    #[arg(long)]
+    combined: bool,
+    /// Push each receiver's feed to this address, as readsb's `--net-connector
+    /// HOST,PORT,beast_reduce_plus_out,uuid=…` does (one connection per receiver, its UUID
+    /// first); `vigia run --receivers FILE --accept beast://HOST:PORT` takes them.
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "serve")]
+    push: Option<String>,
     /// Playback speed of --serve: a factor of real time (1, 10, 0.5) or `max`.
     #[arg(long, default_value = "1", value_name = "SPEED")]
     speed: Speed,
@@ -98,6 +110,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .out
         .as_ref()
         .filter(|p| p.is_dir() || p.to_string_lossy().ends_with('/'));
+    if args.combined && network_dir.is_none() {
+        bail!("--combined writes a network's combined capture: give --out DIR/");
+    }
     let receivers = scenario.receivers();
     let listeners = match (&args.serve, args.per_receiver) {
         (Some(address), true) => Some(bind_receivers(address, receivers.len())?),
@@ -110,7 +125,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .map(|a| format!("beast://{a}"))
         .collect();
     if let Some(dir) = network_dir {
-        write_network(&scenario, &sim, dir, &connect)?;
+        write_network(&scenario, &sim, dir, &connect, args.combined)?;
     } else if let Some(path) = &args.out {
         let format = match args.format {
             Some(FormatArg::Beast) => FrameFormat::Beast,
@@ -125,7 +140,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .with_context(|| format!("writing the truth to {}", path.display()))?;
     }
     summarize(&sim, &mut io::stderr().lock())?;
-    if let Some(listeners) = listeners {
+    if let Some(address) = &args.push {
+        let uuids: Vec<[u8; 16]> = receivers.iter().map(|r| receiver_uuid(&r.name)).collect();
+        for (r, uuid) in receivers.iter().zip(&uuids) {
+            eprintln!(
+                "receiver {} pushes to {address} as {}",
+                r.name,
+                uuid_text(uuid)
+            );
+        }
+        let never = AtomicBool::new(false);
+        let stats = vigia_sim::push_network(address, &sim.frames, &uuids, args.speed, &never)
+            .with_context(|| format!("pushing to {address}"))?;
+        let frames: u64 = stats.iter().map(|s| s.frames).sum();
+        eprintln!("pushed {frames} frames from {} receivers", stats.len());
+    } else if let Some(listeners) = listeners {
         for (r, url) in receivers.iter().zip(&connect) {
             eprintln!("serving receiver {} as Beast on {url}", r.name);
         }
@@ -185,27 +214,48 @@ fn write_network(
     sim: &Simulation,
     dir: &Path,
     connect: &[String],
+    combined: bool,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let receivers = scenario.receivers();
-    for (i, r) in receivers.iter().enumerate() {
-        let path = dir.join(format!("{}.beast", r.name));
-        write_to(&path, |w| write_receiver_beast(&sim.frames, i, w))
+    let captures = if combined {
+        let uuids: Vec<[u8; 16]> = receivers.iter().map(|r| receiver_uuid(&r.name)).collect();
+        let path = dir.join("combined.beast");
+        write_to(&path, |w| write_combined_beast(&sim.frames, &uuids, w))
             .with_context(|| format!("writing {}", path.display()))?;
-    }
+        Captures::Combined
+    } else {
+        for (i, r) in receivers.iter().enumerate() {
+            let path = dir.join(format!("{}.beast", r.name));
+            write_to(&path, |w| write_receiver_beast(&sim.frames, i, w))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        Captures::PerReceiver
+    };
     let path = dir.join("receivers.toml");
-    std::fs::write(&path, receivers_toml(&receivers, connect))
+    std::fs::write(&path, receivers_toml(&receivers, connect, captures))
         .with_context(|| format!("writing {}", path.display()))?;
     let path = dir.join("truth.jsonl");
     write_to(&path, |w| sim.truth.write_jsonl(w))
         .with_context(|| format!("writing {}", path.display()))?;
-    eprintln!(
-        "wrote {} captures, receivers.toml and truth.jsonl to {} (read them with `vigia analyze --receivers {} --start {}`)",
-        receivers.len(),
-        dir.display(),
-        dir.join("receivers.toml").display(),
-        sim.truth.scenario.start
-    );
+    if combined {
+        eprintln!(
+            "wrote combined.beast ({} receivers), receivers.toml and truth.jsonl to {} (read them with `vigia analyze {} --receivers {} --start {}`)",
+            receivers.len(),
+            dir.display(),
+            dir.join("combined.beast").display(),
+            dir.join("receivers.toml").display(),
+            sim.truth.scenario.start
+        );
+    } else {
+        eprintln!(
+            "wrote {} captures, receivers.toml and truth.jsonl to {} (read them with `vigia analyze --receivers {} --start {}`)",
+            receivers.len(),
+            dir.display(),
+            dir.join("receivers.toml").display(),
+            sim.truth.scenario.start
+        );
+    }
     Ok(())
 }
 

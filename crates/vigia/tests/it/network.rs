@@ -252,29 +252,54 @@ fn bad_receivers_files_are_refused_with_the_file_and_the_receiver() {
     );
 }
 
+/// `vigia ARGS` in the background, its output discarded (the simulator serving or pushing).
+fn spawn_quiet(args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(args)
+        .current_dir(super::root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The drone's presence event, once the live service has stored it (within 2 minutes).
+fn drone_presence(vigia: &super::live::Vigia) -> Value {
+    let presence = vigia.wait_json(
+        "/api/events?type=zone_presence",
+        std::time::Duration::from_secs(120),
+        |v| {
+            v["events"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e["icao24"] == DRONE))
+        },
+    );
+    presence["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["icao24"] == DRONE)
+        .unwrap_or_else(|| panic!("no presence of the drone: {presence}"))
+        .clone()
+}
+
 #[test]
 fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
     // The six receivers served as six Beast feeds (one port each, paced on one clock at 20×),
     // the receivers file naming where each is served; `vigia run --receivers` connects to all.
     let dir = tempfile::tempdir().unwrap();
     let out = format!("{}/", dir.path().display());
-    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_vigia"))
-        .args([
-            "sim",
-            "mq9-dark-sonora",
-            "--out",
-            &out,
-            "--serve",
-            "127.0.0.1:0",
-            "--per-receiver",
-            "--speed",
-            "20",
-        ])
-        .current_dir(super::root())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut sim = spawn_quiet(&[
+        "sim",
+        "mq9-dark-sonora",
+        "--out",
+        &out,
+        "--serve",
+        "127.0.0.1:0",
+        "--per-receiver",
+        "--speed",
+        "20",
+    ]);
     let receivers = dir.path().join("receivers.toml");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !std::fs::read_to_string(&receivers).is_ok_and(|t| t.matches("connect =").count() == 6) {
@@ -293,22 +318,7 @@ fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
         "--db",
         db.to_str().unwrap(),
     ]);
-    let presence = vigia.wait_json(
-        "/api/events?type=zone_presence",
-        std::time::Duration::from_secs(120),
-        |v| {
-            v["events"]
-                .as_array()
-                .is_some_and(|e| e.iter().any(|e| e["icao24"] == DRONE))
-        },
-    );
-    let event = presence["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["icao24"] == DRONE)
-        .unwrap_or_else(|| panic!("no presence of the drone: {presence}"))
-        .clone();
+    let event = drone_presence(&vigia);
     assert_eq!(event["zone"], "MEX");
     assert_eq!(event["position_source"], "mlat");
     assert_eq!(event["mlat"]["confidence"], "observed");
@@ -385,20 +395,14 @@ fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
     // it is heard — address, military block, altitude, squawk — within the receivers' reach.
     let port = super::live::free_port();
     let address = format!("127.0.0.1:{port}");
-    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_vigia"))
-        .args([
-            "sim",
-            "mq9-dark-sonora",
-            "--serve",
-            &address,
-            "--speed",
-            "20",
-        ])
-        .current_dir(super::root())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut sim = spawn_quiet(&[
+        "sim",
+        "mq9-dark-sonora",
+        "--serve",
+        &address,
+        "--speed",
+        "20",
+    ]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
     let url = format!("beast://{address}");
@@ -512,14 +516,14 @@ fn three_receivers_are_not_enough_to_place_anything() {
     let kept: String = text
         .split("[[receiver]]")
         .filter(|b| {
-            !b.contains("id = ")
+            !b.contains("\nid = ")
                 || ["sells", "nogales", "douglas"]
                     .iter()
                     .any(|r| b.contains(&format!("id = \"{r}\"")))
         })
         .collect::<Vec<_>>()
         .join("[[receiver]]");
-    assert_eq!(kept.matches("id = ").count(), 3);
+    assert_eq!(kept.matches("\nid = ").count(), 3);
     let three = dir.join("three.toml");
     std::fs::write(&three, kept).unwrap();
     let events = dir.join("three.jsonl");
@@ -549,4 +553,166 @@ fn three_receivers_are_not_enough_to_place_anything() {
             .any(|e| e["type"] == "zone_entry" || e["type"] == "zone_exit"),
         "{drone:?}"
     );
+}
+
+/// The network written as one combined capture (`--combined`: every frame tagged in band with
+/// its receiver's id, as an aggregator forwards them), made once.
+fn combined() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("vigia-combined-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = format!("{}/", dir.display());
+        let sim = vigia(&["sim", "mq9-dark-sonora", "--out", &out, "--combined"]);
+        assert!(
+            sim.status.success(),
+            "{}",
+            String::from_utf8_lossy(&sim.stderr)
+        );
+        dir
+    })
+}
+
+#[test]
+fn a_combined_capture_is_split_by_the_receiver_ids_in_band() {
+    let dir = combined();
+    assert!(!dir.join("nogales.beast").exists());
+    let text = std::fs::read_to_string(dir.join("receivers.toml")).unwrap();
+    assert_eq!(text.matches("uuid = ").count(), 6, "{text}");
+    assert!(!text.contains("capture ="), "{text}");
+    // Lordsburg left out of the receivers file: its frames are counted, named, and not used.
+    let five: String = text
+        .split("[[receiver]]")
+        .filter(|b| !b.contains("id = \"lordsburg\""))
+        .collect::<Vec<_>>()
+        .join("[[receiver]]");
+    let lordsburg_uuid = text
+        .split("[[receiver]]")
+        .find(|b| b.contains("id = \"lordsburg\""))
+        .and_then(|b| b.split("uuid = \"").nth(1))
+        .map(|u| u[..18].to_string())
+        .unwrap();
+    let receivers = dir.join("five.toml");
+    std::fs::write(&receivers, five).unwrap();
+    let events_path = dir.join("events.jsonl");
+    let analyze = vigia(&[
+        "analyze",
+        dir.join("combined.beast").to_str().unwrap(),
+        "--receivers",
+        receivers.to_str().unwrap(),
+        "--start",
+        &start(dir),
+        "--out",
+        events_path.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&analyze.stderr);
+    assert!(analyze.status.success(), "{stderr}");
+    assert!(stderr.contains("5 receivers synchronised"), "{stderr}");
+    assert!(!stderr.contains("NOT aligned"), "{stderr}");
+    assert!(
+        stderr.contains("from receivers not in the receivers file")
+            && stderr.contains(&lordsburg_uuid),
+        "{stderr}"
+    );
+    let events = lines(&events_path);
+    let presence = events
+        .iter()
+        .find(|e| e["icao24"] == DRONE && e["type"] == "zone_presence")
+        .expect("the drone present");
+    assert_eq!(presence["zone"], "MEX");
+    assert_eq!(presence["position_source"], "mlat");
+    assert_eq!(presence["mlat"]["confidence"], "observed", "{presence}");
+    let heard: Vec<&str> = presence["evidence"]["positions"][0]["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["receiver"].as_str().unwrap())
+        .collect();
+    assert!(
+        heard.len() >= 4 && !heard.contains(&"lordsburg"),
+        "{heard:?}"
+    );
+    let orbits = events
+        .iter()
+        .filter(|e| e["icao24"] == DRONE && e["type"] == "orbit")
+        .count();
+    assert_eq!(orbits, 1);
+}
+
+#[test]
+fn receivers_that_push_are_told_apart_by_the_uuid_they_announce() {
+    // readsb's `--net-connector HOST,PORT,beast_reduce_plus_out,uuid=…`: six receivers connect
+    // to one port of vigia, each announcing its UUID first; the receivers file names them by
+    // uuid, with no `connect`.
+    let dir = combined();
+    let receivers = dir.join("receivers.toml");
+    let port = super::live::free_port();
+    let accept = format!("beast://127.0.0.1:{port}");
+    let db = dir.join("push.db");
+    let mut vigia = super::live::Vigia::start(&[
+        "--receivers",
+        receivers.to_str().unwrap(),
+        "--accept",
+        &accept,
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let mut sim = spawn_quiet(&[
+        "sim",
+        "mq9-dark-sonora",
+        "--push",
+        &format!("127.0.0.1:{port}"),
+        "--speed",
+        "20",
+    ]);
+    let event = drone_presence(&vigia);
+    assert_eq!(event["position_source"], "mlat");
+    // The receivers' status is published once a second: wait for the clocks to show synced.
+    let all = vigia.wait_json("/api/receivers", std::time::Duration::from_secs(30), |v| {
+        v["receivers"]
+            .as_array()
+            .is_some_and(|l| l.iter().filter(|r| r["mlat"]["synced"] == true).count() >= 4)
+    });
+    // The six receivers, and the port they push to (a source of its own for anything that
+    // pushes without announcing a known id).
+    let list: Vec<&Value> = all["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["id"].as_str().unwrap().starts_with("listen:"))
+        .collect();
+    assert_eq!(list.len(), 6, "{all}");
+    for r in &list {
+        assert!(r["frames"].as_u64().unwrap() > 0, "{r}");
+    }
+    assert!(
+        list.iter().filter(|r| r["mlat"]["synced"] == true).count() >= 4,
+        "{all}"
+    );
+    // Each pushing receiver is its own source (records, connection) and has its own health.
+    let (_, metrics) = vigia.get("/metrics");
+    let value = |name: &str| super::live::metric(&metrics, name);
+    assert!(
+        value("vigia_source_records_total{source=\"nogales\"}") > 0.0,
+        "{metrics}"
+    );
+    assert_eq!(
+        value("vigia_source_connected{source=\"nogales\"}"),
+        1.0,
+        "{metrics}"
+    );
+    assert!(
+        value("vigia_receiver_mlat_used_total{receiver=\"nogales\"}") > 0.0,
+        "{metrics}"
+    );
+    assert!(
+        value("vigia_receiver_aircraft{receiver=\"sells\"}") >= 1.0,
+        "{metrics}"
+    );
+    vigia.signal("TERM");
+    assert!(vigia.wait(std::time::Duration::from_secs(20)).success());
+    let _ = sim.kill();
+    let _ = sim.wait();
 }
