@@ -13,6 +13,7 @@ import { EVENT_NAMES, el, formatClock, formatNumber } from './format.js';
 
 const ALERT_TYPES = new Set([
   'zone_entry', 'zone_presence', 'zone_exit', 'zone_transit', 'orbit', 'survey', 'flood', 'spoofing_suspected',
+  'heard_without_position',
 ]);
 /** At most this many alerts are kept in the page. */
 const MAX_ALERTS = 500;
@@ -43,6 +44,9 @@ export function eventSummary(e) {
   if (e.type === 'orbit' && Number.isFinite(e.radius_nm)) return `${name} r ${e.radius_nm.toFixed(1)} NM`;
   if (e.type === 'flood' && Number.isFinite(e.events)) return `${name}: ${e.events} folded`;
   if (e.type === 'spoofing_suspected' && Number.isFinite(e.rejected)) return `${name}: ${e.rejected} rejected/min`;
+  if (e.type === 'heard_without_position' && Array.isArray(e.receivers)) {
+    return `${name}, by ${e.receivers.map((r) => r.id).join(', ')}`;
+  }
   return name;
 }
 
@@ -64,6 +68,7 @@ export class Alerts {
     return PRIORITY_TYPES.has(event.type)
       || (event.score ?? 0) >= SURVEILLANCE_LIKE
       || isMilitary(event.icao24)
+      || event.military === true
       || this.military.get(event.icao24) === true;
   }
 
@@ -100,6 +105,8 @@ export class Alerts {
       return false;
     }
     if (!ALERT_TYPES.has(event.type) || this.events.has(event.id)) return false;
+    // Civil aircraft heard without a position are on the "heard" list, not alerts.
+    if (event.type === 'heard_without_position' && event.military !== true) return false;
     this.events.set(event.id, event);
     if (fresh) this.newIds.add(event.id);
     if (this.events.size > MAX_ALERTS) {

@@ -78,6 +78,7 @@ export const EVENT_NAMES = {
   flight: 'Flight',
   flood: 'Flood of events',
   spoofing_suspected: 'Spoofing suspected',
+  heard_without_position: 'Heard, no position',
 };
 
 /** The name an aircraft is shown by: callsign, else registration, else its address. */

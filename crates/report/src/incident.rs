@@ -201,7 +201,7 @@ fn method_name(p: &PositionRecord) -> &'static str {
     }
 }
 
-fn latlon(lat: f64, lon: f64) -> String {
+pub(crate) fn latlon(lat: f64, lon: f64) -> String {
     format!(
         "{:.4}° {}, {:.4}° {}",
         lat.abs(),
@@ -215,7 +215,7 @@ fn latlon(lat: f64, lon: f64) -> String {
 pub const PAGE_CSP: &str =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;line-height:1.45}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:1.8rem}
 .lead{font-size:1.05rem;background:#f6f6f2;border-left:4px solid #c60;padding:.6rem .8rem}
@@ -225,9 +225,38 @@ svg{max-width:100%;height:auto;border:1px solid #bbb}.muted{color:#555;font-size
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}table,svg{break-inside:avoid}}
 "#;
 
+/// The legend label of each zone drawn.
+pub(crate) fn zone_labels(zones: &[ZoneShape]) -> Vec<String> {
+    zones
+        .iter()
+        .map(|z| format!("{} sovereign airspace (land + 12 NM)", z.name))
+        .collect()
+}
+
+/// The zones as filled layers, each in its colour, labelled with `labels` (`zone_labels`).
+pub(crate) fn push_zones<'a>(
+    layers: &mut Vec<Layer<'a>>,
+    zones: &[ZoneShape<'a>],
+    labels: &'a [String],
+) {
+    let fills = ["#f6c89f", "#cfe3c1", "#d8d2ee", "#f3e3a1"];
+    let strokes = ["#b4570d", "#4e7d36", "#5b4a99", "#9a7d12"];
+    for (k, (z, label)) in zones.iter().zip(labels).enumerate() {
+        layers.push(Layer::Rings {
+            rings: z.geometry.rings().map(|r| r.vertices()).collect(),
+            fill: fills[k % fills.len()],
+            stroke: strokes[k % strokes.len()],
+            label,
+        });
+    }
+}
+
 /// Render the report page.
 pub fn render(incident: &Incident) -> String {
     let e = incident.event;
+    if let EventBody::HeardWithoutPosition(h) = &e.body {
+        return crate::heard::render(incident, h);
+    }
     let shown = Shown::of(e);
     let kind = e.type_name();
     let zone = e.zone().unwrap_or("");
@@ -326,21 +355,8 @@ pub fn render(incident: &Incident) -> String {
     }
     let view = View::fit(&fit, 880.0, 560.0, 0.35, 0.15);
     let mut layers = Vec::new();
-    let fills = ["#f6c89f", "#cfe3c1", "#d8d2ee", "#f3e3a1"];
-    let strokes = ["#b4570d", "#4e7d36", "#5b4a99", "#9a7d12"];
-    let labels: Vec<String> = incident
-        .zones
-        .iter()
-        .map(|z| format!("{} sovereign airspace (land + 12 NM)", z.name))
-        .collect();
-    for (k, z) in incident.zones.iter().enumerate() {
-        layers.push(Layer::Rings {
-            rings: z.geometry.rings().map(|r| r.vertices()).collect(),
-            fill: fills[k % fills.len()],
-            stroke: strokes[k % strokes.len()],
-            label: &labels[k],
-        });
-    }
+    let labels = zone_labels(&incident.zones);
+    push_zones(&mut layers, &incident.zones, &labels);
     layers.push(Layer::Line {
         points: near.iter().map(|p| (p.lat, p.lon)).collect(),
         stroke: "#0a58ca",

@@ -15,6 +15,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod geojson;
+pub mod heard;
 pub mod incident;
 pub mod map;
 pub mod stored;

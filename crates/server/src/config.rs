@@ -737,8 +737,9 @@ mod tests {
         let example = Config::parse(EXAMPLE).unwrap();
         let checked = example.clone().check().unwrap();
         assert_eq!(checked.sources.len(), 2);
-        assert_eq!(example.alerts.rules.len(), 3);
+        assert_eq!(example.alerts.rules.len(), 4);
         assert!(example.alerts.rules.iter().any(|r| r.military));
+        assert!(example.alerts.rules.iter().any(|r| !r.receivers.is_empty()));
         // The example's surveillance-like rule uses the one line every output uses.
         assert!(example
             .alerts

@@ -83,7 +83,8 @@ pub struct AlertRule {
     /// Name shown in alerts.
     pub name: String,
     /// Event types (`zone_entry`, `zone_presence`, `zone_exit`, `zone_transit`, `closest_approach`, `orbit`,
-    /// `survey`, `flight`); empty means all but `flight`.
+    /// `survey`, `flight`, `flood`, `spoofing_suspected`, `heard_without_position`); empty means
+    /// all but `flight` and `heard_without_position`.
     pub types: Vec<String>,
     /// Zones (by name); empty means any (and events without a zone).
     pub zones: Vec<String>,
@@ -95,6 +96,11 @@ pub struct AlertRule {
     pub isr_type: bool,
     /// ICAO addresses (hex) that match whatever their identity.
     pub watchlist: Vec<String>,
+    /// Receiver ids: only events heard by one of them match — an aircraft heard without a
+    /// position (the receivers that heard it) or a claim resting on multilateration (the
+    /// receivers of its positions). Empty means any; events that name no receiver (a single
+    /// receiver's ADS-B) do not match a rule that lists some.
+    pub receivers: Vec<String>,
     /// A flight that leaves a zone and comes back within this many seconds is still in the
     /// same episode (no second alert). Default 1800.
     pub rearm_after_s: f64,
@@ -110,6 +116,7 @@ impl Default for AlertRule {
             military: false,
             isr_type: false,
             watchlist: Vec::new(),
+            receivers: Vec::new(),
             rearm_after_s: 1800.0,
         }
     }
@@ -148,7 +155,7 @@ fn default_timeout_s() -> f64 {
 }
 
 /// Event type names an alert rule may list.
-pub const EVENT_TYPES: [&str; 10] = [
+pub const EVENT_TYPES: [&str; 11] = [
     "zone_entry",
     "zone_presence",
     "zone_exit",
@@ -159,6 +166,7 @@ pub const EVENT_TYPES: [&str; 10] = [
     "flight",
     "flood",
     "spoofing_suspected",
+    "heard_without_position",
 ];
 
 impl AlertSettings {

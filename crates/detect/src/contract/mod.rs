@@ -25,7 +25,7 @@
 //! ```
 
 mod service;
-pub use service::{FloodRecord, SpoofingRecord};
+pub use service::{FloodRecord, HeardFrame, HeardReceiver, HeardRecord, SpoofingRecord};
 
 use serde::{Deserialize, Serialize};
 use vigia_track::Evidence;
@@ -105,6 +105,9 @@ pub enum EventBody {
     /// The rate of positions that failed validation jumped: someone may be transmitting false
     /// positions (or a receiver is faulty).
     SpoofingSuspected(SpoofingRecord),
+    /// An aircraft heard through Mode S replies for a while that nobody can place: present
+    /// within the reach of the receivers that hear it.
+    HeardWithoutPosition(HeardRecord),
 }
 
 /// A crossing of a zone's boundary, interpolated between two trusted positions.
@@ -677,6 +680,7 @@ impl EventRecord {
             EventBody::Flight(_) => "flight",
             EventBody::Flood(_) => "flood",
             EventBody::SpoofingSuspected(_) => "spoofing_suspected",
+            EventBody::HeardWithoutPosition(_) => "heard_without_position",
         }
     }
 
@@ -706,7 +710,10 @@ impl EventRecord {
             EventBody::ClosestApproach(a) => Some((a.latitude, a.longitude)),
             EventBody::Orbit(o) => Some((o.latitude, o.longitude)),
             EventBody::Survey(s) => Some((s.latitude, s.longitude)),
-            EventBody::Flight(_) | EventBody::Flood(_) | EventBody::SpoofingSuspected(_) => None,
+            EventBody::Flight(_)
+            | EventBody::Flood(_)
+            | EventBody::SpoofingSuspected(_)
+            | EventBody::HeardWithoutPosition(_) => None,
         }
     }
 

@@ -358,7 +358,8 @@ impl Pipeline {
             self.last_wall = arrival.received;
             if let Record::Frame(frame) = &*record {
                 let msg = vigia_modes::decode(frame.message()).ok();
-                self.sightings.frame(arrival.source, ts, msg.as_ref());
+                self.sightings
+                    .frame(arrival.source, ts, frame, msg.as_ref());
             }
             // A network receiver's frames stay on their own clock: the network aligns them,
             // de-duplicates them and multilaterates.
@@ -671,8 +672,13 @@ impl Pipeline {
     /// An event the service makes itself (a flood, a spoofing warning): stored and alerted
     /// like the others.
     fn record(&mut self, document: EventRecord, arrival: f64) {
+        self.record_with(document, arrival, EventFacts::default());
+    }
+
+    /// [`Self::record`], with what is known of the aircraft for the alert rules.
+    pub(super) fn record_with(&mut self, document: EventRecord, arrival: f64, facts: EventFacts) {
         self.metas.push(EventMeta {
-            facts: EventFacts::default(),
+            facts,
             arrival: arrival.is_finite().then_some(arrival),
             // No flight goes on after it: its alert memory goes at once.
             ends_flight: true,

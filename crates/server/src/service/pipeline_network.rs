@@ -7,6 +7,7 @@ use std::sync::Arc;
 use vigia_track::{Network, Tracker, TrackerConfig};
 
 use super::Pipeline;
+use crate::service::flood::Candidate;
 use crate::service::receivers::{MlatStatus, NetworkView, Sightings};
 
 /// Live multilateration: a transmission's copies are awaited this long, seconds.
@@ -85,5 +86,36 @@ impl Pipeline {
         };
         let sightings = self.sightings.snapshot(self.last_ts, &self.identity, &mlat);
         self.sightings_view.publish(sightings);
+        for record in self.sightings.due_events(self.last_ts, &self.identity) {
+            self.heard(record);
+        }
+    }
+
+    /// An aircraft heard without a position for a while: an event, alerted like the others
+    /// (a military address heard by a border receiver), through the flood guard (a spoofer
+    /// inventing addresses makes one flood, not thousands of events).
+    fn heard(&mut self, record: vigia_detect::contract::EventRecord) {
+        let vigia_detect::contract::EventBody::HeardWithoutPosition(h) = &record.body else {
+            return;
+        };
+        let Ok(icao24) = record.icao24.parse::<vigia_modes::IcaoAddress>() else {
+            return;
+        };
+        let mut facts = self.known(icao24).facts;
+        facts.military |= h.military;
+        let candidate = Candidate {
+            kind: "heard_without_position",
+            zone: None,
+            icao24,
+            ts: record.ts,
+            flight_start: h.first_heard,
+            identified: facts.military || facts.isr_type,
+            score: 0.0,
+        };
+        if !self.flood.admit(&candidate) {
+            self.metrics.events_folded.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        self.record_with(record, f64::NAN, facts);
     }
 }

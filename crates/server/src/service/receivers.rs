@@ -18,11 +18,12 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use vigia_detect::contract::{EventBody, EventRecord, HeardFrame, HeardReceiver, HeardRecord};
 use vigia_detect::identity::IdentityResolver;
 use vigia_modes::adsb::Me;
 use vigia_modes::commb::{Bds, CommB};
 use vigia_modes::message::{AddressCheck, Body};
-use vigia_modes::{IcaoAddress, Message};
+use vigia_modes::{IcaoAddress, Message, RawFrame};
 
 /// Aircraft followed at most.
 pub const MAX_HEARD: usize = 20_000;
@@ -32,6 +33,11 @@ pub const MIN_REPLIES: u32 = 5;
 const FORGET_S: f64 = 60.0;
 /// Sectors of the coverage plot.
 const SECTORS: usize = 36;
+/// An aircraft heard this long without a position becomes a `heard_without_position` event,
+/// seconds (a position may yet come: multilateration needs synchronised clocks first).
+pub const HEARD_EVENT_AFTER_S: f64 = 30.0;
+/// Replies kept per aircraft as the event's evidence.
+const SAMPLES: usize = 4;
 
 /// One receiver's state, as `/api/receivers` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -147,6 +153,20 @@ struct Aircraft {
     positioned_at: Option<f64>,
     /// Last ADS-B position broadcast (the tracker may not have trusted it yet).
     broadcast_at: Option<f64>,
+    /// The first replies (time, receiver, bytes), as evidence.
+    samples: Vec<(f64, u16, RawFrame)>,
+    /// Its `heard_without_position` event was made (once per time it is heard).
+    announced: bool,
+}
+
+impl Aircraft {
+    /// Heard without a position at `now`: a believable address (verified, or replied often),
+    /// no trusted position and no position broadcast in the last minute.
+    fn unplaced(&self, now: f64) -> bool {
+        (self.verified || self.replies >= u64::from(MIN_REPLIES))
+            && self.positioned_at.is_none_or(|t| now - t > FORGET_S)
+            && self.broadcast_at.is_none_or(|t| now - t > FORGET_S)
+    }
 }
 
 /// The pipeline's side.
@@ -176,7 +196,7 @@ impl Sightings {
     }
 
     /// A frame from `source` at stream time `ts`, decoded.
-    pub fn frame(&mut self, source: u16, ts: f64, msg: Option<&Message>) {
+    pub fn frame(&mut self, source: u16, ts: f64, frame: &RawFrame, msg: Option<&Message>) {
         if let Some(r) = self.receivers.get_mut(usize::from(source)) {
             r.frames += 1;
             // Rate: an exponentially weighted count with a one-minute time constant.
@@ -205,6 +225,14 @@ impl Sightings {
                 self.aircraft.retain(|_, a| a.last > threshold);
             }
         }
+        if self
+            .aircraft
+            .get(&msg.address)
+            .is_some_and(|a| ts - a.last > FORGET_S)
+        {
+            // Heard again after a silence: a new sighting.
+            self.aircraft.remove(&msg.address);
+        }
         let a = self
             .aircraft
             .entry(msg.address)
@@ -219,7 +247,12 @@ impl Sightings {
                 callsign: None,
                 positioned_at: None,
                 broadcast_at: None,
+                samples: Vec::new(),
+                announced: false,
             });
+        if a.samples.len() < SAMPLES && matches!(msg.df, 0 | 4 | 5 | 11 | 16 | 20 | 21) {
+            a.samples.push((ts, source, *frame));
+        }
         a.verified |= matches!(
             msg.address_check,
             AddressCheck::Verified | AddressCheck::Corrected
@@ -328,9 +361,7 @@ impl Sightings {
         let mut heard: Vec<Heard> = self
             .aircraft
             .iter()
-            .filter(|(_, a)| a.verified || a.replies >= u64::from(MIN_REPLIES))
-            .filter(|(_, a)| a.positioned_at.is_none_or(|t| now - t > FORGET_S))
-            .filter(|(_, a)| a.broadcast_at.is_none_or(|t| now - t > FORGET_S))
+            .filter(|(_, a)| a.unplaced(now))
             .map(|(icao, a)| {
                 let id = identity.identify(*icao);
                 let mut by: Vec<(u16, f64)> = a
@@ -365,6 +396,60 @@ impl Sightings {
             heard,
         }
     }
+
+    /// The aircraft heard for [`HEARD_EVENT_AFTER_S`] without a position and not yet made an
+    /// event of, as `heard_without_position` events (each aircraft once while it is heard).
+    pub fn due_events(&mut self, now: f64, identity: &IdentityResolver) -> Vec<EventRecord> {
+        self.forget(now);
+        let receivers = &self.receivers;
+        let mut due = Vec::new();
+        for (icao, a) in &mut self.aircraft {
+            if a.announced || now - a.first < HEARD_EVENT_AFTER_S || !a.unplaced(now) {
+                continue;
+            }
+            a.announced = true;
+            let id = identity.identify(*icao);
+            let mut by: Vec<u16> = a.heard_by.keys().copied().collect();
+            by.sort_unstable();
+            let receiver = |r: u16| receivers.get(usize::from(r));
+            let record = HeardRecord {
+                first_heard: a.first,
+                last_heard: a.last,
+                replies: a.replies,
+                military: id.military(),
+                country: id.country.clone(),
+                altitude_ft: a.altitude_ft,
+                squawk: a.squawk.map(|s| format!("{s:04o}")),
+                receivers: by
+                    .iter()
+                    .filter_map(|r| receiver(*r))
+                    .map(|r| HeardReceiver {
+                        id: r.id.clone(),
+                        position: r.position.map(|(lat, lon)| [lat, lon]),
+                    })
+                    .collect(),
+                frames: a
+                    .samples
+                    .iter()
+                    .map(|(ts, r, f)| HeardFrame {
+                        ts: *ts,
+                        hex: f.message().iter().map(|b| format!("{b:02x}")).collect(),
+                        receiver: receiver(*r).map_or_else(String::new, |r| r.id.clone()),
+                    })
+                    .collect(),
+            };
+            due.push(EventRecord {
+                icao24: icao.to_string(),
+                flight_id: format!("{icao}-heard-{}", a.first.floor() as i64),
+                callsign: a.callsign.clone(),
+                ts: now,
+                score: None,
+                body: EventBody::HeardWithoutPosition(record),
+            });
+        }
+        due.sort_by(|a, b| a.icao24.cmp(&b.icao24));
+        due
+    }
 }
 
 #[cfg(test)]
@@ -373,9 +458,17 @@ mod tests {
     use super::*;
     use vigia_modes::encode::frame::df11;
 
-    fn all_call(address: u32) -> Message {
+    fn all_call(address: u32) -> (RawFrame, Message) {
         let bytes = df11(IcaoAddress::new(address), 5, 0).unwrap();
-        vigia_modes::decode(&bytes).unwrap()
+        (
+            RawFrame::from_message(&bytes).unwrap(),
+            vigia_modes::decode(&bytes).unwrap(),
+        )
+    }
+
+    fn hear(s: &mut Sightings, source: u16, ts: f64, address: u32) {
+        let (frame, msg) = all_call(address);
+        s.frame(source, ts, &frame, Some(&msg));
     }
 
     #[test]
@@ -383,7 +476,7 @@ mod tests {
         let mut s = Sightings::new(vec![("rx".into(), Some((31.0, -110.0)))]);
         // More addresses than the list holds, all within the same minute.
         for (i, a) in (0x100000u32..0x100000 + (MAX_HEARD as u32) * 3).enumerate() {
-            s.frame(0, i as f64 * 0.001, Some(&all_call(a)));
+            hear(&mut s, 0, i as f64 * 0.001, a);
             assert!(s.aircraft.len() <= MAX_HEARD);
         }
         let ids = IdentityResolver::new(None);
@@ -398,12 +491,50 @@ mod tests {
     #[test]
     fn an_aircraft_broadcasting_positions_is_not_listed() {
         let mut s = Sightings::new(vec![("rx".into(), None)]);
-        s.frame(0, 1.0, Some(&all_call(0xae5421)));
+        hear(&mut s, 0, 1.0, 0xae5421);
         let ids = IdentityResolver::new(None);
         let listed = s.snapshot(2.0, &ids, &|_| None);
         assert_eq!(listed.heard.len(), 1);
         assert!(listed.heard[0].military);
         s.position(IcaoAddress::new(0xae5421), 3.0, 30.0, -110.0);
         assert!(s.snapshot(4.0, &ids, &|_| None).heard.is_empty());
+    }
+
+    #[test]
+    fn an_aircraft_heard_for_half_a_minute_without_a_position_is_an_event_once() {
+        let mut s = Sightings::new(vec![
+            ("nogales".into(), Some((31.34, -110.94))),
+            ("douglas".into(), None),
+        ]);
+        let ids = IdentityResolver::new(None);
+        for i in 0..40 {
+            hear(&mut s, (i % 2) as u16, f64::from(i), 0xae5421);
+            // An airliner with its position: never an event.
+            hear(&mut s, 0, f64::from(i), 0xa4f2c1);
+            s.position(IcaoAddress::new(0xa4f2c1), f64::from(i), 31.0, -110.0);
+            let due = s.due_events(f64::from(i), &ids);
+            if i < 30 {
+                assert!(due.is_empty(), "at {i}: {due:?}");
+            } else if i == 30 {
+                assert_eq!(due.len(), 1);
+                let EventBody::HeardWithoutPosition(h) = &due[0].body else {
+                    panic!("{due:?}")
+                };
+                assert_eq!(due[0].icao24, "ae5421");
+                assert!(h.military);
+                assert_eq!(h.receivers.len(), 2);
+                assert_eq!(h.receivers[0].position, Some([31.34, -110.94]));
+                assert_eq!(h.frames.len(), SAMPLES);
+                assert_eq!(h.frames[1].receiver, "douglas");
+                assert_eq!(h.frames[0].hex.len(), 14);
+            } else {
+                assert!(due.is_empty(), "once");
+            }
+        }
+        // Forgotten after a minute of silence, then heard again: a new event.
+        for i in 0..31 {
+            hear(&mut s, 0, 200.0 + f64::from(i), 0xae5421);
+        }
+        assert_eq!(s.due_events(230.0, &ids).len(), 1);
     }
 }

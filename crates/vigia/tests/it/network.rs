@@ -405,10 +405,23 @@ fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
     ]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
-    let url = format!("beast://{address}");
+    let alerts = dir.path().join("alerts.jsonl");
+    // A rule for a military address heard by this border receiver.
+    let config = dir.path().join("vigia.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[sources]]\nurl = \"beast://{address}\"\nid = \"nogales\"\n\n\
+             [[alerts.rules]]\nname = \"military heard at the border\"\n\
+             types = [\"heard_without_position\"]\nmilitary = true\nreceivers = [\"nogales\"]\n\n\
+             [[alerts.sinks]]\nkind = \"file\"\npath = {:?}\n",
+            alerts.display().to_string()
+        ),
+    )
+    .unwrap();
     let mut vigia = super::live::Vigia::start(&[
-        "--connect",
-        &url,
+        "--config",
+        config.to_str().unwrap(),
         "--listen",
         "127.0.0.1:0",
         "--db",
@@ -438,6 +451,35 @@ fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
     assert_eq!(drone["altitude_ft"], 18000, "{drone}");
     assert_eq!(drone["receivers"].as_array().unwrap().len(), 1, "{drone}");
     assert_eq!(heard["heard"].as_array().unwrap().len(), 1, "{heard}");
+    // Heard half a minute without a position: an event with its evidence, and the alert.
+    let events = vigia.wait_json(
+        "/api/events?type=heard_without_position",
+        std::time::Duration::from_secs(30),
+        |v| v["events"].as_array().is_some_and(|e| !e.is_empty()),
+    );
+    let events = events["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "only the drone: {events:?}");
+    let event = &events[0];
+    assert_eq!(event["icao24"], DRONE);
+    assert_eq!(event["military"], true);
+    assert_eq!(event["receivers"][0]["id"], "nogales");
+    let frames = event["frames"].as_array().unwrap();
+    assert!(!frames.is_empty() && frames.iter().all(|f| f["receiver"] == "nogales"));
+    let (status, page) = vigia.get(&format!("/api/events/{}/report", event["id"]));
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(DRONE), "{page}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let alerted = loop {
+        let text = std::fs::read_to_string(&alerts).unwrap_or_default();
+        if text.contains("military heard at the border") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(
+        alerted.contains("military heard at the border") && alerted.contains(DRONE),
+        "{alerted}"
+    );
     let aircraft = vigia.json("/api/aircraft");
     assert!(!aircraft["aircraft"]
         .as_array()

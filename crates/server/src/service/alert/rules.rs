@@ -11,6 +11,25 @@ use std::collections::HashMap;
 
 use crate::service::alert::CommittedEvent;
 use crate::settings::AlertRule;
+use vigia_detect::contract::{EventBody, EventRecord, PositionMethod};
+
+/// The receivers an event names: those that heard an aircraft without a position, or those
+/// of the multilaterated positions it cites.
+fn heard_by(document: &EventRecord) -> Vec<&str> {
+    if let EventBody::HeardWithoutPosition(h) = &document.body {
+        return h.receivers.iter().map(|r| r.id.as_str()).collect();
+    }
+    document
+        .evidence()
+        .iter()
+        .filter_map(|p| match &p.method {
+            PositionMethod::Mlat { receivers, .. } => Some(receivers),
+            _ => None,
+        })
+        .flatten()
+        .map(|r| r.receiver.as_str())
+        .collect()
+}
 
 /// What the rules know of the event's aircraft.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -47,7 +66,8 @@ impl AlertGate {
     pub fn matches(rule: &AlertRule, e: &CommittedEvent) -> bool {
         let kind = e.event.kind.as_str();
         let type_ok = if rule.types.is_empty() {
-            kind != "flight"
+            // Flight records and aircraft heard without a position alert only when named.
+            kind != "flight" && kind != "heard_without_position"
         } else {
             rule.types.iter().any(|t| t == kind)
         };
@@ -66,8 +86,14 @@ impl AlertGate {
             || watched
             || (rule.military && e.facts.military)
             || (rule.isr_type && e.facts.isr_type);
+        let receivers_ok = rule.receivers.is_empty() || {
+            let heard = heard_by(&e.event.document);
+            rule.receivers
+                .iter()
+                .any(|r| heard.iter().any(|h| h.eq_ignore_ascii_case(r)))
+        };
         // A watchlisted aircraft alerts whatever its score.
-        type_ok && zone_ok && identity_ok && (score_ok || watched)
+        type_ok && zone_ok && identity_ok && receivers_ok && (score_ok || watched)
     }
 
     /// The names of the rules this event alerts for (matching, and first in its episode).
@@ -222,5 +248,45 @@ mod tests {
         let any = AlertRule::default();
         assert!(AlertGate::matches(&any, &event("orbit", None, 0.0, 0.0)));
         assert!(!AlertGate::matches(&any, &event("flight", None, 0.0, 0.0)));
+    }
+
+    #[test]
+    fn a_military_address_heard_by_a_border_receiver_alerts() {
+        use vigia_detect::contract::{HeardReceiver, HeardRecord};
+        let mut e = event("heard_without_position", None, 100.0, 0.0);
+        e.event.document.body = EventBody::HeardWithoutPosition(HeardRecord {
+            military: true,
+            receivers: vec![HeardReceiver {
+                id: "nogales".into(),
+                position: Some([31.34, -110.94]),
+            }],
+            ..HeardRecord::default()
+        });
+        let border = AlertRule {
+            name: "military heard at the border".into(),
+            types: vec!["heard_without_position".into()],
+            military: true,
+            receivers: vec!["Nogales".into(), "douglas".into()],
+            ..AlertRule::default()
+        };
+        assert!(AlertGate::matches(&border, &e));
+        let elsewhere = AlertRule {
+            receivers: vec!["ajo".into()],
+            ..border.clone()
+        };
+        assert!(!AlertGate::matches(&elsewhere, &e));
+        // A civil address does not match the military rule.
+        e.facts.military = false;
+        assert!(!AlertGate::matches(&border, &e));
+        // An event that names no receiver does not match a rule that lists some.
+        let mut zone = event("zone_entry", Some("USA"), 0.0, 0.4);
+        zone.facts.military = true;
+        assert!(!AlertGate::matches(
+            &AlertRule {
+                types: vec![],
+                ..border
+            },
+            &zone
+        ));
     }
 }
