@@ -45,6 +45,14 @@ const MIN_MATCHES: usize = 3;
 const GAIN: f64 = 0.05;
 /// How long a message is remembered for the running correction, seconds.
 const RECENT_S: f64 = 2.0;
+/// Copies of one message closer than this are nudged together; farther, a counter may have
+/// stepped, seconds.
+const NEAR_S: f64 = 0.05;
+/// Messages that must disagree by one amount, against two receivers or more, before a
+/// receiver's counter is taken to have stepped.
+const STEP_MATCHES: usize = 6;
+/// How much those disagreements may differ, seconds.
+const STEP_SPREAD_S: f64 = 0.02;
 /// How far past the merge point a combined capture is read, seconds.
 const LOOKAHEAD_S: f64 = 1.0;
 /// Most frames held from combined captures at once (the prefetch included).
@@ -66,6 +74,9 @@ pub struct NetworkStats {
     pub unaligned: Vec<bool>,
     /// Offset of each counter from the reference's at the start, seconds.
     pub offsets_s: Vec<Option<f64>>,
+    /// Times the receiver's counter stepped (a restart, a clock set) and was aligned again:
+    /// its messages all came a constant amount early or late against two or more others.
+    pub realigned: Vec<u64>,
     /// Frames of combined captures before any receiver id (left out).
     pub untagged: u64,
     /// Frames of combined captures tagged with an id no receiver has (left out).
@@ -138,6 +149,9 @@ pub struct NetworkInputs {
     pending: VecDeque<InputItem>,
     recent: HashMap<[u8; 14], (usize, f64)>,
     recent_order: VecDeque<(f64, [u8; 14])>,
+    /// Per receiver: recent messages heard twice whose copies disagreed by more than the
+    /// nudge takes (partner, the correction of this receiver's offset they ask for).
+    far: Vec<Vec<(usize, f64)>>,
     stats: NetworkStats,
     combined: Vec<Combined>,
     directory: Directory,
@@ -176,12 +190,14 @@ impl NetworkInputs {
             pending: VecDeque::new(),
             recent: HashMap::new(),
             recent_order: VecDeque::new(),
+            far: vec![Vec::new(); n],
             stats: NetworkStats {
                 frames: vec![0; n],
                 untimed: vec![0; n],
                 matches: vec![0; n],
                 unaligned: vec![false; n],
                 offsets_s: vec![None; n],
+                realigned: vec![0; n],
                 ..NetworkStats::default()
             },
             combined: Vec::new(),
@@ -554,6 +570,35 @@ impl NetworkInputs {
         Some(InputItem::Record(Record::Frame(frame), at))
     }
 
+    /// Receiver `x`'s messages disagree with two or more others by one constant amount: its
+    /// counter stepped. Move its offset by that amount.
+    fn realign(&mut self, x: usize) {
+        let far = &mut self.far[x];
+        if far.len() > 4 * STEP_MATCHES {
+            far.drain(..far.len() - STEP_MATCHES);
+        }
+        if far.len() < STEP_MATCHES {
+            return;
+        }
+        let mut partners: Vec<usize> = far.iter().map(|f| f.0).collect();
+        partners.sort_unstable();
+        partners.dedup();
+        let mut shifts: Vec<f64> = far.iter().map(|f| f.1).collect();
+        shifts.sort_by(f64::total_cmp);
+        let spread = shifts[shifts.len() - 1] - shifts[0];
+        if partners.len() < 2 || spread > STEP_SPREAD_S {
+            return;
+        }
+        let shift = shifts[shifts.len() / 2];
+        if let Some(offset) = self.sources[x].offset.as_mut() {
+            *offset += shift;
+            self.stats.realigned[x] += 1;
+        }
+        for f in &mut self.far {
+            f.clear();
+        }
+    }
+
     /// A message heard again by another receiver: nudge this receiver's offset towards it.
     fn correct(&mut self, i: usize, bytes: [u8; 14], t: f64) {
         while let Some(&(when, key)) = self.recent_order.front() {
@@ -571,8 +616,8 @@ impl NetworkInputs {
                 // network cannot run away from real time (the later copy is always the
                 // second one merged: correcting only it would pull every clock earlier).
                 let residual = t - when;
-                if residual.abs() < 0.05 && !self.stats.unaligned[i] && !self.stats.unaligned[other]
-                {
+                let unaligned = self.stats.unaligned[i] || self.stats.unaligned[other];
+                if residual.abs() < NEAR_S && !unaligned {
                     let delta = GAIN * residual / 2.0;
                     if let Some(offset) = self.sources[i].offset.as_mut() {
                         *offset -= delta;
@@ -580,6 +625,13 @@ impl NetworkInputs {
                     if let Some(offset) = self.sources[other].offset.as_mut() {
                         *offset += delta;
                     }
+                    self.far[i].clear();
+                    self.far[other].clear();
+                } else if residual.abs() >= NEAR_S {
+                    self.far[i].push((other, -residual));
+                    self.far[other].push((i, residual));
+                    self.realign(i);
+                    self.realign(other);
                 }
             }
             Some(_) => {}

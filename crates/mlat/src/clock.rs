@@ -156,7 +156,16 @@ pub struct ClockNetwork {
     /// Each receiver's latest counter time seen: "now" on its own clock (free-running counters
     /// are hours apart, so no one "now" serves every pair).
     latest: BTreeMap<ReceiverId, f64>,
+    /// Per receiver: its latest pair restart (its own time, the partner) and the jumps
+    /// attributed to it.
+    restarts: BTreeMap<ReceiverId, (f64, ReceiverId)>,
+    /// Per receiver: jumps attributed to it, and when the last one was.
+    jumps: BTreeMap<ReceiverId, (u64, f64)>,
 }
+
+/// Two of a receiver's pairs restarting within this long (its own time) mean its own clock
+/// jumped, not its partners', seconds.
+const JUMP_TOGETHER_S: f64 = 30.0;
 
 /// One receiver's reception of a frame whose transmitter position is known.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -249,12 +258,45 @@ impl ClockNetwork {
                 let y = b.time_s
                     - a.time_s
                     - (distance(transmitter, pb) - distance(transmitter, pa)) / C;
-                self.pairs
+                let pair = self
+                    .pairs
                     .entry((a.receiver, b.receiver))
-                    .or_insert_with(|| PairClock::new(ja.max(jb)))
-                    .update(a.time_s, y);
+                    .or_insert_with(|| PairClock::new(ja.max(jb)));
+                let jumps = pair.jumps;
+                pair.update(a.time_s, y);
+                if pair.jumps > jumps {
+                    self.restarted(a.receiver, a.time_s, b.receiver);
+                    self.restarted(b.receiver, b.time_s, a.receiver);
+                }
             }
         }
+    }
+
+    /// A pair of `receiver`'s (with `partner`) restarted at `receiver`'s time `t`: when another
+    /// of its pairs restarted shortly before, the jump was its own clock's.
+    fn restarted(&mut self, receiver: ReceiverId, t: f64, partner: ReceiverId) {
+        let counted = self
+            .jumps
+            .get(&receiver)
+            .is_some_and(|&(_, at)| (t - at).abs() <= JUMP_TOGETHER_S);
+        if counted {
+            // One jump counted once, however many pairs restart with it.
+            return;
+        }
+        if let Some(&(before, other)) = self.restarts.get(&receiver) {
+            if other != partner && (t - before).abs() <= JUMP_TOGETHER_S {
+                let entry = self.jumps.entry(receiver).or_insert((0, t));
+                *entry = (entry.0 + 1, t);
+                return;
+            }
+        }
+        self.restarts.insert(receiver, (t, partner));
+    }
+
+    /// Jumps of `receiver`'s clock seen so far: two or more of its pairs restarted together
+    /// (a counter reset, a receiver restarted, a clock stepped). Needs three receivers.
+    pub fn jumps(&self, receiver: ReceiverId) -> u64 {
+        self.jumps.get(&receiver).map_or(0, |j| j.0)
     }
 
     /// The pair `(a, b)` with `a < b`, if it has samples.

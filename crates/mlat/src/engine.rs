@@ -202,6 +202,9 @@ pub struct EngineStats {
     pub blamed: Vec<u64>,
     /// Per receiver: copies used in solutions.
     pub used: Vec<u64>,
+    /// Per receiver: transmissions it gave twice (a replay of another receiver's frames, or
+    /// two receivers under its id); those copies were not used.
+    pub duplicates: Vec<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -260,6 +263,7 @@ impl Engine {
             aircraft: HashMap::new(),
             stats: EngineStats {
                 blamed: vec![0; n],
+                duplicates: vec![0; n],
                 used: vec![0; n],
                 ..EngineStats::default()
             },
@@ -281,6 +285,11 @@ impl Engine {
         self.base
             .as_ref()
             .is_some_and(|b| b.paths.contains_key(&receiver))
+    }
+
+    /// Jumps of `receiver`'s clock seen so far (see [`ClockNetwork::jumps`]).
+    pub fn clock_jumps(&self, receiver: ReceiverId) -> u64 {
+        self.clocks.jumps(receiver)
     }
 
     /// Receivers on the current time base.
@@ -425,6 +434,12 @@ impl Engine {
             }
             if j - i == 1 {
                 kept.push(copies[i]);
+            } else if let Some(d) = self
+                .stats
+                .duplicates
+                .get_mut(usize::from(copies[i].receiver))
+            {
+                *d += 1;
             }
             i = j;
         }

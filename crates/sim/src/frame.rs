@@ -61,6 +61,8 @@ pub enum FrameFault {
     BitError,
     /// Random bytes.
     Garbage,
+    /// Another receiver's frame, sent again as this receiver's own (a replay).
+    Replayed,
 }
 
 /// What a frame was encoded from: the encoder's input values, and for positions the point

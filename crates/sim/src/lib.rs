@@ -226,6 +226,29 @@ pub fn simulate_with_zones(
             frames.extend(stations[r].garbage(*rate_per_s, end_s, start, &mut rng));
         }
     }
+    for (i, fault) in scenario.faults.iter().enumerate() {
+        if let FaultSpec::Replay {
+            from,
+            to,
+            delay_s,
+            start_s,
+            end_s: until,
+        } = fault
+        {
+            let index = |name: &String| receivers.iter().position(|r| &r.name == name);
+            let (Some(from), Some(to)) = (index(from), index(to)) else {
+                continue;
+            };
+            let window = (start + start_s)..=(start + until.unwrap_or(end_s));
+            let mut rng = Rng::stream(seed, &format!("replay:{i}"));
+            let relayed: Vec<SimFrame> = frames
+                .iter()
+                .filter(|f| f.receiver == from && window.contains(&f.ts))
+                .map(|f| stations[to].relay(f, *delay_s, start, &mut rng))
+                .collect();
+            frames.extend(relayed);
+        }
+    }
     // Reception order: by true receive time; ties (never in practice) by receiver, then bytes.
     frames.sort_by(|a, b| {
         a.ts.total_cmp(&b.ts)
@@ -311,6 +334,19 @@ fn fault_truth(
                 frames: count(&|f| {
                     f.fault == Some(Fault::Spoofed) && f.aircraft == Some(*aircraft)
                 }),
+            },
+            FaultSpec::Replay {
+                to,
+                start_s,
+                end_s: until,
+                ..
+            } => FaultTruth {
+                kind: "replay".into(),
+                icao24: None,
+                receiver: Some(to.clone()),
+                start: start + start_s,
+                end: start + until.unwrap_or(end_s),
+                frames: count(&|f| f.fault == Some(Fault::Replayed)),
             },
             FaultSpec::TimeJump {
                 at_s,

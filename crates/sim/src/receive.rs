@@ -184,6 +184,27 @@ impl<'a> Station<'a> {
     }
 }
 
+impl Station<'_> {
+    /// `frame` (another receiver's) as this receiver outputs it when it relays it `delay_s`
+    /// later: its own counter at that time, its own index.
+    pub fn relay(
+        &self,
+        frame: &SimFrame,
+        delay_s: f64,
+        start_unix: f64,
+        rng: &mut Rng,
+    ) -> SimFrame {
+        let t = frame.ts - start_unix + delay_s;
+        SimFrame {
+            ts: frame.ts + delay_s,
+            mlat_ticks: self.stamp(t, start_unix, rng),
+            receiver: self.index,
+            fault: Some(FrameFault::Replayed),
+            ..*frame
+        }
+    }
+}
+
 /// Shift the stamps of frames received after each [`Fault::TimeJump`]: Unix time by the jump
 /// and the 12 MHz counter likewise. `start_unix` locates the jump; `names` are the receivers'.
 pub fn apply_time_jumps(

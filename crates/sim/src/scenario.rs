@@ -436,6 +436,23 @@ pub enum Fault {
         #[serde(default)]
         mode: SpoofMode,
     },
+    /// A receiver sends another's frames as its own: every frame `from` hears between
+    /// `start_s` and `end_s` is output by `to` as well, `delay_s` later, stamped by `to`'s
+    /// clock (a feeder relaying a neighbour's feed under its own id).
+    Replay {
+        /// The receiver whose frames are replayed.
+        from: String,
+        /// The receiver that replays them.
+        to: String,
+        /// Delay of the relay, seconds.
+        #[serde(default)]
+        delay_s: f64,
+        /// Start of the window, seconds.
+        #[serde(default)]
+        start_s: f64,
+        /// End of the window, seconds (default: the end).
+        end_s: Option<f64>,
+    },
     /// A receiver's clock jumps: every timestamp after `at_s` is off by `jump_s`.
     TimeJump {
         /// When, seconds.
@@ -614,6 +631,22 @@ impl Scenario {
             if let Some(name) = receiver {
                 if !self.receivers().iter().any(|r| r.name == name) {
                     return fail(format!("{at}.receiver"), "no receiver has this name");
+                }
+            }
+            if let Fault::Replay {
+                from, to, delay_s, ..
+            } = f
+            {
+                for (key, name) in [("from", from), ("to", to)] {
+                    if !self.receivers().iter().any(|r| &r.name == name) {
+                        return fail(format!("{at}.{key}"), "no receiver has this name");
+                    }
+                }
+                if from == to {
+                    return fail(format!("{at}.to"), "a receiver cannot replay itself");
+                }
+                if !(0.0..=60.0).contains(delay_s) {
+                    return fail(format!("{at}.delay_s"), "must be in 0..=60");
                 }
             }
             match f {

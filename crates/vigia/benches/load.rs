@@ -17,8 +17,7 @@
 #[path = "../tests/it/load_gen.rs"]
 mod load_gen;
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -76,15 +75,7 @@ fn main() {
         .spawn()
         .unwrap();
     let pid = child.id();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let api: SocketAddr = loop {
-        let mut line = String::new();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "vigia exited");
-        if let Some(rest) = line.split("api listening on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in stderr.lines() {});
+    let api = load_gen::api_address(&mut child);
     let (mut conn, _) = listener.accept().unwrap();
     conn.set_nodelay(true).unwrap();
 

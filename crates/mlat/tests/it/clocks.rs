@@ -164,4 +164,10 @@ fn a_clock_that_jumps_is_caught_and_synced_again() {
     assert!(pair.jumps >= 1, "the jump was seen");
     let base = network.time_base().unwrap();
     assert!(base.paths.contains_key(&3), "receiver 3 synced again");
+    // Its pairs with every other receiver restarted together: the jump is put on receiver 3,
+    // once, and on nobody else.
+    assert_eq!(network.jumps(3), 1);
+    for other in [0, 1, 2] {
+        assert_eq!(network.jumps(other), 0, "receiver {other}");
+    }
 }

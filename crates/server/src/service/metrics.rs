@@ -554,13 +554,15 @@ impl Metrics {
 /// without a position.
 pub fn render_network(snapshot: &crate::service::receivers::NetworkSnapshot, out: &mut String) {
     type Row = fn(&crate::service::receivers::ReceiverStatus) -> Option<f64>;
-    let families: [(&str, &str, &str, Row); 6] = [
+    let families: [(&str, &str, &str, Row); 8] = [
         ("vigia_receiver_messages_per_second", "gauge", "Frames per second from the receiver, over the last minute.", |r| Some((r.messages_per_s * 10.0).round() / 10.0)),
         ("vigia_receiver_aircraft", "gauge", "Aircraft the receiver heard in the last minute.", |r| Some(r.aircraft as f64)),
         ("vigia_receiver_range_nm_max", "gauge", "Farthest trusted position of an aircraft the receiver heard, any bearing, NM.", |r| Some(r.range_nm.iter().copied().fold(0.0, f64::max))),
         ("vigia_receiver_mlat_synced", "gauge", "1 when the receiver's clock is on the network's time base.", |r| r.mlat.as_ref().map(|m| f64::from(u8::from(m.synced)))),
         ("vigia_receiver_mlat_used_total", "counter", "Multilateration solutions the receiver was used in.", |r| r.mlat.as_ref().map(|m| m.used as f64)),
         ("vigia_receiver_mlat_inconsistent_total", "counter", "Times the receiver alone made a multilateration set inconsistent (wrong position or clock).", |r| r.mlat.as_ref().map(|m| m.inconsistent as f64)),
+        ("vigia_receiver_clock_jumps_total", "counter", "Jumps of the receiver's clock (its pairs with several others restarted together).", |r| r.mlat.as_ref().map(|m| m.clock_jumps as f64)),
+        ("vigia_receiver_duplicates_total", "counter", "Transmissions the receiver gave twice (a replay, or two receivers under its id); not used.", |r| r.mlat.as_ref().map(|m| m.duplicates as f64)),
     ];
     for (name, kind, help, value) in families {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");

@@ -82,6 +82,8 @@ impl Pipeline {
                 synced: net.engine().on_time_base(r),
                 used: stats.used.get(usize::from(r)).copied().unwrap_or(0),
                 inconsistent: stats.blamed.get(usize::from(r)).copied().unwrap_or(0),
+                clock_jumps: net.engine().clock_jumps(r),
+                duplicates: stats.duplicates.get(usize::from(r)).copied().unwrap_or(0),
             })
         };
         let sightings = self.sightings.snapshot(self.last_ts, &self.identity, &mlat);

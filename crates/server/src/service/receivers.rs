@@ -70,6 +70,10 @@ pub struct MlatStatus {
     pub used: u64,
     /// Times its removal alone made an inconsistent set consistent.
     pub inconsistent: u64,
+    /// Jumps of its clock (its pairs with several others restarted together).
+    pub clock_jumps: u64,
+    /// Transmissions it gave twice (a replay, or two receivers under its id), not used.
+    pub duplicates: u64,
 }
 
 /// An aircraft heard without a position.

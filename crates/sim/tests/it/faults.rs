@@ -57,6 +57,41 @@ fn a_time_jump_shifts_one_receivers_stamps() {
 }
 
 #[test]
+fn a_replay_sends_one_receivers_frames_again_as_anothers() {
+    let toml = format!(
+        "{BASE}\n[[fault]]\nkind = \"replay\"\nfrom = \"near\"\nto = \"far\"\ndelay_s = 0.01\nstart_s = 100\nend_s = 200\n"
+    );
+    let plain = crate::run(BASE, &Options::default());
+    let replayed = crate::run(&toml, &Options::default());
+    let start = plain.truth.scenario.start;
+    let window: Vec<_> = plain
+        .frames
+        .iter()
+        .filter(|f| f.receiver == 0 && (start + 100.0..=start + 200.0).contains(&f.ts))
+        .collect();
+    let copies: Vec<_> = replayed
+        .frames
+        .iter()
+        .filter(|f| f.fault == Some(FrameFault::Replayed))
+        .collect();
+    assert!(!window.is_empty());
+    assert_eq!(copies.len(), window.len());
+    assert_eq!(replayed.frames.len(), plain.frames.len() + copies.len());
+    for (original, copy) in window.iter().zip(&copies) {
+        // The same bytes, 10 ms later, under the other receiver and its clock.
+        assert_eq!(copy.receiver, 1);
+        assert_eq!(copy.bytes, original.bytes);
+        assert!((copy.ts - original.ts - 0.01).abs() < 1e-6);
+        assert_ne!(copy.mlat_ticks, original.mlat_ticks);
+    }
+    assert_eq!(replayed.truth.faults[0].kind, "replay");
+    assert_eq!(replayed.truth.faults[0].frames, copies.len() as u64);
+    // A receiver cannot replay itself.
+    let bad = format!("{BASE}\n[[fault]]\nkind = \"replay\"\nfrom = \"near\"\nto = \"near\"\n");
+    assert!(vigia_sim::Scenario::from_toml(&bad, "bad").is_err());
+}
+
+#[test]
 fn replaced_spoofing_moves_every_position_in_the_window() {
     let toml = format!("{BASE}\n[[fault]]\nkind = \"spoof\"\naircraft = \"0d0001\"\nstart_s = 100\nend_s = 200\ndistance_nm = 30\nbearing_deg = 90\nmode = \"replace\"\n");
     let sim = crate::run(&toml, &Options::default());

@@ -155,6 +155,24 @@ impl Records {
             if s.untimed[i] > 0 {
                 line.push_str(&format!(", {} without a counter (dropped)", s.untimed[i]));
             }
+            if s.realigned[i] > 0 {
+                line.push_str(&format!(
+                    ", its counter stepped {} times (aligned again)",
+                    s.realigned[i]
+                ));
+            }
+            let jumps = joint.engine().clock_jumps(i as u16);
+            if jumps > 0 {
+                line.push_str(&format!(
+                    ", its clock jumped {jumps} times (resynchronised)"
+                ));
+            }
+            if m.duplicates[i] > 0 {
+                line.push_str(&format!(
+                    ", gave {} transmissions twice (a replay, or two receivers under its id: not used)",
+                    m.duplicates[i]
+                ));
+            }
             if m.blamed[i] > 0 {
                 line.push_str(&format!(
                     ", inconsistent with the others {} times (wrong position or clock?)",

@@ -79,6 +79,23 @@ pub fn metric(text: &str, name: &str) -> f64 {
         .sum()
 }
 
+/// The API address a starting `vigia run` prints on its standard error (piped); the rest of
+/// its standard error is drained in the background. (The benches use it.)
+#[allow(dead_code)]
+pub fn api_address(child: &mut std::process::Child) -> SocketAddr {
+    use std::io::{BufRead, BufReader};
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let api = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "vigia exited");
+        if let Some(rest) = line.split("api listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    api
+}
+
 /// GET `path`, the body.
 pub fn get(address: SocketAddr, path: &str) -> String {
     let mut s = TcpStream::connect(address).unwrap();

@@ -492,13 +492,31 @@ fn without_multilateration_the_dark_drone_is_heard_without_a_position() {
     let _ = sim.wait();
 }
 
+/// The dark-drone scenario changed by `edit` and simulated into `DIR/net/` (one capture per
+/// receiver, the receivers file, the truth); the directory lives as long as the value.
+fn simulate_variant(name: &str, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let text =
+        std::fs::read_to_string(super::root().join("crates/sim/scenarios/mq9-dark-sonora.toml"))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join(name);
+    std::fs::write(&scenario, edit(text)).unwrap();
+    let out = format!("{}/net/", dir.path().display());
+    let sim = vigia(&["sim", scenario.to_str().unwrap(), "--out", &out]);
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    dir
+}
+
 #[test]
 fn gps_clocks_are_read_as_seconds_of_day_and_locate_the_drone_too() {
     // The same network with GPS-disciplined counters (Radarcape style: seconds of the UTC day
     // and nanoseconds, 20 ns of jitter), a quarter of an hour.
-    let text =
-        std::fs::read_to_string(super::root().join("crates/sim/scenarios/mq9-dark-sonora.toml"))
-            .unwrap()
+    let dir = simulate_variant("gps.toml", |text| {
+        let text = text
             .lines()
             .filter(|l| !l.starts_with("drift_ppm"))
             .map(|l| match l {
@@ -508,17 +526,9 @@ fn gps_clocks_are_read_as_seconds_of_day_and_locate_the_drone_too() {
             })
             .collect::<Vec<_>>()
             .join("\n");
-    assert_eq!(text.matches("clock = \"gps\"").count(), 6);
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("gps.toml");
-    std::fs::write(&scenario, text).unwrap();
-    let out = format!("{}/net/", dir.path().display());
-    let sim = vigia(&["sim", scenario.to_str().unwrap(), "--out", &out]);
-    assert!(
-        sim.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sim.stderr)
-    );
+        assert_eq!(text.matches("clock = \"gps\"").count(), 6);
+        text
+    });
     let receivers = dir.path().join("net/receivers.toml");
     assert!(std::fs::read_to_string(&receivers)
         .unwrap()
@@ -757,4 +767,60 @@ fn receivers_that_push_are_told_apart_by_the_uuid_they_announce() {
     assert!(vigia.wait(std::time::Duration::from_secs(20)).success());
     let _ = sim.kill();
     let _ = sim.wait();
+}
+
+#[test]
+fn a_clock_that_steps_and_a_receiver_that_replays_are_named_and_move_nothing() {
+    // Twenty minutes of the same sky: Nogales' counter steps 0.25 s at 10 min (a restart), and
+    // Sells relays Ajo's frames as its own, 3 ms late, stamped by its own clock.
+    let dir = simulate_variant("faults.toml", |text| {
+        text.replace("duration_s = 2700", "duration_s = 1200")
+            + "\n[[fault]]\nkind = \"time_jump\"\nat_s = 600\njump_s = 0.25\nreceiver = \"nogales\"\n\
+               \n[[fault]]\nkind = \"replay\"\nfrom = \"ajo\"\nto = \"sells\"\ndelay_s = 0.003\n"
+    });
+    let net = dir.path().join("net");
+    let events_path = dir.path().join("events.jsonl");
+    let analyze = vigia(&[
+        "analyze",
+        "--receivers",
+        net.join("receivers.toml").to_str().unwrap(),
+        "--start",
+        &start(&net),
+        "--out",
+        events_path.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&analyze.stderr);
+    assert!(analyze.status.success(), "{stderr}");
+    let line = |id: &str| {
+        stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("receiver {id}:")))
+            .unwrap_or_else(|| panic!("no line for {id}: {stderr}"))
+            .to_string()
+    };
+    // Each fault is reported on the receiver that has it.
+    let nogales = line("nogales");
+    assert!(nogales.contains("counter stepped 1 times"), "{nogales}");
+    assert!(nogales.contains("clock jumped"), "{nogales}");
+    let sells = line("sells");
+    assert!(sells.contains("transmissions twice"), "{sells}");
+    for quiet in ["sierra-vista", "douglas", "lordsburg"] {
+        let l = line(quiet);
+        assert!(!l.contains("stepped") && !l.contains("jumped"), "{l}");
+    }
+    // The drone is still placed in Mexico, confidently, and never said to cross.
+    let events = lines(&events_path);
+    let drone: Vec<&Value> = events.iter().filter(|e| e["icao24"] == DRONE).collect();
+    let presence = drone
+        .iter()
+        .find(|e| e["type"] == "zone_presence")
+        .expect("present");
+    assert_eq!(presence["zone"], "MEX");
+    assert_eq!(presence["mlat"]["confidence"], "observed", "{presence}");
+    assert!(
+        !drone.iter().any(|e| e["type"] == "zone_entry"
+            || e["type"] == "zone_exit"
+            || (e["zone"] == "USA" && e["type"] != "closest_approach")),
+        "{drone:?}"
+    );
 }
