@@ -104,6 +104,31 @@ pub enum ClockName {
     None,
 }
 
+impl core::str::FromStr for ClockName {
+    type Err = ();
+
+    /// `12mhz`, `gps` or `none`.
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "12mhz" => Ok(ClockName::Beast12MHz),
+            "gps" => Ok(ClockName::Gps),
+            "none" => Ok(ClockName::None),
+            _ => Err(()),
+        }
+    }
+}
+
+impl ClockName {
+    /// The name a receivers file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClockName::Beast12MHz => "12mhz",
+            ClockName::Gps => "gps",
+            ClockName::None => "none",
+        }
+    }
+}
+
 /// The receivers of a file, in its order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Receivers {

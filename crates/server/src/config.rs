@@ -224,6 +224,14 @@ pub struct SourceConfig {
     pub lat: Option<f64>,
     /// Receiver longitude.
     pub lon: Option<f64>,
+    /// Antenna height above the WGS-84 ellipsoid, metres. A Beast source with an id, a
+    /// position and a height is a receiver of the network: it is multilaterated with the
+    /// others (as in a receivers file).
+    #[serde(default)]
+    pub alt_m: Option<f64>,
+    /// Its counter: `12mhz` (default), `gps`, `none`.
+    #[serde(default)]
+    pub clock: Option<String>,
 }
 
 /// `[[listeners]]`.
@@ -406,6 +414,8 @@ impl Config {
                                         format: Format::Beast,
                                         address: "(pushes)".into(),
                                         position: Some((r.lat, r.lon)),
+                                        alt_m: Some(r.alt_m),
+                                        clock: Some(r.clock),
                                     },
                                     listen: false,
                                     pushes: true,
@@ -426,6 +436,8 @@ impl Config {
                             Ok(mut spec) if spec.format == Format::Beast => {
                                 spec.id = r.id.clone();
                                 spec.position = Some((r.lat, r.lon));
+                                spec.alt_m = Some(r.alt_m);
+                                spec.clock = Some(r.clock);
                                 sources.push(CheckedSource {
                                     spec,
                                     listen: false,
@@ -449,6 +461,7 @@ impl Config {
                 Err(e) => problems.push(format!("receivers: {e}")),
             }
         }
+        let mut plain = Vec::new();
         for (i, s) in self.sources.iter().enumerate() {
             match s.url.parse::<SourceSpec>() {
                 Ok(mut spec) => {
@@ -466,7 +479,31 @@ impl Config {
                         _ => problems
                             .push(format!("sources[{i}]: give both lat and lon, or neither")),
                     }
-                    sources.push(CheckedSource {
+                    spec.alt_m = s.alt_m.or(spec.alt_m);
+                    if let Some(clock) = &s.clock {
+                        match clock.parse() {
+                            Ok(c) => spec.clock = Some(c),
+                            Err(()) => problems.push(format!(
+                                "sources[{i}].clock: {clock:?}; expected 12mhz, gps or none"
+                            )),
+                        }
+                    }
+                    if spec.alt_m.is_some() {
+                        // A receiver of the network, described here rather than in a file.
+                        match network_receiver(&spec) {
+                            Ok(receiver) => {
+                                sources.push(CheckedSource {
+                                    spec,
+                                    listen: false,
+                                    pushes: false,
+                                });
+                                network.push(receiver);
+                            }
+                            Err(e) => problems.push(format!("sources[{i}]: {e}")),
+                        }
+                        continue;
+                    }
+                    plain.push(CheckedSource {
                         spec,
                         listen: false,
                         pushes: false,
@@ -475,6 +512,7 @@ impl Config {
                 Err(e) => problems.push(format!("sources[{i}].url: {e}")),
             }
         }
+        sources.extend(plain);
         for (i, l) in self.listeners.iter().enumerate() {
             let format = match l.format.parse::<Format>() {
                 Ok(f @ (Format::Beast | Format::Avr | Format::Sbs)) => Some(f),
@@ -494,6 +532,8 @@ impl Config {
                         format,
                         address: a.to_string(),
                         position: None,
+                        alt_m: None,
+                        clock: None,
                     },
                     listen: true,
                     pushes: false,
@@ -696,6 +736,34 @@ impl Config {
     }
 }
 
+/// A source that says where it is and how high (`alt_m`, or `alt=` in its URL) as a receiver
+/// of the network, checked as a receivers file's entry would be.
+fn network_receiver(spec: &SourceSpec) -> Result<vigia_feed::Receiver, String> {
+    if spec.format != Format::Beast {
+        return Err("multilateration needs a Beast feed (beast://)".into());
+    }
+    let Some((lat, lon)) = spec.position else {
+        return Err("a receiver with alt_m needs lat and lon too".into());
+    };
+    if spec.id.contains("://") {
+        return Err(format!(
+            "{}: a receiver of the network needs an id (id = \"…\" or ?id= in its URL)",
+            spec.url()
+        ));
+    }
+    let entry = format!(
+        "[[receiver]]\nid = {:?}\nlat = {lat}\nlon = {lon}\nalt_m = {}\nclock = {:?}\nconnect = {:?}\n",
+        spec.id,
+        spec.alt_m.unwrap_or(0.0),
+        spec.clock.unwrap_or(vigia_feed::ClockName::Beast12MHz).name(),
+        spec.url()
+    );
+    vigia_feed::Receivers::parse(&entry, &spec.id, Path::new("."))
+        .map_err(|e| e.to_string())?
+        .pop()
+        .ok_or_else(|| "no receiver".to_string())
+}
+
 /// The multilateration stations of a receivers file's receivers, in its order (jitter: the
 /// file's, else the clock kind's typical).
 pub fn mlat_stations(receivers: &[vigia_feed::Receiver]) -> Vec<vigia_mlat::Station> {
@@ -730,6 +798,41 @@ mod tests {
                 .as_secs_f64()
                 > 60.0
         );
+    }
+
+    #[test]
+    fn a_source_with_a_height_is_a_receiver_of_the_network() {
+        let text = "[[sources]]\nurl = \"beast://a:30005?id=nogales&lat=31.3&lon=-110.9&alt=1200\"\n\
+                    [[sources]]\nurl = \"sbs://b:30003\"\n\
+                    [[sources]]\nurl = \"beast://c:30005\"\nid = \"douglas\"\nlat = 31.3\nlon = -109.5\nalt_m = 1250\nclock = \"gps\"\n";
+        let checked = Config::parse(text).unwrap().check().unwrap();
+        // The network first, in order; then the others.
+        let ids: Vec<&str> = checked.sources.iter().map(|s| s.spec.id.as_str()).collect();
+        assert_eq!(ids, ["nogales", "douglas", "sbs://b:30003"]);
+        assert_eq!(checked.network.len(), 2);
+        assert_eq!(checked.network[1].clock, vigia_feed::ClockName::Gps);
+        assert_eq!(checked.network[0].alt_m, 1200.0);
+        for (source, problem) in [
+            ("url = \"beast://a?lat=31&lon=-110&alt=10\"", "needs an id"),
+            (
+                "url = \"sbs://a?id=x&lat=31&lon=-110&alt=10\"",
+                "needs a Beast feed",
+            ),
+            ("url = \"beast://a?id=x&alt=10\"", "needs lat and lon"),
+            (
+                "url = \"beast://a?id=x&lat=31&lon=-110&alt=20000\"",
+                "alt_m must",
+            ),
+        ] {
+            let problems = Config::parse(&format!("[[sources]]\n{source}\n"))
+                .unwrap()
+                .check()
+                .unwrap_err();
+            assert!(
+                problems.iter().any(|p| p.contains(problem)),
+                "{source}: {problems:?}"
+            );
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub use bundled::{BundledScenario, BUNDLED};
 pub use frame::{Content, FrameFault, Register, SimFrame};
 pub use output::FrameFormat;
 pub use scenario::{Scenario, ScenarioError};
-pub use serve::{push_network, serve, serve_network, serve_until, End, Replay, Speed};
+pub use serve::{push_network, serve, serve_network, serve_until, End, PushTarget, Replay, Speed};
 pub use truth::Truth;
 
 use vigia_modes::encode::EncodeError;

@@ -167,27 +167,31 @@ pub fn serve_network(
     })
 }
 
-/// Push each receiver's frames to `address` as readsb's `--net-connector
-/// HOST,PORT,beast_reduce_plus_out,uuid=…` does: one connection per receiver (`uuids[i]` is
-/// receiver `i`'s), its UUID first (`0x1a 0xe4`), then its frames, all paced on one clock.
-/// A receiver that cannot connect within 30 s gives up (its stats stay zero).
+/// Where receiver `i` pushes its frames (`targets[i]`), and the UUID it announces first
+/// (`0x1a 0xe4`, as readsb's `--net-connector HOST,PORT,beast_reduce_plus_out,uuid=…` does) or
+/// none (plain `beast_out`, as to a dump1090's Beast input port).
+pub type PushTarget = (String, Option<[u8; 16]>);
+
+/// Push each receiver's frames to its target: one connection per receiver, all paced on one
+/// clock. A receiver that cannot connect within 30 s gives up with an error.
 pub fn push_network(
-    address: &str,
+    targets: &[PushTarget],
     frames: &[crate::SimFrame],
-    uuids: &[[u8; 16]],
     speed: Speed,
     shutdown: &AtomicBool,
 ) -> io::Result<Vec<ServeStats>> {
     let start = frames.first().map_or(0.0, |f| f.ts);
     let clock = Instant::now();
     thread::scope(|scope| {
-        let handles: Vec<_> = uuids
+        let handles: Vec<_> = targets
             .iter()
             .enumerate()
-            .map(|(i, uuid)| {
+            .map(|(i, (address, uuid))| {
                 let mine: Vec<crate::SimFrame> =
                     frames.iter().filter(|f| f.receiver == i).copied().collect();
-                scope.spawn(move || push_paced(address, uuid, &mine, speed, shutdown, start, clock))
+                scope.spawn(move || {
+                    push_paced(address, uuid.as_ref(), &mine, speed, shutdown, start, clock)
+                })
             })
             .collect();
         handles
@@ -202,7 +206,7 @@ pub fn push_network(
 
 fn push_paced(
     address: &str,
-    uuid: &[u8; 16],
+    uuid: Option<&[u8; 16]>,
     frames: &[crate::SimFrame],
     speed: Speed,
     shutdown: &AtomicBool,
@@ -226,7 +230,9 @@ fn push_paced(
     stream.set_nodelay(true)?;
     stats.clients = 1;
     let mut buf = Vec::with_capacity(64 * 1024);
-    crate::output::push_receiver_uuid(uuid, &mut buf);
+    if let Some(uuid) = uuid {
+        crate::output::push_receiver_uuid(uuid, &mut buf);
+    }
     let mut next = 0;
     while next < frames.len() && !shutdown.load(Ordering::Relaxed) {
         let due_until = match speed {

@@ -10,6 +10,11 @@ use crate::Format;
 
 /// A live source: where to connect (or listen), in which format, and which receiver it is.
 ///
+/// The URL may say which receiver it is in its query: `beast://rx:30005?id=nogales&lat=31.34&
+/// lon=-110.94&alt=1200&clock=12mhz` (`alt` in metres above the WGS-84 ellipsoid; `clock`
+/// `12mhz`, `gps` or `none`). A receiver with a position and a height can be multilaterated
+/// with others.
+///
 /// ```
 /// use vigia_feed::net::SourceSpec;
 /// use vigia_feed::Format;
@@ -29,6 +34,10 @@ pub struct SourceSpec {
     pub address: String,
     /// The receiver's position (latitude, longitude in degrees), if known.
     pub position: Option<(f64, f64)>,
+    /// The antenna's height above the WGS-84 ellipsoid, metres (`alt=` in the URL).
+    pub alt_m: Option<f64>,
+    /// Its counter (`clock=` in the URL).
+    pub clock: Option<crate::ClockName>,
 }
 
 /// Why a source URL was refused.
@@ -49,6 +58,14 @@ pub enum ParseSourceError {
     /// Missing host, or a port that is not a number in 1–65535.
     #[error("{0:?}: expected HOST:PORT after the scheme (port 1-65535)")]
     BadAddress(String),
+    /// A query key unknown or a value that does not read.
+    #[error("{url:?}: {problem} (the query takes id, lat, lon, alt, clock)")]
+    BadQuery {
+        /// The URL.
+        url: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl SourceSpec {
@@ -96,6 +113,10 @@ impl FromStr for SourceSpec {
                 })
             }
         };
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, query)) => (rest, Some(query)),
+            None => (rest, None),
+        };
         let rest = rest.trim_end_matches('/');
         let bad = || ParseSourceError::BadAddress(url.to_string());
         // `[::1]:30005`, `host:30005` or `host`.
@@ -109,12 +130,61 @@ impl FromStr for SourceSpec {
             return Err(bad());
         }
         let address = format!("{host}:{port}");
-        Ok(SourceSpec {
+        let mut spec = SourceSpec {
             id: format!("{}://{address}", format.name()),
             format,
             address,
             position: None,
-        })
+            alt_m: None,
+            clock: None,
+        };
+        if let Some(query) = query {
+            spec.read_query(url, query)?;
+        }
+        Ok(spec)
+    }
+}
+
+impl SourceSpec {
+    fn read_query(&mut self, url: &str, query: &str) -> Result<(), ParseSourceError> {
+        let bad = |problem: String| ParseSourceError::BadQuery {
+            url: url.to_string(),
+            problem,
+        };
+        let number = |key: &str, value: &str| {
+            value
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| bad(format!("{key}={value:?} is not a number")))
+        };
+        let (mut lat, mut lon) = (None, None);
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "id" if !value.is_empty() && value.len() <= 64 => self.id = value.to_string(),
+                "id" => return Err(bad("id= needs 1 to 64 characters".into())),
+                "lat" => lat = Some(number(key, value)?),
+                "lon" => lon = Some(number(key, value)?),
+                "alt" => self.alt_m = Some(number(key, value)?),
+                "clock" => {
+                    self.clock = Some(value.parse().map_err(|_| {
+                        bad(format!("clock={value:?}: expected 12mhz, gps or none"))
+                    })?)
+                }
+                other => return Err(bad(format!("unknown key {other:?}"))),
+            }
+        }
+        match (lat, lon) {
+            (Some(lat), Some(lon))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+            {
+                self.position = Some((lat, lon))
+            }
+            (None, None) => {}
+            _ => return Err(bad("give lat and lon together, in degrees".into())),
+        }
+        Ok(())
     }
 }
 
@@ -134,6 +204,28 @@ mod tests {
         assert_eq!(s.address, "localhost:30002");
         let s: SourceSpec = "beast://[::1]:30005".parse().unwrap();
         assert_eq!(s.address, "[::1]:30005");
+    }
+
+    #[test]
+    fn a_url_can_say_which_receiver_it_is() {
+        let s: SourceSpec = "beast://rx:30005?id=nogales&lat=31.34&lon=-110.94&alt=1200&clock=gps"
+            .parse()
+            .unwrap();
+        assert_eq!(s.address, "rx:30005");
+        assert_eq!(s.id, "nogales");
+        assert_eq!(s.position, Some((31.34, -110.94)));
+        assert_eq!(s.alt_m, Some(1200.0));
+        assert_eq!(s.clock, Some(crate::ClockName::Gps));
+        for (url, text) in [
+            ("beast://rx?lat=31", "lat and lon together"),
+            ("beast://rx?lat=x&lon=1", "not a number"),
+            ("beast://rx?range=3", "unknown key"),
+            ("beast://rx?clock=atomic", "expected 12mhz"),
+            ("beast://rx?id=", "1 to 64"),
+        ] {
+            let e = url.parse::<SourceSpec>().unwrap_err().to_string();
+            assert!(e.contains(text), "{url}: {e}");
+        }
     }
 
     #[test]

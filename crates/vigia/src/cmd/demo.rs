@@ -194,6 +194,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         id: None,
         lat: None,
         lon: None,
+        alt_m: None,
+        clock: None,
     });
     config.server.listen = args.listen;
     config.server.token = args.token;

@@ -20,6 +20,8 @@ use vigia_server::{AlertRule, Service, SinkSettings};
   vigia run --connect beast://rx1:30005 --connect sbs://rx2:30003 --zones MEX,USA --db /var/lib/vigia.db
   vigia run --accept beast://127.0.0.1:30104      # receivers push (readsb --net-connector ...,beast_out)
   vigia run --receivers receivers.toml            # a network: multilateration of aircraft without a position
+  vigia run --connect 'beast://rx1:30005?id=nogales&lat=31.34&lon=-110.94&alt=1200' --connect ...
+                                                  # the same, each receiver described in its URL
   vigia run --config vigia.toml                   # everything else: sources, alerts, token, retention
 
 The API listens on 127.0.0.1:8080 by default: /api/aircraft, /api/events, /api/stream, /metrics, ...")]
@@ -28,6 +30,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Connect to a receiver: beast://HOST:30005, avr://HOST:30002, sbs://HOST:30003 (repeatable).
+    /// `?id=NAME&lat=..&lon=..&alt=..[&clock=12mhz|gps]` says which receiver it is; one with a
+    /// height is multilaterated with the others.
     #[arg(long, value_name = "URL")]
     connect: Vec<String>,
     /// A receivers file (TOML, `[[receiver]]` with id, lat, lon, alt_m, clock, connect): connect
@@ -75,6 +79,8 @@ fn configure(args: &Args) -> Result<Config> {
             id: None,
             lat: None,
             lon: None,
+            alt_m: None,
+            clock: None,
         });
     }
     for url in &args.accept {

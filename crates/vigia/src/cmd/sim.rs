@@ -66,8 +66,10 @@ pub struct Args {
     combined: bool,
     /// Push each receiver's feed to this address, as readsb's `--net-connector
     /// HOST,PORT,beast_reduce_plus_out,uuid=…` does (one connection per receiver, its UUID
-    /// first); `vigia run --receivers FILE --accept beast://HOST:PORT` takes them.
-    #[arg(long, value_name = "HOST:PORT", conflicts_with = "serve")]
+    /// first); `vigia run --receivers FILE --accept beast://HOST:PORT` takes them. One address
+    /// per receiver (comma-separated, in the scenario's order) pushes each to its own, plain
+    /// Beast without a UUID (a dump1090's Beast input port, say).
+    #[arg(long, value_name = "HOST:PORT[,...]", conflicts_with = "serve")]
     push: Option<String>,
     /// Playback speed of --serve: a factor of real time (1, 10, 0.5) or `max`.
     #[arg(long, default_value = "1", value_name = "SPEED")]
@@ -140,18 +142,32 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .with_context(|| format!("writing the truth to {}", path.display()))?;
     }
     summarize(&sim, &mut io::stderr().lock())?;
-    if let Some(address) = &args.push {
-        let uuids: Vec<[u8; 16]> = receivers.iter().map(|r| receiver_uuid(&r.name)).collect();
-        for (r, uuid) in receivers.iter().zip(&uuids) {
-            eprintln!(
-                "receiver {} pushes to {address} as {}",
-                r.name,
-                uuid_text(uuid)
-            );
+    if let Some(push) = &args.push {
+        let addresses: Vec<&str> = push.split(',').map(str::trim).collect();
+        let targets: Vec<vigia_sim::PushTarget> = match addresses.len() {
+            1 => receivers
+                .iter()
+                .map(|r| (addresses[0].to_string(), Some(receiver_uuid(&r.name))))
+                .collect(),
+            n if n == receivers.len() => addresses.iter().map(|a| (a.to_string(), None)).collect(),
+            n => bail!(
+                "--push: give one address, or one per receiver ({}), not {n}",
+                receivers.len()
+            ),
+        };
+        for (r, (address, uuid)) in receivers.iter().zip(&targets) {
+            match uuid {
+                Some(uuid) => eprintln!(
+                    "receiver {} pushes to {address} as {}",
+                    r.name,
+                    uuid_text(uuid)
+                ),
+                None => eprintln!("receiver {} pushes to {address}", r.name),
+            }
         }
         let never = AtomicBool::new(false);
-        let stats = vigia_sim::push_network(address, &sim.frames, &uuids, args.speed, &never)
-            .with_context(|| format!("pushing to {address}"))?;
+        let stats = vigia_sim::push_network(&targets, &sim.frames, args.speed, &never)
+            .with_context(|| format!("pushing to {push}"))?;
         let frames: u64 = stats.iter().map(|s| s.frames).sum();
         eprintln!("pushed {frames} frames from {} receivers", stats.len());
     } else if let Some(listeners) = listeners {

@@ -34,8 +34,8 @@ fn connect_within(port: u16, within: Duration) -> TcpStream {
     }
 }
 
-#[test]
-fn vigia_reads_dump1090_beast_and_sbs_outputs_and_reports_what_was_fed() {
+/// One network-only peer on free loopback ports, up: (peer, Beast in, Beast out, SBS out).
+fn start_peer() -> (Peer, u16, u16, u16) {
     let found = Command::new(PEER).arg("--help").output();
     assert!(
         found.is_ok(),
@@ -64,6 +64,12 @@ fn vigia_reads_dump1090_beast_and_sbs_outputs_and_reports_what_was_fed() {
             .unwrap(),
     );
     drop(connect_within(bo, Duration::from_secs(10)));
+    (peer, bi, bo, sbs)
+}
+
+#[test]
+fn vigia_reads_dump1090_beast_and_sbs_outputs_and_reports_what_was_fed() {
+    let (peer, bi, bo, sbs) = start_peer();
 
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "");
@@ -173,4 +179,57 @@ fn vigia_reads_dump1090_beast_and_sbs_outputs_and_reports_what_was_fed() {
     assert_eq!(events["events"][0]["icao24"], "486257");
     drop(vigia);
     drop(peer);
+}
+
+#[test]
+fn six_dump1090_instances_stand_in_for_the_receiver_network() {
+    // One dump1090 per receiver of the dark-drone scenario: each receiver's feed is pushed into
+    // its dump1090's Beast input (as a receiver's radio would be decoded by it), and vigia reads
+    // the six Beast outputs, which carry each receiver's own 12 MHz counter through unchanged.
+    let peers: Vec<(Peer, u16, u16, u16)> = (0..6).map(|_| start_peer()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let out = format!("{}/", dir.path().display());
+    let sim = super::vigia(&["sim", "mq9-dark-sonora", "--out", &out]);
+    assert!(sim.status.success());
+    // The receivers file the simulator wrote, each receiver connected to its dump1090.
+    let text = std::fs::read_to_string(dir.path().join("receivers.toml")).unwrap();
+    let mut blocks: Vec<String> = text.split("[[receiver]]").map(str::to_string).collect();
+    for (block, (_, _, bo, _)) in blocks.iter_mut().skip(1).zip(&peers) {
+        block.push_str(&format!("connect = \"beast://127.0.0.1:{bo}\"\n"));
+    }
+    assert_eq!(blocks.len(), 7);
+    let receivers = dir.path().join("peers.toml");
+    std::fs::write(&receivers, blocks.join("[[receiver]]")).unwrap();
+    let config = write_config(dir.path(), "");
+    let vigia = Vigia::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--receivers",
+        receivers.to_str().unwrap(),
+    ]);
+    let inputs: Vec<String> = peers
+        .iter()
+        .map(|(_, bi, _, _)| format!("127.0.0.1:{bi}"))
+        .collect();
+    let mut push = Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(["sim", "mq9-dark-sonora", "--speed", "20", "--push"])
+        .arg(inputs.join(","))
+        .current_dir(super::root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    super::network::assert_drone_on_map(&vigia, Duration::from_secs(120));
+    let status = vigia.wait_json("/api/receivers", Duration::from_secs(30), |v| {
+        v["receivers"]
+            .as_array()
+            .is_some_and(|l| l.iter().filter(|r| r["mlat"]["synced"] == true).count() >= 5)
+    });
+    assert!(status["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["frames"].as_u64().unwrap() > 0));
+    let _ = push.kill();
+    let _ = push.wait();
 }

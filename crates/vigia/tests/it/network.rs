@@ -283,13 +283,11 @@ fn drone_presence(vigia: &super::live::Vigia) -> Value {
         .clone()
 }
 
-#[test]
-fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
-    // The six receivers served as six Beast feeds (one port each, paced on one clock at 20×),
-    // the receivers file naming where each is served; `vigia run --receivers` connects to all.
-    let dir = tempfile::tempdir().unwrap();
-    let out = format!("{}/", dir.path().display());
-    let mut sim = spawn_quiet(&[
+/// The six receivers served as six Beast feeds at 20× (`--serve 127.0.0.1:0 --per-receiver`),
+/// once the receivers file in `dir` names where each is served: (the simulator, that file).
+fn serve_six_feeds(dir: &Path) -> (std::process::Child, PathBuf) {
+    let out = format!("{}/", dir.display());
+    let sim = spawn_quiet(&[
         "sim",
         "mq9-dark-sonora",
         "--out",
@@ -300,7 +298,7 @@ fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
         "--speed",
         "20",
     ]);
-    let receivers = dir.path().join("receivers.toml");
+    let receivers = dir.join("receivers.toml");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !std::fs::read_to_string(&receivers).is_ok_and(|t| t.matches("connect =").count() == 6) {
         assert!(
@@ -309,6 +307,39 @@ fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    (sim, receivers)
+}
+
+/// The drone on the live map within `within`, inside Mexico where the simulator flies it.
+pub(super) fn assert_drone_on_map(vigia: &super::live::Vigia, within: std::time::Duration) {
+    let aircraft = vigia.wait_json("/api/aircraft", within, |v| {
+        v["aircraft"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|a| a["icao24"] == DRONE))
+    });
+    let drone = aircraft["aircraft"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["icao24"] == DRONE)
+        .expect("the drone on the live map")
+        .clone();
+    assert!(
+        (drone["lat"].as_f64().unwrap() - 30.6).abs() < 0.4,
+        "{drone}"
+    );
+    assert!(
+        (drone["lon"].as_f64().unwrap() + 110.5).abs() < 0.4,
+        "{drone}"
+    );
+}
+
+#[test]
+fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
+    // The six receivers served as six Beast feeds (one port each, paced on one clock at 20×),
+    // the receivers file naming where each is served; `vigia run --receivers` connects to all.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sim, receivers) = serve_six_feeds(dir.path());
     let db = dir.path().join("v.db");
     let mut vigia = super::live::Vigia::start(&[
         "--receivers",
@@ -330,26 +361,7 @@ fn vigia_run_locates_the_dark_drone_live_from_six_receiver_feeds() {
     assert!(page.contains("stroke-dasharray"), "the error ellipses");
     assert!(page.contains("MLAT, 95 % error"));
     // On the live map, inside Mexico where the simulator flies it.
-    let aircraft = vigia.wait_json("/api/aircraft", std::time::Duration::from_secs(20), |v| {
-        v["aircraft"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|a| a["icao24"] == DRONE))
-    });
-    let drone = aircraft["aircraft"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["icao24"] == DRONE)
-        .expect("the drone on the live map")
-        .clone();
-    assert!(
-        (drone["lat"].as_f64().unwrap() - 30.6).abs() < 0.4,
-        "{drone}"
-    );
-    assert!(
-        (drone["lon"].as_f64().unwrap() + 110.5).abs() < 0.4,
-        "{drone}"
-    );
+    assert_drone_on_map(&vigia, std::time::Duration::from_secs(20));
     let (_, metrics) = vigia.get("/metrics");
     let value = |name: &str| super::live::metric(&metrics, name);
     assert!(value("vigia_mlat_positions_total") >= 10.0, "{metrics}");
@@ -823,4 +835,56 @@ fn a_clock_that_steps_and_a_receiver_that_replays_are_named_and_move_nothing() {
             || (e["zone"] == "USA" && e["type"] != "closest_approach")),
         "{drone:?}"
     );
+}
+
+#[test]
+fn receivers_described_in_their_connect_urls_are_a_network_too() {
+    // No receivers file: each receiver's id, position and height in its --connect URL.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sim, file) = serve_six_feeds(dir.path());
+    let text = std::fs::read_to_string(&file).unwrap();
+    let value = |block: &str, key: &str| -> String {
+        block
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = ")))
+            .unwrap()
+            .trim_matches('"')
+            .to_string()
+    };
+    let urls: Vec<String> = text
+        .split("[[receiver]]")
+        .skip(1)
+        .map(|b| {
+            format!(
+                "{}?id={}&lat={}&lon={}&alt={}",
+                value(b, "connect"),
+                value(b, "id"),
+                value(b, "lat"),
+                value(b, "lon"),
+                value(b, "alt_m")
+            )
+        })
+        .collect();
+    let db = dir.path().join("v.db");
+    let mut args = vec!["--listen", "127.0.0.1:0", "--db", db.to_str().unwrap()];
+    for url in &urls {
+        args.extend(["--connect", url.as_str()]);
+    }
+    let mut vigia = super::live::Vigia::start(&args);
+    let event = drone_presence(&vigia);
+    assert_eq!(event["position_source"], "mlat");
+    let receivers = vigia.wait_json("/api/receivers", std::time::Duration::from_secs(30), |v| {
+        v["receivers"]
+            .as_array()
+            .is_some_and(|l| l.iter().filter(|r| r["mlat"]["synced"] == true).count() >= 4)
+    });
+    assert!(receivers["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "sierra-vista"));
+    vigia.signal("TERM");
+    assert!(vigia.wait(std::time::Duration::from_secs(20)).success());
+    let _ = sim.kill();
+    let _ = sim.wait();
 }
