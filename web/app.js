@@ -361,6 +361,8 @@ async function refreshNetwork() {
   const [receivers, heard] = await Promise.all([fetchJson('/api/receivers'), fetchJson('/api/heard')]);
   network.update(receivers, heard);
   network.renderList($('heard-list'));
+  network.renderReceivers($('receiver-list'));
+  $('receiver-count').textContent = String(network.receivers.length);
   $('heard-count').textContent = String(network.heard.length);
   $('heard').hidden = network.heard.length === 0;
   view.requestDraw();

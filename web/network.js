@@ -1,7 +1,9 @@
 // Receivers and the aircraft heard without a position (GET /api/receivers, /api/heard): the
-// receivers drawn as squares, and around the receivers that hear an aircraft nobody can place
-// (a drone with its ADS-B off, no multilateration), a dashed ring of each receiver's reach —
-// the aircraft is somewhere inside. The list in the sidebar says who it is and since when.
+// receivers drawn as squares (grey while off the network's time base) with their coverage —
+// the farthest position heard in each 10° sector, the outline receiver owners know from
+// graphs1090 — and around the receivers that hear an aircraft nobody can place (a drone with
+// its ADS-B off, no multilateration), a dashed ring of each receiver's reach: the aircraft is
+// somewhere inside. The sidebar lists each receiver's health, and who is heard since when.
 
 import { el } from './format.js';
 import { project } from './map.js';
@@ -28,8 +30,33 @@ export class Network {
     return max > 0 ? max : DEFAULT_REACH_NM;
   }
 
+  /** A receiver's coverage outline: the farthest range in each sector, as [lon, lat] points. */
+  coverage(receiver) {
+    if (!Array.isArray(receiver.position) || !Array.isArray(receiver.range_nm)) return [];
+    const [lat, lon] = receiver.position;
+    const sectors = receiver.range_nm.length;
+    if (!receiver.range_nm.some((r) => r > 0)) return [];
+    return receiver.range_nm.map((nm, k) => destination(lat, lon, ((k + 0.5) * 360) / sectors, Math.max(nm, 0) * NM));
+  }
+
   draw(ctx, view) {
     const byId = new Map(this.receivers.map((r) => [r.id, r]));
+    ctx.save();
+    ctx.strokeStyle = 'rgba(55, 71, 79, 0.55)';
+    ctx.lineWidth = 1;
+    for (const r of this.receivers) {
+      const outline = this.coverage(r);
+      if (!outline.length) continue;
+      ctx.beginPath();
+      outline.forEach(([lon, lat], i) => {
+        const [x, y] = view.toScreen(...project(lon, lat));
+        if (i === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      });
+      ctx.closePath();
+      ctx.stroke();
+    }
+    ctx.restore();
     const hearing = new Set(this.heard.flatMap((h) => (Array.isArray(h.receivers) ? h.receivers : [])));
     ctx.save();
     for (const id of hearing) {
@@ -66,6 +93,32 @@ export class Network {
     ctx.restore();
   }
 
+  /** The receivers' health list. */
+  renderReceivers(list) {
+    const items = this.receivers.map((r) => {
+      const ranges = Array.isArray(r.range_nm) ? r.range_nm.filter(Number.isFinite) : [];
+      const farthest = ranges.length ? Math.max(...ranges) : 0;
+      const clock = r.mlat
+        ? [
+          r.mlat.synced ? 'clock synced' : 'clock not synced',
+          `${r.mlat.used} MLAT`,
+          r.mlat.clock_jumps ? `${r.mlat.clock_jumps} clock jumps` : null,
+          r.mlat.inconsistent ? `${r.mlat.inconsistent} inconsistent` : null,
+          r.mlat.duplicates ? `${r.mlat.duplicates} given twice` : null,
+        ].filter(Boolean).join(' · ')
+        : 'no multilateration';
+      return el(
+        'li',
+        { className: r.mlat && !r.mlat.synced ? 'receiver unsynced' : 'receiver', dataset: { receiver: String(r.id) } },
+        el('strong', {}, String(r.id)),
+        ` ${Number(r.messages_per_s ?? 0).toFixed(1)} msg/s · ${r.aircraft ?? 0} aircraft · ${farthest.toFixed(0)} NM`,
+        el('br'),
+        el('span', { className: 'muted' }, clock),
+      );
+    });
+    list.replaceChildren(...items);
+  }
+
   /** The "heard, no position" list. */
   renderList(list) {
     const items = this.heard.map((h) => {
@@ -91,4 +144,16 @@ export class Network {
     });
     list.replaceChildren(...items);
   }
+}
+
+/** The point `metres` from (lat, lon) along the initial bearing `bearingDeg`, as [lon, lat]. */
+function destination(lat, lon, bearingDeg, metres) {
+  const R = 6371008.8;
+  const d = metres / R;
+  const b = (bearingDeg * Math.PI) / 180;
+  const p1 = (lat * Math.PI) / 180;
+  const l1 = (lon * Math.PI) / 180;
+  const p2 = Math.asin(Math.sin(p1) * Math.cos(d) + Math.cos(p1) * Math.sin(d) * Math.cos(b));
+  const l2 = l1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(p1), Math.cos(d) - Math.sin(p1) * Math.sin(p2));
+  return [(l2 * 180) / Math.PI, (p2 * 180) / Math.PI];
 }

@@ -15,7 +15,9 @@ const MAX_INTERPOLATION_S = 120;
 /** A stored flight (GeoJSON Feature with per-point times) ready to play. */
 function trackOf(feature) {
   const props = feature.properties;
-  const coordinates = feature.geometry.coordinates;
+  // A one-position flight is a GeoJSON Point; a flight without positions has no geometry.
+  const geometry = feature.geometry;
+  const coordinates = !geometry ? [] : geometry.type === 'Point' ? [geometry.coordinates] : geometry.coordinates;
   const xs = new Float64Array(coordinates.length);
   const ys = new Float64Array(coordinates.length);
   coordinates.forEach(([lon, lat], i) => {

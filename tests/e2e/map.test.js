@@ -100,11 +100,11 @@ test('the map loads: zones drawn on the canvas, scale bar, coordinates under the
 });
 
 test('aircraft appear, live from the stream', async () => {
-  await page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`).waitFor({ timeout: 20_000 });
+  // Listed from its first position; its callsign follows with its identification message.
+  const item = page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`, { hasText: P8.callsign });
+  await item.waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('#status').getAttribute('data-state'), 'live');
   assert.ok(Number(await page.locator('#map').getAttribute('data-aircraft')) >= 1);
-  const item = page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`);
-  assert.match(await item.textContent(), new RegExp(P8.callsign));
   // The P-8 is military: orange at least.
   assert.match(await item.getAttribute('data-category'), /^(military|alert)$/);
   await screenshot('02-aircraft');
@@ -121,7 +121,14 @@ test('the drone with its ADS-B off is placed by the receivers, which the map sho
     const shown = document.querySelectorAll('#heard-list li').length;
     return shown === heard.length && document.getElementById('heard').hidden === (heard.length === 0);
   }, null, { timeout: 20_000, polling: 1000 });
+  // Each receiver's health in the sidebar: rate, aircraft, range, clock.
+  await page.locator('#receivers summary').click();
+  const nogales = page.locator('#receiver-list li[data-receiver="nogales"]');
+  await nogales.waitFor({ timeout: 10_000 });
+  assert.match(await nogales.textContent(), /msg\/s · \d+ aircraft · \d+ NM.*clock (synced|not synced) · \d+ MLAT/);
+  assert.equal(await page.locator('#receiver-list li[data-receiver]').count(), receivers.length);
   await screenshot('02b-network');
+  await page.locator('#receivers summary').click();
 });
 
 test('clicking an aircraft on the map opens its panel', async () => {
@@ -173,14 +180,16 @@ test('routine civil crossings are folded under one line that opens them', async 
   const routine = Number(await fold.getAttribute('data-routine'));
   assert.ok(routine >= 1, `routine: ${routine}`);
   const before = await page.locator('#alerts li[data-event-id]').count();
-  await fold.click();
+  // Dispatched on the element itself: the list is rebuilt whenever an alert arrives, and a
+  // click by coordinates could land on the alert that moved under the pointer.
+  await fold.dispatchEvent('click');
   await page.waitForFunction((n) => document.querySelectorAll('#alerts li[data-event-id]').length > n, before);
   assert.equal(await page.locator('#alerts li.fold').getAttribute('aria-expanded'), 'true');
   // What opened is routine: scores under the surveillance-like line.
   const opened = await page.locator('#alerts li.fold ~ li[data-event-id] .score').allTextContents();
   assert.ok(opened.length >= 1 && opened.every((s) => Number(s) < 0.3), opened.join(' '));
   await screenshot('04b-alerts-unfolded');
-  await page.locator('#alerts li.fold').click();
+  await page.locator('#alerts li.fold').dispatchEvent('click');
   await page.waitForFunction((n) => document.querySelectorAll('#alerts li[data-event-id]').length <= n, before);
 });
 
@@ -265,7 +274,11 @@ test('replay: the stored flight plays back with the time slider', async () => {
   await page.locator('#map[data-replay="off"]').waitFor();
   // A time window (the last hour, filled in when the section opened) replays every flight in it.
   await page.locator('#replay-load-window').click();
-  await page.locator('#map[data-replay="on"]').waitFor();
+  // Every flight of the last hour is loaded (a score of flights of thousands of positions each,
+  // from the test build of the service while the demo plays at 20×).
+  await page.locator('#map[data-replay="on"]').waitFor({ timeout: 90_000 }).catch(async (error) => {
+    throw new Error(`${error.message}; replay status: ${await page.locator('#replay-status').textContent().catch(() => '?')}`);
+  });
   const status = await page.locator('#replay-status').textContent();
   assert.match(status, new RegExp(`^Replaying .*${P8.callsign}`));
   assert.ok(status.split(',').length >= 2, status);

@@ -780,6 +780,35 @@ mod tests {
     }
 
     #[test]
+    fn a_receiver_heard_twice_in_one_transmission_is_counted_and_not_used() {
+        // Two receivers under one id (or a replay): receiver 1 gives every reply twice.
+        let station = |lat: f64| Station {
+            position: Geodetic::new(lat, -110.0, 1000.0),
+            clock: ClockKind::Beast12MHz,
+            jitter_s: 80e-9,
+        };
+        let mut engine = Engine::new(vec![station(31.0), station(31.5)], EngineConfig::default());
+        let mut out = Vec::new();
+        let bytes = vigia_modes::encode::frame::df11(IcaoAddress::new(0xae5421), 5, 0).unwrap();
+        for k in 0..10u64 {
+            let t = k as f64;
+            for (receiver, ticks) in [(0, 1_000), (1, 2_000), (1, 2_600)] {
+                let reception = Reception {
+                    receiver,
+                    ticks: k * 12_000_000 + ticks,
+                    rough_s: t,
+                };
+                engine.push(&bytes, reception, &mut out);
+            }
+        }
+        engine.finish(&mut out);
+        let stats = engine.stats();
+        assert_eq!(stats.duplicate_copies, 10);
+        assert_eq!(stats.duplicates, vec![0, 10]);
+        assert!(out.is_empty());
+    }
+
+    #[test]
     fn beast_counter_unwraps() {
         let station = Station {
             position: Geodetic::new(31.0, -110.0, 1000.0),

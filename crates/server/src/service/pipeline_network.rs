@@ -103,8 +103,12 @@ impl Pipeline {
         let Ok(icao24) = record.icao24.parse::<vigia_modes::IcaoAddress>() else {
             return;
         };
-        let mut facts = self.known(icao24).facts;
-        facts.military |= h.military;
+        // Not through the pipeline's identity cache: it holds flying aircraft only.
+        let id = self.identity.identify(icao24);
+        let facts = crate::service::alert::rules::EventFacts {
+            military: h.military || id.military(),
+            isr_type: id.isr_type.is_some(),
+        };
         let candidate = Candidate {
             kind: "heard_without_position",
             zone: None,
