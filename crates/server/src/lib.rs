@@ -17,6 +17,7 @@
 //! config.zones = "MEX".into();
 //! config.sources.push(vigia_server::config::SourceConfig {
 //!     url: "beast://127.0.0.1:30005".into(), id: None, lat: None, lon: None,
+//!     alt_m: None, clock: None,
 //! });
 //! let service = vigia_server::Service::new(config)?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await.map_err(|e| {

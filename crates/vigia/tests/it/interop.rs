@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use vigia_track::{TrackEvent, Tracker, TrackerConfig};
 
-use super::live::{corpus_frames, free_port, play, write_config, Vigia, REPLAY_FROM, REPLAY_TO};
+use super::live::{corpus_frames, play, write_config, Vigia, REPLAY_FROM, REPLAY_TO};
 
 const PEER: &str = "dump1090-mutability";
 
@@ -34,37 +34,58 @@ fn connect_within(port: u16, within: Duration) -> TcpStream {
     }
 }
 
+/// Five distinct free loopback ports (held together while chosen, so none is given twice).
+fn free_ports() -> [u16; 5] {
+    let held: Vec<std::net::TcpListener> = (0..5)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let ports: Vec<u16> = held
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect();
+    [ports[0], ports[1], ports[2], ports[3], ports[4]]
+}
+
 /// One network-only peer on free loopback ports, up: (peer, Beast in, Beast out, SBS out).
+/// A port taken by someone else between choosing and binding: tried again on others.
 fn start_peer() -> (Peer, u16, u16, u16) {
     let found = Command::new(PEER).arg("--help").output();
     assert!(
         found.is_ok(),
         "{PEER} is not installed: `bash scripts/test.sh` installs it (apt-get install -y {PEER})"
     );
-    let [bi, bo, sbs, ri, ro] = [(); 5].map(|_| free_port());
-    let peer = Peer(
-        Command::new(PEER)
-            .args(["--net-only", "--quiet", "--net-bind-address", "127.0.0.1"])
-            .args([
-                "--net-bi-port",
-                &bi.to_string(),
-                "--net-bo-port",
-                &bo.to_string(),
-            ])
-            .args([
-                "--net-sbs-port",
-                &sbs.to_string(),
-                "--net-ri-port",
-                &ri.to_string(),
-            ])
-            .args(["--net-ro-port", &ro.to_string(), "--net-heartbeat", "0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    drop(connect_within(bo, Duration::from_secs(10)));
-    (peer, bi, bo, sbs)
+    for _ in 0..5 {
+        let [bi, bo, sbs, ri, ro] = free_ports();
+        let peer = Peer(
+            Command::new(PEER)
+                .args(["--net-only", "--quiet", "--net-bind-address", "127.0.0.1"])
+                .args([
+                    "--net-bi-port",
+                    &bi.to_string(),
+                    "--net-bo-port",
+                    &bo.to_string(),
+                ])
+                .args([
+                    "--net-sbs-port",
+                    &sbs.to_string(),
+                    "--net-ri-port",
+                    &ri.to_string(),
+                ])
+                .args(["--net-ro-port", &ro.to_string(), "--net-heartbeat", "0"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", bo)).is_ok() {
+                return (peer, bi, bo, sbs);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("{PEER} did not start on any of five sets of ports");
 }
 
 #[test]
