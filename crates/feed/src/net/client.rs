@@ -65,12 +65,6 @@ pub struct Routes {
     pub counters: Vec<Arc<SourceCounters>>,
 }
 
-/// The receiver a connection announced, once it did.
-struct Announced {
-    source: u16,
-    counters: Arc<SourceCounters>,
-}
-
 /// Read `stream` until it ends, framing `format` and pushing stamped records to `queue` as
 /// source `source` (or, with `routes`, as the receiver each frame's in-band id names).
 /// Returns how it ended and whether any record was read.
@@ -85,7 +79,10 @@ pub(crate) async fn read_stream(
     shutdown: &mut watch::Receiver<bool>,
     routes: Option<&Routes>,
 ) -> (Ended, bool) {
-    let mut announced: Option<Announced> = None;
+    // The receivers this connection has spoken for (one for a pushing receiver; several for
+    // an aggregator's combined stream), each counted as connected while it lasts.
+    let mut announced: Vec<u16> = Vec::new();
+    let counters_of = |to: u16| routes.and_then(|r| r.counters.get(usize::from(to)));
     // Source specs admit only stream formats (beast, avr, sbs).
     let Some(mut framer) = AnyFramer::new(format) else {
         return (Ended::Closed, false);
@@ -107,35 +104,23 @@ pub(crate) async fn read_stream(
         counters.add_bytes(n, now);
         framer.push(&buf[..n]);
         let mut malformed = 0;
-        let mut routed = 0;
         while let Some(item) = framer.next_item() {
             match item {
                 Ok(record) => {
                     let to = match (routes, framer.receiver()) {
                         (Some(routes), Some(tag)) => routes.directory.find(tag),
                         _ => None,
-                    };
-                    if let (Some(to), Some(routes)) = (to, routes) {
-                        if announced.as_ref().is_none_or(|a| a.source != to) {
-                            if let Some(counters) = routes.counters.get(usize::from(to)) {
-                                if let Some(previous) = announced.take() {
-                                    previous.counters.disconnected(false);
-                                }
-                                counters.connected();
-                                announced = Some(Announced {
-                                    source: to,
-                                    counters: counters.clone(),
-                                });
+                    }
+                    .filter(|to| counters_of(*to).is_some());
+                    if let Some(to) = to.filter(|to| !announced.contains(to)) {
+                        if announced.len() < 256 {
+                            announced.push(to);
+                            if let Some(c) = counters_of(to) {
+                                c.connected();
                             }
                         }
                     }
-                    match announced.as_ref().filter(|a| Some(a.source) == to) {
-                        Some(a) => {
-                            routed += 1;
-                            batch.push(stamped(a.source, now, record));
-                        }
-                        None => batch.push(stamped(source, now, record)),
-                    }
+                    batch.push(stamped(to.unwrap_or(source), now, record));
                 }
                 Err(_) => malformed += 1,
             }
@@ -143,18 +128,24 @@ pub(crate) async fn read_stream(
         if malformed > 0 {
             counters.add_malformed(malformed);
         }
-        if let Some(a) = announced.as_ref().filter(|_| routed > 0) {
-            a.counters.add_bytes(0, now);
-            a.counters.add_records(routed);
-        }
         if !batch.is_empty() {
             any = true;
-            counters.add_records(batch.len() as u64);
+            // Each record counted on the source it leaves as.
+            let own = batch.iter().filter(|a| a.source == source).count();
+            counters.add_records(own as u64);
+            for a in batch.iter().filter(|a| a.source != source) {
+                if let Some(c) = counters_of(a.source) {
+                    c.add_bytes(0, now);
+                    c.add_records(1);
+                }
+            }
             queue.push_batch(&mut batch);
         }
     };
-    if let Some(a) = announced {
-        a.counters.disconnected(ended == Ended::Stalled);
+    for to in announced {
+        if let Some(c) = counters_of(to) {
+            c.disconnected(ended == Ended::Stalled);
+        }
     }
     (ended, any)
 }

@@ -296,6 +296,8 @@ fn pushing_receivers_are_routed_by_the_uuid_they_announce() {
         Duration::from_secs(5)
     ));
     assert_eq!(counters[1].snapshot().records, 20);
+    // Each record counted once, on the source it left as.
+    assert_eq!(counters[2].snapshot().records, 10);
     assert_eq!(counters[0].snapshot().connected, 1);
     drop(a);
     assert!(wait_for(
