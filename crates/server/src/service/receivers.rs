@@ -33,8 +33,9 @@ pub const MIN_REPLIES: u32 = 5;
 const FORGET_S: f64 = 60.0;
 /// Sectors of the coverage plot.
 const SECTORS: usize = 36;
-/// An aircraft heard this long without a position becomes a `heard_without_position` event,
-/// seconds (a position may yet come: multilateration needs synchronised clocks first).
+/// An aircraft heard this long (and at least [`MIN_REPLIES`] times) without a position becomes
+/// a `heard_without_position` event, seconds (a position may yet come: multilateration needs
+/// synchronised clocks first).
 pub const HEARD_EVENT_AFTER_S: f64 = 30.0;
 /// Replies kept per aircraft as the event's evidence.
 const SAMPLES: usize = 4;
@@ -254,7 +255,9 @@ impl Sightings {
                 samples: Vec::new(),
                 announced: false,
             });
-        if a.samples.len() < SAMPLES && matches!(msg.df, 0 | 4 | 5 | 11 | 16 | 20 | 21) {
+        // Any of its frames is evidence: replies, or ADS-B messages other than positions (an
+        // aircraft broadcasting its velocity and identity but no position is heard too).
+        if a.samples.len() < SAMPLES {
             a.samples.push((ts, source, *frame));
         }
         a.verified |= matches!(
@@ -408,7 +411,12 @@ impl Sightings {
         let receivers = &self.receivers;
         let mut due = Vec::new();
         for (icao, a) in &mut self.aircraft {
-            if a.announced || now - a.first < HEARD_EVENT_AFTER_S || !a.unplaced(now) {
+            // An event rests on several frames, not one verified reply.
+            if a.announced
+                || now - a.first < HEARD_EVENT_AFTER_S
+                || a.replies < u64::from(MIN_REPLIES)
+                || !a.unplaced(now)
+            {
                 continue;
             }
             a.announced = true;
