@@ -190,7 +190,9 @@ test('routine civil crossings are folded under one line that opens them', async 
   assert.ok(opened.length >= 1 && opened.every((s) => Number(s) < 0.3), opened.join(' '));
   await screenshot('04b-alerts-unfolded');
   await page.locator('#alerts li.fold').dispatchEvent('click');
-  await page.waitForFunction((n) => document.querySelectorAll('#alerts li[data-event-id]').length <= n, before);
+  // Folded again: nothing after the fold line (alerts to watch may have arrived meanwhile).
+  await page.waitForFunction(() => document.querySelector('#alerts li.fold')?.getAttribute('aria-expanded') === 'false'
+    && document.querySelectorAll('#alerts li.fold ~ li[data-event-id]').length === 0);
 });
 
 test('an alert is acknowledged from the list with the service token', async () => {
