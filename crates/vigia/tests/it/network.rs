@@ -22,21 +22,26 @@ fn lines(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// `vigia sim mq9-dark-sonora --out DIR/ EXTRA` into a fresh temporary `DIR` named `name`.
+fn simulate_network(name: &str, extra: &[&str]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = format!("{}/", dir.display());
+    let mut args = vec!["sim", "mq9-dark-sonora", "--out", &out];
+    args.extend_from_slice(extra);
+    let sim = vigia(&args);
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    dir
+}
+
 /// The simulated network's directory (made once for all tests).
 fn network() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("vigia-network-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let out = format!("{}/", dir.display());
-        let sim = vigia(&["sim", "mq9-dark-sonora", "--out", &out]);
-        assert!(
-            sim.status.success(),
-            "{}",
-            String::from_utf8_lossy(&sim.stderr)
-        );
-        dir
-    })
+    DIR.get_or_init(|| simulate_network("vigia-network", &[]))
 }
 
 fn start(dir: &Path) -> String {
@@ -623,18 +628,7 @@ fn three_receivers_are_not_enough_to_place_anything() {
 /// its receiver's id, as an aggregator forwards them), made once.
 fn combined() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("vigia-combined-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let out = format!("{}/", dir.display());
-        let sim = vigia(&["sim", "mq9-dark-sonora", "--out", &out, "--combined"]);
-        assert!(
-            sim.status.success(),
-            "{}",
-            String::from_utf8_lossy(&sim.stderr)
-        );
-        dir
-    })
+    DIR.get_or_init(|| simulate_network("vigia-combined", &["--combined"]))
 }
 
 #[test]
