@@ -7,6 +7,7 @@ import { Alerts } from './alerts.js';
 import { el } from './format.js';
 import { MapView, unproject } from './map.js';
 import { Network } from './network.js';
+import { CoverageLayer, MIN_EXPECTED } from './coverage.js';
 import { Panel } from './panel.js';
 import { Replay } from './replay.js';
 import { TileLayer } from './tiles.js';
@@ -79,6 +80,7 @@ const panel = new Panel($('panel'), {
 });
 
 const network = new Network();
+const coverage = new CoverageLayer();
 
 const isMilitary = (icao24) => traffic.get(icao24)?.military === true;
 
@@ -88,6 +90,7 @@ view.layers = [
   { draw: (ctx, v) => tiles.template || land.draw(ctx, v) },
   zones,
   new Graticule(),
+  coverage,
   { draw: (ctx, v) => replay.active || network.draw(ctx, v) },
   {
     // Live picture or replay, never both: a replayed aircraft beside its live self misleads.
@@ -331,6 +334,7 @@ function bindControls() {
     renderAlerts();
   };
   for (const id of ['filter-military', 'filter-score', 'filter-zone']) $(id).addEventListener('input', readFilters);
+  $('coverage-band').addEventListener('change', () => refreshCoverage().catch(() => {}));
   $('zoom-in').addEventListener('click', () => view.zoomAt(2, view.width / 2, view.height / 2));
   $('zoom-out').addEventListener('click', () => view.zoomAt(0.5, view.width / 2, view.height / 2));
   document.addEventListener('keydown', (e) => {
@@ -354,6 +358,17 @@ function bindControls() {
     if (selected) panel.updateAircraft(selected, traffic.age(selected));
     view.requestDraw();
   }, 1000);
+}
+
+/** The coverage layer of the chosen altitude band (the model is saved once a minute). */
+async function refreshCoverage() {
+  const value = $('coverage-band').value;
+  coverage.altitude = value === '' ? null : Number(value);
+  if (coverage.altitude !== null) {
+    coverage.update(await fetchJson(`/api/coverage?altitude=${coverage.altitude}&min_expected=${MIN_EXPECTED}`));
+    $('coverage-status').textContent = `${coverage.cells.length} cells with coverage learned in this band.`;
+  }
+  view.requestDraw();
 }
 
 /** Receivers and the aircraft heard without a position, every few seconds. */
@@ -383,6 +398,7 @@ async function start() {
     refreshNetwork(),
   ]);
   setInterval(() => refreshNetwork().catch(() => {}), 5000);
+  setInterval(() => refreshCoverage().catch(() => {}), 60000);
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) $('status').textContent = `load failed: ${failed.join('; ')}`;
   canvas.dataset.ready = 'true';

@@ -333,6 +333,24 @@ test('the MQ-9 orbit inside Mexico has its report: zone named, evidence frames, 
   await report.close();
 });
 
+test('the coverage layer shows where the receivers hear, by altitude band', async () => {
+  // The model is learned from the traffic and saved within seconds of the start, then every minute.
+  let cells = 0;
+  for (let i = 0; i < 60 && cells === 0; i += 1) {
+    cells = await page.evaluate(async () => (await (await fetch('/api/coverage?altitude=20000&min_expected=20')).json()).features.length);
+    if (cells === 0) await page.waitForTimeout(1000);
+  }
+  assert.ok(cells > 0, 'no coverage learned');
+  await page.locator('#receivers summary').click();
+  await page.locator('#coverage-band').selectOption('20000');
+  await page.locator('#coverage-status', { hasText: 'cells with coverage learned' }).waitFor();
+  const shown = Number((await page.locator('#coverage-status').textContent()).split(' ')[0]);
+  assert.ok(shown > 0, `status: ${shown}`);
+  await screenshot('coverage');
+  await page.locator('#coverage-band').selectOption('');
+  await page.locator('#receivers summary').click();
+});
+
 test('nothing was fetched from outside the service, and the page logged no error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(pageErrors, []);

@@ -12,6 +12,8 @@ use vigia_modes::Callsign;
 use vigia_track::{Flight, FlightId, TrackEvent, TrustedPosition};
 use vigia_zones::{TimedPoint, ZoneId, ZoneIndex};
 
+use crate::coverage::{Coverage, CoverageConfig};
+use crate::dark::{DarkConfig, DarkStats, DarkWatch, Finding};
 use crate::event::{
     Approach, Event, EventKind, FlightSummary, MlatClaim, PositionEvidence, Presence, ZoneCrossing,
     ZonePlace, ZoneVisit, CITED_PER_EPISODE,
@@ -37,6 +39,10 @@ pub struct AnalyzerConfig {
     /// [`LIVE_ORBIT_CHECK_S`] of a flight's data), not only when the flight ends. Off for
     /// archives, where the end-of-flight report is complete and final.
     pub live_orbits: bool,
+    /// Going dark: gaps in well-covered airspace, flights appearing inside a zone.
+    pub dark: DarkConfig,
+    /// Limits of the coverage model learned from the traffic.
+    pub coverage: CoverageConfig,
 }
 
 /// How often a live flight's samples are searched for a new orbit, seconds of its data.
@@ -49,6 +55,8 @@ impl Default for AnalyzerConfig {
             orbit: OrbitConfig::default(),
             survey: SurveyConfig::default(),
             live_orbits: false,
+            dark: DarkConfig::default(),
+            coverage: CoverageConfig::default(),
         }
     }
 }
@@ -98,6 +106,9 @@ pub struct Analyzer {
     flights: HashMap<FlightId, FlightState>,
     stats: AnalyzerStats,
     steps: Vec<ZoneStep>,
+    coverage: Coverage,
+    dark: DarkWatch,
+    findings: Vec<Finding>,
 }
 
 fn evidence_of(p: &TrustedPosition) -> PositionEvidence {
@@ -116,6 +127,9 @@ impl Analyzer {
         Self {
             zones,
             identity,
+            coverage: Coverage::new(config.coverage),
+            dark: DarkWatch::new(config.dark),
+            findings: Vec::new(),
             config,
             flights: HashMap::new(),
             stats: AnalyzerStats::default(),
@@ -149,11 +163,44 @@ impl Analyzer {
             .map(|w| self.zones.name(w.zone()))
     }
 
+    /// The coverage model learned so far.
+    pub fn coverage(&self) -> &Coverage {
+        &self.coverage
+    }
+
+    /// The coverage model, to merge saved tallies into.
+    pub fn coverage_mut(&mut self) -> &mut Coverage {
+        &mut self.coverage
+    }
+
+    /// Counters of going-dark detection.
+    pub fn dark_stats(&self) -> DarkStats {
+        self.dark.stats()
+    }
+
+    /// Receiver `source` delivered a frame at `ts`: a gap during its outage is not the
+    /// aircraft's.
+    #[inline]
+    pub fn source_heard(&mut self, source: u16, ts: f64) {
+        self.dark.source_heard(source, ts);
+    }
+
     /// Consume one tracker event.
     pub fn push(&mut self, event: &TrackEvent, out: &mut Vec<Event>) {
         let before = out.len();
         match event {
-            TrackEvent::Position(p) => self.position(p, out),
+            TrackEvent::Position(p) => {
+                self.dark
+                    .position(p, &self.zones, &self.coverage, &mut self.findings);
+                self.position(p, out);
+                self.coverage.observe(p);
+                self.emit_findings(p.icao24, p.flight_id, out);
+            }
+            TrackEvent::Quiet(q) => {
+                self.dark
+                    .quiet(q, &self.zones, &self.coverage, &mut self.findings);
+                self.emit_findings(q.icao24, q.flight_id, out);
+            }
             TrackEvent::Rejected(r) => {
                 self.stats.rejected += 1;
                 if let Some(f) = r.flight_id.and_then(|id| self.flights.get_mut(&id)) {
@@ -339,7 +386,38 @@ impl Analyzer {
         }
     }
 
+    /// Going-dark findings as events of `flight`.
+    fn emit_findings(
+        &mut self,
+        icao24: vigia_modes::IcaoAddress,
+        flight: FlightId,
+        out: &mut Vec<Event>,
+    ) {
+        if self.findings.is_empty() {
+            return;
+        }
+        let callsign = self.flights.get(&flight).and_then(|f| f.callsign);
+        for finding in self.findings.drain(..) {
+            let (ts, kind) = match finding {
+                Finding::Lost(l) => (l.since, EventKind::SignalLost(l)),
+                Finding::Regained(r) => (r.after.ts, EventKind::SignalRegained(r)),
+                Finding::Crossing(c) => (c.ts, EventKind::InferredCrossing(c)),
+                Finding::Appeared(a) => (a.first.ts, EventKind::AppearedInside(a)),
+            };
+            out.push(Event {
+                icao24,
+                flight_id: flight,
+                callsign,
+                ts,
+                kind,
+                places: Vec::new(),
+                cited: Vec::new(),
+            });
+        }
+    }
+
     fn flight_ended(&mut self, flight: &Flight, out: &mut Vec<Event>) {
+        self.coverage.forget(flight.id.icao24);
         let state = self.flights.remove(&flight.id);
         self.close(flight, state, out);
     }

@@ -8,6 +8,7 @@ use vigia_modes::{Callsign, IcaoAddress, Squawk};
 use vigia_track::{Evidence, FlightId};
 use vigia_zones::{ClosestApproach, Crossing};
 
+use crate::dark::{AppearedInside, InferredCrossing, SignalLost, SignalRegained};
 use crate::identity::Identity;
 use crate::orbit::Orbit;
 use crate::score::Reason;
@@ -243,6 +244,14 @@ pub enum EventKind {
     Survey(Survey),
     /// One record per flight.
     Flight(Box<FlightSummary>),
+    /// The flight stopped being heard where the receivers hear (`crate::dark`).
+    SignalLost(Box<SignalLost>),
+    /// Heard again after a `SignalLost`.
+    SignalRegained(Box<SignalRegained>),
+    /// A sovereign boundary the great circle across a gap crosses: inferred, never observed.
+    InferredCrossing(Box<InferredCrossing>),
+    /// First heard already inside a sovereign zone, in well-covered airspace.
+    AppearedInside(Box<AppearedInside>),
 }
 
 impl EventKind {
@@ -257,6 +266,10 @@ impl EventKind {
             EventKind::Orbit(_) => "orbit",
             EventKind::Survey(_) => "survey",
             EventKind::Flight(_) => "flight",
+            EventKind::SignalLost(_) => "signal_lost",
+            EventKind::SignalRegained(_) => "signal_regained",
+            EventKind::InferredCrossing(_) => "inferred_crossing",
+            EventKind::AppearedInside(_) => "appeared_inside",
         }
     }
 
@@ -268,6 +281,8 @@ impl EventKind {
                 | EventKind::ZonePresence(_)
                 | EventKind::ZoneExit { .. }
                 | EventKind::ZoneTransit { .. }
+                | EventKind::InferredCrossing(_)
+                | EventKind::AppearedInside(_)
         )
     }
 }

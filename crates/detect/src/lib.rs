@@ -9,6 +9,8 @@
 
 pub mod analyzer;
 pub mod contract;
+pub mod coverage;
+pub mod dark;
 pub mod event;
 pub mod geometry;
 pub mod identity;

@@ -288,11 +288,14 @@ pub fn render(incident: &Incident) -> String {
         "zone_exit" => format!("Exit from {zone} sovereign airspace"),
         "zone_transit" => format!("Transit through {zone} sovereign airspace"),
         "closest_approach" => format!("Closest approach to {zone} sovereign airspace"),
-        other => format!("Event: {other}"),
+        other => crate::dark::title(e).unwrap_or_else(|| format!("Event: {other}")),
     };
     let evidence = e.evidence();
     // The lead: the template escapes everything that comes from the event.
     let lead = match kind {
+        _ if crate::dark::lead(e, &who).is_some() => {
+            crate::dark::lead(e, &who).unwrap_or_else(|| html! {})
+        }
         "closest_approach" => html! {
             "Aircraft " (who) " came within " b { (format!("{:.1} NM", shown.distance_nm.unwrap_or(f64::NAN))) }
             " of " (zone) "'s sovereign airspace at " (utc(ts)) " (" (latlon(lat, lon)) ") and did not enter it."
@@ -445,6 +448,12 @@ pub fn render(incident: &Incident) -> String {
             rows.push((*start, true, format!("{kind} begins"), latlon(lat, lon)));
             rows.push((*end, true, format!("{kind} ends"), latlon(lat, lon)));
         }
+        _ if crate::dark::timeline(e).is_some() => rows.push((
+            ts,
+            true,
+            crate::dark::timeline(e).unwrap_or_default(),
+            latlon(lat, lon),
+        )),
         ("zone_presence", _) => rows.push((
             ts,
             true,

@@ -14,6 +14,8 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod coverage;
+pub mod dark;
 pub mod geojson;
 pub mod heard;
 pub mod incident;

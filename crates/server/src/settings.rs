@@ -155,7 +155,7 @@ fn default_timeout_s() -> f64 {
 }
 
 /// Event type names an alert rule may list.
-pub const EVENT_TYPES: [&str; 11] = [
+pub const EVENT_TYPES: [&str; 15] = [
     "zone_entry",
     "zone_presence",
     "zone_exit",
@@ -167,6 +167,10 @@ pub const EVENT_TYPES: [&str; 11] = [
     "flood",
     "spoofing_suspected",
     "heard_without_position",
+    "signal_lost",
+    "signal_regained",
+    "inferred_crossing",
+    "appeared_inside",
 ];
 
 impl AlertSettings {

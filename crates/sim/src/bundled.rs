@@ -30,6 +30,7 @@ pub const BUNDLED: &[BundledScenario] = &[
     bundled!("spoofer"),
     bundled!("hard-negatives"),
     bundled!("mq9-dark-sonora"),
+    bundled!("going-dark-sonora"),
 ];
 
 impl BundledScenario {

@@ -24,7 +24,7 @@ use crate::flight::{Flight, State};
 use crate::frame::{Content, Emission, FrameFault, Register};
 use crate::geo::{destination, Point, METRES_PER_NM, MPS_PER_KT};
 use crate::rng::Rng;
-use crate::scenario::{Aircraft, Fault, SpoofMode};
+use crate::scenario::{Aircraft, Fault, SpoofMode, Transmit};
 
 /// Standard pressure setting sent in BDS 4,0, hPa.
 const STANDARD_BARO_HPA: f64 = 1013.2;
@@ -172,6 +172,18 @@ pub fn transmit(
             turn += 1;
         }
     }
+    // Legs flown with ADS-B or the whole transponder switched off.
+    out.retain(|e| {
+        let leg = flight.at(e.t).map(|s| s.leg);
+        match leg
+            .and_then(|l| aircraft.legs.get(l))
+            .and_then(|l| l.transmit)
+        {
+            Some(Transmit::None) => false,
+            Some(Transmit::ModeS) => e.bytes[0] >> 3 != 17,
+            Some(Transmit::All) | None => true,
+        }
+    });
     out.sort_by(|a, b| a.t.total_cmp(&b.t));
     Ok(out)
 }

@@ -210,6 +210,9 @@ pub fn simulate_with_zones(
         truth
             .maneuvers
             .extend(truth::maneuvers(aircraft, &flight, start));
+        truth
+            .silences
+            .extend(truth::silences(aircraft, &flight, start));
     }
     let end_s = scenario.duration_s.unwrap_or(end_s);
     for (i, fault) in scenario.faults.iter().enumerate() {

@@ -273,6 +273,23 @@ pub struct Leg {
     pub vertical_rate_fpm: Option<f64>,
     /// On the ground during this leg (taxi, take-off roll): surface position messages.
     pub on_ground: Option<bool>,
+    /// What the transponder sends during this leg: `all` (the default: as the aircraft's
+    /// `transponder` says), `mode_s` (ADS-B switched off: replies and acquisition squitters
+    /// only) or `none` (the transponder off: silent).
+    pub transmit: Option<Transmit>,
+}
+
+/// What a transponder sends during a leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transmit {
+    /// Everything the aircraft's transponder is set to send.
+    #[default]
+    All,
+    /// ADS-B off: no extended squitter (DF17); Mode S replies and DF11 continue.
+    ModeS,
+    /// Nothing.
+    None,
 }
 
 /// Fly `heading_deg` for `distance_nm`.

@@ -40,6 +40,9 @@ pub struct Truth {
     pub maneuvers: Vec<Maneuver>,
     /// Faults injected.
     pub faults: Vec<FaultTruth>,
+    /// Stretches flown with ADS-B or the whole transponder switched off.
+    #[serde(default)]
+    pub silences: Vec<Silence>,
 }
 
 /// The scenario header of the truth.
@@ -169,6 +172,19 @@ pub struct ClosestApproach {
     pub lon: f64,
 }
 
+/// A stretch flown with the transponder sending less than it is set to (a leg's `transmit`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Silence {
+    /// ICAO address.
+    pub icao24: String,
+    /// Unix seconds.
+    pub start: f64,
+    /// Unix seconds.
+    pub end: f64,
+    /// `mode_s` (ADS-B off, replies on) or `none` (nothing sent).
+    pub transmit: String,
+}
+
 /// A pattern flown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Maneuver {
@@ -251,6 +267,7 @@ enum Record {
     ClosestApproach(ClosestApproach),
     Maneuver(Maneuver),
     Fault(FaultTruth),
+    Silence(Silence),
 }
 
 /// Why a truth file could not be read.
@@ -297,6 +314,9 @@ impl Truth {
         for f in &self.faults {
             line(&Record::Fault(f.clone()))?;
         }
+        for x in &self.silences {
+            line(&Record::Silence(x.clone()))?;
+        }
         Ok(())
     }
 
@@ -321,6 +341,7 @@ impl Truth {
                 Record::ClosestApproach(c) => truth.closest_approaches.push(c),
                 Record::Maneuver(m) => truth.maneuvers.push(m),
                 Record::Fault(f) => truth.faults.push(f),
+                Record::Silence(x) => truth.silences.push(x),
             }
         }
         Ok(truth)
@@ -451,6 +472,27 @@ pub fn zone_truth(
         }
     }
     (events, approaches)
+}
+
+/// The stretches an aircraft flew with ADS-B or its transponder off.
+pub fn silences(aircraft: &Aircraft, flight: &Flight, start_unix: f64) -> Vec<Silence> {
+    flight
+        .legs()
+        .iter()
+        .filter_map(|times| {
+            let transmit = match aircraft.legs.get(times.leg)?.transmit? {
+                crate::scenario::Transmit::All => return None,
+                crate::scenario::Transmit::ModeS => "mode_s",
+                crate::scenario::Transmit::None => "none",
+            };
+            Some(Silence {
+                icao24: aircraft.icao24.to_string(),
+                start: start_unix + times.start_s,
+                end: start_unix + times.end_s,
+                transmit: transmit.into(),
+            })
+        })
+        .collect()
 }
 
 /// The patterns an aircraft flew: one per orbit, racetrack or grid leg.

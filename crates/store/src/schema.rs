@@ -72,6 +72,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_zone ON events (zone, ts);
     CREATE INDEX events_icao24 ON events (icao24, ts);
     CREATE INDEX events_flight ON events (flight_id);",
+    // 2: the coverage model (vigia_detect::coverage): broadcasts expected and received per
+    // grid cell and altitude band, the whole table replaced at each save.
+    "CREATE TABLE coverage (
+        cell_lat INTEGER NOT NULL,
+        cell_lon INTEGER NOT NULL,
+        band INTEGER NOT NULL,
+        expected REAL NOT NULL,
+        received REAL NOT NULL,
+        PRIMARY KEY (cell_lat, cell_lon, band)
+    ) WITHOUT ROWID;",
 ];
 
 /// Bring `conn` to [`SCHEMA_VERSION`]; returns the version found before.

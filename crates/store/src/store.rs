@@ -9,6 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
+use vigia_detect::coverage::{Cell, CellTally, Tally};
 
 use crate::error::{SqlContext, StoreError};
 use crate::rows::{
@@ -202,6 +203,59 @@ impl Store {
             )
             .sql("recording a receiver")?;
         Ok(())
+    }
+
+    /// Replace the saved coverage model with `cells` (one transaction).
+    pub fn save_coverage(&mut self, cells: &[CellTally]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().sql("saving coverage")?;
+        tx.execute("DELETE FROM coverage", [])
+            .sql("saving coverage")?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO coverage (cell_lat, cell_lon, band, expected, received)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .sql("saving coverage")?;
+            for c in cells {
+                stmt.execute(params![
+                    c.cell.lat,
+                    c.cell.lon,
+                    c.cell.band,
+                    c.tally.expected,
+                    c.tally.received
+                ])
+                .sql("saving coverage")?;
+            }
+        }
+        tx.commit().sql("saving coverage")
+    }
+
+    /// The saved coverage model, cells in order.
+    pub fn coverage(&self) -> Result<Vec<CellTally>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT cell_lat, cell_lon, band, expected, received FROM coverage
+                 ORDER BY cell_lat, cell_lon, band",
+            )
+            .sql("reading coverage")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(CellTally {
+                    cell: Cell {
+                        lat: r.get(0)?,
+                        lon: r.get(1)?,
+                        band: r.get(2)?,
+                    },
+                    tally: Tally {
+                        expected: r.get(3)?,
+                        received: r.get(4)?,
+                    },
+                })
+            })
+            .sql("reading coverage")?;
+        rows.collect::<Result<_, _>>().sql("reading coverage")
     }
 
     /// Every receiver, by id.

@@ -10,8 +10,8 @@
 
 use crate::config::TrackerConfig;
 use crate::cpr_pairing::{CprBuffer, CprFrame, PositionMethod, References, Resolution};
-use crate::event::TrackEvent;
-use crate::evidence::{Evidence, FrameRef, LocalReference};
+use crate::event::{Quiet, TrackEvent};
+use crate::evidence::{Evidence, FrameBytes, FrameRef, LocalReference};
 use crate::flight::{FlightEnd, FlightState};
 use crate::plausibility::{Category, Fix, VELOCITY_MAX_AGE_S};
 use crate::position::{RejectReason, RejectedPosition, TrustedPosition};
@@ -47,12 +47,65 @@ pub(crate) struct Aircraft {
     cpr: CprBuffer,
     reliability: Reliability,
     flight: FlightState,
+    heard: Heard,
+}
+
+/// What was heard from an aircraft besides its trusted positions: the frames a gap in its
+/// positions is judged by.
+#[derive(Clone, Copy, Debug, Default)]
+struct Heard {
+    /// Airborne position frames applied (wrapping).
+    position_frames: u32,
+    /// Latest time any frame was heard, seconds.
+    last: f64,
+    /// `position_frames` at the latest trusted position.
+    at_trusted: u32,
+    /// The current gap was reported quiet.
+    quiet_reported: bool,
+    /// The latest position frame counted and its time: another receiver's copy of it is not
+    /// counted again.
+    last_position: Option<(FrameBytes, f64)>,
+    /// Other frames heard more than [`OTHER_AFTER_S`] after the latest position frame: what
+    /// still comes when the positions have stopped.
+    other_after: u32,
+}
+
+/// Other frames count as heard after the positions stopped only this long after the last
+/// position frame (the squitters broadcast with the last positions still arrive).
+const OTHER_AFTER_S: f64 = 2.0;
+
+impl Heard {
+    #[inline]
+    fn other(&mut self, ts: f64) {
+        if self
+            .last_position
+            .is_none_or(|(_, t)| ts > t + OTHER_AFTER_S)
+        {
+            self.other_after = self.other_after.saturating_add(1);
+        }
+    }
 }
 
 /// Where the events of one update go.
 pub(crate) struct Output<'a> {
     pub events: &'a mut Vec<TrackEvent>,
     pub stats: &'a mut TrackStats,
+    /// Airborne position frames heard from the aircraft so far, stamped on its positions.
+    pub position_frames: u32,
+    /// Set when a trusted position was emitted.
+    pub trusted: bool,
+}
+
+impl<'a> Output<'a> {
+    /// Output for one update.
+    pub fn new(events: &'a mut Vec<TrackEvent>, stats: &'a mut TrackStats) -> Self {
+        Self {
+            events,
+            stats,
+            position_frames: 0,
+            trusted: false,
+        }
+    }
 }
 
 impl Output<'_> {
@@ -71,6 +124,7 @@ impl Output<'_> {
         });
         stats.positions += 1;
         stats.segment_breaks += u64::from(placed.segment_break.is_some());
+        self.trusted = true;
         events.push(TrackEvent::Position(TrustedPosition {
             icao24,
             ts: c.fix.ts,
@@ -88,6 +142,7 @@ impl Output<'_> {
             segment: placed.segment,
             segment_break: placed.segment_break,
             evidence: c.evidence,
+            position_frames: self.position_frames,
         }));
     }
 
@@ -153,7 +208,51 @@ impl Aircraft {
             cpr: CprBuffer::default(),
             reliability: Reliability::default(),
             flight: FlightState::default(),
+            heard: Heard {
+                last: ts,
+                ..Heard::default()
+            },
         }
+    }
+
+    /// A frame of this address that carries nothing the tracker keeps (a surveillance or
+    /// all-call reply, a status squitter), heard at `ts` (intake order).
+    #[inline]
+    pub fn heard_other(&mut self, ts: f64) {
+        self.heard.other(ts);
+        self.heard.last = self.heard.last.max(ts);
+    }
+
+    /// After an update: remember the counts at a new trusted position.
+    #[inline]
+    pub fn settle(&mut self, out: &Output<'_>) {
+        if out.trusted {
+            self.heard.at_trusted = self.heard.position_frames;
+            self.heard.quiet_reported = false;
+        }
+    }
+
+    /// The flight in progress, if its latest trusted position is `quiet_after_s` old at `now`
+    /// and the gap was not reported yet: report it (once).
+    pub fn quiet(&mut self, now: f64, quiet_after_s: f64) -> Option<Quiet> {
+        if self.heard.quiet_reported {
+            return None;
+        }
+        let (flight_id, since) = self.flight.current()?;
+        if now - since < quiet_after_s {
+            return None;
+        }
+        self.heard.quiet_reported = true;
+        let p = self.heard.at_trusted;
+        Some(Quiet {
+            icao24: self.icao24,
+            flight_id,
+            since,
+            now,
+            position_frames: self.heard.position_frames.wrapping_sub(p),
+            other_frames: self.heard.other_after,
+            last_heard: self.heard.last,
+        })
     }
 
     /// Whether the aircraft ever had a trusted position.
@@ -168,6 +267,21 @@ impl Aircraft {
 
     /// Apply one frame's update stamped `ts`.
     pub fn apply(&mut self, ts: f64, update: Update, config: &TrackerConfig, out: &mut Output<'_>) {
+        self.heard.last = self.heard.last.max(ts);
+        if let Update::Airborne { frame, .. } = update {
+            let copy = self
+                .heard
+                .last_position
+                .is_some_and(|(bytes, t)| bytes == frame && (ts - t).abs() < 1.0);
+            if !copy {
+                self.heard.position_frames = self.heard.position_frames.wrapping_add(1);
+                self.heard.last_position = Some((frame, ts));
+                self.heard.other_after = 0;
+            }
+        } else {
+            self.heard.other(ts);
+        }
+        out.position_frames = self.heard.position_frames;
         if ts < self.processed_ts {
             out.stats.late += 1;
             self.late(ts, &update, out);
@@ -425,6 +539,7 @@ impl Aircraft {
         config: &TrackerConfig,
         out: &mut Output<'_>,
     ) {
+        out.position_frames = self.heard.position_frames;
         if ts < self.processed_ts {
             out.stats.late += 1;
             if let Some((lat, lon)) = report.position {
@@ -546,6 +661,7 @@ impl Aircraft {
 
     /// Finalise: pending positions are unconfirmed, the flight in progress ends.
     pub fn finish(&mut self, reason: FlightEnd, config: &TrackerConfig, out: &mut Output<'_>) {
+        out.position_frames = self.heard.position_frames;
         let icao24 = self.icao24;
         let flight = &mut self.flight;
         self.reliability

@@ -58,6 +58,11 @@ pub struct TrackerConfig {
     /// record, seconds. Default 60: one heard once (a corrupted address, a spoofed one) does not
     /// stay for `expire_after_s`.
     pub unconfirmed_expire_s: f64,
+    /// A flight whose last trusted position is this old (seconds, by the stream's clock) is
+    /// reported once as quiet ([`crate::TrackEvent::Quiet`]), with what was still heard from
+    /// the aircraft since: the start of a gap the detection stage judges against coverage.
+    /// Default 60. Infinite: never.
+    pub quiet_after_s: f64,
 }
 
 impl Default for TrackerConfig {
@@ -73,6 +78,7 @@ impl Default for TrackerConfig {
             ground_split_s: 120.0,
             max_aircraft: 50_000,
             unconfirmed_expire_s: 60.0,
+            quiet_after_s: 60.0,
         }
     }
 }

@@ -397,6 +397,11 @@ impl FlightState {
         }
     }
 
+    /// The flight in progress and the time of its latest trusted position, seconds.
+    pub fn current(&self) -> Option<(FlightId, f64)> {
+        self.current.as_ref().map(|f| (f.id, f.end_ts))
+    }
+
     /// Count a rejected position against the flight in progress; returns its id.
     pub fn add_rejected(&mut self) -> Option<FlightId> {
         let flight = self.current.as_mut()?;

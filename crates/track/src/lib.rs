@@ -49,7 +49,7 @@ mod update;
 
 pub use config::TrackerConfig;
 pub use cpr_pairing::{CprPairing, PositionFix, PositionMethod};
-pub use event::TrackEvent;
+pub use event::{Quiet, TrackEvent};
 pub use evidence::{
     Evidence, FrameRef, Hex, LocalReference, MlatEvidence, SourceRef, MLAT_RECEIVERS,
 };

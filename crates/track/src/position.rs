@@ -54,6 +54,11 @@ pub struct TrustedPosition {
     pub segment_break: Option<RejectReason>,
     /// What the position was computed from.
     pub evidence: Evidence,
+    /// Airborne position frames (ADS-B) heard from the aircraft so far, counted from when the
+    /// tracker first held it (wrapping): the difference between two positions is what was
+    /// received between them, against the two a second an airborne transponder broadcasts.
+    /// Zero for archive rows and multilaterated positions.
+    pub position_frames: u32,
 }
 
 /// A position that was not trusted, and why.

@@ -49,6 +49,8 @@ pub struct TrackStats {
     /// Aircraft dropped after `expire_after_s` without being heard (or `unconfirmed_expire_s`
     /// for those never confirmed).
     pub expired: u64,
+    /// Gaps reported quiet (`TrackEvent::Quiet`).
+    pub quiet: u64,
     /// Aircraft dropped because `max_aircraft` were held (never-confirmed and least recently
     /// heard first).
     pub evicted: u64,

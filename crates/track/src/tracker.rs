@@ -246,10 +246,7 @@ impl Tracker {
         all.sort_unstable();
         for icao24 in all {
             if let Some(mut aircraft) = self.aircraft.remove(&icao24) {
-                let mut output = Output {
-                    events: out,
-                    stats: &mut self.stats,
-                };
+                let mut output = Output::new(out, &mut self.stats);
                 aircraft.finish(FlightEnd::EndOfInput, &self.config, &mut output);
             }
         }
@@ -286,7 +283,13 @@ impl Tracker {
             return;
         }
         match classify(msg, message) {
-            Intake::Ignored => self.stats.ignored += 1,
+            Intake::Ignored => {
+                self.stats.ignored += 1;
+                // Still heard: what a gap in its positions is judged by.
+                if let Some(aircraft) = self.aircraft.get_mut(&msg.address) {
+                    aircraft.heard_other(ts);
+                }
+            }
             intake => {
                 self.clock.observe(ts);
                 self.frames.push(ts, (msg.address, intake));
@@ -349,11 +352,9 @@ impl Tracker {
         }
         let aircraft = entry(&mut self.aircraft, &mut self.stats, icao24, ts);
         aircraft.last_heard = aircraft.last_heard.max(ts);
-        let mut output = Output {
-            events: out,
-            stats: &mut self.stats,
-        };
+        let mut output = Output::new(out, &mut self.stats);
         aircraft.apply_report(ts, &report, &self.config, &mut output);
+        aircraft.settle(&output);
     }
 
     /// Move the release clock to `ts`, expiring silent aircraft when it is time.
@@ -392,11 +393,9 @@ impl Tracker {
             Intake::Ignored => return,
         };
         aircraft.last_heard = aircraft.last_heard.max(ts);
-        let mut output = Output {
-            events: out,
-            stats: &mut self.stats,
-        };
+        let mut output = Output::new(out, &mut self.stats);
         aircraft.apply(ts, update, &self.config, &mut output);
+        aircraft.settle(&output);
     }
 
     /// Finalise and drop the aircraft not heard for `expire_after_s` (by the release clock),
@@ -416,6 +415,28 @@ impl Tracker {
         self.expired.sort_unstable();
         let n = self.drop_listed(FlightEnd::Expired, out);
         self.stats.expired += n;
+        self.report_quiet(out);
+    }
+
+    /// Report, once per gap and in address order, the flights whose latest trusted position is
+    /// `quiet_after_s` old.
+    fn report_quiet(&mut self, out: &mut Vec<TrackEvent>) {
+        let (now, after) = (self.released, self.config.quiet_after_s);
+        if !after.is_finite() {
+            return;
+        }
+        let start = out.len();
+        out.extend(
+            self.aircraft
+                .values_mut()
+                .filter_map(|a| a.quiet(now, after))
+                .map(TrackEvent::Quiet),
+        );
+        out[start..].sort_unstable_by_key(|e| match e {
+            TrackEvent::Quiet(q) => q.icao24,
+            _ => IcaoAddress::new(0),
+        });
+        self.stats.quiet += (out.len() - start) as u64;
     }
 
     /// At `max_aircraft`: finalise and drop a tenth of the aircraft, those never confirmed
@@ -450,10 +471,7 @@ impl Tracker {
         for i in 0..self.expired.len() {
             if let Some(mut aircraft) = self.aircraft.remove(&self.expired[i]) {
                 n += 1;
-                let mut output = Output {
-                    events: out,
-                    stats: &mut self.stats,
-                };
+                let mut output = Output::new(out, &mut self.stats);
                 aircraft.finish(end, &self.config, &mut output);
             }
         }

@@ -21,6 +21,8 @@ enum Command {
     Decode(cmd::decode::Args),
     /// Analyse archives: zone entries/exits with evidence, orbits, surveys, scored flights.
     Analyze(cmd::analyze::Args),
+    /// Where the receivers hear: the coverage model (grid cells, altitude bands) as GeoJSON.
+    Coverage(cmd::coverage::Args),
     /// Run the service: live receivers in, tracked aircraft, events, alerts and an HTTP API out.
     Run(cmd::run::Args),
     /// Check the service's configuration file, or print the default one.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Coverage(args) => cmd::coverage::run(args),
         Command::Run(args) => cmd::run::run(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Zones(args) => cmd::zones::run(args),

@@ -24,6 +24,11 @@
 //! assert!(matches!(record.body, EventBody::Orbit(ref o) if o.radius_nm == 6.0));
 //! ```
 
+mod dark;
+pub use dark::{
+    AppearedInsideRecord, InferredCrossingRecord, PathPointRecord, SignalLostRecord,
+    SignalRegainedRecord,
+};
 mod service;
 pub use service::{FloodRecord, HeardFrame, HeardReceiver, HeardRecord, SpoofingRecord};
 
@@ -38,7 +43,7 @@ use crate::orbit::OrbitShape;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Round to 1e-6 (degrees: ~0.1 m; seconds: 1 µs) so output is stable and readable.
-fn r6(x: f64) -> f64 {
+pub(crate) fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
@@ -48,7 +53,7 @@ fn station() -> String {
 }
 
 /// Round to 0.01 (nautical miles, seconds of duration, scores).
-fn r2(x: f64) -> f64 {
+pub(crate) fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -108,6 +113,14 @@ pub enum EventBody {
     /// An aircraft heard through Mode S replies for a while that nobody can place: present
     /// within the reach of the receivers that hear it.
     HeardWithoutPosition(HeardRecord),
+    /// The flight stopped being heard where the receivers hear (going dark).
+    SignalLost(SignalLostRecord),
+    /// Heard again after a `signal_lost`: the gap's duration and extent.
+    SignalRegained(SignalRegainedRecord),
+    /// A sovereign boundary the gap's great circle crosses: inferred, never observed.
+    InferredCrossing(InferredCrossingRecord),
+    /// First heard already inside a sovereign zone, in well-covered airspace.
+    AppearedInside(AppearedInsideRecord),
 }
 
 /// A crossing of a zone's boundary, interpolated between two trusted positions.
@@ -647,6 +660,12 @@ impl EventRecord {
                         .collect(),
                 })
             }
+            EventKind::SignalLost(l) => EventBody::SignalLost(dark::lost(l, inputs)),
+            EventKind::SignalRegained(r) => EventBody::SignalRegained(dark::regained(r, inputs)),
+            EventKind::InferredCrossing(c) => {
+                EventBody::InferredCrossing(dark::crossing(c, inputs))
+            }
+            EventKind::AppearedInside(a) => EventBody::AppearedInside(dark::appeared(a, inputs)),
         };
         Self {
             icao24: event.icao24.to_string(),
@@ -681,6 +700,10 @@ impl EventRecord {
             EventBody::Flood(_) => "flood",
             EventBody::SpoofingSuspected(_) => "spoofing_suspected",
             EventBody::HeardWithoutPosition(_) => "heard_without_position",
+            EventBody::SignalLost(_) => "signal_lost",
+            EventBody::SignalRegained(_) => "signal_regained",
+            EventBody::InferredCrossing(_) => "inferred_crossing",
+            EventBody::AppearedInside(_) => "appeared_inside",
         }
     }
 
@@ -695,6 +718,9 @@ impl EventRecord {
             EventBody::ZoneExit(x) => Some(&x.crossing.zone),
             EventBody::ZoneTransit(t) => Some(&t.entry.zone),
             EventBody::ClosestApproach(a) => Some(&a.zone),
+            EventBody::InferredCrossing(c) => Some(&c.zone),
+            EventBody::AppearedInside(a) => Some(&a.zone),
+            EventBody::SignalLost(l) => l.nearest_zone.as_deref(),
             _ => None,
         }
     }
@@ -710,6 +736,10 @@ impl EventRecord {
             EventBody::ClosestApproach(a) => Some((a.latitude, a.longitude)),
             EventBody::Orbit(o) => Some((o.latitude, o.longitude)),
             EventBody::Survey(s) => Some((s.latitude, s.longitude)),
+            EventBody::SignalLost(l) => Some((l.latitude, l.longitude)),
+            EventBody::SignalRegained(r) => Some((r.latitude, r.longitude)),
+            EventBody::InferredCrossing(c) => Some((c.latitude, c.longitude)),
+            EventBody::AppearedInside(a) => Some((a.latitude, a.longitude)),
             EventBody::Flight(_)
             | EventBody::Flood(_)
             | EventBody::SpoofingSuspected(_)
@@ -727,6 +757,10 @@ impl EventRecord {
             EventBody::ClosestApproach(a) => &a.evidence.positions,
             EventBody::Orbit(o) => &o.evidence.positions,
             EventBody::Survey(s) => &s.evidence.positions,
+            EventBody::SignalLost(l) => &l.evidence.positions,
+            EventBody::SignalRegained(r) => &r.evidence.positions,
+            EventBody::InferredCrossing(c) => &c.evidence.positions,
+            EventBody::AppearedInside(a) => &a.evidence.positions,
             _ => &[],
         }
     }

@@ -3,6 +3,7 @@
 
 mod behaviour;
 mod contract;
+mod dark;
 mod live;
 mod presence;
 mod trajectories;

@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/aircraft", get(aircraft))
         .route("/api/receivers", get(receivers))
         .route("/api/heard", get(heard))
+        .route("/api/coverage", get(coverage))
         .route("/api/flights", get(flights))
         .route("/api/flights/{id}", get(flight))
         .route("/api/events", get(events))
@@ -324,6 +325,30 @@ async fn flights(State(state): State<AppState>, Query(q): Query<FlightQuery>) ->
                 "next": next,
             }))
             .into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+/// `/api/coverage` query.
+#[derive(Debug, Deserialize)]
+struct CoverageQuery {
+    /// Only the band holding this altitude, feet.
+    altitude: Option<f64>,
+    /// Only cells resting on at least this many expected broadcasts.
+    min_expected: Option<f64>,
+}
+
+/// The coverage model as saved (at most a minute old): GeoJSON, one square per cell and band.
+async fn coverage(State(state): State<AppState>, Query(q): Query<CoverageQuery>) -> Response {
+    let band = q
+        .altitude
+        .filter(|a| a.is_finite())
+        .map(vigia_detect::coverage::band);
+    let min_expected = q.min_expected.filter(|m| m.is_finite()).unwrap_or(0.0);
+    match read(&state, move |db| db.coverage()).await {
+        Ok(cells) => {
+            Json(vigia_report::coverage::write(&cells, band, min_expected)).into_response()
         }
         Err(r) => r,
     }

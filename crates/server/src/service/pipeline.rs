@@ -126,6 +126,8 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
     let (writes, write_rx) = mpsc::sync_channel(WRITER_QUEUE);
     let (control, control_rx) = mpsc::channel();
     let mut store = parts.store;
+    // The coverage model learned by earlier runs.
+    let coverage = store.coverage().unwrap_or_default();
     let checkpointer = match parts.checkpointer {
         Some(mut connection) => {
             store
@@ -172,6 +174,7 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
         parts.stream,
         writes,
     );
+    pipeline.analyzer.coverage_mut().merge(coverage);
     if !parts.network.is_empty() {
         pipeline.multilaterate(parts.network);
     }
@@ -250,7 +253,11 @@ pub struct Pipeline {
     sightings_view: Arc<NetworkView>,
     next_flush: Instant,
     next_snapshot: Instant,
+    next_coverage: Instant,
 }
+
+/// How often the coverage model is saved to the store.
+const COVERAGE_SAVE_EVERY: Duration = Duration::from_secs(60);
 
 /// Seconds without a record after which the pipeline moves the tracker's clock itself.
 const QUIET_S: f64 = 5.0;
@@ -304,6 +311,8 @@ impl Pipeline {
             sightings_view: Arc::default(),
             next_flush: Instant::now() + Duration::from_millis(settings.flush_ms),
             next_snapshot: Instant::now() + Duration::from_millis(settings.snapshot_ms),
+            // A first save soon after the start: the map's layer is not empty for a minute.
+            next_coverage: Instant::now() + Duration::from_secs(10),
             settings,
         }
     }
@@ -327,11 +336,23 @@ impl Pipeline {
             self.record(flood, f64::NAN);
         }
         self.flush(true);
+        self.save_coverage();
         let _ = self.writes.send(WriterMessage::Shutdown);
     }
 
     fn replace_zones(&mut self, zones: Arc<ZoneIndex>) {
+        let cells = self.analyzer.coverage().cells();
         self.analyzer = Analyzer::new(zones, self.identity.clone(), self.analyzer_config.clone());
+        self.analyzer.coverage_mut().merge(cells);
+    }
+
+    /// Hand the coverage model to the writer to save.
+    fn save_coverage(&mut self) {
+        if !self.analyzer.coverage().is_empty() {
+            let _ = self
+                .writes
+                .send(WriterMessage::Coverage(self.analyzer.coverage().cells()));
+        }
     }
 
     /// Process `arrivals` (emptied); a batch with events goes to the writer at once.
@@ -360,6 +381,7 @@ impl Pipeline {
                 let msg = vigia_modes::decode(frame.message()).ok();
                 self.sightings
                     .frame(arrival.source, ts, frame, msg.as_ref());
+                self.analyzer.source_heard(arrival.source, ts);
             }
             // A network receiver's frames stay on their own clock: the network aligns them,
             // de-duplicates them and multilaterates.
@@ -759,6 +781,10 @@ impl Pipeline {
         if now >= self.next_snapshot {
             self.next_snapshot = now + Duration::from_millis(self.settings.snapshot_ms);
             self.publish(self.stream_now(unix_now()));
+        }
+        if now >= self.next_coverage {
+            self.next_coverage = now + COVERAGE_SAVE_EVERY;
+            self.save_coverage();
         }
     }
 

@@ -49,6 +49,8 @@ pub enum WriterMessage {
     /// A flight ended whose record was folded into a flood (not stored): forget its alert
     /// memory all the same.
     Forget(String),
+    /// Save the coverage model (replacing the saved one).
+    Coverage(Vec<vigia_detect::coverage::CellTally>),
     /// Checkpoint and stop.
     Shutdown,
 }
@@ -101,6 +103,11 @@ impl Writer {
                     self.write(&batch, &metas);
                 }
                 WriterMessage::Forget(flight_id) => self.alerter.flight_ended(&flight_id),
+                WriterMessage::Coverage(cells) => {
+                    if self.store.save_coverage(&cells).is_err() {
+                        self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
                 WriterMessage::Shutdown => break,
             }
             self.alerter.tick(unix_now());

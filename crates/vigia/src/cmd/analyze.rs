@@ -17,6 +17,7 @@ use anyhow::{Context, Result};
 use vigia_detect::identity::{AircraftDb, IdentityResolver};
 use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventRecord};
 use vigia_feed::{Format, InputItem, Inputs};
+use vigia_modes::Record;
 
 use super::network::Records;
 use vigia_report::summary::{RunCounts, Summary};
@@ -70,6 +71,19 @@ pub struct Args {
     /// each tagged with the receiver's id in band (`0x1a 0xe3`, matched to `uuid`).
     #[arg(long, value_name = "FILE")]
     receivers: Option<PathBuf>,
+    /// A coverage model learned earlier (`vigia coverage --out FILE`): where the receivers hear
+    /// well from the start, for `signal_lost` and `appeared_inside`. The model also keeps
+    /// learning from these inputs.
+    #[arg(long, value_name = "FILE")]
+    coverage: Option<PathBuf>,
+    /// Share of position broadcasts the receivers must hear where a gap or an appearance is
+    /// judged (0–1). One receiver rarely hears 99 %: 0.8 suits a single station.
+    #[arg(long, value_name = "RATIO", default_value_t = 0.99)]
+    min_coverage: f64,
+    /// No going-dark events (`signal_lost`, `signal_regained`, `inferred_crossing`,
+    /// `appeared_inside`).
+    #[arg(long)]
+    no_dark: bool,
 }
 
 /// Run `vigia analyze`.
@@ -107,9 +121,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         IdentityResolver::new(db),
         AnalyzerConfig {
             approach_nm: args.approach_nm,
+            dark: vigia_detect::dark::DarkConfig {
+                enabled: !args.no_dark,
+                min_coverage: args.min_coverage,
+                ..vigia_detect::dark::DarkConfig::default()
+            },
             ..AnalyzerConfig::default()
         },
     );
+    if let Some(path) = &args.coverage {
+        analyzer.coverage_mut().merge(super::coverage::load(path)?);
+    }
     let mut out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(BufWriter::new(
             File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
@@ -144,6 +166,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
             _ => continue,
         };
         n.records += 1;
+        if let Record::Frame(f) = &record {
+            if let Some(ts) = f.ts {
+                analyzer.source_heard(source.input as u16, ts);
+            }
+        }
         reader.track(&record, source, &mut tracker, &mut track_events);
         if !track_events.is_empty() {
             drain(&mut analyzer, &mut track_events, &mut events);
@@ -170,6 +197,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 .iter()
                 .for_each(|line| eprintln!("{line}"));
         }
+    }
+    if let Some(line) = super::coverage::dark_line(&analyzer) {
+        eprintln!("{line}");
     }
     for line in reader.network_lines() {
         eprintln!("{line}");

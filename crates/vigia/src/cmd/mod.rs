@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod config;
+pub mod coverage;
 pub mod decode;
 pub mod demo;
 pub mod network;
