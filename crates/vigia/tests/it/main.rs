@@ -4,6 +4,7 @@
 mod analyze;
 mod archives;
 mod config_check;
+mod dark;
 mod decode;
 mod demo;
 mod interop;
