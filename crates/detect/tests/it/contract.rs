@@ -22,7 +22,10 @@ fn events(scenario: &str, zones: &Arc<ZoneIndex>) -> Vec<Event> {
     );
     let mut tracker = Tracker::new(TrackerConfig::default());
     let (mut te, mut out) = (Vec::new(), Vec::new());
-    for f in &sim.frames {
+    let mut frames: Vec<_> = sim.frames.iter().collect();
+    frames.sort_by(|a, b| a.ts.total_cmp(&b.ts));
+    for f in frames {
+        analyzer.source_heard(f.receiver as u16, f.ts);
         tracker.push_frame(f.ts, f.message(), &mut te);
         for e in te.drain(..) {
             analyzer.push(&e, &mut out);
@@ -46,6 +49,7 @@ fn every_event_type_keeps_its_shape_and_reads_back_whole() {
         "rc135-gulf",
         "mq9-orbit-sonora",
         "border-airliners",
+        "going-dark-sonora",
     ] {
         for event in events(scenario, &zones) {
             let record = EventRecord::new(&event, &inputs);
@@ -66,6 +70,10 @@ fn every_event_type_keeps_its_shape_and_reads_back_whole() {
         "closest_approach",
         "orbit",
         "flight",
+        "signal_lost",
+        "signal_regained",
+        "inferred_crossing",
+        "appeared_inside",
     ] {
         let record = first_of_type
             .get(kind)
