@@ -193,7 +193,9 @@ impl Analyzer {
                 self.dark
                     .position(p, &self.zones, &self.coverage, &mut self.findings);
                 self.position(p, out);
-                self.coverage.observe(p);
+                if self.config.dark.enabled {
+                    self.coverage.observe(p);
+                }
                 self.emit_findings(p.icao24, p.flight_id, out);
             }
             TrackEvent::Quiet(q) => {

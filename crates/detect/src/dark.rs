@@ -67,7 +67,7 @@ const MAX_OUTAGES: usize = 256;
 /// Settings of going-dark detection.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DarkConfig {
-    /// Detect at all. Default true.
+    /// Detect at all, and learn the coverage model as the analyzer runs. Default true.
     pub enabled: bool,
     /// Share of position broadcasts the network must hear in a cell for a gap there to count.
     /// Default 0.99. One receiver rarely hears 99 % anywhere: lower it (0.8) for a single

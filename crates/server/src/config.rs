@@ -104,6 +104,52 @@ pub struct Config {
     pub tracker: TrackerConfig,
     /// Alert rules and sinks.
     pub alerts: AlertSettings,
+    /// Going dark: gaps and appearances judged against the coverage learned from the traffic.
+    pub dark: DarkSettings,
+}
+
+/// `[dark]`: when a gap in a flight's signal, or a flight first heard inside a zone, is an
+/// event (`vigia_detect::dark`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DarkSettings {
+    /// Learn the coverage model and raise `signal_lost`, `signal_regained`,
+    /// `inferred_crossing` and `appeared_inside`.
+    pub enabled: bool,
+    /// Share of position broadcasts the receivers must hear where a gap or an appearance is
+    /// judged, 0–1. Default 0.99 (a network); one receiver rarely reaches it: 0.8 suits a
+    /// single station.
+    pub min_coverage: f64,
+    /// Broadcasts that share must rest on. Default 100.
+    pub min_expected: f64,
+    /// Share of its broadcasts a flight must have been heard at in the minute before a gap.
+    /// Default 0.8.
+    pub reliable_ratio: f64,
+}
+
+impl Default for DarkSettings {
+    fn default() -> Self {
+        let d = vigia_detect::dark::DarkConfig::default();
+        Self {
+            enabled: d.enabled,
+            min_coverage: d.min_coverage,
+            min_expected: d.min_expected,
+            reliable_ratio: d.reliable_ratio,
+        }
+    }
+}
+
+impl DarkSettings {
+    /// The detection stage's settings.
+    pub fn detect(&self) -> vigia_detect::dark::DarkConfig {
+        vigia_detect::dark::DarkConfig {
+            enabled: self.enabled,
+            min_coverage: self.min_coverage,
+            min_expected: self.min_expected,
+            reliable_ratio: self.reliable_ratio,
+            ..vigia_detect::dark::DarkConfig::default()
+        }
+    }
 }
 
 impl Default for Config {
@@ -122,6 +168,7 @@ impl Default for Config {
             pipeline: PipelineSettings::default(),
             tracker: TrackerConfig::default(),
             alerts: AlertSettings::default(),
+            dark: DarkSettings::default(),
         }
     }
 }
@@ -722,6 +769,17 @@ impl Config {
             86_400.0,
             "s",
         );
+        within(
+            "tracker.quiet_after_s",
+            t.quiet_after_s,
+            10.0,
+            86_400.0,
+            "s",
+        );
+        let d = &self.dark;
+        within("dark.min_coverage", d.min_coverage, 0.0, 1.0, "");
+        within("dark.min_expected", d.min_expected, 0.0, 1e9, "broadcasts");
+        within("dark.reliable_ratio", d.reliable_ratio, 0.0, 1.0, "");
         problems.extend(self.alerts.validate());
         match (listen, problems.is_empty()) {
             (Some(listen), true) => Ok(Checked {

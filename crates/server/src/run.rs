@@ -286,6 +286,7 @@ impl Service {
             tracker,
             analyzer: AnalyzerConfig {
                 approach_nm: config.approach_nm,
+                dark: config.dark.detect(),
                 // Tell the receiver owner about an orbit while it is flown, not when it ends.
                 live_orbits: true,
                 ..AnalyzerConfig::default()

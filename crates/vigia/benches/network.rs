@@ -10,6 +10,9 @@
 //! CPU time the vigia process spends per frame (user + system, from /proc): frames per
 //! CPU-second is the rate one core could take, MLAT on and off.
 //!
+//! A third run, MLAT off and `[dark] enabled = false`, measures the coverage model and the
+//! going-dark judgements the same way (on by default).
+//!
 //! `cargo bench -p vigia --bench network` (env `VIGIA_NETWORK_SPEED`, default 100).
 // A bench that cannot start panics: its children are not waited for then.
 #![allow(
@@ -97,7 +100,7 @@ fn speed() -> String {
     std::env::var("VIGIA_NETWORK_SPEED").unwrap_or_else(|_| "100".into())
 }
 
-fn run(mlat: bool) -> Run {
+fn run(mlat: bool, dark: bool) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let (mut sim, urls) = serve(dir.path());
     let config = dir.path().join("vigia.toml");
@@ -105,7 +108,7 @@ fn run(mlat: bool) -> Run {
         &config,
         format!(
             "zones = \"MEX,USA\"\n[server]\nlisten = \"127.0.0.1:0\"\n[store]\npath = {:?}\n\
-             [pipeline]\nqueue_capacity = 2000000\n",
+             [pipeline]\nqueue_capacity = 2000000\n[dark]\nenabled = {dark}\n",
             dir.path().join("v.db").display().to_string()
         ),
     )
@@ -155,10 +158,15 @@ fn run(mlat: bool) -> Run {
 }
 
 fn main() {
-    let off = run(false);
-    let on = run(true);
+    let off = run(false, true);
+    let dark_off = run(false, false);
+    let on = run(true, true);
     println!("six feeds at {}× real time:", speed());
-    for (name, r) in [("MLAT off", &off), ("MLAT on ", &on)] {
+    for (name, r) in [
+        ("MLAT off, dark on ", &off),
+        ("MLAT off, dark off", &dark_off),
+        ("MLAT on,  dark on ", &on),
+    ] {
         println!(
             "{name}: {:.0} frames processed with {:.2} CPU-s = {:.0} frames per CPU-second (dropped {}, MLAT positions {})",
             r.processed,
@@ -171,5 +179,9 @@ fn main() {
     println!(
         "MLAT on / off: {:.2}× the CPU time per frame",
         (on.cpu_s / on.processed) / (off.cpu_s / off.processed)
+    );
+    println!(
+        "coverage and going dark on / off: {:.2}× the CPU time per frame",
+        (off.cpu_s / off.processed) / (dark_off.cpu_s / dark_off.processed)
     );
 }

@@ -64,7 +64,11 @@ fn analyse(cut: Cut, dir: &std::path::Path) -> (Vec<Value>, String) {
             coverage.to_str().unwrap(),
             "tests/data/long_flight.csv.zst",
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let input = dir.join("cut.csv");
     std::fs::write(&input, cut_capture(cut)).unwrap();
@@ -115,7 +119,9 @@ fn a_real_flight_cut_three_ways() {
     // Only its ADS-B stopped: its all-call replies still came.
     let (events, _) = analyse(Cut::Squitters, dir.path());
     let lost = of_type(&events, "signal_lost");
-    let [lost] = &lost[..] else { panic!("{events:?}") };
+    let [lost] = &lost[..] else {
+        panic!("{events:?}")
+    };
     assert_eq!(lost["icao24"], "486257");
     assert_eq!(lost["kind"], "adsb_off");
     assert!(lost["other_frames"].as_u64().unwrap() >= 3);
@@ -123,7 +129,9 @@ fn a_real_flight_cut_three_ways() {
     assert!(lost["reliability"].as_f64().unwrap() >= 0.8);
     assert!(!lost["evidence"]["positions"].as_array().unwrap().is_empty());
     let regained = of_type(&events, "signal_regained");
-    let [regained] = &regained[..] else { panic!("{events:?}") };
+    let [regained] = &regained[..] else {
+        panic!("{events:?}")
+    };
     let gap = regained["gap_s"].as_f64().unwrap();
     assert!((180.0..200.0).contains(&gap), "{gap}");
     assert!(of_type(&events, "appeared_inside").is_empty());
