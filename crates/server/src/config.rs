@@ -898,8 +898,13 @@ mod tests {
         let example = Config::parse(EXAMPLE).unwrap();
         let checked = example.clone().check().unwrap();
         assert_eq!(checked.sources.len(), 2);
-        assert_eq!(example.alerts.rules.len(), 4);
+        assert_eq!(example.alerts.rules.len(), 5);
         assert!(example.alerts.rules.iter().any(|r| r.military));
+        assert!(example
+            .alerts
+            .rules
+            .iter()
+            .any(|r| r.types.iter().any(|t| t == "signal_lost")));
         assert!(example.alerts.rules.iter().any(|r| !r.receivers.is_empty()));
         // The example's surveillance-like rule uses the one line every output uses.
         assert!(example
