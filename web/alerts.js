@@ -1,6 +1,7 @@
-// The alert list: committed sovereignty events (entry, presence, exit, transit) and patterns (orbit,
-// survey), newest first, from GET /api/events and then live from the stream's `event`
-// messages; their markers on the map. Flight records are not alerts, but they carry the
+// The alert list: committed sovereignty events (entry, presence, exit, transit), patterns (orbit,
+// survey) and going dark (signal lost and regained, inferred crossing, appeared inside), newest
+// first, from GET /api/events and then live from the stream's `event` messages; their markers on
+// the map. Flight records are not alerts, but they carry the
 // identity and the reasons of a score, which the detail panel shows: they are kept apart.
 //
 // The default view puts first what an operator watches for — surveillance-like (score ≥ 0.3)
@@ -13,7 +14,7 @@ import { EVENT_NAMES, el, formatClock, formatNumber } from './format.js';
 
 const ALERT_TYPES = new Set([
   'zone_entry', 'zone_presence', 'zone_exit', 'zone_transit', 'orbit', 'survey', 'flood', 'spoofing_suspected',
-  'heard_without_position',
+  'heard_without_position', 'signal_lost', 'signal_regained', 'inferred_crossing', 'appeared_inside',
 ]);
 /** At most this many alerts are kept in the page. */
 const MAX_ALERTS = 500;
@@ -24,12 +25,18 @@ const MARKER_COLOURS = {
   zone_transit: '#6a1b9a',
   orbit: '#ef6c00',
   survey: '#ef6c00',
+  signal_lost: '#4e342e',
+  signal_regained: '#8d6e63',
+  inferred_crossing: '#6d4c41',
+  appeared_inside: '#ad1457',
 };
 const HIT_RADIUS_PX = 10;
 /** The server's one line for "surveillance-like" (`vigia_detect::score::SURVEILLANCE_LIKE`). */
 export const SURVEILLANCE_LIKE = 0.3;
 /** Types always shown first, whoever the aircraft. */
-const PRIORITY_TYPES = new Set(['orbit', 'survey', 'flood', 'spoofing_suspected']);
+const PRIORITY_TYPES = new Set([
+  'orbit', 'survey', 'flood', 'spoofing_suspected', 'signal_lost', 'inferred_crossing', 'appeared_inside',
+]);
 const TOKEN_KEY = 'vigia.token';
 
 /** The link to an event's incident report (served by `vigia run`; opens in a new tab). */
@@ -40,6 +47,8 @@ export function reportHref(id) {
 /** A one-line description: `Entry MEX`, `Orbit 12.0 nm`. */
 export function eventSummary(e) {
   const name = EVENT_NAMES[e.type] ?? e.type;
+  if (e.type === 'signal_lost') return `${name} (${e.kind === 'adsb_off' ? 'ADS-B off' : 'silent'})`;
+  if (e.type === 'inferred_crossing') return `${name}: ${e.direction} ${e.zone} (not observed)`;
   if (e.zone) return `${name} ${e.zone}`;
   if (e.type === 'orbit' && Number.isFinite(e.radius_nm)) return `${name} r ${e.radius_nm.toFixed(1)} NM`;
   if (e.type === 'flood' && Number.isFinite(e.events)) return `${name}: ${e.events} folded`;

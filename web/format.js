@@ -79,6 +79,10 @@ export const EVENT_NAMES = {
   flood: 'Flood of events',
   spoofing_suspected: 'Spoofing suspected',
   heard_without_position: 'Heard, no position',
+  signal_lost: 'Signal lost',
+  signal_regained: 'Signal regained',
+  inferred_crossing: 'Inferred crossing',
+  appeared_inside: 'Appeared inside',
 };
 
 /** The name an aircraft is shown by: callsign, else registration, else its address. */

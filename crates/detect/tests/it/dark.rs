@@ -174,3 +174,26 @@ fn going_dark_sonora_every_case_against_its_truth() {
     assert!(stats.quiet >= 3, "{stats:?}");
     assert!(analyzer.coverage().len() > 100);
 }
+
+#[test]
+fn spoofed_positions_never_teach_the_coverage_model() {
+    // The spoofer puts positions under a business jet's address 90 nm south of its real track
+    // (inside Mexico) for 15 minutes: the tracker rejects them, and the model learns cells
+    // along the real track only — none south of the border, where nothing real flew.
+    let (events, truth, analyzer) = analyse("spoofer");
+    assert!(!events.iter().any(dark), "{events:?}");
+    let cells = analyzer.coverage().cells();
+    assert!(cells.len() > 50);
+    let southmost = truth
+        .samples
+        .iter()
+        .map(|s| s.lat)
+        .fold(f64::INFINITY, f64::min);
+    for c in &cells {
+        let (lat, _) = c.cell.south_west();
+        assert!(
+            lat + 0.05 >= southmost - 0.1,
+            "{c:?} south of every real position ({southmost})"
+        );
+    }
+}

@@ -136,3 +136,130 @@ fn a_real_flight_cut_three_ways() {
     assert!((180.0..200.0).contains(&gap), "{gap}");
     assert!(of_type(&events, "appeared_inside").is_empty());
 }
+
+/// `vigia run` reading the four receivers of `going-dark-sonora` as four Beast feeds (100×):
+/// the going-dark events are stored with their evidence, served, alerted by a rule and
+/// reported; the coverage learned is saved and served.
+#[test]
+fn the_live_service_finds_the_flights_going_dark() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let out = format!("{}/", dir.path().display());
+    let mut sim = std::process::Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(["sim", "going-dark-sonora", "--out", &out])
+        .args(["--serve", "127.0.0.1:0", "--per-receiver", "--speed", "100"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let receivers = dir.path().join("receivers.toml");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let urls: Vec<String> = loop {
+        let text = std::fs::read_to_string(&receivers).unwrap_or_default();
+        let urls: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("connect = "))
+            .map(|u| u.trim_matches('"').to_string())
+            .collect();
+        if urls.len() == 4 {
+            break urls;
+        }
+        assert!(Instant::now() < deadline, "the simulator did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let alerts = dir.path().join("alerts.jsonl");
+    let config = dir.path().join("vigia.toml");
+    let mut text = String::new();
+    for (i, url) in urls.iter().enumerate() {
+        text.push_str(&format!("[[sources]]\nurl = {url:?}\nid = \"r{i}\"\n\n"));
+    }
+    text.push_str(&format!(
+        "[[alerts.rules]]\nname = \"dark near MEX\"\n\
+         types = [\"signal_lost\", \"inferred_crossing\", \"appeared_inside\"]\nzones = [\"MEX\"]\n\n\
+         [[alerts.sinks]]\nkind = \"file\"\npath = {:?}\n",
+        alerts.display().to_string()
+    ));
+    std::fs::write(&config, text).unwrap();
+    let db = dir.path().join("v.db");
+    let mut vigia = super::live::Vigia::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let events = vigia.wait_json("/api/events?limit=1000", Duration::from_secs(150), |v| {
+        v["events"].as_array().is_some_and(|e| {
+            e.iter()
+                .any(|e| e["type"] == "signal_regained" && e["icao24"] == "a0d002")
+        })
+    });
+    let events = events["events"].as_array().unwrap();
+    let find = |t: &str, icao: &str| -> Vec<&Value> {
+        events
+            .iter()
+            .filter(|e| e["type"] == t && e["icao24"] == icao)
+            .collect()
+    };
+    let lost = find("signal_lost", "a0d001");
+    assert_eq!(lost.len(), 1, "{events:?}");
+    assert_eq!(lost[0]["kind"], "silent");
+    assert_eq!(find("signal_lost", "a0d002")[0]["kind"], "adsb_off");
+    let crossings = find("inferred_crossing", "a0d001");
+    let mut zones: Vec<&str> = crossings
+        .iter()
+        .map(|c| c["zone"].as_str().unwrap())
+        .collect();
+    zones.sort_unstable();
+    assert_eq!(zones, ["MEX", "USA"], "{crossings:?}");
+    assert!(crossings.iter().all(|c| c["observed"] == false));
+    assert_eq!(find("appeared_inside", "a0d006").len(), 1, "{events:?}");
+    // Nothing for the aircraft that vanish for ordinary reasons.
+    for quiet in ["a0d003", "a0d004", "a0d005"] {
+        assert!(
+            !events.iter().any(|e| e["icao24"] == quiet
+                && matches!(
+                    e["type"].as_str(),
+                    Some("signal_lost" | "appeared_inside" | "inferred_crossing")
+                )),
+            "{quiet}: {events:?}"
+        );
+    }
+    // The incident report says the crossing was inferred.
+    let mex = crossings.iter().find(|c| c["zone"] == "MEX").unwrap();
+    let (status, page) = vigia.get(&format!("/api/events/{}/report", mex["id"]));
+    assert_eq!(status, 200);
+    assert!(page.contains("inferred, not observed"), "{page}");
+    // The alert rule took the MEX ones.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let alerted = loop {
+        let text = std::fs::read_to_string(&alerts).unwrap_or_default();
+        if text.contains("appeared_inside") && text.contains("inferred_crossing")
+            || Instant::now() > deadline
+        {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        alerted.contains("appeared_inside") && alerted.contains("inferred_crossing"),
+        "{alerted}"
+    );
+    // The coverage model is saved and served.
+    let coverage = vigia.wait_json(
+        "/api/coverage?altitude=20000&min_expected=100",
+        Duration::from_secs(70),
+        |v| v["features"].as_array().is_some_and(|f| f.len() > 50),
+    );
+    assert!(coverage["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["properties"]["coverage"].as_f64().unwrap() >= 0.99));
+    vigia.signal("TERM");
+    assert!(vigia.wait(Duration::from_secs(20)).success());
+    let _ = sim.kill();
+    let _ = sim.wait();
+}
