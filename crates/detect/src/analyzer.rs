@@ -400,16 +400,16 @@ impl Analyzer {
         }
         let callsign = self.flights.get(&flight).and_then(|f| f.callsign);
         for finding in self.findings.drain(..) {
-            let (ts, kind) = match finding {
-                Finding::Lost(l) => (l.since, EventKind::SignalLost(l)),
-                Finding::Regained(r) => (r.after.ts, EventKind::SignalRegained(r)),
-                Finding::Crossing(c) => (c.ts, EventKind::InferredCrossing(c)),
-                Finding::Appeared(a) => (a.first.ts, EventKind::AppearedInside(a)),
+            let (ts, before, kind) = match finding {
+                Finding::Lost(l) => (l.since, None, EventKind::SignalLost(l)),
+                Finding::Regained(r) => (r.after.ts, r.callsign, EventKind::SignalRegained(r)),
+                Finding::Crossing(c) => (c.ts, c.callsign, EventKind::InferredCrossing(c)),
+                Finding::Appeared(a) => (a.first.ts, None, EventKind::AppearedInside(a)),
             };
             out.push(Event {
                 icao24,
                 flight_id: flight,
-                callsign,
+                callsign: callsign.or(before),
                 ts,
                 kind,
                 places: Vec::new(),

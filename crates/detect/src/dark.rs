@@ -38,7 +38,7 @@
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
-use vigia_modes::IcaoAddress;
+use vigia_modes::{Callsign, IcaoAddress};
 use vigia_track::{Evidence, FlightId, Quiet, TrustedPosition};
 use vigia_zones::{Direction, TimedPoint, ZoneIndex, ZoneKind};
 
@@ -199,6 +199,8 @@ pub struct SignalRegained {
     pub implied_speed_kt: f64,
     /// The flight the gap began in.
     pub lost_flight: FlightId,
+    /// The callsign heard before the gap (the flight after it may not have sent one yet).
+    pub callsign: Option<Callsign>,
 }
 
 /// A sovereign boundary crossed, inferred across a gap.
@@ -220,6 +222,8 @@ pub struct InferredCrossing {
     pub after: PositionEvidence,
     /// The gap, seconds: the crossing happened at some time within it.
     pub gap_s: f64,
+    /// The callsign heard before the gap.
+    pub callsign: Option<Callsign>,
 }
 
 /// A flight first heard already inside a sovereign zone, in well-covered airspace.
@@ -257,6 +261,7 @@ pub enum Finding {
 #[derive(Clone, Copy, Debug)]
 struct Kept {
     p: PositionEvidence,
+    callsign: Option<Callsign>,
     frames: u32,
     groundspeed_kt: Option<f64>,
     track_deg: Option<f64>,
@@ -265,6 +270,7 @@ struct Kept {
 #[derive(Clone, Debug)]
 struct Lost {
     kind: DarkKind,
+    callsign: Option<Callsign>,
     before: PositionEvidence,
     flight: FlightId,
 }
@@ -401,6 +407,7 @@ impl DarkWatch {
         );
         let kept = Kept {
             p: evidence_of(p),
+            callsign: p.callsign,
             frames: p.position_frames,
             groundspeed_kt: p.groundspeed_kt,
             track_deg: p.track_deg,
@@ -542,6 +549,12 @@ impl DarkWatch {
         };
         w.lost = Some(Lost {
             kind,
+            callsign: w
+                .recent
+                .iter()
+                .rev()
+                .chain(std::iter::once(&newest))
+                .find_map(|k| k.callsign),
             before: newest.p,
             flight: q.flight_id,
         });
@@ -678,6 +691,7 @@ fn regained(lost: &Lost, after: &PositionEvidence, zones: &ZoneIndex, out: &mut 
         distance_nm,
         implied_speed_kt,
         lost_flight: lost.flight,
+        callsign: lost.callsign,
     })));
     if implied_speed_kt > MAX_GAP_SPEED_KT {
         return;
@@ -706,6 +720,7 @@ fn regained(lost: &Lost, after: &PositionEvidence, zones: &ZoneIndex, out: &mut 
                 before,
                 after: *after,
                 gap_s,
+                callsign: lost.callsign,
             })));
         }
     }

@@ -145,6 +145,30 @@ impl Summary {
                 utc(a.approach.ts), a.approach.distance_nm, a.zone, who(e), a.approach.latitude,
                 a.approach.longitude, frames(&a.before), frames(&a.after)
             )),
+            EventKind::InferredCrossing(c) => self.zone_events.push(format!(
+                "| {} | inferred {} across a {:.0} s gap (not observed) | {} | {} | {:.4}, {:.4} | ±{:.0} s | {} → {} |",
+                utc(c.ts),
+                match c.direction { vigia_zones::Direction::Entry => "entry", vigia_zones::Direction::Exit => "exit" },
+                c.gap_s, c.zone, who(e), c.lat, c.lon, (c.ts - c.before.ts).max(c.after.ts - c.ts),
+                frames(&c.before), frames(&c.after)
+            )),
+            EventKind::AppearedInside(a) => self.zone_events.push(format!(
+                "| {} | first heard inside{}, {:.1} % covered (entry not observed) | {} | {} | {:.4}, {:.4} | | {} |",
+                utc(a.first.ts),
+                a.depth_nm.map(|d| format!(", {d:.1} NM")).unwrap_or_default(),
+                100.0 * a.coverage, a.zone, who(e), a.first.lat, a.first.lon, frames(&a.first)
+            )),
+            EventKind::SignalLost(l) => self.behaviour.push(format!(
+                "- {} went dark ({}) at {} in covered airspace (≥ {:.1} % of broadcasts heard along its path, {:.0} % heard the minute before){}",
+                who(e), l.kind.name(), utc(l.since),
+                100.0 * l.path.iter().map(|p| p.coverage).fold(1.0, f64::min),
+                100.0 * l.reliability,
+                l.boundary.as_ref().map(|b| format!(", {:.1} NM {} {}", b.distance_nm, if b.inside { "inside" } else { "outside" }, b.zone)).unwrap_or_default()
+            )),
+            EventKind::SignalRegained(r) => self.behaviour.push(format!(
+                "- {} heard again at {} after {:.0} s, {:.1} NM from where it went dark",
+                who(e), utc(r.after.ts), r.gap_s, r.distance_nm
+            )),
             EventKind::Orbit(o) => self.behaviour.push(format!(
                 "- {} {} ({}): {} for {:.0} min from {}, {:.1} turns, radius {:.1} NM around {:.4}, {:.4}; {}",
                 who(e),
