@@ -335,6 +335,7 @@ function bindControls() {
   };
   for (const id of ['filter-military', 'filter-score', 'filter-zone']) $(id).addEventListener('input', readFilters);
   $('coverage-band').addEventListener('change', () => refreshCoverage().catch(() => {}));
+  $('coverage-receiver').addEventListener('change', () => refreshCoverage().catch(() => {}));
   $('zoom-in').addEventListener('click', () => view.zoomAt(2, view.width / 2, view.height / 2));
   $('zoom-out').addEventListener('click', () => view.zoomAt(0.5, view.width / 2, view.height / 2));
   document.addEventListener('keydown', (e) => {
@@ -363,9 +364,11 @@ function bindControls() {
 /** The coverage layer of the chosen altitude band (the model is saved once a minute). */
 async function refreshCoverage() {
   const value = $('coverage-band').value;
+  const receiver = $('coverage-receiver').value;
   coverage.altitude = value === '' ? null : Number(value);
   if (coverage.altitude !== null) {
-    coverage.update(await fetchJson(`/api/coverage?altitude=${coverage.altitude}&min_expected=${MIN_EXPECTED}`));
+    const who = receiver ? `&receiver=${encodeURIComponent(receiver)}` : '';
+    coverage.update(await fetchJson(`/api/coverage?altitude=${coverage.altitude}&min_expected=${MIN_EXPECTED}${who}`));
     $('coverage-status').textContent = `${coverage.cells.length} cells with coverage learned in this band.`;
   }
   view.requestDraw();
@@ -377,6 +380,15 @@ async function refreshNetwork() {
   network.update(receivers, heard);
   network.renderList($('heard-list'));
   network.renderReceivers($('receiver-list'));
+  // The coverage layer's receiver choice follows the receivers known (the choice is kept).
+  const choice = $('coverage-receiver');
+  const ids = network.receivers.map((r) => String(r.id));
+  const listed = [...choice.options].slice(1).map((o) => o.value);
+  if (ids.join('\n') !== listed.join('\n')) {
+    const kept = choice.value;
+    choice.replaceChildren(el('option', { value: '' }, 'the network'), ...ids.map((id) => el('option', { value: id }, id)));
+    choice.value = ids.includes(kept) ? kept : '';
+  }
   $('receiver-count').textContent = String(network.receivers.length);
   $('heard-count').textContent = String(network.heard.length);
   $('heard').hidden = network.heard.length === 0;

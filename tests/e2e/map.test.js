@@ -347,6 +347,14 @@ test('the coverage layer shows where the receivers hear, by altitude band', asyn
   const shown = Number((await page.locator('#coverage-status').textContent()).split(' ')[0]);
   assert.ok(shown > 0, `status: ${shown}`);
   await screenshot('coverage');
+  // One receiver's own coverage: the choice lists the receivers the service knows.
+  const receivers = page.locator('#coverage-receiver option');
+  assert.ok((await receivers.count()) > 1, 'no receiver to choose');
+  const id = await receivers.nth(1).getAttribute('value');
+  const own = await page.evaluate(async (r) => (await (await fetch(`/api/coverage?altitude=20000&min_expected=20&receiver=${encodeURIComponent(r)}`)).json()).features.length, id);
+  await page.locator('#coverage-receiver').selectOption(id);
+  await page.locator('#coverage-status', { hasText: `${own} cells with coverage learned` }).waitFor();
+  await page.locator('#coverage-receiver').selectOption('');
   await page.locator('#coverage-band').selectOption('');
   await page.locator('#receivers summary').click();
 });

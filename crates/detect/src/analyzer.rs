@@ -12,7 +12,7 @@ use vigia_modes::Callsign;
 use vigia_track::{Flight, FlightId, TrackEvent, TrustedPosition};
 use vigia_zones::{TimedPoint, ZoneId, ZoneIndex};
 
-use crate::coverage::{Coverage, CoverageConfig};
+use crate::coverage::{Coverage, CoverageConfig, ReceiverCoverage};
 use crate::dark::{DarkConfig, DarkStats, DarkWatch, Finding};
 use crate::event::{
     Approach, Event, EventKind, FlightSummary, MlatClaim, PositionEvidence, Presence, ZoneCrossing,
@@ -107,6 +107,7 @@ pub struct Analyzer {
     stats: AnalyzerStats,
     steps: Vec<ZoneStep>,
     coverage: Coverage,
+    receivers: ReceiverCoverage,
     dark: DarkWatch,
     findings: Vec<Finding>,
 }
@@ -128,6 +129,7 @@ impl Analyzer {
             zones,
             identity,
             coverage: Coverage::new(config.coverage),
+            receivers: ReceiverCoverage::new(config.coverage),
             dark: DarkWatch::new(config.dark),
             findings: Vec::new(),
             config,
@@ -178,11 +180,25 @@ impl Analyzer {
         self.dark.stats()
     }
 
-    /// Receiver `source` delivered a frame at `ts`: a gap during its outage is not the
-    /// aircraft's.
+    /// Each receiver's own coverage model (receivers by source index).
+    pub fn receiver_coverage(&self) -> &ReceiverCoverage {
+        &self.receivers
+    }
+
+    /// Each receiver's model, to merge saved tallies into.
+    pub fn receiver_coverage_mut(&mut self) -> &mut ReceiverCoverage {
+        &mut self.receivers
+    }
+
+    /// Receiver `source` delivered `message` at `ts` (every receiver's copy, before any
+    /// de-duplication): a gap during its outage is not the aircraft's, and its own coverage
+    /// counts what it heard.
     #[inline]
-    pub fn source_heard(&mut self, source: u16, ts: f64) {
-        self.dark.source_heard(source, ts);
+    pub fn source_frame(&mut self, source: u16, ts: f64, message: &[u8]) {
+        if self.config.dark.enabled {
+            self.dark.source_heard(source, ts);
+            self.receivers.frame(source, message);
+        }
     }
 
     /// Consume one tracker event.
@@ -195,6 +211,7 @@ impl Analyzer {
                 self.position(p, out);
                 if self.config.dark.enabled {
                     self.coverage.observe(p);
+                    self.receivers.observe(p);
                 }
                 self.emit_findings(p.icao24, p.flight_id, out);
             }
@@ -420,6 +437,7 @@ impl Analyzer {
 
     fn flight_ended(&mut self, flight: &Flight, out: &mut Vec<Event>) {
         self.coverage.forget(flight.id.icao24);
+        self.receivers.forget(flight.id.icao24);
         let state = self.flights.remove(&flight.id);
         self.close(flight, state, out);
     }

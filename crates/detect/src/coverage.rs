@@ -211,12 +211,20 @@ impl Coverage {
 
     /// Learn from one trusted position.
     pub fn observe(&mut self, p: &TrustedPosition) {
+        if p.position_frames > 0 {
+            self.observe_heard(p, p.position_frames);
+        }
+    }
+
+    /// Learn from one trusted position, `frames` being the position frames heard from the
+    /// aircraft so far by whoever this model is for (one receiver: [`ReceiverCoverage`]).
+    pub fn observe_heard(&mut self, p: &TrustedPosition, frames: u32) {
         let from_frames = matches!(
             p.evidence,
             Evidence::CprPair { .. } | Evidence::CprLocal { .. }
         );
         let altitude = p.altitude_ft.filter(|a| a.is_finite());
-        if !from_frames || p.on_ground == Some(true) || p.position_frames == 0 {
+        if !from_frames || p.on_ground == Some(true) {
             return;
         }
         let Some(altitude_ft) = altitude else {
@@ -230,7 +238,7 @@ impl Coverage {
             lat: p.lat,
             lon: p.lon,
             altitude_ft,
-            frames: p.position_frames,
+            frames,
         };
         let previous = match self.last.get_mut(&p.icao24) {
             Some(last) => std::mem::replace(last, next),
@@ -251,8 +259,13 @@ impl Coverage {
             self.stats.skipped += 1;
             return;
         }
-        self.stats.steps += 1;
         let received = f64::from(next.frames.wrapping_sub(previous.frames));
+        // A count that went back (its counter was reset) says nothing of this step.
+        if next.frames < previous.frames || received > 3.0 * BROADCASTS_PER_S * dt + 2.0 {
+            self.stats.skipped += 1;
+            return;
+        }
+        self.stats.steps += 1;
         let pieces = (dt / STEP_S).ceil().max(1.0);
         for i in 0..pieces as usize {
             // The middle of each piece, along the straight line between the two positions.
@@ -373,6 +386,101 @@ impl Coverage {
             .collect();
         out.sort_by_key(|c| c.cell);
         out
+    }
+}
+
+/// Coverage per receiver: each receiver's own share of the broadcasts sent where the network
+/// tracked aircraft — what it heard of them, counted from its own frames (an airborne position
+/// squitter is recognised from its first bytes, without decoding), against the two a second
+/// the trusted track says were sent. A receiver that never heard an aircraft learns 0 % along
+/// its track: it does not hear there.
+#[derive(Debug)]
+pub struct ReceiverCoverage {
+    counts: FxHashMap<(u16, IcaoAddress), u32>,
+    models: Vec<Coverage>,
+    config: CoverageConfig,
+}
+
+impl ReceiverCoverage {
+    /// Receivers with a model at most (more are counted in the network model only).
+    pub const MAX_RECEIVERS: usize = 64;
+    /// Counters held at most; at the limit all restart (the steps they span are skipped).
+    pub const MAX_COUNTS: usize = 200_000;
+
+    /// Empty models; each receiver's holds at most `config.max_cells / 4` cells.
+    pub fn new(config: CoverageConfig) -> Self {
+        Self {
+            counts: FxHashMap::default(),
+            models: Vec::new(),
+            config: CoverageConfig {
+                max_cells: config.max_cells / 4,
+                ..config
+            },
+        }
+    }
+
+    /// Receiver `receiver` delivered `message`.
+    #[inline]
+    pub fn frame(&mut self, receiver: u16, message: &[u8]) {
+        let position = message.len() == 14
+            && message[0] >> 3 == 17
+            && matches!(message[4] >> 3, 9..=18 | 20..=22);
+        if !position || usize::from(receiver) >= Self::MAX_RECEIVERS {
+            return;
+        }
+        let icao24 = IcaoAddress::new(
+            u32::from(message[1]) << 16 | u32::from(message[2]) << 8 | u32::from(message[3]),
+        );
+        while self.models.len() <= usize::from(receiver) {
+            self.models.push(Coverage::new(self.config));
+        }
+        if self.counts.len() >= Self::MAX_COUNTS && !self.counts.contains_key(&(receiver, icao24)) {
+            self.counts.clear();
+        }
+        let n = self.counts.entry((receiver, icao24)).or_default();
+        *n = n.wrapping_add(1);
+    }
+
+    /// A trusted position: every receiver's model learns what it heard since the last one.
+    pub fn observe(&mut self, p: &TrustedPosition) {
+        for (r, model) in self.models.iter_mut().enumerate() {
+            let heard = self.counts.get(&(r as u16, p.icao24)).copied().unwrap_or(0);
+            model.observe_heard(p, heard);
+        }
+    }
+
+    /// Forget an aircraft (its flight ended).
+    pub fn forget(&mut self, icao24: IcaoAddress) {
+        for (r, model) in self.models.iter_mut().enumerate() {
+            model.forget(icao24);
+            self.counts.remove(&(r as u16, icao24));
+        }
+    }
+
+    /// Receiver `receiver`'s model, if it delivered a position frame.
+    pub fn model(&self, receiver: u16) -> Option<&Coverage> {
+        self.models.get(usize::from(receiver))
+    }
+
+    /// Receiver `receiver`'s model, to merge saved tallies into.
+    pub fn model_mut(&mut self, receiver: u16) -> Option<&mut Coverage> {
+        if usize::from(receiver) >= Self::MAX_RECEIVERS {
+            return None;
+        }
+        while self.models.len() <= usize::from(receiver) {
+            self.models.push(Coverage::new(self.config));
+        }
+        self.models.get_mut(usize::from(receiver))
+    }
+
+    /// Receivers with a model.
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    /// No receiver has a model.
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
     }
 }
 

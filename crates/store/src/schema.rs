@@ -73,14 +73,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_icao24 ON events (icao24, ts);
     CREATE INDEX events_flight ON events (flight_id);",
     // 2: the coverage model (vigia_detect::coverage): broadcasts expected and received per
-    // grid cell and altitude band, the whole table replaced at each save.
+    // grid cell and altitude band, for the network (receiver '') and each receiver; a model's
+    // rows are replaced at each save.
     "CREATE TABLE coverage (
+        receiver TEXT NOT NULL,
         cell_lat INTEGER NOT NULL,
         cell_lon INTEGER NOT NULL,
         band INTEGER NOT NULL,
         expected REAL NOT NULL,
         received REAL NOT NULL,
-        PRIMARY KEY (cell_lat, cell_lon, band)
+        PRIMARY KEY (receiver, cell_lat, cell_lon, band)
     ) WITHOUT ROWID;",
 ];
 

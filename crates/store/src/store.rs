@@ -205,20 +205,22 @@ impl Store {
         Ok(())
     }
 
-    /// Replace the saved coverage model with `cells` (one transaction).
-    pub fn save_coverage(&mut self, cells: &[CellTally]) -> Result<(), StoreError> {
+    /// Replace saved coverage models with these (one transaction): each `(receiver, cells)`,
+    /// the network's under receiver `""`.
+    pub fn save_coverage(&mut self, models: &[(String, Vec<CellTally>)]) -> Result<(), StoreError> {
         let tx = self.conn.transaction().sql("saving coverage")?;
-        tx.execute("DELETE FROM coverage", [])
-            .sql("saving coverage")?;
-        {
+        for (receiver, cells) in models {
+            tx.execute("DELETE FROM coverage WHERE receiver = ?1", [receiver])
+                .sql("saving coverage")?;
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO coverage (cell_lat, cell_lon, band, expected, received)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO coverage (receiver, cell_lat, cell_lon, band, expected, received)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .sql("saving coverage")?;
             for c in cells {
                 stmt.execute(params![
+                    receiver,
                     c.cell.lat,
                     c.cell.lon,
                     c.cell.band,
@@ -231,17 +233,17 @@ impl Store {
         tx.commit().sql("saving coverage")
     }
 
-    /// The saved coverage model, cells in order.
-    pub fn coverage(&self) -> Result<Vec<CellTally>, StoreError> {
+    /// A saved coverage model (the network's: receiver `""`), cells in order.
+    pub fn coverage(&self, receiver: &str) -> Result<Vec<CellTally>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT cell_lat, cell_lon, band, expected, received FROM coverage
-                 ORDER BY cell_lat, cell_lon, band",
+                 WHERE receiver = ?1 ORDER BY cell_lat, cell_lon, band",
             )
             .sql("reading coverage")?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map([receiver], |r| {
                 Ok(CellTally {
                     cell: Cell {
                         lat: r.get(0)?,

@@ -124,3 +124,49 @@ fn saved_tallies_merge_and_bands_have_names() {
         (-160.0f64 / CELL_DEG).floor() as i16
     );
 }
+
+#[test]
+fn each_receiver_learns_its_own_share() {
+    // Receiver 0 hears every broadcast, receiver 1 every other one, receiver 2 none of this
+    // aircraft (but another's): 100 %, 50 % and 0 % along the track.
+    let mut network = Coverage::new(CoverageConfig::default());
+    let mut receivers = ReceiverCoverage::new(CoverageConfig::default());
+    let frame = |address: u32| {
+        let mut m = [0u8; 14];
+        m[0] = 0x8d;
+        m[1..4].copy_from_slice(&address.to_be_bytes()[1..]);
+        m[4] = 0x58; // TC 11, an airborne position
+        m
+    };
+    receivers.frame(2, &frame(0x999));
+    let mut t = 0.0;
+    let mut frames = 0;
+    while t <= 300.0 {
+        frames += 1;
+        receivers.frame(0, &frame(1));
+        if frames % 2 == 0 {
+            receivers.frame(1, &frame(1));
+        }
+        // Not a position: not counted.
+        receivers.frame(1, &[0x5d, 0, 0, 1, 0, 0, 0]);
+        let p = frame_position(1, 0, t, 10.52, 20.1 + t * 0.0005, 20_000.0, frames);
+        network.observe(&p);
+        receivers.observe(&p);
+        t += 0.5;
+    }
+    let share = |c: &Coverage| {
+        let cells = c.cells();
+        let e: f64 = cells.iter().map(|c| c.tally.expected).sum();
+        let r: f64 = cells.iter().map(|c| c.tally.received).sum();
+        r / e
+    };
+    assert_eq!(receivers.len(), 3);
+    assert!((share(&network) - 1.0).abs() < 1e-9);
+    assert!((share(receivers.model(0).unwrap()) - 1.0).abs() < 1e-9);
+    assert!((share(receivers.model(1).unwrap()) - 0.5).abs() < 0.01);
+    assert!(share(receivers.model(2).unwrap()) < 1e-9);
+    assert!(receivers.model(3).is_none());
+    // Too many receivers: the network model only.
+    receivers.frame(ReceiverCoverage::MAX_RECEIVERS as u16, &frame(1));
+    assert_eq!(receivers.len(), 3);
+}

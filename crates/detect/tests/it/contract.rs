@@ -25,7 +25,7 @@ fn events(scenario: &str, zones: &Arc<ZoneIndex>) -> Vec<Event> {
     let mut frames: Vec<_> = sim.frames.iter().collect();
     frames.sort_by(|a, b| a.ts.total_cmp(&b.ts));
     for f in frames {
-        analyzer.source_heard(f.receiver as u16, f.ts);
+        analyzer.source_frame(f.receiver as u16, f.ts, f.message());
         tracker.push_frame(f.ts, f.message(), &mut te);
         for e in te.drain(..) {
             analyzer.push(&e, &mut out);

@@ -29,7 +29,7 @@ fn analyse(name: &str) -> (Vec<Event>, Truth, Analyzer) {
     frames.sort_by(|x, y| x.ts.total_cmp(&y.ts));
     let (mut te, mut events) = (Vec::new(), Vec::new());
     for f in frames {
-        a.source_heard(f.receiver as u16, f.ts);
+        a.source_frame(f.receiver as u16, f.ts, f.message());
         tracker.push_frame(f.ts, f.message(), &mut te);
         for e in te.drain(..) {
             a.push(&e, &mut events);

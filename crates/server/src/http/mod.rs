@@ -337,16 +337,20 @@ struct CoverageQuery {
     altitude: Option<f64>,
     /// Only cells resting on at least this many expected broadcasts.
     min_expected: Option<f64>,
+    /// One receiver's own model, by id (default: the network's).
+    receiver: Option<String>,
 }
 
-/// The coverage model as saved (at most a minute old): GeoJSON, one square per cell and band.
+/// The coverage model as saved (at most a minute old): GeoJSON, one square per cell and band;
+/// the network's, or with `receiver=ID` that receiver's own.
 async fn coverage(State(state): State<AppState>, Query(q): Query<CoverageQuery>) -> Response {
     let band = q
         .altitude
         .filter(|a| a.is_finite())
         .map(vigia_detect::coverage::band);
     let min_expected = q.min_expected.filter(|m| m.is_finite()).unwrap_or(0.0);
-    match read(&state, move |db| db.coverage()).await {
+    let receiver = q.receiver.unwrap_or_default();
+    match read(&state, move |db| db.coverage(&receiver)).await {
         Ok(cells) => {
             Json(vigia_report::coverage::write(&cells, band, min_expected)).into_response()
         }

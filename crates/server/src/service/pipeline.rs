@@ -126,8 +126,13 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
     let (writes, write_rx) = mpsc::sync_channel(WRITER_QUEUE);
     let (control, control_rx) = mpsc::channel();
     let mut store = parts.store;
-    // The coverage model learned by earlier runs.
-    let coverage = store.coverage().unwrap_or_default();
+    // The coverage models learned by earlier runs: the network's, then each receiver's.
+    let coverage = store.coverage("").unwrap_or_default();
+    let receiver_coverage: Vec<Vec<vigia_detect::coverage::CellTally>> = parts
+        .inputs
+        .iter()
+        .map(|id| store.coverage(id).unwrap_or_default())
+        .collect();
     let checkpointer = match parts.checkpointer {
         Some(mut connection) => {
             store
@@ -175,6 +180,19 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
         writes,
     );
     pipeline.analyzer.coverage_mut().merge(coverage);
+    for (r, cells) in receiver_coverage.into_iter().enumerate() {
+        if let Some(model) = (!cells.is_empty())
+            .then(|| {
+                pipeline
+                    .analyzer
+                    .receiver_coverage_mut()
+                    .model_mut(r as u16)
+            })
+            .flatten()
+        {
+            model.merge(cells);
+        }
+    }
     if !parts.network.is_empty() {
         pipeline.multilaterate(parts.network);
     }
@@ -341,17 +359,46 @@ impl Pipeline {
     }
 
     fn replace_zones(&mut self, zones: Arc<ZoneIndex>) {
-        let cells = self.analyzer.coverage().cells();
+        let models = self.coverage_models();
         self.analyzer = Analyzer::new(zones, self.identity.clone(), self.analyzer_config.clone());
-        self.analyzer.coverage_mut().merge(cells);
+        for (r, (_, cells)) in models.into_iter().enumerate() {
+            // The network's first, then receiver r - 1's.
+            match r {
+                0 => self.analyzer.coverage_mut().merge(cells),
+                r => {
+                    if let Some(m) = self
+                        .analyzer
+                        .receiver_coverage_mut()
+                        .model_mut(r as u16 - 1)
+                    {
+                        m.merge(cells);
+                    }
+                }
+            }
+        }
     }
 
-    /// Hand the coverage model to the writer to save.
+    /// The coverage models: the network's (receiver `""`), then each receiver's by id.
+    fn coverage_models(&self) -> Vec<(String, Vec<vigia_detect::coverage::CellTally>)> {
+        let receivers = self.analyzer.receiver_coverage();
+        std::iter::once((String::new(), self.analyzer.coverage().cells()))
+            .chain((0..receivers.len()).map(|r| {
+                let id = self.inputs.get(r).cloned().unwrap_or_else(|| r.to_string());
+                let cells = receivers
+                    .model(r as u16)
+                    .map(|m| m.cells())
+                    .unwrap_or_default();
+                (id, cells)
+            }))
+            .collect()
+    }
+
+    /// Hand the coverage models to the writer to save.
     fn save_coverage(&mut self) {
         if !self.analyzer.coverage().is_empty() {
             let _ = self
                 .writes
-                .send(WriterMessage::Coverage(self.analyzer.coverage().cells()));
+                .send(WriterMessage::Coverage(self.coverage_models()));
         }
     }
 
@@ -381,7 +428,8 @@ impl Pipeline {
                 let msg = vigia_modes::decode(frame.message()).ok();
                 self.sightings
                     .frame(arrival.source, ts, frame, msg.as_ref());
-                self.analyzer.source_heard(arrival.source, ts);
+                self.analyzer
+                    .source_frame(arrival.source, ts, frame.message());
             }
             // A network receiver's frames stay on their own clock: the network aligns them,
             // de-duplicates them and multilaterates.

@@ -49,8 +49,9 @@ pub enum WriterMessage {
     /// A flight ended whose record was folded into a flood (not stored): forget its alert
     /// memory all the same.
     Forget(String),
-    /// Save the coverage model (replacing the saved one).
-    Coverage(Vec<vigia_detect::coverage::CellTally>),
+    /// Save coverage models (each replacing its saved one): the network's (receiver `""`) and
+    /// each receiver's, by id.
+    Coverage(Vec<(String, Vec<vigia_detect::coverage::CellTally>)>),
     /// Checkpoint and stop.
     Shutdown,
 }
@@ -103,8 +104,8 @@ impl Writer {
                     self.write(&batch, &metas);
                 }
                 WriterMessage::Forget(flight_id) => self.alerter.flight_ended(&flight_id),
-                WriterMessage::Coverage(cells) => {
-                    if self.store.save_coverage(&cells).is_err() {
+                WriterMessage::Coverage(models) => {
+                    if self.store.save_coverage(&models).is_err() {
                         self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
                     }
                 }

@@ -168,7 +168,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         n.records += 1;
         if let Record::Frame(f) = &record {
             if let Some(ts) = f.ts {
-                analyzer.source_heard(source.input as u16, ts);
+                analyzer.source_frame(source.input as u16, ts, f.message());
             }
         }
         reader.track(&record, source, &mut tracker, &mut track_events);

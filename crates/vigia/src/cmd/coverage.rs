@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use vigia_detect::coverage::{band, CellTally, Coverage, CoverageConfig};
+use vigia_detect::coverage::{band, CellTally, Coverage, CoverageConfig, ReceiverCoverage};
 use vigia_detect::Analyzer;
 use vigia_feed::{Format, InputItem};
 use vigia_track::{TrackEvent, Tracker, TrackerConfig};
@@ -38,6 +38,10 @@ pub struct Args {
     /// Add a model learned earlier (this file's own format).
     #[arg(long, value_name = "FILE")]
     merge: Vec<PathBuf>,
+    /// Write one receiver's own model instead of the network's: its id in the receivers file,
+    /// or the input's name or number (from 0).
+    #[arg(long, value_name = "ID")]
+    receiver: Option<String>,
     /// Input format; `auto` recognises it from the first bytes.
     #[arg(long, default_value = "auto")]
     format: String,
@@ -99,20 +103,31 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let mut events = Vec::new();
     let mut bad = super::BadInput::default();
-    let learn = |events: &mut Vec<TrackEvent>, model: &mut Coverage| {
-        for e in events.drain(..) {
-            match e {
-                TrackEvent::Position(p) => model.observe(&p),
-                TrackEvent::FlightEnded(f) => model.forget(f.id.icao24),
-                _ => {}
+    let mut receivers = ReceiverCoverage::new(CoverageConfig::default());
+    let learn =
+        |events: &mut Vec<TrackEvent>, model: &mut Coverage, receivers: &mut ReceiverCoverage| {
+            for e in events.drain(..) {
+                match e {
+                    TrackEvent::Position(p) => {
+                        model.observe(&p);
+                        receivers.observe(&p);
+                    }
+                    TrackEvent::FlightEnded(f) => {
+                        model.forget(f.id.icao24);
+                        receivers.forget(f.id.icao24);
+                    }
+                    _ => {}
+                }
             }
-        }
-    };
+        };
     while let Some(item) = reader.next_item() {
         match item {
             InputItem::Record(record, source) => {
+                if let vigia_modes::Record::Frame(f) = &record {
+                    receivers.frame(source.input as u16, f.message());
+                }
                 reader.track(&record, source, &mut tracker, &mut events);
-                learn(&mut events, &mut model);
+                learn(&mut events, &mut model, &mut receivers);
             }
             InputItem::Bad(e) => {
                 if let Some(line) = bad.count(&e) {
@@ -125,8 +140,52 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     reader.finish(&mut tracker, &mut events);
     tracker.finish(&mut events);
-    learn(&mut events, &mut model);
-    let cells = model.cells();
+    learn(&mut events, &mut model, &mut receivers);
+    let names = reader.names();
+    let share = |cells: &[CellTally]| {
+        let (e, r) = cells.iter().fold((0.0, 0.0), |(e, r), c| {
+            (
+                e + c.tally.expected,
+                r + c.tally.received.min(c.tally.expected),
+            )
+        });
+        if e > 0.0 {
+            100.0 * r / e
+        } else {
+            0.0
+        }
+    };
+    for r in 0..receivers.len() {
+        let cells = receivers
+            .model(r as u16)
+            .map(|m| m.cells())
+            .unwrap_or_default();
+        eprintln!(
+            "coverage: receiver {}: {:.1} % of the broadcasts sent where the network tracked aircraft",
+            names.get(r).map_or_else(|| r.to_string(), Clone::clone),
+            share(&cells)
+        );
+    }
+    let cells = match &args.receiver {
+        None => model.cells(),
+        Some(id) => {
+            let index = names
+                .iter()
+                .position(|n| n == id)
+                .or_else(|| id.parse::<usize>().ok())
+                .filter(|i| *i < receivers.len())
+                .with_context(|| {
+                    format!(
+                        "--receiver {id}: no such receiver (inputs: {})",
+                        names.join(", ")
+                    )
+                })?;
+            receivers
+                .model(index as u16)
+                .map(|m| m.cells())
+                .unwrap_or_default()
+        }
+    };
     let value = vigia_report::coverage::write(&cells, args.altitude.map(band), args.min_expected);
     let text = serde_json::to_string(&value).context("writing coverage")?;
     match &args.out {

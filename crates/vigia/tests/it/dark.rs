@@ -258,6 +258,29 @@ fn the_live_service_finds_the_flights_going_dark() {
         .unwrap()
         .iter()
         .any(|f| f["properties"]["coverage"].as_f64().unwrap() >= 0.99));
+    // Each receiver's own model: never more than the network hears, less somewhere.
+    let share = |v: &Value| {
+        let f = v["features"].as_array().unwrap();
+        let e: f64 = f
+            .iter()
+            .map(|f| f["properties"]["expected"].as_f64().unwrap())
+            .sum();
+        let r: f64 = f
+            .iter()
+            .map(|f| f["properties"]["received"].as_f64().unwrap())
+            .sum();
+        r / e
+    };
+    let network = share(&vigia.json("/api/coverage"));
+    for i in 0..4 {
+        let own = vigia.json(&format!("/api/coverage?receiver=r{i}"));
+        assert!(!own["features"].as_array().unwrap().is_empty(), "r{i}");
+        assert!(
+            share(&own) <= network + 1e-3,
+            "r{i}: {} > {network}",
+            share(&own)
+        );
+    }
     vigia.signal("TERM");
     assert!(vigia.wait(Duration::from_secs(20)).success());
     let _ = sim.kill();
