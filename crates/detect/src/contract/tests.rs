@@ -4,6 +4,7 @@ use crate::event::ZoneCrossing;
 use crate::orbit::Orbit;
 use crate::survey::Survey;
 use vigia_modes::IcaoAddress;
+use vigia_track::Evidence;
 use vigia_track::{FlightId, FrameRef, SourceRef};
 use vigia_zones::Direction;
 

@@ -126,13 +126,7 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
     let (writes, write_rx) = mpsc::sync_channel(WRITER_QUEUE);
     let (control, control_rx) = mpsc::channel();
     let mut store = parts.store;
-    // The coverage models learned by earlier runs: the network's, then each receiver's.
-    let coverage = store.coverage("").unwrap_or_default();
-    let receiver_coverage: Vec<Vec<vigia_detect::coverage::CellTally>> = parts
-        .inputs
-        .iter()
-        .map(|id| store.coverage(id).unwrap_or_default())
-        .collect();
+    let coverage = pipeline_coverage_saved(&store, &parts.inputs);
     let checkpointer = match parts.checkpointer {
         Some(mut connection) => {
             store
@@ -179,20 +173,7 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
         parts.stream,
         writes,
     );
-    pipeline.analyzer.coverage_mut().merge(coverage);
-    for (r, cells) in receiver_coverage.into_iter().enumerate() {
-        if let Some(model) = (!cells.is_empty())
-            .then(|| {
-                pipeline
-                    .analyzer
-                    .receiver_coverage_mut()
-                    .model_mut(r as u16)
-            })
-            .flatten()
-        {
-            model.merge(cells);
-        }
-    }
+    pipeline.seed_coverage(coverage);
     if !parts.network.is_empty() {
         pipeline.multilaterate(parts.network);
     }
@@ -356,50 +337,6 @@ impl Pipeline {
         self.flush(true);
         self.save_coverage();
         let _ = self.writes.send(WriterMessage::Shutdown);
-    }
-
-    fn replace_zones(&mut self, zones: Arc<ZoneIndex>) {
-        let models = self.coverage_models();
-        self.analyzer = Analyzer::new(zones, self.identity.clone(), self.analyzer_config.clone());
-        for (r, (_, cells)) in models.into_iter().enumerate() {
-            // The network's first, then receiver r - 1's.
-            match r {
-                0 => self.analyzer.coverage_mut().merge(cells),
-                r => {
-                    if let Some(m) = self
-                        .analyzer
-                        .receiver_coverage_mut()
-                        .model_mut(r as u16 - 1)
-                    {
-                        m.merge(cells);
-                    }
-                }
-            }
-        }
-    }
-
-    /// The coverage models: the network's (receiver `""`), then each receiver's by id.
-    fn coverage_models(&self) -> Vec<(String, Vec<vigia_detect::coverage::CellTally>)> {
-        let receivers = self.analyzer.receiver_coverage();
-        std::iter::once((String::new(), self.analyzer.coverage().cells()))
-            .chain((0..receivers.len()).map(|r| {
-                let id = self.inputs.get(r).cloned().unwrap_or_else(|| r.to_string());
-                let cells = receivers
-                    .model(r as u16)
-                    .map(|m| m.cells())
-                    .unwrap_or_default();
-                (id, cells)
-            }))
-            .collect()
-    }
-
-    /// Hand the coverage models to the writer to save.
-    fn save_coverage(&mut self) {
-        if !self.analyzer.coverage().is_empty() {
-            let _ = self
-                .writes
-                .send(WriterMessage::Coverage(self.coverage_models()));
-        }
     }
 
     /// Process `arrivals` (emptied); a batch with events goes to the writer at once.
@@ -926,6 +863,10 @@ impl Pipeline {
 
 #[path = "pipeline_network.rs"]
 mod network;
+
+#[path = "pipeline_coverage.rs"]
+mod coverage;
+use coverage::saved as pipeline_coverage_saved;
 
 #[cfg(test)]
 #[path = "pipeline_tests.rs"]
