@@ -112,16 +112,6 @@ pub struct Analyzer {
     findings: Vec<Finding>,
 }
 
-fn evidence_of(p: &TrustedPosition) -> PositionEvidence {
-    PositionEvidence {
-        ts: p.ts,
-        lat: p.lat,
-        lon: p.lon,
-        altitude_ft: p.altitude_ft,
-        evidence: p.evidence,
-    }
-}
-
 impl Analyzer {
     /// A stage watching every zone of `zones`.
     pub fn new(zones: Arc<ZoneIndex>, identity: IdentityResolver, config: AnalyzerConfig) -> Self {
@@ -257,7 +247,7 @@ impl Analyzer {
         if p.callsign.is_some() {
             f.callsign = p.callsign;
         }
-        let next = evidence_of(p);
+        let next = PositionEvidence::of(p);
         if f.samples
             .last()
             .is_none_or(|s| p.ts - s.ts >= SAMPLE_SPACING_S || s.segment != p.segment)

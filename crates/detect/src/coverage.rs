@@ -360,20 +360,6 @@ impl Coverage {
         })
     }
 
-    /// Whether a point is well covered: its cell's share received is at least `min_ratio`,
-    /// resting on at least `min_expected` broadcasts.
-    pub fn covered(
-        &self,
-        lat: f64,
-        lon: f64,
-        altitude_ft: f64,
-        min_ratio: f64,
-        min_expected: f64,
-    ) -> bool {
-        self.estimate(lat, lon, altitude_ft)
-            .is_some_and(|e| e.ratio >= min_ratio && e.expected >= min_expected)
-    }
-
     /// Every cell, sorted (south to north, west to east, band), for saving and drawing.
     pub fn cells(&self) -> Vec<CellTally> {
         let mut out: Vec<CellTally> = self

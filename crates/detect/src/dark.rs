@@ -342,16 +342,6 @@ pub struct DarkWatch {
     now: f64,
 }
 
-fn evidence_of(p: &TrustedPosition) -> PositionEvidence {
-    PositionEvidence {
-        ts: p.ts,
-        lat: p.lat,
-        lon: p.lon,
-        altitude_ft: p.altitude_ft,
-        evidence: p.evidence,
-    }
-}
-
 /// The point `distance_m` from `(lat, lon)` along `course_deg` (great circle).
 fn destination(lat: f64, lon: f64, course_deg: f64, distance_m: f64) -> (f64, f64) {
     let d = distance_m / EARTH_RADIUS_M;
@@ -406,7 +396,7 @@ impl DarkWatch {
             Evidence::CprPair { .. } | Evidence::CprLocal { .. }
         );
         let kept = Kept {
-            p: evidence_of(p),
+            p: PositionEvidence::of(p),
             callsign: p.callsign,
             frames: p.position_frames,
             groundspeed_kt: p.groundspeed_kt,

@@ -29,6 +29,19 @@ pub struct PositionEvidence {
     pub evidence: Evidence,
 }
 
+impl PositionEvidence {
+    /// A trusted position as evidence.
+    pub fn of(p: &vigia_track::TrustedPosition) -> Self {
+        Self {
+            ts: p.ts,
+            lat: p.lat,
+            lon: p.lon,
+            altitude_ft: p.altitude_ft,
+            evidence: p.evidence,
+        }
+    }
+}
+
 /// A crossing of a zone's boundary between two trusted positions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ZoneCrossing {

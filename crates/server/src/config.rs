@@ -42,7 +42,7 @@ use vigia_feed::net::{ClientSettings, SourceSpec};
 use vigia_feed::Format;
 use vigia_track::TrackerConfig;
 
-use crate::settings::{AlertSettings, PipelineSettings};
+use crate::settings::{AlertSettings, DarkSettings, PipelineSettings};
 
 /// An annotated configuration (what `vigia config default` prints): every default, with
 /// comments, plus example receivers, alert rules (military near or in MEX, surveillance-like in
@@ -106,50 +106,6 @@ pub struct Config {
     pub alerts: AlertSettings,
     /// Going dark: gaps and appearances judged against the coverage learned from the traffic.
     pub dark: DarkSettings,
-}
-
-/// `[dark]`: when a gap in a flight's signal, or a flight first heard inside a zone, is an
-/// event (`vigia_detect::dark`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DarkSettings {
-    /// Learn the coverage model and raise `signal_lost`, `signal_regained`,
-    /// `inferred_crossing` and `appeared_inside`.
-    pub enabled: bool,
-    /// Share of position broadcasts the receivers must hear where a gap or an appearance is
-    /// judged, 0–1. Default 0.99 (a network); one receiver rarely reaches it: 0.8 suits a
-    /// single station.
-    pub min_coverage: f64,
-    /// Broadcasts that share must rest on. Default 100.
-    pub min_expected: f64,
-    /// Share of its broadcasts a flight must have been heard at in the minute before a gap.
-    /// Default 0.8.
-    pub reliable_ratio: f64,
-}
-
-impl Default for DarkSettings {
-    fn default() -> Self {
-        let d = vigia_detect::dark::DarkConfig::default();
-        Self {
-            enabled: d.enabled,
-            min_coverage: d.min_coverage,
-            min_expected: d.min_expected,
-            reliable_ratio: d.reliable_ratio,
-        }
-    }
-}
-
-impl DarkSettings {
-    /// The detection stage's settings.
-    pub fn detect(&self) -> vigia_detect::dark::DarkConfig {
-        vigia_detect::dark::DarkConfig {
-            enabled: self.enabled,
-            min_coverage: self.min_coverage,
-            min_expected: self.min_expected,
-            reliable_ratio: self.reliable_ratio,
-            ..vigia_detect::dark::DarkConfig::default()
-        }
-    }
 }
 
 impl Default for Config {

@@ -53,4 +53,4 @@ pub use config::{Checked, Config};
 pub use http::{check_exposure, ExposureError};
 pub use run::{Service, ServiceError};
 pub use service::ServiceState;
-pub use settings::{AlertRule, AlertSettings, PipelineSettings, SinkSettings};
+pub use settings::{AlertRule, AlertSettings, DarkSettings, PipelineSettings, SinkSettings};

@@ -1,6 +1,7 @@
-//! The service's settings that this crate reads: the pipeline's knobs and the alert rules and
-//! sinks. Plain serde structs with defaults (the binary's TOML file embeds them; its flags
-//! override them), checked by [`AlertSettings::validate`].
+//! The service's settings that this crate reads: the pipeline's knobs, the alert rules and
+//! sinks, and when going dark is an event (`[dark]`). Plain serde structs with defaults (the
+//! binary's TOML file embeds them; its flags override them), checked by
+//! [`AlertSettings::validate`].
 
 use hyper::Uri;
 use serde::{Deserialize, Serialize};
@@ -245,4 +246,48 @@ pub fn parse_http_url(url: &str) -> Result<Uri, String> {
         return Err(format!("{url:?}: no host"));
     }
     Ok(uri)
+}
+
+/// `[dark]`: when a gap in a flight's signal, or a flight first heard inside a zone, is an
+/// event (`vigia_detect::dark`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DarkSettings {
+    /// Learn the coverage model and raise `signal_lost`, `signal_regained`,
+    /// `inferred_crossing` and `appeared_inside`.
+    pub enabled: bool,
+    /// Share of position broadcasts the receivers must hear where a gap or an appearance is
+    /// judged, 0–1. Default 0.99 (a network); one receiver rarely reaches it: 0.8 suits a
+    /// single station.
+    pub min_coverage: f64,
+    /// Broadcasts that share must rest on. Default 100.
+    pub min_expected: f64,
+    /// Share of its broadcasts a flight must have been heard at in the minute before a gap.
+    /// Default 0.8.
+    pub reliable_ratio: f64,
+}
+
+impl Default for DarkSettings {
+    fn default() -> Self {
+        let d = vigia_detect::dark::DarkConfig::default();
+        Self {
+            enabled: d.enabled,
+            min_coverage: d.min_coverage,
+            min_expected: d.min_expected,
+            reliable_ratio: d.reliable_ratio,
+        }
+    }
+}
+
+impl DarkSettings {
+    /// The detection stage's settings.
+    pub fn detect(&self) -> vigia_detect::dark::DarkConfig {
+        vigia_detect::dark::DarkConfig {
+            enabled: self.enabled,
+            min_coverage: self.min_coverage,
+            min_expected: self.min_expected,
+            reliable_ratio: self.reliable_ratio,
+            ..vigia_detect::dark::DarkConfig::default()
+        }
+    }
 }

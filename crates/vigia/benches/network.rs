@@ -79,21 +79,8 @@ fn serve(dir: &Path) -> (Child, Vec<String>) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let receivers = dir.join("receivers.toml");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let text = std::fs::read_to_string(&receivers).unwrap_or_default();
-        let urls: Vec<String> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("connect = "))
-            .map(|u| u.trim_matches('"').to_string())
-            .collect();
-        if urls.len() == 6 {
-            return (sim, urls);
-        }
-        assert!(Instant::now() < deadline, "the simulator did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let urls = load_gen::receiver_urls(&dir.join("receivers.toml"), 6);
+    (sim, urls)
 }
 
 fn speed() -> String {

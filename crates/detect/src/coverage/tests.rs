@@ -32,8 +32,9 @@ fn half_the_broadcasts_is_half_coverage() {
     fly(&mut c, 1, 1.0, 1, 400.0);
     let e = c.estimate(10.52, 20.12, 20_000.0).unwrap();
     assert!((e.ratio - 0.5).abs() < 1e-9, "{e:?}");
-    assert!(c.covered(10.52, 20.12, 20_000.0, 0.5, 100.0));
-    assert!(!c.covered(10.52, 20.12, 20_000.0, 0.9, 100.0));
+    // Pooled with the cells around (the same track): the same share.
+    let around = c.estimate_around(10.52, 20.12, 20_000.0).unwrap();
+    assert!((around.ratio - 0.5).abs() < 1e-9 && around.expected > e.expected);
 }
 
 #[test]

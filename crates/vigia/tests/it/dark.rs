@@ -153,21 +153,7 @@ fn the_live_service_finds_the_flights_going_dark() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let receivers = dir.path().join("receivers.toml");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let urls: Vec<String> = loop {
-        let text = std::fs::read_to_string(&receivers).unwrap_or_default();
-        let urls: Vec<String> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("connect = "))
-            .map(|u| u.trim_matches('"').to_string())
-            .collect();
-        if urls.len() == 4 {
-            break urls;
-        }
-        assert!(Instant::now() < deadline, "the simulator did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let urls = super::load_gen::receiver_urls(&dir.path().join("receivers.toml"), 4);
     let alerts = dir.path().join("alerts.jsonl");
     let config = dir.path().join("vigia.toml");
     let mut text = String::new();

@@ -207,3 +207,26 @@ impl LoadPlan {
         sent
     }
 }
+
+/// The `connect` URLs of a receivers file `vigia sim --per-receiver` is writing, once it names
+/// `count` of them (within 60 s). (The load bench, which includes this file, does not.)
+#[allow(dead_code)]
+pub fn receiver_urls(path: &std::path::Path, count: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let urls: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("connect = "))
+            .map(|u| u.trim_matches('"').to_string())
+            .collect();
+        if urls.len() == count {
+            return urls;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the simulator did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
