@@ -40,7 +40,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap;
 use vigia_modes::{Callsign, IcaoAddress};
 use vigia_track::{Evidence, FlightId, Quiet, TrustedPosition};
-use vigia_zones::{Direction, TimedPoint, ZoneIndex, ZoneKind};
+use vigia_zones::{Direction, ZoneIndex, ZoneKind};
 
 use crate::coverage::{Cell, Coverage, BROADCASTS_PER_S};
 use crate::event::PositionEvidence;
@@ -686,16 +686,7 @@ fn regained(lost: &Lost, after: &PositionEvidence, zones: &ZoneIndex, out: &mut 
     if implied_speed_kt > MAX_GAP_SPEED_KT {
         return;
     }
-    let p1 = TimedPoint {
-        ts: before.ts,
-        latitude: before.lat,
-        longitude: before.lon,
-    };
-    let p2 = TimedPoint {
-        ts: after.ts,
-        latitude: after.lat,
-        longitude: after.lon,
-    };
+    let (p1, p2) = (before.timed(), after.timed());
     for zone in zones.ids() {
         if zones.kind(zone) != ZoneKind::Sovereign {
             continue;

@@ -40,6 +40,15 @@ impl PositionEvidence {
             evidence: p.evidence,
         }
     }
+
+    /// Its time and place, as the zone geometry takes them.
+    pub fn timed(&self) -> vigia_zones::TimedPoint {
+        vigia_zones::TimedPoint {
+            ts: self.ts,
+            latitude: self.lat,
+            longitude: self.lon,
+        }
+    }
 }
 
 /// A crossing of a zone's boundary between two trusted positions.

@@ -184,17 +184,7 @@ impl ZoneWatch {
             self.check(zones, next, now_inside);
         }
         if may_touch {
-            let p1 = TimedPoint {
-                ts: prev.ts,
-                latitude: prev.lat,
-                longitude: prev.lon,
-            };
-            let p2 = TimedPoint {
-                ts: next.ts,
-                latitude: next.lat,
-                longitude: next.lon,
-            };
-            let crossings = zones.crossings(self.zone, p1, p2);
+            let crossings = zones.crossings(self.zone, prev.timed(), next.timed());
             let mut pending_entry: Option<Crossing> = None;
             let mut inside = was_inside;
             for c in crossings {
