@@ -426,12 +426,11 @@ impl Inputs {
         self.current.as_ref().map(|(input, _)| *input)
     }
 
-    /// Hand out the next item: from the queue, else read one input ahead when it is an
-    /// archive file to order.
-    fn fill(&mut self) {
-        let Some(first) = self.ahead.take().or_else(|| self.next_in_file_order()) else {
-            return;
-        };
+    /// The next item when the queue is empty: handed out at once (frames, errors), or, when it
+    /// is the first record of an archive file to order, the start of that file read ahead and
+    /// ordered into the queue.
+    fn fill(&mut self) -> Option<InputItem> {
+        let first = self.ahead.take().or_else(|| self.next_in_file_order())?;
         let input = match &first {
             InputItem::Record(Record::State(_), source)
                 if self.order_limit > 0
@@ -442,13 +441,10 @@ impl Inputs {
             {
                 source.input
             }
-            _ => {
-                self.queue.push_back(first);
-                return;
-            }
+            _ => return Some(first),
         };
         let InputItem::Record(record, source) = first else {
-            return;
+            return None;
         };
         let mut held = vec![(record, source)];
         let mut latest = held[0].0.ts().unwrap_or(f64::NEG_INFINITY);
@@ -498,6 +494,7 @@ impl Inputs {
         self.ordering.out_of_order_records += late;
         self.queue
             .extend(held.into_iter().map(|(r, s)| InputItem::Record(r, s)));
+        self.queue.pop_front()
     }
 }
 
@@ -508,10 +505,10 @@ impl Iterator for Inputs {
         if self.order_limit == 0 {
             return self.next_in_file_order();
         }
-        if self.queue.is_empty() {
-            self.fill();
+        match self.queue.pop_front() {
+            Some(item) => Some(item),
+            None => self.fill(),
         }
-        self.queue.pop_front()
     }
 }
 

@@ -47,6 +47,7 @@ mod lines;
 pub mod net;
 pub mod network;
 mod parquet;
+pub mod prefetch;
 mod reader;
 pub mod receivers;
 mod text;
@@ -58,6 +59,7 @@ pub use format::{detect_format, Format, ParseFormatError};
 pub use inputs::{Clocks as ReceiverClocks, DroppedCounts, InputItem, Inputs, OrderingStats};
 pub use network::{NetworkInputs, NetworkStats};
 pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
+pub use prefetch::{Prefetch, Prefetched};
 pub use reader::{open, FeedError, RecordReader, Stats};
 pub use receivers::{ClockName, Directory, Receiver, Receivers, ReceiversError};
 // The record types live beside the wire format so that the core takes them without this crate.

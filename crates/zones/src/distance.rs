@@ -21,6 +21,8 @@
 //! bound, stopping as soon as the bound exceeds the best distance so far. Points outside the grid (more than a
 //! few degrees from the zone) scan all chains with per-chain bounds.
 
+use std::sync::OnceLock;
+
 use crate::sphere::{
     cross, dot, lambert_distance_m, norm, normalize, scale, sub, to_lat_lon, to_unit, UnitVector,
     WGS84_A_M,
@@ -146,30 +148,49 @@ impl NearestBoundary {
 }
 
 /// A prepared nearest-boundary index for one zone.
+///
+/// The grid's cells are prepared lazily, a block of `COARSE × COARSE` cells at a time, when a query
+/// first lands in the block: a flight near one stretch of a country's boundary pays for that
+/// stretch only (a few milliseconds), not for the whole country's grid (1.3 s for the United
+/// States). Every block is built exactly as an eager build would, so answers do not depend on
+/// the order of queries.
 #[derive(Debug, Clone)]
 pub struct BoundaryDistance {
     arcs: Vec<Arc>,
     chains: Vec<Chain>,
     lon0: f64,
     lat0: f64,
+    /// Cell width and height, degrees.
+    w: f64,
+    h: f64,
     inv_w: f64,
     inv_h: f64,
     nx: usize,
     ny: usize,
-    candidate_start: Vec<u32>,
-    /// Per cell, the chains that can hold the nearest point of some point of the cell with their lower bound
-    /// for the cell (chord, `f32` rounded down), by increasing bound. Small entries: the lists are the bulk of
-    /// the index, while the chains' balls stay in cache.
-    candidates: Vec<(u32, f32)>,
+    /// Blocks across (`nx / COARSE`).
+    ncx: usize,
+    /// Per block of `COARSE × COARSE` cells, its prepared cells once a query has needed them.
+    blocks: Vec<OnceLock<Block>>,
     /// Per chain, its arcs' bounding balls as `f32` structure-of-arrays (x, y, z, radius), padded to
     /// [`ARCS_PER_CHAIN`] with balls that are never near: tested 16 at a time without branches.
     arc_balls: Vec<[[f32; ARCS_PER_CHAIN]; 4]>,
     chain_balls: Vec<ChainBall>,
-    /// Per grid cell, a chord within which the winning arc lies for every point of the cell: the search starts
+}
+
+/// The prepared cells of one block, row by row (`COARSE × COARSE`).
+#[derive(Debug, Clone)]
+struct Block {
+    /// Where each cell's list starts in `candidates` (one more entry than cells).
+    candidate_start: [u32; COARSE * COARSE + 1],
+    /// Per cell, the chains that can hold the nearest point of some point of the cell with their lower bound
+    /// for the cell (chord, `f32` rounded down), by increasing bound. Small entries: the lists are the bulk of
+    /// the index, while the chains' balls stay in cache.
+    candidates: Vec<(u32, f32)>,
+    /// Per cell, a chord within which the winning arc lies for every point of the cell: the search starts
     /// with it, so even the first chain scanned ranks only arcs that can win.
-    cell_reach: Vec<f32>,
-    /// Per grid cell, the arc nearest to the cell's centre.
-    cell_seed: Vec<u32>,
+    reach: [f32; COARSE * COARSE],
+    /// Per cell, the arc nearest to the cell's centre.
+    seed: [u32; COARSE * COARSE],
 }
 
 /// A chain's bounding ball and where its arcs are: small enough for all of a zone's chains to stay in cache.
@@ -233,16 +254,16 @@ impl BoundaryDistance {
             chains,
             lon0: 0.0,
             lat0: 0.0,
+            w: 0.0,
+            h: 0.0,
             inv_w: 0.0,
             inv_h: 0.0,
             nx: 0,
             ny: 0,
-            candidate_start: vec![0],
-            candidates: Vec::new(),
+            ncx: 0,
+            blocks: Vec::new(),
             arc_balls: Vec::new(),
             chain_balls: Vec::new(),
-            cell_reach: Vec::new(),
-            cell_seed: Vec::new(),
         };
         index.arc_balls = index
             .chains
@@ -277,6 +298,7 @@ impl BoundaryDistance {
         index
     }
 
+    /// Lays out the grid; its blocks are prepared when first queried ([`Self::block`]).
     fn build_grid(&mut self, min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) {
         let lon0 = (min_lon - GRID_MARGIN_DEG).max(-180.0);
         let lat0 = (min_lat - GRID_MARGIN_DEG).max(-90.0);
@@ -289,70 +311,80 @@ impl BoundaryDistance {
         let ncy = (((lat1 - lat0) / cell / COARSE as f64).ceil() as usize).max(1);
         let (nx, ny) = (ncx * COARSE, ncy * COARSE);
         let (w, h) = ((lon1 - lon0) / nx as f64, (lat1 - lat0) / ny as f64);
-        let mut per_cell: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nx * ny];
-        let mut reach = vec![f32::INFINITY; nx * ny];
-        let all: Vec<u32> = (0..self.chains.len() as u32).collect();
-        for cy in 0..ncy {
-            for cx in 0..ncx {
-                let coarse_box = cell_box(
-                    lon0 + (cx * COARSE) as f64 * w,
-                    lat0 + (cy * COARSE) as f64 * h,
-                    lon0 + ((cx + 1) * COARSE) as f64 * w,
-                    lat0 + ((cy + 1) * COARSE) as f64 * h,
-                );
-                let coarse: Vec<u32> = self
-                    .candidates_for(&coarse_box, &all, false)
-                    .0
-                    .into_iter()
-                    .map(|(c, _)| c)
-                    .collect();
-                for fy in cy * COARSE..(cy + 1) * COARSE {
-                    for fx in cx * COARSE..(cx + 1) * COARSE {
-                        let fine_box = cell_box(
-                            lon0 + fx as f64 * w,
-                            lat0 + fy as f64 * h,
-                            lon0 + (fx + 1) as f64 * w,
-                            lat0 + (fy + 1) as f64 * h,
-                        );
-                        let (mut list, upper) = self.candidates_for(&fine_box, &coarse, true);
-                        // No arc farther than `upper` (chord) from every point of the cell can win; as a
-                        // bound on rank-winners it grows by 1/√(1 − 2f).
-                        reach[fy * nx + fx] =
-                            ((upper / ONE_MINUS_TWO_F.sqrt()) * (1.0 + 1e-6) + 1e-7) as f32;
-                        list.sort_by(|x, y| x.1.total_cmp(&y.1));
-                        per_cell[fy * nx + fx] = list;
-                    }
-                }
-            }
-        }
-        let mut start = Vec::with_capacity(nx * ny + 1);
-        start.push(0u32);
-        let mut candidates = Vec::new();
-        for list in per_cell {
-            candidates.extend(list);
-            start.push(candidates.len() as u32);
-        }
         self.lon0 = lon0;
         self.lat0 = lat0;
+        self.w = w;
+        self.h = h;
         self.inv_w = 1.0 / w;
         self.inv_h = 1.0 / h;
         self.nx = nx;
         self.ny = ny;
-        self.candidate_start = start;
-        self.candidates = candidates;
-        self.cell_reach = reach;
-        // Seed each cell with the arc nearest to its centre: ranked first, it makes the bounds tight at once.
-        self.cell_seed = (0..nx * ny)
-            .map(|cell| {
-                let centre = to_unit(
-                    lat0 + ((cell / nx) as f64 + 0.5) * h,
-                    lon0 + ((cell % nx) as f64 + 0.5) * w,
-                );
-                let list = &self.candidates
-                    [self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize];
-                self.search(centre, list, f64::from(self.cell_reach[cell]), None) as u32
-            })
+        self.ncx = ncx;
+        self.blocks = (0..ncx * ncy).map(|_| OnceLock::new()).collect();
+    }
+
+    /// The prepared cells of block `(cx, cy)`, prepared now if no query needed them before.
+    fn block(&self, cx: usize, cy: usize) -> &Block {
+        self.blocks[cy * self.ncx + cx].get_or_init(|| self.prepare_block(cx, cy))
+    }
+
+    /// Prepares every block now (what a query would otherwise do on first use): for benchmarks and
+    /// for a service that would rather pay at start than at its first query there.
+    pub fn prepare_all(&self) {
+        for cy in 0..self.ny / COARSE {
+            for cx in 0..self.ncx {
+                self.block(cx, cy);
+            }
+        }
+    }
+
+    /// The candidate lists, reaches and seeds of the `COARSE × COARSE` cells of block `(cx, cy)`.
+    fn prepare_block(&self, cx: usize, cy: usize) -> Block {
+        let (lon0, lat0, w, h) = (self.lon0, self.lat0, self.w, self.h);
+        let all: Vec<u32> = (0..self.chains.len() as u32).collect();
+        let coarse_box = cell_box(
+            lon0 + (cx * COARSE) as f64 * w,
+            lat0 + (cy * COARSE) as f64 * h,
+            lon0 + ((cx + 1) * COARSE) as f64 * w,
+            lat0 + ((cy + 1) * COARSE) as f64 * h,
+        );
+        let coarse: Vec<u32> = self
+            .candidates_for(&coarse_box, &all, false)
+            .0
+            .into_iter()
+            .map(|(c, _)| c)
             .collect();
+        let mut block = Block {
+            candidate_start: [0; COARSE * COARSE + 1],
+            candidates: Vec::new(),
+            reach: [f32::INFINITY; COARSE * COARSE],
+            seed: [0; COARSE * COARSE],
+        };
+        for ly in 0..COARSE {
+            for lx in 0..COARSE {
+                let (fx, fy) = (cx * COARSE + lx, cy * COARSE + ly);
+                let fine_box = cell_box(
+                    lon0 + fx as f64 * w,
+                    lat0 + fy as f64 * h,
+                    lon0 + (fx + 1) as f64 * w,
+                    lat0 + (fy + 1) as f64 * h,
+                );
+                let (mut list, upper) = self.candidates_for(&fine_box, &coarse, true);
+                // No arc farther than `upper` (chord) from every point of the cell can win; as a
+                // bound on rank-winners it grows by 1/√(1 − 2f).
+                let reach = ((upper / ONE_MINUS_TWO_F.sqrt()) * (1.0 + 1e-6) + 1e-7) as f32;
+                list.sort_by(|x, y| x.1.total_cmp(&y.1));
+                // Seed the cell with the arc nearest to its centre: ranked first, it makes the bounds
+                // tight at once.
+                let centre = to_unit(lat0 + (fy as f64 + 0.5) * h, lon0 + (fx as f64 + 0.5) * w);
+                let k = ly * COARSE + lx;
+                block.seed[k] = self.search(centre, &list, f64::from(reach), None) as u32;
+                block.reach[k] = reach;
+                block.candidates.extend(list);
+                block.candidate_start[k + 1] = block.candidates.len() as u32;
+            }
+        }
+        block
     }
 
     /// Chains that can hold the nearest boundary point of some point in the box, with their lower bounds
@@ -398,14 +430,16 @@ impl BoundaryDistance {
         let fx = (longitude - self.lon0) * self.inv_w;
         let fy = (latitude - self.lat0) * self.inv_h;
         let arc = if fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny {
-            let cell = fy as usize * self.nx + fx as usize;
-            let list = &self.candidates
-                [self.candidate_start[cell] as usize..self.candidate_start[cell + 1] as usize];
+            let (fx, fy) = (fx as usize, fy as usize);
+            let block = self.block(fx / COARSE, fy / COARSE);
+            let k = (fy % COARSE) * COARSE + fx % COARSE;
+            let list = &block.candidates
+                [block.candidate_start[k] as usize..block.candidate_start[k + 1] as usize];
             self.search(
                 p,
                 list,
-                f64::from(self.cell_reach[cell]),
-                Some(self.cell_seed[cell] as usize),
+                f64::from(block.reach[k]),
+                Some(block.seed[k] as usize),
             )
         } else {
             self.search_everywhere(p)
@@ -516,9 +550,22 @@ impl BoundaryDistance {
         self.arcs.len()
     }
 
-    /// Grid cells and candidate entries over all cells (the index's size).
+    /// Grid cells, and candidate entries over the cells prepared so far (the index's size; all of
+    /// them after [`Self::prepare_all`]).
     pub fn grid_size(&self) -> (usize, usize) {
-        (self.nx * self.ny, self.candidates.len())
+        let entries = self
+            .blocks
+            .iter()
+            .filter_map(OnceLock::get)
+            .map(|b| b.candidates.len())
+            .sum();
+        (self.nx * self.ny, entries)
+    }
+
+    /// Blocks of the grid, and how many of them queries have prepared so far.
+    pub fn blocks_prepared(&self) -> (usize, usize) {
+        let prepared = self.blocks.iter().filter(|b| b.get().is_some()).count();
+        (self.blocks.len(), prepared)
     }
 }
 
@@ -669,6 +716,43 @@ fn cell_box(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> Box3 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_prepared_when_first_queried_and_answer_as_prepared_ahead() {
+        // A wiggly ring of 2 000 vertices, so the grid has many blocks.
+        let ring: Vec<[f64; 2]> = (0..2000)
+            .map(|k| {
+                let t = k as f64 / 2000.0 * std::f64::consts::TAU;
+                let r = 2.0 + 0.3 * (t * 40.0).sin();
+                [-100.0 + r * t.cos(), 25.0 + r * t.sin()]
+            })
+            .collect();
+        let lazy = BoundaryDistance::new([ring.as_slice()]);
+        let eager = BoundaryDistance::new([ring.as_slice()]);
+        eager.prepare_all();
+        let (blocks, prepared) = lazy.blocks_prepared();
+        assert!(blocks > 4, "{blocks} blocks");
+        assert_eq!(prepared, 0, "nothing prepared before a query");
+        assert_eq!(eager.blocks_prepared(), (blocks, blocks));
+        let first = lazy.nearest(25.0, -98.0).unwrap();
+        assert_eq!(lazy.blocks_prepared(), (blocks, 1), "one query, one block");
+        assert_eq!(first, eager.nearest(25.0, -98.0).unwrap());
+        let mut next = crate::testing::uniform(0x2545_f491_4f6c_dd1d);
+        for _ in 0..20_000 {
+            let (lat, lon) = (20.0 + next() * 10.0, -105.0 + next() * 10.0);
+            assert_eq!(
+                lazy.nearest(lat, lon),
+                eager.nearest(lat, lon),
+                "at {lat},{lon}"
+            );
+        }
+        lazy.prepare_all();
+        assert_eq!(
+            lazy.grid_size(),
+            eager.grid_size(),
+            "every block prepared alike"
+        );
+    }
 
     #[test]
     fn distance_to_a_square_equals_brute_force_around_it() {

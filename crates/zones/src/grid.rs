@@ -24,6 +24,8 @@
 //! orientation, so the result equals [`crate::predicates::contains_by_crossing_number`] for every `f64` point,
 //! boundary points included.
 
+use std::sync::OnceLock;
+
 use crate::predicates::{contains_by_crossing_number, crosses_east_ray, meets_vertical_above};
 
 /// Sub-cells per side of a block.
@@ -37,12 +39,23 @@ const MARGIN_DEG: f64 = 1e-9;
 /// (`value - 2`).
 const BLOCK_TAG: u32 = 1 << 31;
 
+/// A busy boundary cell, split into sub-cells when a query first lands in it (splitting every
+/// busy cell of the United States at start took 45 ms; a flight meets a handful).
+#[derive(Debug, Clone)]
+struct LazyBlock {
+    ix: u32,
+    iy: u32,
+    corner_inside: bool,
+    block: OnceLock<Block>,
+}
+
 #[derive(Debug, Clone)]
 struct Block {
     /// Two bits per sub-cell, row-major: 0 outside, 1 inside, 2 boundary (a leaf).
     states: [u64; SUB * SUB / 32],
-    /// Leaf id of the block's first boundary sub-cell; the others follow in row-major order.
-    leaf_base: u32,
+    /// The boundary sub-cells' leaves, in row-major order, with their edges.
+    leaves: Vec<Leaf>,
+    leaf_edges: Vec<[f64; 4]>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,7 +82,7 @@ pub struct PreparedPolygon {
     nx: usize,
     ny: usize,
     cells: Vec<u32>,
-    blocks: Vec<Block>,
+    blocks: Vec<LazyBlock>,
     leaves: Vec<Leaf>,
     leaf_edges: Vec<[f64; 4]>,
     cell_edge_start: Vec<u32>,
@@ -82,11 +95,13 @@ pub struct PreparedPolygon {
 pub struct GridStats {
     /// Level-1 cells (columns × rows).
     pub cells: usize,
-    /// Level-1 cells split into sub-cell blocks.
+    /// Level-1 cells split into sub-cell blocks (when first queried).
     pub blocks: usize,
-    /// Boundary cells and sub-cells that run exact edge tests.
+    /// Of those, the blocks split so far.
+    pub blocks_split: usize,
+    /// Boundary cells and sub-cells (of the blocks split so far) that run exact edge tests.
     pub leaves: usize,
-    /// Edge copies stored in leaves.
+    /// Edge copies stored in leaves (of the blocks split so far).
     pub leaf_edges: usize,
 }
 
@@ -191,8 +206,8 @@ impl PreparedPolygon {
         fy: f64,
         p: [f64; 2],
     ) -> bool {
-        let leaf = if value >= BLOCK_TAG {
-            let block = &self.blocks[(value - BLOCK_TAG) as usize];
+        if value >= BLOCK_TAG {
+            let block = self.block((value - BLOCK_TAG) as usize);
             let sx = (((fx - ix as f64) * SUB as f64) as usize).min(SUB - 1);
             let sy = (((fy - iy as f64) * SUB as f64) as usize).min(SUB - 1);
             let s = sy * SUB + sx;
@@ -207,10 +222,11 @@ impl PreparedPolygon {
                 .map(|w| (w & HIGH_BITS).count_ones())
                 .sum::<u32>()
                 + (block.states[word] & HIGH_BITS & ((1u64 << shift) - 1)).count_ones();
-            &self.leaves[(block.leaf_base + before) as usize]
-        } else {
-            &self.leaves[(value - 2) as usize]
-        };
+            let leaf = &block.leaves[before as usize];
+            let edges = &block.leaf_edges[leaf.start as usize..(leaf.start + leaf.len) as usize];
+            return leaf_contains(edges, leaf.corner_inside, leaf.x_east, leaf.y_south, p);
+        }
+        let leaf = &self.leaves[(value - 2) as usize];
         let edges = &self.leaf_edges[leaf.start as usize..(leaf.start + leaf.len) as usize];
         leaf_contains(edges, leaf.corner_inside, leaf.x_east, leaf.y_south, p)
     }
@@ -289,11 +305,21 @@ impl PreparedPolygon {
 
     /// Index sizes.
     pub fn stats(&self) -> GridStats {
+        let split: Vec<&Block> = self.blocks.iter().filter_map(|b| b.block.get()).collect();
         GridStats {
             cells: self.cells.len(),
             blocks: self.blocks.len(),
-            leaves: self.leaves.len(),
-            leaf_edges: self.leaf_edges.len(),
+            blocks_split: split.len(),
+            leaves: self.leaves.len() + split.iter().map(|b| b.leaves.len()).sum::<usize>(),
+            leaf_edges: self.leaf_edges.len()
+                + split.iter().map(|b| b.leaf_edges.len()).sum::<usize>(),
+        }
+    }
+
+    /// Splits every busy cell now (what a query would otherwise do on first use): for benchmarks.
+    pub fn split_all(&self) {
+        for id in 0..self.blocks.len() {
+            self.block(id);
         }
     }
 
@@ -422,53 +448,87 @@ impl PreparedPolygon {
                     self.cells[cell] = u32::from(corner_inside);
                     continue;
                 }
-                let cell_edges: Vec<[f64; 4]> = ids
-                    .iter()
-                    .map(|&id| {
+                if ids.len() <= LEAF_MAX_EDGES {
+                    let mut cell_edges = [[0.0; 4]; LEAF_MAX_EDGES];
+                    for (slot, &id) in cell_edges.iter_mut().zip(ids) {
                         let (a, b) = self.edges[id as usize];
-                        [a[0], a[1], b[0], b[1]]
-                    })
-                    .collect();
-                let (x_east, y_south) = (self.x_of(i + 1), self.y_of(j));
-                if cell_edges.len() <= LEAF_MAX_EDGES {
+                        *slot = [a[0], a[1], b[0], b[1]];
+                    }
+                    let (x_east, y_south) = (self.x_of(i + 1), self.y_of(j));
                     self.cells[cell] = 2 + self.leaves.len() as u32;
-                    self.push_leaf(&cell_edges, corner_inside, x_east, y_south);
+                    let n = ids.len();
+                    self.push_leaf(&cell_edges[..n], corner_inside, x_east, y_south);
                     continue;
                 }
-                let mut block = Block {
-                    states: [0; SUB * SUB / 32],
-                    leaf_base: self.leaves.len() as u32,
-                };
-                for sy in 0..SUB {
-                    for sx in 0..SUB {
-                        let rect = [
-                            self.sub_x(i, sx) - MARGIN_DEG,
-                            self.sub_y(j, sy) - MARGIN_DEG,
-                            self.sub_x(i, sx + 1) + MARGIN_DEG,
-                            self.sub_y(j, sy + 1) + MARGIN_DEG,
-                        ];
-                        let sub_edges: Vec<[f64; 4]> = cell_edges
-                            .iter()
-                            .filter(|e| segment_touches_rect([e[0], e[1]], [e[2], e[3]], rect))
-                            .copied()
-                            .collect();
-                        let corner = [self.sub_x(i, sx + 1), self.sub_y(j, sy)];
-                        let sub_corner_inside =
-                            leaf_contains(&cell_edges, corner_inside, x_east, y_south, corner);
-                        let s = sy * SUB + sx;
-                        let state: u64 = if sub_edges.is_empty() {
-                            u64::from(sub_corner_inside)
-                        } else {
-                            self.push_leaf(&sub_edges, sub_corner_inside, corner[0], corner[1]);
-                            2
-                        };
-                        block.states[s / 32] |= state << (2 * (s % 32));
-                    }
-                }
                 self.cells[cell] = BLOCK_TAG + self.blocks.len() as u32;
-                self.blocks.push(block);
+                self.blocks.push(LazyBlock {
+                    ix: i as u32,
+                    iy: j as u32,
+                    corner_inside,
+                    block: OnceLock::new(),
+                });
             }
         }
+    }
+
+    /// Block `id`, split into sub-cells now if no query needed it before.
+    fn block(&self, id: usize) -> &Block {
+        let lazy = &self.blocks[id];
+        lazy.block
+            .get_or_init(|| self.split_cell(lazy.ix as usize, lazy.iy as usize, lazy.corner_inside))
+    }
+
+    /// The sub-cells of the busy cell `(i, j)`: inside, outside, or a leaf with its edges.
+    fn split_cell(&self, i: usize, j: usize, corner_inside: bool) -> Block {
+        let cell = j * self.nx + i;
+        let cell_edges: Vec<[f64; 4]> = self.cell_edge_ids
+            [self.cell_edge_start[cell] as usize..self.cell_edge_start[cell + 1] as usize]
+            .iter()
+            .map(|&id| {
+                let (a, b) = self.edges[id as usize];
+                [a[0], a[1], b[0], b[1]]
+            })
+            .collect();
+        let (x_east, y_south) = (self.x_of(i + 1), self.y_of(j));
+        let mut block = Block {
+            states: [0; SUB * SUB / 32],
+            leaves: Vec::new(),
+            leaf_edges: Vec::new(),
+        };
+        for sy in 0..SUB {
+            for sx in 0..SUB {
+                let rect = [
+                    self.sub_x(i, sx) - MARGIN_DEG,
+                    self.sub_y(j, sy) - MARGIN_DEG,
+                    self.sub_x(i, sx + 1) + MARGIN_DEG,
+                    self.sub_y(j, sy + 1) + MARGIN_DEG,
+                ];
+                let sub_edges: Vec<[f64; 4]> = cell_edges
+                    .iter()
+                    .filter(|e| segment_touches_rect([e[0], e[1]], [e[2], e[3]], rect))
+                    .copied()
+                    .collect();
+                let corner = [self.sub_x(i, sx + 1), self.sub_y(j, sy)];
+                let sub_corner_inside =
+                    leaf_contains(&cell_edges, corner_inside, x_east, y_south, corner);
+                let s = sy * SUB + sx;
+                let state: u64 = if sub_edges.is_empty() {
+                    u64::from(sub_corner_inside)
+                } else {
+                    block.leaves.push(Leaf {
+                        start: block.leaf_edges.len() as u32,
+                        len: sub_edges.len() as u32,
+                        corner_inside: sub_corner_inside,
+                        x_east: corner[0],
+                        y_south: corner[1],
+                    });
+                    block.leaf_edges.extend_from_slice(&sub_edges);
+                    2
+                };
+                block.states[s / 32] |= state << (2 * (s % 32));
+            }
+        }
+        block
     }
 
     fn push_leaf(&mut self, edges: &[[f64; 4]], corner_inside: bool, x_east: f64, y_south: f64) {
@@ -563,6 +623,27 @@ mod tests {
     }
 
     #[test]
+    fn busy_cells_are_split_when_first_queried_and_answer_as_split_ahead() {
+        let lazy = PreparedPolygon::new(star(4000));
+        let eager = PreparedPolygon::new(star(4000));
+        eager.split_all();
+        let blocks = lazy.stats().blocks;
+        assert!(blocks > 10, "{:?}", lazy.stats());
+        assert_eq!(lazy.stats().blocks_split, 0, "nothing split before a query");
+        assert_eq!(eager.stats().blocks_split, blocks);
+        // A point on the star's outer tip: its busy cell alone is split.
+        assert_eq!(lazy.contains([0.999, 0.0]), eager.contains([0.999, 0.0]));
+        assert!(lazy.stats().blocks_split <= 1, "{:?}", lazy.stats());
+        let mut next = crate::testing::uniform(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..20_000 {
+            let p = [next() * 2.2 - 1.1, next() * 2.2 - 1.1];
+            assert_eq!(lazy.contains(p), eager.contains(p), "at {p:?}");
+        }
+        lazy.split_all();
+        assert_eq!(lazy.stats(), eager.stats(), "every block split alike");
+    }
+
+    #[test]
     fn square_with_hole_matches_the_reference_on_a_lattice_including_boundaries() {
         let mut edges = ring_edges(&[[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0]]);
         edges.extend(ring_edges(&[
@@ -586,13 +667,7 @@ mod tests {
     fn busy_cells_become_blocks_and_stay_exact() {
         let grid = PreparedPolygon::new(star(4000));
         assert!(grid.stats().blocks > 0, "{:?}", grid.stats());
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::testing::uniform(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let p = [next() * 2.2 - 1.1, next() * 2.2 - 1.1];
             assert_eq!(grid.contains(p), grid.contains_slow(p), "at {p:?}");

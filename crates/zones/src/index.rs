@@ -280,14 +280,16 @@ impl ZoneIndex {
         })
     }
 
-    /// Builds every zone's distance index now rather than on first use (e.g. before timing queries).
+    /// Builds every zone's whole distance index now rather than on first use, block by block (e.g.
+    /// before timing queries).
     pub fn prepare_distances(&self) {
         for z in self.ids() {
-            self.boundary_distance(z);
+            self.boundary_distance(z).prepare_all();
         }
     }
 
-    /// The zone's nearest-boundary index (built on first use), for benchmarks and checks.
+    /// The zone's nearest-boundary index (its arcs read on first use, its grid prepared block by
+    /// block as queries need it), for benchmarks and checks.
     pub fn boundary_distance(&self, zone: ZoneId) -> &BoundaryDistance {
         let z = &self.zones[zone.0];
         z.distance

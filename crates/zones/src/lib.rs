@@ -42,6 +42,8 @@ pub mod polygon;
 pub mod predicates;
 pub mod simplify;
 pub mod sphere;
+#[cfg(test)]
+mod testing;
 pub mod zone;
 
 pub use bundled::{BundledZone, BUNDLED};

@@ -99,6 +99,11 @@ pub fn start_time(text: &str) -> Result<f64, String> {
 /// Archive records ordered by time in memory at once (`Inputs::order_by_time`): about 75 MB.
 pub const ORDER_LIMIT: usize = 250_000;
 
+/// The batch commands' `--threads`: as asked, else the machine's cores.
+pub fn threads(asked: Option<usize>) -> usize {
+    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
 /// The line saying that archives were read in time order, when any record needed it.
 pub fn ordering_line(o: vigia_feed::OrderingStats) -> Option<String> {
     (o.out_of_order_records > 0 || o.too_large_inputs > 0).then(|| {

@@ -8,15 +8,22 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use vigia_feed::{Format, InputItem, Inputs, NetworkInputs, Receivers};
+use vigia_feed::{Format, InputItem, Inputs, NetworkInputs, Prefetch, Receivers};
 use vigia_mlat::{Engine, EngineConfig};
-use vigia_modes::{Record, SourceRef};
+use vigia_modes::{Message, Record, SourceRef};
 use vigia_track::{Network, TrackEvent, Tracker};
 
 /// Where a batch command's records come from.
 pub enum Records {
     /// Files, in order.
     Files(Box<Inputs>),
+    /// Files, in order, read and decoded on a second thread (`--threads 2` and more).
+    Prefetched {
+        /// The reading thread.
+        reader: Box<Prefetch>,
+        /// The decoding of the frame last handed out.
+        message: Option<Message>,
+    },
     /// A network's captures, merged, with multilateration.
     Network {
         /// The merged captures.
@@ -29,19 +36,29 @@ pub enum Records {
 }
 
 impl Records {
-    /// Files as the commands have always read them.
+    /// Files as the commands have always read them; with `threads` ≥ 2 read and decoded on a
+    /// thread of their own (the same records in the same order: identical results).
     pub fn files(
         paths: Vec<PathBuf>,
         format: Option<Format>,
         start: Option<f64>,
         no_sort: bool,
-    ) -> Self {
-        Records::Files(Box::new(
+        threads: usize,
+    ) -> Result<Self> {
+        let inputs = Box::new(
             Inputs::new(paths, format)
                 .receiver_clock(true)
                 .start_at(start)
                 .order_by_time(if no_sort { 0 } else { super::ORDER_LIMIT }),
-        ))
+        );
+        if threads < 2 {
+            return Ok(Records::Files(inputs));
+        }
+        let reader = Prefetch::start(inputs).context("starting the reading thread")?;
+        Ok(Records::Prefetched {
+            reader: Box::new(reader),
+            message: None,
+        })
     }
 
     /// The captures of a receivers file, and `combined` captures holding several receivers'
@@ -66,6 +83,7 @@ impl Records {
     pub fn names(&self) -> Vec<String> {
         match self {
             Records::Files(inputs) => inputs.names(),
+            Records::Prefetched { reader, .. } => reader.names(),
             Records::Network { ids, .. } => ids.clone(),
         }
     }
@@ -74,6 +92,11 @@ impl Records {
     pub fn next_item(&mut self) -> Option<InputItem> {
         match self {
             Records::Files(inputs) => inputs.next(),
+            Records::Prefetched { reader, message } => {
+                let (item, decoded) = reader.next()?.into_parts();
+                *message = decoded;
+                Some(item)
+            }
             Records::Network { inputs, .. } => inputs.next(),
         }
     }
@@ -90,6 +113,16 @@ impl Records {
             (Records::Network { joint, .. }, Record::Frame(frame)) => {
                 joint.push(source.input as u16, frame, source, tracker, out);
             }
+            (
+                Records::Prefetched {
+                    message: Some(message),
+                    ..
+                },
+                Record::Frame(frame),
+            ) => match frame.ts {
+                Some(ts) => tracker.push_message(ts, message, frame.message(), out),
+                None => tracker.push_raw(frame, out),
+            },
             (_, record) => tracker.push_record(record, source, out),
         }
     }
@@ -101,11 +134,31 @@ impl Records {
         }
     }
 
-    /// The files' reader, for the notes only files have.
+    /// The files' reader, for the notes only files have (read on a second thread: once every
+    /// record has been handed out).
     pub fn inputs(&self) -> Option<&Inputs> {
         match self {
             Records::Files(inputs) => Some(inputs),
+            Records::Prefetched { reader, .. } => reader.inputs(),
             Records::Network { .. } => None,
+        }
+    }
+
+    /// Total size of the input files, bytes (a network: 0).
+    pub fn total_bytes(&self) -> u64 {
+        match self {
+            Records::Files(inputs) => inputs.total_bytes(),
+            Records::Prefetched { reader, .. } => reader.total_bytes(),
+            Records::Network { .. } => 0,
+        }
+    }
+
+    /// Bytes of the input files read so far (a network: 0).
+    pub fn bytes_read(&self) -> u64 {
+        match self {
+            Records::Files(inputs) => inputs.bytes_read(),
+            Records::Prefetched { reader, .. } => reader.bytes_read(),
+            Records::Network { .. } => 0,
         }
     }
 
@@ -113,6 +166,7 @@ impl Records {
     pub fn opened(&self) -> usize {
         match self {
             Records::Files(inputs) => inputs.opened(),
+            Records::Prefetched { reader, .. } => reader.inputs().map_or(0, Inputs::opened),
             Records::Network { inputs, .. } => {
                 inputs.stats().frames.iter().filter(|f| **f > 0).count()
             }

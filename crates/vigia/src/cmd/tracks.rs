@@ -68,6 +68,12 @@ pub struct Args {
     /// Without it such times are shown as `clock HH:MM:SS`, never as dates.
     #[arg(long, value_name = "UNIX|ISO", value_parser = super::start_time)]
     start: Option<f64>,
+    /// Threads to use: 1 reads, decodes, tracks and analyses on one; 2 or more read, parse and
+    /// decode the inputs on a second thread while the first tracks and analyses (the results
+    /// are byte for byte the same). Default: the machine's cores. A receivers file's network
+    /// path runs on one.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required_unless_present = "receivers", value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -164,11 +170,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let mut reader = match &args.receivers {
         Some(path) => Records::network(path, args.paths.clone(), format, args.start)?,
-        None => Records::files(args.paths.clone(), format, args.start, args.no_sort),
+        None => Records::files(
+            args.paths.clone(),
+            format,
+            args.start,
+            args.no_sort,
+            super::threads(args.threads.map(usize::from)),
+        )?,
     };
     let names = reader.names();
     let mut writer = TrackWriter::new(sink, rejected, names.clone()).context("writing output")?;
-    let progress = progress_bar(reader.inputs().map_or(0, Inputs::total_bytes));
+    let progress = progress_bar(reader.total_bytes());
     let mut tracker = Tracker::new(config);
     let mut events = Vec::new();
     let mut n = Counters::default();
@@ -189,7 +201,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         reader.track(&record, source, &mut tracker, &mut events);
         drain(&mut writer, &mut events)?;
         if n.records % 65_536 == 0 {
-            progress.set_position(reader.inputs().map_or(0, Inputs::bytes_read));
+            progress.set_position(reader.bytes_read());
             progress.set_message(format!("{} records", n.records));
         }
     }
@@ -370,6 +382,7 @@ mod tests {
             no_sort: false,
             sort: false,
             start: None,
+            threads: Some(2),
             paths,
             receivers: None,
         }

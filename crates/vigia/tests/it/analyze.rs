@@ -105,3 +105,115 @@ fn an_unknown_zone_is_a_clear_error() {
     assert!(!run.status.success());
     insta::assert_snapshot!(String::from_utf8_lossy(&run.stderr));
 }
+
+/// `--threads 2` reads and decodes on a second thread: events, summary and tracks must be the
+/// same bytes as on one thread — on the real corpus and on a scenario full of zone events
+/// (the MQ-9's orbits in Mexico and the airliners crossing the border, as a Beast capture with
+/// two receivers' copies, plus a trajectory CSV of the same sky).
+#[test]
+fn two_threads_give_the_same_bytes_as_one() {
+    let dir = std::env::temp_dir().join(format!("vigia-threads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("mq9.beast");
+    let sim = vigia(&[
+        "sim",
+        "mq9-orbit-sonora",
+        "--out",
+        scenario.to_str().unwrap(),
+    ]);
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let border = dir.join("border.csv");
+    let sim = vigia(&["sim", "border-airliners", "--out", border.to_str().unwrap()]);
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let inputs: [&[&str]; 2] = [
+        &["tests/data/long_flight.csv.zst"],
+        &[
+            scenario.to_str().unwrap(),
+            border.to_str().unwrap(),
+            "--start",
+            "2024-05-01T12:00:00Z",
+        ],
+    ];
+    for (k, input) in inputs.iter().enumerate() {
+        let mut outputs = Vec::new();
+        for threads in ["1", "2"] {
+            let (events, report, tracks) = (
+                dir.join(format!("{k}-{threads}.jsonl")),
+                dir.join(format!("{k}-{threads}.md")),
+                dir.join(format!("{k}-{threads}.csv")),
+            );
+            let mut args = vec![
+                "analyze",
+                "--threads",
+                threads,
+                "--out",
+                events.to_str().unwrap(),
+                "--report",
+                report.to_str().unwrap(),
+            ];
+            args.extend_from_slice(input);
+            let run = vigia(&args);
+            assert!(
+                run.status.success(),
+                "{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            let mut args = vec![
+                "tracks",
+                "--threads",
+                threads,
+                "--out",
+                tracks.to_str().unwrap(),
+            ];
+            args.extend_from_slice(input);
+            let run = vigia(&args);
+            assert!(
+                run.status.success(),
+                "{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            // The summary's run time line differs between any two runs; the rest must not.
+            let summary: String = std::fs::read_to_string(&report)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.contains("records/s"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            outputs.push((
+                std::fs::read(&events).unwrap(),
+                summary,
+                std::fs::read(&tracks).unwrap(),
+            ));
+        }
+        let ev = events(&dir.join(format!("{k}-1.jsonl")));
+        assert!(!ev.is_empty(), "input {k} gives events");
+        if k == 1 {
+            assert!(
+                ev.iter()
+                    .any(|e| e["type"] == "zone_entry" || e["type"] == "presence"),
+                "the scenario gives zone events"
+            );
+        }
+        assert_eq!(
+            outputs[0].0, outputs[1].0,
+            "input {k}: events differ with two threads"
+        );
+        assert_eq!(
+            outputs[0].1, outputs[1].1,
+            "input {k}: summary differs with two threads"
+        );
+        assert_eq!(
+            outputs[0].2, outputs[1].2,
+            "input {k}: tracks differ with two threads"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
