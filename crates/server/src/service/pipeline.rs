@@ -361,13 +361,18 @@ impl Pipeline {
             let ts = own.max(self.last_ts);
             self.last_ts = ts;
             self.last_wall = arrival.received;
-            if let Record::Frame(frame) = &*record {
-                let msg = vigia_modes::decode(frame.message()).ok();
-                self.sightings
-                    .frame(arrival.source, ts, frame, msg.as_ref());
-                self.analyzer
-                    .source_frame(arrival.source, ts, frame.message());
-            }
+            // Decoded once: for the receivers' sightings and, below, for the tracker.
+            let msg = match &*record {
+                Record::Frame(frame) => {
+                    let msg = vigia_modes::decode(frame.message()).ok();
+                    self.sightings
+                        .frame(arrival.source, ts, frame, msg.as_ref());
+                    self.analyzer
+                        .source_frame(arrival.source, ts, frame.message());
+                    msg
+                }
+                Record::State(_) => None,
+            };
             // A network receiver's frames stay on their own clock: the network aligns them,
             // de-duplicates them and multilaterates.
             let via_network = matches!(
@@ -400,6 +405,14 @@ impl Pipeline {
                     &mut self.tracker,
                     &mut self.track_events,
                 ),
+                (_, Record::Frame(frame)) => match (&msg, frame.ts) {
+                    (Some(msg), Some(ts)) => {
+                        self.tracker
+                            .push_message(ts, msg, frame.message(), &mut self.track_events);
+                    }
+                    // Undecodable: the tracker counts it.
+                    _ => self.tracker.push_raw(frame, &mut self.track_events),
+                },
                 _ => self
                     .tracker
                     .push_record(record, source, &mut self.track_events),
