@@ -63,6 +63,7 @@ const replay = new Replay({
   fetchJson,
   onChange: () => {
     canvas.dataset.replay = replay.active ? 'on' : 'off';
+    renderStatus();
     view.requestDraw();
   },
   onFocus: (tracks) => {
@@ -141,11 +142,37 @@ function renderAlerts() {
   view.requestDraw();
 }
 
+// The badge: the page's link to the service (connecting, live, reconnecting), what the service
+// says of itself (`/healthz`: degraded when no receiver is connected or its store lags), and
+// replay, which is not live whatever the link.
+const badge = { connection: 'connecting', problems: [] };
+
 function setStatus(connection) {
+  badge.connection = connection;
+  renderStatus();
+}
+
+function renderStatus() {
   const status = $('status');
-  status.dataset.state = connection;
-  const text = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' }[connection];
+  let state = badge.connection;
+  let text = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' }[state];
+  if (state === 'live' && badge.problems.length > 0) {
+    state = 'degraded';
+    text = badge.problems[0].startsWith('no receiver') ? 'no receiver connected' : 'degraded';
+  }
+  if (replay.active) {
+    state = 'replay';
+    text = 'replay';
+  }
+  status.dataset.state = state;
   status.textContent = text;
+  status.title = badge.problems.join('\n');
+}
+
+async function refreshHealth() {
+  const health = await fetchJson('/healthz');
+  badge.problems = Array.isArray(health.problems) ? health.problems.map(String) : [];
+  renderStatus();
 }
 
 /** The legend: aircraft categories and the zones with their colours. */
@@ -410,6 +437,8 @@ async function start() {
     refreshNetwork(),
   ]);
   setInterval(() => refreshNetwork().catch(() => {}), 5000);
+  refreshHealth().catch(() => {});
+  setInterval(() => refreshHealth().catch(() => {}), 5000);
   setInterval(() => refreshCoverage().catch(() => {}), 60000);
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) $('status').textContent = `load failed: ${failed.join('; ')}`;

@@ -110,6 +110,21 @@ test('aircraft appear, live from the stream', async () => {
   await screenshot('02-aircraft');
 });
 
+test('the badge says when the service has no receiver connected', async () => {
+  // The demo's receivers are all up: the service's own answer is stood in for, as a dead
+  // receiver's service gives it (the service side is tested in run::a_dead_receiver_…).
+  const problem = 'no receiver connected (0 of 1 sources): nothing is being watched';
+  await page.route('**/healthz', (route) => route.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({ status: 'degraded', problems: [problem], sources: 1, sources_connected: 0 }),
+  }));
+  await page.locator('#status[data-state="degraded"]').waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('#status').textContent(), 'no receiver connected');
+  assert.equal(await page.locator('#status').getAttribute('title'), problem);
+  await page.unroute('**/healthz');
+  await page.locator('#status[data-state="live"]').waitFor({ timeout: 15_000 });
+});
+
 test('the drone with its ADS-B off is placed by the receivers, which the map shows', async () => {
   // mq9-dark-sonora: six receivers' feeds, multilaterated; the drone broadcasts no position.
   await page.locator('#aircraft-list li[data-icao24="ae5421"]').waitFor({ timeout: 60_000 });
@@ -257,6 +272,9 @@ test('replay: the stored flight plays back with the time slider', async () => {
   await page.locator('#replay-flight').selectOption(await option.getAttribute('value'));
   await page.locator('#replay-load-flight').click();
   await page.locator('#map[data-replay="on"]').waitFor();
+  // The badge says replay, not live, while a replay is on the map.
+  assert.equal(await page.locator('#status').getAttribute('data-state'), 'replay');
+  assert.equal(await page.locator('#status').textContent(), 'replay');
   const slider = page.locator('#replay-slider');
   const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
   assert.ok(max > min, `replay span ${min}–${max}`);
@@ -274,6 +292,7 @@ test('replay: the stored flight plays back with the time slider', async () => {
   await screenshot('07-replay');
   await page.locator('#replay-exit').click();
   await page.locator('#map[data-replay="off"]').waitFor();
+  assert.equal(await page.locator('#status').getAttribute('data-state'), 'live');
   // A time window (the last hour, filled in when the section opened) replays every flight in it.
   await page.locator('#replay-load-window').click();
   // Every flight of the last hour is loaded (a score of flights of thousands of positions each,

@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use vigia_detect::identity::{AircraftDb, IdentityResolver};
 use vigia_detect::AnalyzerConfig;
 use vigia_feed::net::{
-    run_client, run_listener, unix_now, FrameQueue, Routes, SourceCounters, SourceSpec,
+    run_client, run_listener, unix_now, FrameQueue, Routes, SourceCounters, SourceEvent, SourceLog,
+    SourceSpec,
 };
 use vigia_modes::cpr::LatLon;
 use vigia_store::{ReceiverRow, Store, StoreError};
@@ -314,6 +315,7 @@ impl Service {
             directory: vigia_feed::Directory::new(&checked.network),
             counters: counters.clone(),
         });
+        let log = source_log(&checked.sources);
         let mut pushed = pushed.into_iter().peekable();
         for (i, s) in checked.sources.iter().enumerate() {
             let index = i as u16;
@@ -341,6 +343,7 @@ impl Service {
                     shutdown,
                     (s.spec.format == vigia_feed::Format::Beast && !routes.directory.is_empty())
                         .then(|| routes.clone()),
+                    Some(log.clone()),
                 ));
             } else {
                 tokio::spawn(run_client(
@@ -350,6 +353,7 @@ impl Service {
                     queue.clone(),
                     counters[i].clone(),
                     shutdown,
+                    Some(log.clone()),
                 ));
             }
         }
@@ -370,6 +374,77 @@ impl Service {
         let _ = tokio::task::spawn_blocking(move || handle.join()).await;
         served
     }
+}
+
+/// What happens to the sources' connections, on standard error: every connection made and
+/// lost, and failed attempts — the 1st, 2nd, 4th, 8th… in a row, so that a receiver that
+/// stays down is named about once per backoff ceiling, not once per attempt.
+fn source_log(sources: &[crate::config::CheckedSource]) -> SourceLog {
+    let names: Vec<String> = sources
+        .iter()
+        .map(|s| {
+            let (kind, id, at) = (
+                if s.listen { "listener" } else { "source" },
+                &s.spec.id,
+                &s.spec.address,
+            );
+            if id.is_empty() || id == at {
+                format!("{kind} {at}")
+            } else {
+                format!("{kind} {id} ({at})")
+            }
+        })
+        .collect();
+    Arc::new(move |source: u16, event: &SourceEvent| {
+        let name = names
+            .get(usize::from(source))
+            .map_or_else(|| format!("source {source}"), Clone::clone);
+        if let Some(line) = source_line(&name, event) {
+            eprintln!("{line}");
+        }
+    })
+}
+
+/// The log line for `event` of the source called `name`, if it is worth a line.
+pub(crate) fn source_line(name: &str, event: &SourceEvent) -> Option<String> {
+    let secs = |d: &std::time::Duration| format!("{:.1} s", d.as_secs_f64());
+    Some(match event {
+        SourceEvent::Connected { peer } => format!("vigia: {name}: connected ({peer})"),
+        SourceEvent::ConnectFailed {
+            error,
+            attempt,
+            retry_in,
+        } => {
+            if !attempt.is_power_of_two() {
+                return None;
+            }
+            let again = if *attempt > 1 {
+                format!(" ({attempt} attempts in a row)")
+            } else {
+                String::new()
+            };
+            format!(
+                "vigia: {name}: cannot connect: {error}{again}; retrying in {}",
+                secs(retry_in)
+            )
+        }
+        SourceEvent::Ended {
+            peer,
+            stalled,
+            records,
+            retry_in,
+        } => {
+            let how = match (stalled, records) {
+                (true, _) => "stalled (nothing received for the stall timeout), closed",
+                (false, true) => "connection closed",
+                (false, false) => "connection closed before any frame",
+            };
+            match retry_in {
+                Some(d) => format!("vigia: {name}: {how} ({peer}); reconnecting in {}", secs(d)),
+                None => format!("vigia: {name}: {how} ({peer})"),
+            }
+        }
+    })
 }
 
 fn read_aircraft_db(path: &std::path::Path) -> Result<AircraftDb, ServiceError> {

@@ -14,7 +14,11 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use super::{stamped, unix_now, Arrival, Backoff, FrameQueue, SourceCounters, SourceSpec};
+use super::log::tell;
+use super::{
+    stamped, unix_now, Arrival, Backoff, FrameQueue, SourceCounters, SourceEvent, SourceLog,
+    SourceSpec,
+};
 use crate::framer::{AnyFramer, Framer};
 use crate::{Directory, Format};
 
@@ -151,7 +155,8 @@ pub(crate) async fn read_stream(
 }
 
 /// Run one connecting source until `shutdown` turns true: connect to `spec.address`, read,
-/// and reconnect with backoff whenever the connection fails, ends or stalls.
+/// and reconnect with backoff whenever the connection fails, ends or stalls; each of these is
+/// told to `log`.
 pub async fn run_client(
     source: u16,
     spec: SourceSpec,
@@ -159,9 +164,12 @@ pub async fn run_client(
     queue: Arc<FrameQueue>,
     counters: Arc<SourceCounters>,
     mut shutdown: watch::Receiver<bool>,
+    log: Option<SourceLog>,
 ) {
+    let log = log.as_ref();
     let seed = (unix_now().to_bits()) ^ u64::from(source).wrapping_mul(0x5851_f42d);
     let mut backoff = Backoff::new(settings.backoff_initial, settings.backoff_max, seed);
+    let mut failures = 0u32;
     while !*shutdown.borrow() {
         let attempt = tokio::time::timeout(
             settings.connect_timeout,
@@ -171,11 +179,16 @@ pub async fn run_client(
             c = attempt => c,
             _ = shutdown.changed() => return,
         };
-        match connected {
+        let event = match connected {
             Ok(Ok(stream)) => {
                 // Small frames, latency matters more than packets.
                 let _ = stream.set_nodelay(true);
+                failures = 0;
+                let peer = stream
+                    .peer_addr()
+                    .map_or_else(|_| spec.address.clone(), |a| a.to_string());
                 counters.connected();
+                tell(log, source, SourceEvent::Connected { peer: peer.clone() });
                 let (ended, any) = read_stream(
                     stream,
                     spec.format,
@@ -194,10 +207,51 @@ pub async fn run_client(
                 if any {
                     backoff.reset();
                 }
+                SourceEvent::Ended {
+                    peer,
+                    stalled: ended == Ended::Stalled,
+                    records: any,
+                    retry_in: None,
+                }
             }
-            Ok(Err(_)) | Err(_) => counters.connect_failed(),
-        }
+            failed => {
+                counters.connect_failed();
+                failures = failures.saturating_add(1);
+                let error = match failed {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => format!(
+                        "no answer within {} s",
+                        settings.connect_timeout.as_secs_f64()
+                    ),
+                };
+                SourceEvent::ConnectFailed {
+                    error,
+                    attempt: failures,
+                    retry_in: Duration::ZERO,
+                }
+            }
+        };
         let delay = backoff.next_delay();
+        let event = match event {
+            SourceEvent::Ended {
+                peer,
+                stalled,
+                records,
+                ..
+            } => SourceEvent::Ended {
+                peer,
+                stalled,
+                records,
+                retry_in: Some(delay),
+            },
+            SourceEvent::ConnectFailed { error, attempt, .. } => SourceEvent::ConnectFailed {
+                error,
+                attempt,
+                retry_in: delay,
+            },
+            other => other,
+        };
+        tell(log, source, event);
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
             _ = shutdown.changed() => return,

@@ -11,13 +11,14 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::client::{read_stream, Ended, Routes};
-use super::{FrameQueue, SourceCounters};
+use super::log::tell;
+use super::{FrameQueue, SourceCounters, SourceEvent, SourceLog};
 use crate::Format;
 
 /// Accept connections on `listener` until `shutdown` turns true; frame each as `format` and
 /// push its records to `queue` as source `source` — or, with `routes`, as the receiver whose
 /// id the connection announces in band. A connection silent for `stall_timeout` is closed
-/// (the pusher reconnects).
+/// (the pusher reconnects). Connections accepted and ended are told to `log`.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_listener(
     listener: TcpListener,
@@ -28,6 +29,7 @@ pub async fn run_listener(
     counters: Arc<SourceCounters>,
     mut shutdown: watch::Receiver<bool>,
     routes: Option<Arc<Routes>>,
+    log: Option<SourceLog>,
 ) {
     let mut tasks = tokio::task::JoinSet::new();
     loop {
@@ -37,21 +39,28 @@ pub async fn run_listener(
         };
         // Errors from accept (a reset before accept, too many files) concern one peer: go on,
         // after a breath so that a persistent error does not spin.
-        let Ok((stream, _peer)) = accepted else {
+        let Ok((stream, peer)) = accepted else {
             counters.connect_failed();
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
         let _ = stream.set_nodelay(true);
         counters.connected();
-        let (queue, counters, mut shutdown, routes) = (
+        let peer = peer.to_string();
+        tell(
+            log.as_ref(),
+            source,
+            SourceEvent::Connected { peer: peer.clone() },
+        );
+        let (queue, counters, mut shutdown, routes, log) = (
             queue.clone(),
             counters.clone(),
             shutdown.clone(),
             routes.clone(),
+            log.clone(),
         );
         tasks.spawn(async move {
-            let (ended, _) = read_stream(
+            let (ended, any) = read_stream(
                 stream,
                 format,
                 source,
@@ -63,6 +72,15 @@ pub async fn run_listener(
             )
             .await;
             counters.disconnected(ended == Ended::Stalled);
+            if ended != Ended::Shutdown {
+                let event = SourceEvent::Ended {
+                    peer,
+                    stalled: ended == Ended::Stalled,
+                    records: any,
+                    retry_in: None,
+                };
+                tell(log.as_ref(), source, event);
+            }
         });
         while tasks.try_join_next().is_some() {}
     }

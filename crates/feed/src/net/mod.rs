@@ -11,6 +11,7 @@
 //! | `backoff.rs` | exponential backoff with jitter |
 //! | `queue.rs` | the bounded queue to the pipeline: drops the oldest item when full, with a count |
 //! | `counters.rs` | per-source counters (bytes, records, malformed, reconnects, stalls, drops) |
+//! | `log.rs` | what happens to a source's connections, told as it happens (the service prints it) |
 //!
 //! Every record that leaves a source is an [`Arrival`]: stamped with the system clock when its
 //! bytes were read (Beast and AVR carry only a receiver's 12 MHz counter; SBS times are the
@@ -24,6 +25,7 @@ mod backoff;
 mod client;
 mod counters;
 mod listener;
+mod log;
 mod queue;
 mod spec;
 
@@ -31,6 +33,7 @@ pub use backoff::Backoff;
 pub use client::{run_client, ClientSettings, Routes};
 pub use counters::{CountersSnapshot, SourceCounters};
 pub use listener::run_listener;
+pub use log::{SourceEvent, SourceLog};
 pub use queue::FrameQueue;
 pub use spec::{ParseSourceError, SourceSpec};
 

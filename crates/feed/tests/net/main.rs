@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use vigia_feed::framer::beast;
 use vigia_feed::net::{
-    run_client, run_listener, Arrival, ClientSettings, FrameQueue, SourceCounters, SourceSpec,
+    run_client, run_listener, Arrival, ClientSettings, FrameQueue, SourceCounters, SourceEvent,
+    SourceLog, SourceSpec,
 };
 use vigia_feed::{Format, RawFrame, Record};
 
@@ -62,6 +63,8 @@ struct Client {
     queue: Arc<FrameQueue>,
     counters: Arc<SourceCounters>,
     stop: watch::Sender<bool>,
+    /// What the source told its log.
+    events: Arc<std::sync::Mutex<Vec<SourceEvent>>>,
 }
 
 fn client(url: &str) -> Client {
@@ -74,6 +77,12 @@ fn client(url: &str) -> Client {
     let queue = Arc::new(FrameQueue::new(100_000, vec![counters.clone()]));
     let (stop, shutdown) = watch::channel(false);
     let spec: SourceSpec = url.parse().unwrap();
+    let events = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let told = events.clone();
+    let log: SourceLog = Arc::new(move |source, event: &SourceEvent| {
+        assert_eq!(source, 0);
+        told.lock().unwrap().push(event.clone());
+    });
     runtime.spawn(run_client(
         0,
         spec,
@@ -81,12 +90,14 @@ fn client(url: &str) -> Client {
         queue.clone(),
         counters.clone(),
         shutdown,
+        Some(log),
     ));
     Client {
         runtime,
         queue,
         counters,
         stop,
+        events,
     }
 }
 
@@ -130,6 +141,30 @@ fn beast_client_reconnects_after_the_server_restarts() {
     assert_eq!(s.connects, 2);
     assert_eq!(s.records, 150);
     assert!(s.disconnects >= 1);
+    // Told as it happened: connected, closed after frames (reconnecting), refused while the
+    // server was down, connected again.
+    let events = c.events.lock().unwrap().clone();
+    assert!(
+        matches!(&events[0], SourceEvent::Connected { peer } if peer.ends_with(&format!(":{port}"))),
+        "{events:?}"
+    );
+    assert!(
+        matches!(
+            &events[1],
+            SourceEvent::Ended {
+                stalled: false,
+                records: true,
+                retry_in: Some(_),
+                ..
+            }
+        ),
+        "{events:?}"
+    );
+    assert!(events.iter().any(|e| matches!(e, SourceEvent::ConnectFailed { attempt: 1, error, .. } if !error.is_empty())), "{events:?}");
+    assert!(
+        matches!(events.last(), Some(SourceEvent::Connected { .. })),
+        "{events:?}"
+    );
     c.stop.send(true).unwrap();
     c.runtime.shutdown_timeout(Duration::from_secs(1));
 }
@@ -221,6 +256,7 @@ fn the_listener_takes_several_pushing_receivers() {
         counters.clone(),
         shutdown,
         None,
+        None,
     ));
     let mut a = std::net::TcpStream::connect(address).unwrap();
     let mut b = std::net::TcpStream::connect(address).unwrap();
@@ -271,6 +307,7 @@ fn pushing_receivers_are_routed_by_the_uuid_they_announce() {
         counters[2].clone(),
         shutdown,
         Some(routes),
+        None,
     ));
     let uuid = ReceiverTag::parse("0033062d-e17e-4389-91a9-79ebb967fb4c")
         .unwrap()
@@ -328,6 +365,7 @@ fn a_slow_consumer_loses_the_oldest_frames_and_counts_them() {
         queue.clone(),
         counters.clone(),
         shutdown,
+        None,
     ));
     let (mut conn, _) = server.accept().unwrap();
     conn.write_all(&beast_bytes(5000)).unwrap();

@@ -513,14 +513,36 @@ async fn metrics(State(state): State<AppState>) -> Response {
 async fn healthz(State(state): State<AppState>) -> Response {
     let m = &state.metrics;
     let connected: u64 = m.sources.iter().map(|(_, c)| c.snapshot().connected).sum();
+    let writer_queue = m.writer_queue.load(std::sync::atomic::Ordering::Relaxed);
+    let problems = health_problems(m.sources.len(), connected, writer_queue);
     Json(json!({
-        "status": "ok",
+        "status": if problems.is_empty() { "ok" } else { "degraded" },
+        "problems": problems,
         "uptime_s": (unix_now() - state.started).max(0.0),
         "sources": m.sources.len(),
         "sources_connected": connected,
         "queue_depth": m.queue.len(),
+        "writer_queue": writer_queue,
     }))
     .into_response()
+}
+
+/// Why the service is degraded, if it is: the process answers (so `/healthz` stays 200 for
+/// liveness checks) but it is not watching, or not keeping a record.
+fn health_problems(sources: usize, connected: u64, writer_queue: u64) -> Vec<String> {
+    let mut problems = Vec::new();
+    if sources > 0 && connected == 0 {
+        problems.push(format!(
+            "no receiver connected (0 of {sources} sources): nothing is being watched"
+        ));
+    }
+    let limit = crate::service::pipeline::WRITER_QUEUE as u64;
+    if writer_queue * 2 >= limit {
+        problems.push(format!(
+            "the store's writer is behind: {writer_queue} of {limit} batches waiting"
+        ));
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -532,6 +554,27 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
         headers
+    }
+
+    #[test]
+    fn health_says_why_it_is_degraded() {
+        assert!(health_problems(2, 1, 0).is_empty());
+        assert!(
+            health_problems(0, 0, 0).is_empty(),
+            "no source configured: nothing to miss"
+        );
+        let none = health_problems(3, 0, 0);
+        assert_eq!(none.len(), 1);
+        assert!(
+            none[0].contains("no receiver connected (0 of 3"),
+            "{none:?}"
+        );
+        let behind = health_problems(1, 1, 40);
+        assert!(
+            behind[0].contains("writer is behind: 40 of 64"),
+            "{behind:?}"
+        );
+        assert_eq!(health_problems(1, 0, 63).len(), 2);
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn document() -> Value {
             "/api/stream": get("Server-Sent Events: `aircraft` (changed aircraft, removed addresses), `event` (committed events with id), `lagged`.", json!([]), "text/event-stream"),
             "/api/openapi.json": get("This document.", json!([]), "OpenAPI document"),
             "/metrics": get("Prometheus metrics: frames/s per source, decode errors, tracked aircraft, queue depths, events, alert sink failures, alert latency.", json!([]), "text/plain; version=0.0.4"),
-            "/healthz": get("Liveness and a short status.", json!([]), "{status, uptime_s, sources_connected, queue_depth}"),
+            "/healthz": get("Liveness and a short status: `ok`, or `degraded` with the problems (no receiver connected, the store's writer behind); always 200 while the process answers.", json!([]), "{status, problems, uptime_s, sources, sources_connected, queue_depth, writer_queue}"),
         }
     })
 }

@@ -47,7 +47,7 @@ use crate::service::writer::{EventMeta, Writer, WriterMessage};
 use crate::settings::PipelineSettings;
 
 /// Write batches that may wait for the writer before the pipeline waits.
-const WRITER_QUEUE: usize = 64;
+pub(crate) const WRITER_QUEUE: usize = 64;
 
 /// Requests to the running pipeline (from the API).
 #[non_exhaustive]

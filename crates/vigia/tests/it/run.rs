@@ -223,3 +223,60 @@ fn a_receiver_that_pushes_to_the_beast_listener_is_read() {
     );
     assert!(metrics.contains(&records), "{records} not in\n{metrics}");
 }
+
+/// A receiver that is down is never silent: the failed connects are logged at once (then the
+/// 2nd, 4th, 8th… in a row), `/healthz` says `degraded` and why, and when the receiver comes
+/// up the connection is logged and the status is `ok` again; a lost connection is logged too.
+#[test]
+fn a_dead_receiver_is_logged_and_degrades_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let port = super::live::free_port();
+    let url = format!("beast://127.0.0.1:{port}");
+    let vigia = Vigia::start(&["--config", config.to_str().unwrap(), "--connect", &url]);
+    let lines = |want: &str, within: Duration| -> Vec<String> {
+        let deadline = std::time::Instant::now() + within;
+        let mut seen = Vec::new();
+        while let Ok(line) = vigia
+            .stderr
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
+            let done = line.contains(want);
+            seen.push(line);
+            if done {
+                return seen;
+            }
+        }
+        panic!("no line with {want:?} within {within:?}; stderr: {seen:#?}");
+    };
+    let failed = lines("cannot connect", Duration::from_secs(5));
+    let line = failed.last().unwrap();
+    assert!(
+        line.contains(&format!("127.0.0.1:{port}")) && line.contains("retrying in"),
+        "{line}"
+    );
+    let health = vigia.json("/healthz");
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert!(
+        health["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("no receiver connected"),
+        "{health}"
+    );
+    // The receiver comes up: the next attempt connects, and says so.
+    let server = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let (conn, _) = server.accept().unwrap();
+    lines("connected", Duration::from_secs(35));
+    let health = vigia.wait_json("/healthz", Duration::from_secs(5), |v| v["status"] == "ok");
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["sources_connected"], 1);
+    // It goes away again: logged as a lost connection, with the reconnection delay.
+    drop(conn);
+    drop(server);
+    let closed = lines("connection closed", Duration::from_secs(5));
+    assert!(
+        closed.last().unwrap().contains("reconnecting in"),
+        "{closed:?}"
+    );
+}
