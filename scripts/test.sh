@@ -25,3 +25,6 @@ python3 scripts/abuse.py --quick --vigia target/debug/vigia
 # (rather than skips) when it cannot. It runs the binary `cargo test` just built (the test
 # profile: optimised, opt-level 1) rather than building a release one, which cost CI 3 minutes.
 VIGIA=target/debug/vigia bash scripts/e2e.sh
+# The Debian package installed for real with dpkg (its user, state directory, systemd unit
+# checked by systemd-analyze), run as its user, purged; around the same test-profile binary.
+VIGIA=target/debug/vigia bash scripts/deb_test.sh
