@@ -195,6 +195,10 @@ impl Service {
             control: Mutex::new(None),
             shutdown,
             started: now,
+            receiver: config
+                .receiver
+                .map(|r| (r.lat, r.lon))
+                .or_else(|| checked.sources.iter().find_map(|s| s.spec.position)),
         });
         Ok(Self {
             checkpointer: Store::open(&config.store.path)?,

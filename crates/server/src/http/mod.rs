@@ -20,6 +20,7 @@
 
 pub mod basemap;
 mod conn;
+pub mod ecosystem;
 pub mod openapi;
 mod report;
 pub mod stream;
@@ -103,6 +104,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi_document))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
+        .route("/data/aircraft.json", get(data_aircraft))
+        .route("/data/receiver.json", get(data_receiver))
         .merge(web::router(&state.tile_hosts))
         .layer(axum::middleware::map_response(harden))
         .layer(axum::middleware::from_fn_with_state(
@@ -245,6 +248,27 @@ async fn aircraft(State(state): State<AppState>) -> Response {
     // The snapshot's JSON, made once and shared by every request on it.
     let body = axum::body::Bytes::from_owner(SharedText(state.live.json()));
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn data_aircraft(State(state): State<AppState>) -> Response {
+    let live = state.live.get();
+    let network = state.network.latest();
+    let messages = state
+        .metrics
+        .records
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let now = if live.now > 0.0 { live.now } else { unix_now() };
+    Json(ecosystem::aircraft_json(
+        now,
+        messages,
+        &live,
+        &network.heard,
+    ))
+    .into_response()
+}
+
+async fn data_receiver(State(state): State<AppState>) -> Response {
+    Json(ecosystem::receiver_json(state.receiver)).into_response()
 }
 
 async fn receivers(State(state): State<AppState>) -> Response {

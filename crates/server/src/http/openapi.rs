@@ -56,6 +56,8 @@ pub fn document() -> Value {
             "/api/stream": get("Server-Sent Events: `aircraft` (changed aircraft, removed addresses), `event` (committed events with id), `lagged`.", json!([]), "text/event-stream"),
             "/api/openapi.json": get("This document.", json!([]), "OpenAPI document"),
             "/metrics": get("Prometheus metrics: frames/s per source, decode errors, tracked aircraft, queue depths, events, alert sink failures, alert latency.", json!([]), "text/plain; version=0.0.4"),
+            "/data/aircraft.json": get("Live aircraft in readsb's aircraft.json schema (now, messages, aircraft[]: hex, type, flight, alt_baro, gs, track, baro_rate, squawk, lat, lon, seen, seen_pos, messages, rssi, mlat, tisb; vigia's additions under `vigia`), for tar1090 and the ecosystem's tools; aircraft heard without a position have type mode_s.", json!([]), "{now, messages, aircraft}"),
+            "/data/receiver.json": get("The receiver as readsb describes it: version, refresh (ms), history, lat, lon.", json!([]), "{version, refresh, history, lat, lon}"),
             "/healthz": get("Liveness and a short status: `ok`, or `degraded` with the problems (no receiver connected, the store's writer behind); always 200 while the process answers.", json!([]), "{status, problems, uptime_s, sources, sources_connected, queue_depth, writer_queue}"),
         }
     })

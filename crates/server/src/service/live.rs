@@ -60,6 +60,32 @@ pub struct LiveAircraft {
     pub registration: Option<String>,
     /// ICAO type designator (aircraft database).
     pub type_designator: Option<String>,
+    /// How the latest position was obtained: `adsb`, `mlat` or `archive`.
+    pub position_source: &'static str,
+    /// Frames heard from the aircraft since it was listed (every kind, every receiver's copy).
+    pub messages: u64,
+    /// When the aircraft was last heard, any frame (seconds, stream clock).
+    pub last_seen: f64,
+    /// Recent signal power of its frames, dBFS (from the Beast signal byte; `None` without one).
+    pub rssi: Option<f64>,
+    /// The same as a linear power, averaged (for the next frame).
+    #[serde(skip)]
+    pub signal_power: Option<f64>,
+}
+
+impl LiveAircraft {
+    /// Count one more frame heard from the aircraft at `ts`, with the receiver's signal byte.
+    pub fn heard(&mut self, ts: f64, signal: Option<u8>) {
+        self.messages += 1;
+        self.last_seen = self.last_seen.max(ts);
+        if let Some(byte) = signal.filter(|b| *b > 0) {
+            // readsb's convention: power (level / 255)², averaged over recent frames.
+            let power = (f64::from(byte) / 255.0).powi(2);
+            let mean = self.signal_power.map_or(power, |m| m + (power - m) / 8.0);
+            self.signal_power = Some(mean);
+            self.rssi = Some((10.0 * mean.log10() * 10.0).round() / 10.0);
+        }
+    }
 }
 
 /// The live table at one moment.

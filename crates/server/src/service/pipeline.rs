@@ -365,6 +365,9 @@ impl Pipeline {
             let msg = match &*record {
                 Record::Frame(frame) => {
                     let msg = vigia_modes::decode(frame.message()).ok();
+                    if let Some(row) = msg.as_ref().and_then(|m| self.live.get_mut(m.address)) {
+                        row.heard(ts, frame.signal);
+                    }
                     self.sightings
                         .frame(arrival.source, ts, frame, msg.as_ref());
                     self.analyzer
@@ -554,6 +557,8 @@ impl Pipeline {
                 row.vertical_rate_fpm = p.vertical_rate_fpm;
                 row.on_ground = p.on_ground;
                 row.last_update = p.ts;
+                row.last_seen = row.last_seen.max(p.ts);
+                row.position_source = position_source(&p.evidence);
                 row.positions = positions;
                 let mut n = 0;
                 let mut unchanged = true;
@@ -596,6 +601,13 @@ impl Pipeline {
             progress.row.military = Some(military);
         }
         let record = id.record.as_ref();
+        // What was counted of the aircraft's frames carries over to its new row.
+        let (messages, last_seen, rssi, signal_power) = self
+            .live
+            .get_mut(p.icao24)
+            .map_or((0, p.ts, None, None), |r| {
+                (r.messages, r.last_seen.max(p.ts), r.rssi, r.signal_power)
+            });
         self.live.upsert(
             p.icao24,
             LiveAircraft {
@@ -621,6 +633,11 @@ impl Pipeline {
                 country: id.country.clone(),
                 registration: record.and_then(|r| r.registration.clone()),
                 type_designator: record.and_then(|r| r.type_designator.clone()),
+                position_source: position_source(&p.evidence),
+                messages,
+                last_seen,
+                rssi,
+                signal_power,
             },
         );
     }
@@ -888,3 +905,12 @@ mod tests;
 #[cfg(test)]
 #[path = "pipeline_flood_tests.rs"]
 mod flood_tests;
+
+/// How a trusted position was obtained, as the live table names it.
+fn position_source(evidence: &vigia_track::Evidence) -> &'static str {
+    match evidence {
+        vigia_track::Evidence::Mlat(_) => "mlat",
+        vigia_track::Evidence::Report(_) => "archive",
+        _ => "adsb",
+    }
+}

@@ -51,6 +51,9 @@ pub struct ServiceState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Start time, seconds.
     pub started: f64,
+    /// The receiver's position from the configuration (`[receiver]`, else the first source
+    /// with one), latitude and longitude: `/data/receiver.json` and the map's range rings.
+    pub receiver: Option<(f64, f64)>,
 }
 
 /// Why the zones could not be reloaded.

@@ -61,6 +61,11 @@ fn aircraft() -> LiveAircraft {
         country: Some("United States".into()),
         registration: None,
         type_designator: None,
+        position_source: "adsb",
+        messages: 120,
+        last_seen: 1_700_000_002.0,
+        rssi: Some(-12.5),
+        signal_power: Some(0.056),
     }
 }
 
@@ -133,6 +138,7 @@ fn api_with(token: Option<&str>, limits: ConnectionLimits) -> Api {
         control: Mutex::new(None),
         shutdown: shutdown.clone(),
         started: 0.0,
+        receiver: Some((32.5, -117.0)),
     });
     let metrics = state.metrics.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -252,7 +258,28 @@ fn the_api_serves_live_aircraft_flights_events_and_zones() {
         .as_str()
         .unwrap()
         .contains("vigia_source_records_total{source=\"rx\"} 0"));
-    assert_eq!(get("/healthz").1["status"], "ok");
+    // Its one source ("rx") is not connected: degraded, and why.
+    let (status, health) = get("/healthz");
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "degraded");
+    assert!(health["problems"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("no receiver connected (0 of 1"));
+    // The ecosystem's view of the same aircraft, in readsb's names and units.
+    let (status, data) = get("/data/aircraft.json");
+    assert_eq!(status, 200);
+    let a = &data["aircraft"][0];
+    assert_eq!(a["hex"], "ae01c5");
+    assert_eq!(a["type"], "adsb_icao");
+    assert_eq!(a["flight"], "RCH123  ");
+    assert_eq!(a["alt_baro"], 18000);
+    assert_eq!(a["gs"], 300.0);
+    assert_eq!(a["squawk"], "7400");
+    assert_eq!(a["messages"], 120);
+    assert_eq!(a["rssi"], -12.5);
+    assert_eq!(a["vigia"]["military"], true);
+    assert_eq!(get("/data/receiver.json").1["lon"], -117.0);
     // Without a configured token, nothing changes state.
     assert_eq!(
         request(api.address, "POST", "/api/events/1/ack", Some("x")).0,

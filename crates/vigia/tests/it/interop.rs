@@ -49,6 +49,11 @@ fn free_ports() -> [u16; 5] {
 /// One network-only peer on free loopback ports, up: (peer, Beast in, Beast out, SBS out).
 /// A port taken by someone else between choosing and binding: tried again on others.
 fn start_peer() -> (Peer, u16, u16, u16) {
+    start_peer_with(&[])
+}
+
+/// [`start_peer`] with more arguments for the peer.
+fn start_peer_with(extra: &[&str]) -> (Peer, u16, u16, u16) {
     let found = Command::new(PEER).arg("--help").output();
     assert!(
         found.is_ok(),
@@ -72,6 +77,7 @@ fn start_peer() -> (Peer, u16, u16, u16) {
                     &ri.to_string(),
                 ])
                 .args(["--net-ro-port", &ro.to_string(), "--net-heartbeat", "0"])
+                .args(extra)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -198,6 +204,114 @@ fn vigia_reads_dump1090_beast_and_sbs_outputs_and_reports_what_was_fed() {
     }
     let events = vigia.json("/api/events?type=zone_entry&zone=BOX");
     assert_eq!(events["events"][0]["icao24"], "486257");
+    drop(vigia);
+    drop(peer);
+}
+
+/// `/data/aircraft.json` against the peer's own `aircraft.json` for the same frames: the same
+/// aircraft with a position, at the same place (within what a second of flight moves), the same
+/// altitude, squawk and callsign; readsb's field names and units (dump1090-mutability predates
+/// some of them: its `altitude`, `speed`, `vert_rate` are readsb's `alt_baro`, `gs`,
+/// `baro_rate`); and `/data/receiver.json`.
+#[test]
+fn data_aircraft_json_agrees_with_dump1090s_own() {
+    let json_dir = tempfile::tempdir().unwrap();
+    let json_arg = json_dir.path().to_str().unwrap().to_string();
+    let (peer, bi, bo, _) =
+        start_peer_with(&["--write-json", &json_arg, "--write-json-every", "1"]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let vigia = Vigia::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--connect",
+        &format!("beast://127.0.0.1:{bo}"),
+        "--lat",
+        "45.6",
+        "--lon",
+        "1.4",
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while vigia.json("/healthz")["sources_connected"] != 1 {
+        assert!(Instant::now() < deadline, "vigia did not connect to {PEER}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let frames = corpus_frames(REPLAY_FROM, REPLAY_TO);
+    let mut input = connect_within(bi, Duration::from_secs(5));
+    assert_eq!(play(&mut input, &frames, 0, None), frames.len());
+    // Both have settled on the last frames (the peer writes its file every second).
+    std::thread::sleep(Duration::from_millis(2500));
+    let theirs: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(json_dir.path().join("aircraft.json")).unwrap(),
+    )
+    .unwrap();
+    let ours = vigia.json("/data/aircraft.json");
+    for doc in [&theirs, &ours] {
+        assert!(
+            doc["now"].as_f64().is_some() && doc["messages"].as_u64().is_some(),
+            "{doc}"
+        );
+    }
+    let find = |doc: &serde_json::Value, hex: &str| -> Option<serde_json::Value> {
+        doc["aircraft"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["hex"] == hex)
+            .cloned()
+    };
+    let mut compared = 0;
+    for a in theirs["aircraft"].as_array().unwrap() {
+        let Some(lat) = a["lat"].as_f64() else {
+            continue;
+        };
+        let hex = a["hex"].as_str().unwrap();
+        let v = find(&ours, hex).unwrap_or_else(|| {
+            panic!("{hex} has a position in {PEER}'s file, not in ours: {ours}")
+        });
+        let (vlat, vlon) = (v["lat"].as_f64().unwrap(), v["lon"].as_f64().unwrap());
+        assert!(
+            (vlat - lat).abs() < 0.05 && (vlon - a["lon"].as_f64().unwrap()).abs() < 0.05,
+            "{hex}: ours {v} vs theirs {a}"
+        );
+        if let (Some(alt), Some(valt)) = (a["altitude"].as_i64(), v["alt_baro"].as_i64()) {
+            assert!(
+                (alt - valt).abs() <= 100,
+                "{hex}: altitude {alt} vs alt_baro {valt}"
+            );
+        }
+        if let (Some(sq), Some(vsq)) = (a["squawk"].as_str(), v["squawk"].as_str()) {
+            assert_eq!(sq, vsq, "{hex}");
+        }
+        if let (Some(f), Some(vf)) = (a["flight"].as_str(), v["flight"].as_str()) {
+            assert_eq!(f.trim(), vf.trim(), "{hex}");
+        }
+        // readsb's names and units, and a count of what was heard.
+        for key in ["type", "seen", "seen_pos", "messages", "mlat", "tisb"] {
+            assert!(v.get(key).is_some(), "{hex}: no {key} in {v}");
+        }
+        assert_eq!(v["type"], "adsb_icao");
+        assert!(v["messages"].as_u64().unwrap() >= 2);
+        compared += 1;
+    }
+    assert!(compared >= 1, "{PEER} placed nothing: {theirs}");
+    let klm = find(&ours, "486257").expect("the KLM flight");
+    assert_eq!(klm["flight"], "KLM1302 ");
+    assert_eq!(klm["alt_baro"], 34000);
+    assert!(
+        klm["gs"].as_f64().is_some() && klm["track"].as_f64().is_some(),
+        "{klm}"
+    );
+    assert!(klm["rssi"].as_f64().is_some_and(|r| r < 0.0), "{klm}");
+    assert_eq!(
+        klm["vigia"]["flight_id"]
+            .as_str()
+            .map(|s| s.starts_with("486257")),
+        Some(true)
+    );
+    let receiver = vigia.json("/data/receiver.json");
+    assert_eq!(receiver["lat"], 45.6);
+    assert_eq!(receiver["refresh"], 1000);
     drop(vigia);
     drop(peer);
 }
