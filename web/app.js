@@ -10,15 +10,16 @@ import { Network } from './network.js';
 import { CoverageLayer, MIN_EXPECTED } from './coverage.js';
 import { Panel } from './panel.js';
 import { Replay } from './replay.js';
+import { RangeRings } from './rings.js';
 import { TileLayer } from './tiles.js';
-import { CATEGORY_COLOURS, Traffic } from './traffic.js';
+import { altitudeColour, CATEGORY_COLOURS, Traffic } from './traffic.js';
 import { Graticule, ZoneLayer } from './zones.js';
 
 const $ = (id) => document.getElementById(id);
 const TILE_SETTING = 'vigia.tileUrl';
 
 const state = {
-  filter: { militaryOnly: false, minScore: 0, zone: '' },
+  filter: { militaryOnly: false, minScore: 0, zone: '', search: '' },
   selectedAircraft: null,
   selectedEvent: null,
 };
@@ -82,6 +83,7 @@ const panel = new Panel($('panel'), {
 
 const network = new Network();
 const coverage = new CoverageLayer();
+const rings = new RangeRings();
 
 const isMilitary = (icao24) => traffic.get(icao24)?.military === true;
 
@@ -92,6 +94,7 @@ view.layers = [
   zones,
   new Graticule(),
   coverage,
+  { draw: (ctx, v) => replay.active || rings.draw(ctx, v) },
   { draw: (ctx, v) => replay.active || network.draw(ctx, v) },
   {
     // Live picture or replay, never both: a replayed aircraft beside its live self misleads.
@@ -187,6 +190,10 @@ function renderLegend() {
     row(CATEGORY_COLOURS.alert, 'arrow', 'score ≥ 0.5, or military on station'),
     row(CATEGORY_COLOURS.military, 'arrow', 'military, or surveillance-like (score ≥ 0.3)'),
     row(CATEGORY_COLOURS.ordinary, 'arrow', 'other aircraft'),
+    row(altitudeColour(0), 'line', 'trail: ground'),
+    row(altitudeColour(10000), 'line', 'trail: 10 000 ft'),
+    row(altitudeColour(20000), 'line', 'trail: 20 000 ft'),
+    row(altitudeColour(40000), 'line', 'trail: 40 000 ft and above'),
     zones.zones.map((z) => row(z.colour, z.kind, z.kind === 'sovereign' ? `${z.name} airspace (land + 12 NM sea)` : `${z.name} (${z.kind})`, z.name)),
     land.zones.length > 0 && !tiles.template && row('#a1887f', 'land', 'land')));
 }
@@ -280,6 +287,30 @@ function restoreView() {
   return true;
 }
 
+// ---- links: ?icao=HEX selects an aircraft (once heard), ?zone=NAME filters by zone,
+// ?event=ID opens an event ----
+
+function applyAddress() {
+  const params = new URLSearchParams(location.search);
+  const zone = params.get('zone');
+  if (zone && zones.names().includes(zone)) {
+    $('filter-zone').value = zone;
+    $('filter-zone').dispatchEvent(new Event('input'));
+  }
+  const event = params.get('event');
+  if (event && /^\d+$/.test(event)) selectEvent(Number(event), { center: true });
+  const icao = params.get('icao')?.toLowerCase();
+  if (icao && /^[0-9a-f]{6}$/.test(icao) && !event) {
+    // An aircraft not heard yet is waited for a minute.
+    const started = Date.now();
+    const tryIt = () => {
+      if (traffic.get(icao)) selectAircraft(icao, { center: true });
+      else if (Date.now() - started < 60_000) setTimeout(tryIt, 1000);
+    };
+    tryIt();
+  }
+}
+
 // ---- data: initial load, then the stream ----
 
 async function loadZones(fitView) {
@@ -356,11 +387,12 @@ function bindControls() {
       militaryOnly: $('filter-military').checked,
       minScore: Number.isFinite(score) ? score : 0,
       zone: $('filter-zone').value,
+      search: $('aircraft-search').value.trim().toLowerCase(),
     };
     renderAircraft();
     renderAlerts();
   };
-  for (const id of ['filter-military', 'filter-score', 'filter-zone']) $(id).addEventListener('input', readFilters);
+  for (const id of ['filter-military', 'filter-score', 'filter-zone', 'aircraft-search']) $(id).addEventListener('input', readFilters);
   $('coverage-band').addEventListener('change', () => refreshCoverage().catch(() => {}));
   $('coverage-receiver').addEventListener('change', () => refreshCoverage().catch(() => {}));
   $('zoom-in').addEventListener('click', () => view.zoomAt(2, view.width / 2, view.height / 2));
@@ -440,6 +472,12 @@ async function start() {
   refreshHealth().catch(() => {});
   setInterval(() => refreshHealth().catch(() => {}), 5000);
   setInterval(() => refreshCoverage().catch(() => {}), 60000);
+  fetchJson('/data/receiver.json').then((receiver) => {
+    rings.load(receiver);
+    canvas.dataset.station = rings.station ? rings.station.join(',') : '';
+    view.requestDraw();
+  }).catch(() => {});
+  applyAddress();
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) $('status').textContent = `load failed: ${failed.join('; ')}`;
   canvas.dataset.ready = 'true';

@@ -29,15 +29,22 @@ export function el(tag, attrs = {}, ...children) {
  * `2026-11-25 10:15:03Z` from seconds since the epoch; with `milliseconds`,
  * `2026-11-25 10:15:03.069Z` (evidence: frames a fraction of a second apart).
  */
-export function formatTime(ts, { milliseconds = false } = {}) {
+export function formatTime(ts, { milliseconds = false, local = true } = {}) {
   if (!Number.isFinite(ts)) return '—';
-  const iso = new Date(ts * 1000).toISOString().replace('T', ' ');
-  return milliseconds ? iso : iso.replace(/\.\d+Z$/, 'Z');
+  const date = new Date(ts * 1000);
+  const iso = date.toISOString().replace('T', ' ');
+  const utc = milliseconds ? iso : iso.replace(/\.\d+Z$/, 'Z');
+  // Beside UTC, the reader's own clock (in Mexico, UTC−6 or −7), when it differs.
+  if (!local || date.getTimezoneOffset() === 0) return utc;
+  const clock = date.toLocaleTimeString('en-GB', { hour12: false });
+  const offset = -date.getTimezoneOffset() / 60;
+  const sign = offset >= 0 ? '+' : '−';
+  return `${utc} (${clock} local, UTC${sign}${Math.abs(offset)})`;
 }
 
 /** `10:15:03Z`: the time of day only, for lists. */
 export function formatClock(ts, options) {
-  return formatTime(ts, options).slice(11);
+  return formatTime(ts, { ...options, local: false }).slice(11);
 }
 
 /** `30.4845°N 116.3602°W`. */

@@ -147,7 +147,7 @@ export class Network {
 }
 
 /** The point `metres` from (lat, lon) along the initial bearing `bearingDeg`, as [lon, lat]. */
-function destination(lat, lon, bearingDeg, metres) {
+export function destination(lat, lon, bearingDeg, metres) {
   const R = 6371008.8;
   const d = metres / R;
   const b = (bearingDeg * Math.PI) / 180;

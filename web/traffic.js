@@ -31,7 +31,31 @@ export function category(aircraft, orbiting) {
 export function passes(aircraft, filter) {
   return (!filter.militaryOnly || aircraft.military)
     && aircraft.score >= filter.minScore
-    && (!filter.zone || aircraft.zones.includes(filter.zone));
+    && (!filter.zone || aircraft.zones.includes(filter.zone))
+    && matchesSearch(aircraft, filter.search);
+}
+
+/** Whether the search text (lower case) is part of the callsign, address, squawk or registration. */
+export function matchesSearch(aircraft, search) {
+  if (!search) return true;
+  return [aircraft.callsign, aircraft.icao24, aircraft.squawk, aircraft.registration]
+    .some((field) => typeof field === 'string' && field.toLowerCase().includes(search));
+}
+
+/** A trail point's altitude, feet: 0 on the ground, `null` when unknown. */
+function trailAltitude(onGround, altitudeFt) {
+  if (onGround) return 0;
+  return Number.isFinite(altitudeFt) ? altitudeFt : null;
+}
+
+/**
+ * A trail's colour at an altitude, the scale tar1090 users know: orange near the ground
+ * through green and blue to magenta at 40 000 ft and above; grey when unknown.
+ */
+export function altitudeColour(altitudeFt) {
+  if (!Number.isFinite(altitudeFt)) return '#9e9e9e';
+  const share = Math.min(Math.max(altitudeFt, 0), 40000) / 40000;
+  return `hsl(${Math.round(20 + share * 280)}, 85%, 42%)`;
 }
 
 /** Flight level or altitude text: `FL350`, `4500 ft`, `ground`. */
@@ -76,7 +100,7 @@ export class Traffic {
       entry.data = data;
       const last = entry.trail[entry.trail.length - 1];
       if (!last || last[2] < data.last_update) {
-        entry.trail.push([...project(data.lon, data.lat), data.last_update]);
+        entry.trail.push([...project(data.lon, data.lat), data.last_update, trailAltitude(data.on_ground, data.altitude_ft)]);
         if (entry.trail.length > Math.max(TRAIL_POINTS, entry.seeded ?? 0)) entry.trail.shift();
       }
       this.aircraft.set(data.icao24, entry);
@@ -89,8 +113,9 @@ export class Traffic {
     const entry = this.aircraft.get(icao24);
     if (!entry || feature.properties?.id !== entry.data.flight_id) return;
     const times = feature.properties.times ?? [];
+    const altitudes = feature.properties.altitudes_ft ?? [];
     const stored = feature.geometry.coordinates
-      .map(([lon, lat], i) => [...project(lon, lat), times[i]])
+      .map(([lon, lat], i) => [...project(lon, lat), times[i], trailAltitude(false, altitudes[i])])
       .slice(-SEEDED_POINTS);
     const lastStored = stored.length ? stored[stored.length - 1][2] : -Infinity;
     entry.trail = stored.concat(entry.trail.filter((p) => p[2] > lastStored));
@@ -118,18 +143,21 @@ export class Traffic {
     const entries = this.visible(filter);
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
+    // Trails coloured by altitude, segment by segment (the symbol keeps the category colour).
     for (const { data, trail } of entries) {
       if (trail.length < 2) continue;
-      ctx.strokeStyle = CATEGORY_COLOURS[this.categoryOf(data)];
-      ctx.globalAlpha = data.icao24 === selected ? 0.9 : 0.45;
-      ctx.lineWidth = data.icao24 === selected ? 2.5 : 1.5;
-      ctx.beginPath();
-      trail.forEach(([x, y], i) => {
-        const [sx, sy] = view.toScreen(x, y);
-        if (i === 0) ctx.moveTo(sx, sy);
-        else ctx.lineTo(sx, sy);
-      });
-      ctx.stroke();
+      ctx.globalAlpha = data.icao24 === selected ? 0.95 : 0.6;
+      ctx.lineWidth = data.icao24 === selected ? 3 : 1.75;
+      let [px, py] = view.toScreen(trail[0][0], trail[0][1]);
+      for (let i = 1; i < trail.length; i++) {
+        const [sx, sy] = view.toScreen(trail[i][0], trail[i][1]);
+        ctx.strokeStyle = altitudeColour(trail[i][3]);
+        ctx.beginPath();
+        ctx.moveTo(px, py);
+        ctx.lineTo(sx, sy);
+        ctx.stroke();
+        [px, py] = [sx, sy];
+      }
     }
     ctx.globalAlpha = 1;
     // Symbols for all; labels most important first (selected, red, orange, then by score),

@@ -378,6 +378,70 @@ test('the coverage layer shows where the receivers hear, by altitude band', asyn
   await page.locator('#receivers summary').click();
 });
 
+test('the search box narrows the aircraft list and the map to what matches', async () => {
+  const search = page.locator('#aircraft-search');
+  const all = Number(await page.locator('#map').getAttribute('data-aircraft'));
+  assert.ok(all >= 2, `aircraft: ${all}`);
+  await search.fill(P8.callsign.slice(0, 5).toLowerCase());
+  await page.waitForFunction((hex) => {
+    const items = [...document.querySelectorAll('#aircraft-list li[data-icao24]')];
+    return items.length >= 1 && items.every((li) => li.dataset.icao24 === hex);
+  }, P8.icao24);
+  // By address too, in capitals.
+  await search.fill(P8.icao24.toUpperCase());
+  await page.locator(`#aircraft-list li[data-icao24="${P8.icao24}"]`).waitFor();
+  assert.equal(await page.locator('#aircraft-list li[data-icao24]').count(), 1);
+  await search.fill('no such aircraft');
+  await page.waitForFunction(() => document.querySelectorAll('#aircraft-list li[data-icao24]').length === 0);
+  await search.fill('');
+  await page.waitForFunction((n) => document.querySelectorAll('#aircraft-list li[data-icao24]').length >= Math.min(n, 2), all);
+});
+
+test('trails are coloured by altitude, with the scale in the legend', async () => {
+  const legend = await page.locator('#legend').textContent();
+  assert.match(legend, /trail: ground.*trail: 40 000 ft and above/s);
+  const colours = await page.evaluate(async () => {
+    const { altitudeColour } = await import('/traffic.js');
+    return [altitudeColour(0), altitudeColour(20000), altitudeColour(45000), altitudeColour(null)];
+  });
+  assert.deepEqual(colours, ['hsl(20, 85%, 42%)', 'hsl(160, 85%, 42%)', 'hsl(300, 85%, 42%)', '#9e9e9e']);
+});
+
+test('the receiver station is marked with range rings', async () => {
+  const receiver = await page.evaluate(async () => (await (await fetch('/data/receiver.json')).json()));
+  assert.ok(Number.isFinite(receiver.lat) && Number.isFinite(receiver.lon), JSON.stringify(receiver));
+  const station = await page.locator('#map').getAttribute('data-station');
+  assert.equal(station, `${receiver.lat},${receiver.lon}`);
+});
+
+test('links open an aircraft, a zone filter or an event', async () => {
+  await page.goto(`${BASE}/?icao=${P8.icao24.toUpperCase()}`);
+  await page.locator(`#panel[data-kind="aircraft"][data-icao24="${P8.icao24}"]`).waitFor({ timeout: 30_000 });
+  await page.goto(`${BASE}/?zone=MEX`);
+  await page.locator('#map[data-ready="true"]').waitFor();
+  assert.equal(await page.locator('#filter-zone').inputValue(), 'MEX');
+  const id = await page.evaluate(async () => (await (await fetch('/api/events?type=zone_entry&zone=MEX&limit=1')).json()).events[0].id);
+  await page.goto(`${BASE}/?event=${id}`);
+  await page.locator(`#panel[data-kind="event"][data-event-id="${id}"]`).waitFor({ timeout: 15_000 });
+  await page.goto(`${BASE}/`);
+  await page.locator('#map[data-ready="true"]').waitFor();
+});
+
+test('times show the reader\'s local clock beside UTC', async () => {
+  // A reader in Sonora (UTC−7 all year), in a browser context of their own.
+  const sonora = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'America/Hermosillo' });
+  try {
+    const local = await sonora.newPage();
+    const id = await page.evaluate(async () => (await (await fetch('/api/events?type=zone_entry&zone=MEX&limit=1')).json()).events[0].id);
+    await local.goto(`${BASE}/?event=${id}`);
+    const panel = local.locator(`#panel[data-kind="event"][data-event-id="${id}"]`);
+    await panel.waitFor({ timeout: 15_000 });
+    assert.match(await panel.textContent(), /\d{2}:\d{2}:\d{2}Z \(\d{2}:\d{2}:\d{2} local, UTC−7\)/);
+  } finally {
+    await sonora.close();
+  }
+});
+
 test('nothing was fetched from outside the service, and the page logged no error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(pageErrors, []);
