@@ -16,6 +16,7 @@
 
 pub mod coverage;
 pub mod dark;
+pub mod export;
 pub mod geojson;
 pub mod heard;
 pub mod incident;

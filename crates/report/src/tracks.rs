@@ -243,7 +243,7 @@ fn write_parquet_points<W: Write + Send>(
     Ok(())
 }
 
-fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

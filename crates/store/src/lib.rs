@@ -44,8 +44,8 @@ mod store;
 
 pub use error::StoreError;
 pub use rows::{
-    EventFilter, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow, StoredEvent,
-    StoredFlight, WriteBatch,
+    EventFilter, ExportWindow, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow,
+    StoredEvent, StoredFlight, WriteBatch,
 };
 pub use schema::SCHEMA_VERSION;
 pub use store::Store;

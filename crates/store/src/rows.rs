@@ -174,6 +174,17 @@ pub struct EventFilter {
     pub limit: usize,
 }
 
+/// What an export takes: a time window (seconds, each end optional) and a zone.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportWindow {
+    /// From this time on.
+    pub since: Option<f64>,
+    /// Up to this time.
+    pub until: Option<f64>,
+    /// Only this zone's events, only flights that were in it.
+    pub zone: Option<String>,
+}
+
 /// Which flights to list, latest first.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlightFilter {

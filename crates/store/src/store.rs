@@ -13,8 +13,8 @@ use vigia_detect::coverage::{Cell, CellTally, Tally};
 
 use crate::error::{SqlContext, StoreError};
 use crate::rows::{
-    EventFilter, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent, StoredFlight,
-    WriteBatch,
+    EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
+    StoredFlight, WriteBatch,
 };
 use crate::schema;
 
@@ -329,6 +329,80 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()
             .sql("listing events")?;
         rows.into_iter().map(RawEvent::parse).collect()
+    }
+
+    /// One page of the events in a time window (event time within `[since, until]`, both
+    /// optional), of one zone if given, oldest first (then by id), after the `(ts, id)` of the
+    /// previous page's last event: an export reads a month page by page, never all at once.
+    pub fn events_in(
+        &self,
+        window: &ExportWindow,
+        after: Option<(f64, i64)>,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE (?1 IS NULL OR ts >= ?1) AND (?2 IS NULL OR ts <= ?2)
+                 AND (?3 IS NULL OR zone = ?3)
+                 AND (?4 IS NULL OR ts > ?4 OR (ts = ?4 AND id > ?5))
+                 ORDER BY ts, id LIMIT ?6"
+            ))
+            .sql("exporting events")?;
+        let rows = stmt
+            .query_map(
+                params![
+                    window.since,
+                    window.until,
+                    window.zone,
+                    after.map(|a| a.0),
+                    after.map(|a| a.1),
+                    limit.clamp(1, MAX_LIMIT) as i64
+                ],
+                raw_event,
+            )
+            .sql("exporting events")?
+            .collect::<Result<Vec<_>, _>>()
+            .sql("exporting events")?;
+        rows.into_iter().map(RawEvent::parse).collect()
+    }
+
+    /// One page of the flights that overlap a time window (ended at or after `since`, started
+    /// at or before `until`), that were in a zone if given, by start (then id), after the
+    /// `(start_ts, id)` of the previous page's last flight; with their summary documents.
+    pub fn flights_in(
+        &self,
+        window: &ExportWindow,
+        after: Option<(f64, String)>,
+        limit: usize,
+    ) -> Result<Vec<StoredFlight>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {FLIGHT_COLUMNS} FROM flights
+                 WHERE (?1 IS NULL OR end_ts >= ?1) AND (?2 IS NULL OR start_ts <= ?2)
+                 AND (?3 IS NULL OR instr(zones, ',' || ?3 || ',') > 0)
+                 AND (?4 IS NULL OR start_ts > ?4 OR (start_ts = ?4 AND id > ?5))
+                 ORDER BY start_ts, id LIMIT ?6"
+            ))
+            .sql("exporting flights")?;
+        let rows = stmt
+            .query_map(
+                params![
+                    window.since,
+                    window.until,
+                    window.zone,
+                    after.as_ref().map(|a| a.0),
+                    after.as_ref().map(|a| a.1.as_str()),
+                    limit.clamp(1, MAX_LIMIT) as i64
+                ],
+                raw_flight,
+            )
+            .sql("exporting flights")?
+            .collect::<Result<Vec<_>, _>>()
+            .sql("exporting flights")?;
+        rows.into_iter().map(RawFlight::parse).collect()
     }
 
     /// Mark an event acknowledged at `at` (seconds); `false` if there is no such event.

@@ -37,6 +37,8 @@ enum Command {
     Report(cmd::report::Args),
     /// The whole service offline: replays border scenarios and a real capture; prints the map's URL.
     Demo(cmd::demo::Args),
+    /// Stored events or flights of a period and a zone as GeoJSON (QGIS), CSV or KML.
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Tracks(args) => cmd::tracks::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Export(args) => cmd::export::run(args),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@ pub mod config;
 pub mod coverage;
 pub mod decode;
 pub mod demo;
+pub mod export;
 pub mod network;
 pub mod report;
 pub mod run;

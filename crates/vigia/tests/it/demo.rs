@@ -236,6 +236,97 @@ fn the_demo_raises_the_p8_clip_and_reports_it() {
     let hex = frames[0]["hex"].as_str().unwrap();
     assert!(html.contains(hex), "the report cites the frames");
     std::fs::remove_file(&out).ok();
+
+    // The same store exported for an analyst: the period and zone's events and flights.
+    let dir = tempfile::tempdir().unwrap();
+    let export = |what: &str, file: &str, extra: &[&str]| -> String {
+        let path = dir.path().join(file);
+        let mut args = vec![
+            "export",
+            what,
+            "--db",
+            db.to_str().unwrap(),
+            "--zone",
+            "MEX",
+            "--out",
+            path.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let run = vigia(&args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::read_to_string(&path).unwrap()
+    };
+    let ts = entry["ts"].as_f64().unwrap();
+    let geojson: Value = serde_json::from_str(&export("events", "events.geojson", &[])).unwrap();
+    let feature = geojson["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == id)
+        .expect("the entry exported")
+        .clone();
+    assert_eq!(feature["geometry"]["type"], "Point");
+    assert_eq!(feature["properties"]["zone"], "MEX");
+    assert_eq!(feature["properties"]["type"], "zone_entry");
+    let time = feature["properties"]["time"].as_str().unwrap();
+    assert!(
+        time.len() == 24 && time.ends_with('Z') && time.contains('T'),
+        "{time}"
+    );
+    assert!(geojson["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["zone"] == "MEX"));
+    // The window: an event is in it or not by its time.
+    let after = format!("{}", ts + 0.5);
+    let later: Value =
+        serde_json::from_str(&export("events", "later.geojson", &["--since", &after])).unwrap();
+    assert!(later["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["id"] != id));
+    let until = format!("{}", ts - 0.5);
+    let earlier: Value =
+        serde_json::from_str(&export("events", "earlier.geojson", &["--until", &until])).unwrap();
+    assert!(earlier["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["id"] != id));
+    let csv = export("events", "events.csv", &[]);
+    assert!(csv.starts_with(
+        "id,type,time,icao24,callsign,zone,latitude,longitude,score,band,military,flight_id\n"
+    ));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&format!("{id},zone_entry,"))),
+        "{csv}"
+    );
+    let kml = export("flights", "flights.kml", &[]);
+    assert!(
+        kml.contains("<Style id=\"surveillance-like\">") && kml.contains("<TimeSpan><begin>"),
+        "{kml}"
+    );
+    assert!(kml.contains("PELICAN5"), "the P-8's flight was in MEX");
+    let flights: Value = serde_json::from_str(&export("flights", "flights.geojson", &[])).unwrap();
+    let p8 = flights["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["callsign"] == "PELICAN5")
+        .expect("the P-8's flight");
+    assert_eq!(p8["geometry"]["type"], "LineString");
+    assert!(p8["properties"]["zones"].as_str().unwrap().contains("MEX"));
+    assert_eq!(
+        p8["properties"]["times"].as_array().unwrap().len(),
+        p8["geometry"]["coordinates"].as_array().unwrap().len()
+    );
     for suffix in ["", "-wal", "-shm"] {
         std::fs::remove_file(format!("{}{suffix}", db.display())).ok();
     }
