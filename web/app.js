@@ -11,6 +11,7 @@ import { CoverageLayer, MIN_EXPECTED } from './coverage.js';
 import { Panel } from './panel.js';
 import { Replay } from './replay.js';
 import { RangeRings } from './rings.js';
+import { AircraftTable } from './table.js';
 import { TileLayer } from './tiles.js';
 import { altitudeColour, CATEGORY_COLOURS, Traffic } from './traffic.js';
 import { Graticule, ZoneLayer } from './zones.js';
@@ -84,6 +85,10 @@ const panel = new Panel($('panel'), {
 const network = new Network();
 const coverage = new CoverageLayer();
 const rings = new RangeRings();
+const table = new AircraftTable($('aircraft-table'), {
+  onSelect: (icao24) => selectAircraft(icao24, { center: true }),
+  onSort: () => renderAircraft(),
+});
 
 const isMilitary = (icao24) => traffic.get(icao24)?.military === true;
 
@@ -118,6 +123,7 @@ function renderAircraft() {
     selected: state.selectedAircraft,
     onSelect: (icao24) => selectAircraft(icao24, { center: true }),
   });
+  if ($('table-view').open) table.render(traffic.visible(state.filter).map((e) => e.data), state.selectedAircraft);
   const shown = traffic.visible(state.filter).length;
   $('aircraft-count').textContent = `${shown}${shown === traffic.aircraft.size ? '' : ` of ${traffic.aircraft.size}`}`;
   canvas.dataset.aircraft = String(traffic.aircraft.size);
@@ -400,6 +406,7 @@ function bindControls() {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !$('panel').hidden) deselect();
   });
+  $('table-view').addEventListener('toggle', () => renderAircraft());
   $('replay').addEventListener('toggle', () => {
     if ($('replay').open) replay.listFlights().catch((error) => replay.status(error.message));
   });

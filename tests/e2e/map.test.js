@@ -407,6 +407,31 @@ test('trails are coloured by altitude, with the scale in the legend', async () =
   assert.deepEqual(colours, ['hsl(20, 85%, 42%)', 'hsl(160, 85%, 42%)', 'hsl(300, 85%, 42%)', '#9e9e9e']);
 });
 
+test('the aircraft table sorts by any column and selects an aircraft', async () => {
+  await page.locator('#table-view summary').click();
+  const rows = page.locator('#aircraft-table tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await page.locator('#aircraft-table th').count(), 8);
+  const listed = await page.locator('#aircraft-list li[data-icao24]').count();
+  assert.equal(await rows.count(), listed);
+  const altitudes = async () => (await page.locator('#aircraft-table tbody td[data-key="altitude"]').allTextContents())
+    .map((t) => (t === 'ground' ? 0 : Number(t)))
+    .filter(Number.isFinite);
+  const header = page.locator('#aircraft-table th[data-key="altitude"]');
+  await header.click();
+  assert.equal(await header.getAttribute('aria-sort'), 'descending');
+  const down = await altitudes();
+  assert.deepEqual(down, [...down].sort((a, b) => b - a));
+  await header.click();
+  assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+  const up = await altitudes();
+  assert.deepEqual(up, [...up].sort((a, b) => a - b));
+  await page.locator(`#aircraft-table tbody tr[data-icao24="${P8.icao24}"]`).click();
+  await page.locator(`#panel[data-kind="aircraft"][data-icao24="${P8.icao24}"]`).waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('#table-view summary').click();
+});
+
 test('the receiver station is marked with range rings', async () => {
   const receiver = await page.evaluate(async () => (await (await fetch('/data/receiver.json')).json()));
   assert.ok(Number.isFinite(receiver.lat) && Number.isFinite(receiver.lon), JSON.stringify(receiver));

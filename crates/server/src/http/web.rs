@@ -71,6 +71,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("/map.js", "map.js", JS),
     asset!("/network.js", "network.js", JS),
     asset!("/rings.js", "rings.js", JS),
+    asset!("/table.js", "table.js", JS),
     asset!("/coverage.js", "coverage.js", JS),
     asset!("/panel.js", "panel.js", JS),
     asset!("/replay.js", "replay.js", JS),
