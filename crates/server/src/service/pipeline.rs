@@ -16,7 +16,7 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -39,7 +39,7 @@ use crate::service::alert::Alerter;
 use crate::service::clock::SourceClock;
 use crate::service::dedup::Dedup;
 use crate::service::flood::{Candidate, FloodGuard, RejectWatch};
-use crate::service::live::{LiveAircraft, LiveTable, LiveView, Snapshot};
+use crate::service::live::{LiveAircraft, LiveTable, LiveView};
 use crate::service::metrics::Metrics;
 use crate::service::receivers::{NetworkView, Sightings};
 use crate::service::stream::StreamMessage;
@@ -821,47 +821,6 @@ impl Pipeline {
         }
     }
 
-    /// Publish the live snapshot and stream the aircraft that changed.
-    pub fn publish(&mut self, now: f64) {
-        let horizon = now - self.settings.live_timeout_s;
-        let removed = self.live.expire(horizon);
-        let (snapshot, changed) = self.live.snapshot(now);
-        let count = snapshot.aircraft.len();
-        self.view.publish(Arc::new(snapshot));
-        // Nobody listening: no JSON to make.
-        if self.stream.receiver_count() > 0 && (!changed.is_empty() || !removed.is_empty()) {
-            let update = Snapshot {
-                now,
-                aircraft: changed,
-            };
-            let data = serde_json::json!({
-                "now": update.now,
-                "aircraft": update.aircraft,
-                "removed": removed,
-            });
-            let _ = self
-                .stream
-                .send(StreamMessage::new("aircraft", data.to_string()));
-        }
-        self.publish_sightings();
-        let flying: rustc_hash::FxHashSet<IcaoAddress> =
-            self.flights.keys().map(|f| f.icao24).collect();
-        let live = &mut self.live;
-        self.known
-            .retain(|icao, _| flying.contains(icao) || live.get_mut(*icao).is_some());
-        self.metrics
-            .live_aircraft
-            .store(count as u64, Ordering::Relaxed);
-        self.metrics
-            .tracked_aircraft
-            .store(self.tracker.aircraft() as u64, Ordering::Relaxed);
-        *self
-            .metrics
-            .tracker
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = self.tracker.stats();
-    }
-
     /// Send what is pending to the writer (with every open flight when `all`).
     pub fn flush(&mut self, all: bool) {
         let now = self.last_ts;
@@ -896,7 +855,11 @@ mod network;
 
 #[path = "pipeline_coverage.rs"]
 mod coverage;
+
+#[path = "pipeline_publish.rs"]
+mod publish;
 use coverage::saved as pipeline_coverage_saved;
+use publish::position_source;
 
 #[cfg(test)]
 #[path = "pipeline_tests.rs"]
@@ -905,12 +868,3 @@ mod tests;
 #[cfg(test)]
 #[path = "pipeline_flood_tests.rs"]
 mod flood_tests;
-
-/// How a trusted position was obtained, as the live table names it.
-fn position_source(evidence: &vigia_track::Evidence) -> &'static str {
-    match evidence {
-        vigia_track::Evidence::Mlat(_) => "mlat",
-        vigia_track::Evidence::Report(_) => "archive",
-        _ => "adsb",
-    }
-}
