@@ -161,6 +161,22 @@ impl Tracker {
         self.ingest(ts, msg, message, out);
     }
 
+    /// [`Tracker::push_raw`] for a frame the caller already decoded (`decoded` is
+    /// `vigia_modes::decode` of its message, `None` when it does not decode): the same counts
+    /// and the same outcome, without a second decode.
+    pub fn push_raw_decoded(
+        &mut self,
+        frame: &RawFrame,
+        decoded: Option<&Message>,
+        out: &mut Vec<TrackEvent>,
+    ) {
+        match (frame.ts, decoded) {
+            (Some(ts), Some(msg)) => self.push_message(ts, msg, frame.message(), out),
+            // Untimed, or undecodable: counted as `push_raw` counts them.
+            _ => self.push_raw(frame, out),
+        }
+    }
+
     /// Track a frame as read by `vigia-feed`; frames without a receive time are counted as
     /// untimed and skipped (Beast and AVR carry only a receiver counter).
     pub fn push_raw(&mut self, frame: &RawFrame, out: &mut Vec<TrackEvent>) {

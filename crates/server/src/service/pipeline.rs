@@ -408,14 +408,10 @@ impl Pipeline {
                     &mut self.tracker,
                     &mut self.track_events,
                 ),
-                (_, Record::Frame(frame)) => match (&msg, frame.ts) {
-                    (Some(msg), Some(ts)) => {
-                        self.tracker
-                            .push_message(ts, msg, frame.message(), &mut self.track_events);
-                    }
-                    // Undecodable: the tracker counts it.
-                    _ => self.tracker.push_raw(frame, &mut self.track_events),
-                },
+                (_, Record::Frame(frame)) => {
+                    self.tracker
+                        .push_raw_decoded(frame, msg.as_ref(), &mut self.track_events);
+                }
                 _ => self
                     .tracker
                     .push_record(record, source, &mut self.track_events),

@@ -113,16 +113,9 @@ impl Records {
             (Records::Network { joint, .. }, Record::Frame(frame)) => {
                 joint.push(source.input as u16, frame, source, tracker, out);
             }
-            (
-                Records::Prefetched {
-                    message: Some(message),
-                    ..
-                },
-                Record::Frame(frame),
-            ) => match frame.ts {
-                Some(ts) => tracker.push_message(ts, message, frame.message(), out),
-                None => tracker.push_raw(frame, out),
-            },
+            (Records::Prefetched { message, .. }, Record::Frame(frame)) => {
+                tracker.push_raw_decoded(frame, message.as_ref(), out);
+            }
             (_, record) => tracker.push_record(record, source, out),
         }
     }
