@@ -801,6 +801,7 @@ pub fn mlat_stations(receivers: &[vigia_feed::Receiver]) -> Vec<vigia_mlat::Stat
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SinkSettings;
 
     #[test]
     fn a_quiet_dump1090_is_not_a_stall() {
@@ -873,5 +874,62 @@ mod tests {
         defaults.listeners.clear();
         defaults.alerts = AlertSettings::default();
         assert_eq!(defaults, Config::default());
+    }
+
+    #[test]
+    fn the_examples_commented_out_in_the_annotated_file_work_once_uncommented() {
+        // Every commented `[[alerts.sinks]]` block and `public_url` line, uncommented.
+        let mut text = String::new();
+        let mut in_block = false;
+        for line in EXAMPLE.lines() {
+            let bare = line.strip_prefix("# ");
+            let uncommented = match bare {
+                Some(b) if b.starts_with("[[alerts.sinks]]") => {
+                    in_block = true;
+                    Some(b)
+                }
+                Some(b) if (in_block && b.contains(" = ")) || b.starts_with("public_url = ") => {
+                    Some(b)
+                }
+                _ => {
+                    in_block = false;
+                    None
+                }
+            };
+            match uncommented {
+                Some(b) => text.push_str(b.split("  #").next().unwrap_or(b)),
+                None => text.push_str(line),
+            }
+            text.push('\n');
+        }
+        let config = Config::parse(&text).unwrap();
+        let kinds: Vec<&str> = config
+            .alerts
+            .sinks
+            .iter()
+            .map(|s| match s {
+                SinkSettings::Stdout => "stdout",
+                SinkSettings::File { .. } => "file",
+                SinkSettings::Webhook { .. } => "webhook",
+                SinkSettings::Telegram { .. } => "telegram",
+                SinkSettings::Discord { .. } => "discord",
+                SinkSettings::Slack { .. } => "slack",
+                SinkSettings::Matrix { .. } => "matrix",
+                SinkSettings::Ntfy { .. } => "ntfy",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["stdout", "file", "webhook", "telegram", "discord", "slack", "matrix", "ntfy"]
+        );
+        assert_eq!(
+            config.alerts.public_url.as_deref(),
+            Some("https://vigia.example.org")
+        );
+        assert!(
+            config.alerts.validate().is_empty(),
+            "{:?}",
+            config.alerts.validate()
+        );
     }
 }

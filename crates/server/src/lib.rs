@@ -53,4 +53,6 @@ pub use config::{Checked, Config};
 pub use http::{check_exposure, ExposureError};
 pub use run::{Service, ServiceError};
 pub use service::ServiceState;
-pub use settings::{AlertRule, AlertSettings, DarkSettings, PipelineSettings, SinkSettings};
+pub use settings::{
+    AlertRule, AlertSettings, DarkSettings, Language, PipelineSettings, SinkSettings,
+};

@@ -271,9 +271,22 @@ impl Service {
                 p
             }
         });
+        // Links in chat alerts: where people open the map.
+        let public_url = config
+            .alerts
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.server.listen));
         for (index, s) in config.alerts.sinks.iter().enumerate() {
-            let sink = sinks::open(s, &runtime, state.metrics.clone(), index, spool_dir)
-                .map_err(|source| ServiceError::Sink { index, source })?;
+            let sink = sinks::open(
+                s,
+                &runtime,
+                state.metrics.clone(),
+                index,
+                spool_dir,
+                &public_url,
+            )
+            .map_err(|source| ServiceError::Sink { index, source })?;
             opened.push(sink);
         }
         let alerter = Alerter::new(&config.alerts, opened, state.metrics.clone());

@@ -61,6 +61,9 @@ pub struct AlertSettings {
     /// sent one by one but counted, and one summary alert per minute names how many and the
     /// range of their event ids (the events are all in the store). Default 60.
     pub max_per_minute: u32,
+    /// Where people open the map (`https://vigia.example.org`): the links in chat alerts
+    /// point there. Default `http://` and the server's listen address.
+    pub public_url: Option<String>,
 }
 
 impl Default for AlertSettings {
@@ -69,6 +72,7 @@ impl Default for AlertSettings {
             rules: Vec::new(),
             sinks: Vec::new(),
             max_per_minute: 60,
+            public_url: None,
         }
     }
 }
@@ -136,7 +140,8 @@ pub enum SinkSettings {
     },
     /// HTTP POST of each alert as JSON, retried with backoff, never blocking the pipeline.
     Webhook {
-        /// `http://host:port/path` (plain HTTP; put a TLS proxy in front for HTTPS).
+        /// `http://host:port/path` or `https://…` (certificates checked against the Mozilla
+        /// root store bundled in the binary).
         url: String,
         /// Attempts after the first. Default 5.
         #[serde(default = "default_retries")]
@@ -145,6 +150,149 @@ pub enum SinkSettings {
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
     },
+    /// A Telegram chat, through a bot (Bot API `sendMessage`).
+    Telegram {
+        /// The bot's token (from @BotFather).
+        bot_token: String,
+        /// The chat: a numeric id (`-100…` for groups and channels) or `@channelname`.
+        chat_id: String,
+        /// The Bot API's address. Default `https://api.telegram.org`.
+        #[serde(default = "default_telegram_api")]
+        api_url: String,
+        /// Language of the messages. Default `en`.
+        #[serde(default)]
+        language: Language,
+        /// Attempts after the first. Default 5.
+        #[serde(default = "default_retries")]
+        retries: u32,
+        /// Per-attempt timeout, seconds. Default 5.
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
+    /// A Discord channel's webhook.
+    Discord {
+        /// `https://discord.com/api/webhooks/ID/TOKEN`.
+        url: String,
+        /// Language of the messages. Default `en`.
+        #[serde(default)]
+        language: Language,
+        /// Attempts after the first. Default 5.
+        #[serde(default = "default_retries")]
+        retries: u32,
+        /// Per-attempt timeout, seconds. Default 5.
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
+    /// A Slack incoming webhook, or a compatible one (Mattermost, Rocket.Chat).
+    Slack {
+        /// `https://hooks.slack.com/services/…`.
+        url: String,
+        /// Language of the messages. Default `en`.
+        #[serde(default)]
+        language: Language,
+        /// Attempts after the first. Default 5.
+        #[serde(default = "default_retries")]
+        retries: u32,
+        /// Per-attempt timeout, seconds. Default 5.
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
+    /// A Matrix room (client-server API, an account's access token).
+    Matrix {
+        /// The homeserver, `https://matrix.example.org`.
+        homeserver: String,
+        /// The room, `!opaque:example.org` (the account must have joined it).
+        room_id: String,
+        /// The posting account's access token.
+        access_token: String,
+        /// Language of the messages. Default `en`.
+        #[serde(default)]
+        language: Language,
+        /// Attempts after the first. Default 5.
+        #[serde(default = "default_retries")]
+        retries: u32,
+        /// Per-attempt timeout, seconds. Default 5.
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
+    /// An ntfy topic (push notifications to phones).
+    Ntfy {
+        /// The server, `https://ntfy.sh` or a self-hosted one.
+        url: String,
+        /// The topic.
+        topic: String,
+        /// An access token for a protected topic.
+        #[serde(default)]
+        token: Option<String>,
+        /// Language of the messages. Default `en`.
+        #[serde(default)]
+        language: Language,
+        /// Attempts after the first. Default 5.
+        #[serde(default = "default_retries")]
+        retries: u32,
+        /// Per-attempt timeout, seconds. Default 5.
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
+}
+
+impl SinkSettings {
+    /// The address it posts to, retries and per-attempt timeout, for the sinks that post.
+    pub fn delivery(&self) -> Option<(&str, u32, f64)> {
+        match self {
+            SinkSettings::Stdout | SinkSettings::File { .. } => None,
+            SinkSettings::Webhook {
+                url,
+                retries,
+                timeout_s,
+            }
+            | SinkSettings::Discord {
+                url,
+                retries,
+                timeout_s,
+                ..
+            }
+            | SinkSettings::Slack {
+                url,
+                retries,
+                timeout_s,
+                ..
+            }
+            | SinkSettings::Ntfy {
+                url,
+                retries,
+                timeout_s,
+                ..
+            }
+            | SinkSettings::Telegram {
+                api_url: url,
+                retries,
+                timeout_s,
+                ..
+            }
+            | SinkSettings::Matrix {
+                homeserver: url,
+                retries,
+                timeout_s,
+                ..
+            } => Some((url, *retries, *timeout_s)),
+        }
+    }
+}
+
+/// The language of messages people read (chat alerts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// English.
+    #[default]
+    En,
+    /// Spanish.
+    Es,
+}
+
+fn default_telegram_api() -> String {
+    "https://api.telegram.org".into()
 }
 
 fn default_retries() -> u32 {
@@ -212,12 +360,22 @@ impl AlertSettings {
                 self.max_per_minute
             ));
         }
+        if let Some(url) = &self.public_url {
+            if let Err(e) = parse_http_url(url) {
+                problems.push(format!("alerts.public_url: {e}"));
+            }
+        }
         for (i, sink) in self.sinks.iter().enumerate() {
-            if let SinkSettings::Webhook { url, timeout_s, .. } = sink {
+            if let Some((url, _, timeout_s)) = sink.delivery() {
+                let key = match sink {
+                    SinkSettings::Telegram { .. } => "api_url",
+                    SinkSettings::Matrix { .. } => "homeserver",
+                    _ => "url",
+                };
                 if let Err(e) = parse_http_url(url) {
-                    problems.push(format!("alerts.sinks[{i}].url: {e}"));
+                    problems.push(format!("alerts.sinks[{i}].{key}: {e}"));
                 }
-                if timeout_s.is_nan() || *timeout_s <= 0.0 {
+                if timeout_s.is_nan() || timeout_s <= 0.0 {
                     problems.push(format!(
                         "alerts.sinks[{i}].timeout_s: must be more than 0 seconds"
                     ));
@@ -228,19 +386,14 @@ impl AlertSettings {
     }
 }
 
-/// Check that `url` is `http://host[:port]/path` (the webhook sink's URL).
+/// Check that `url` is `http(s)://host[:port]/path` (a sink's address).
 pub fn parse_http_url(url: &str) -> Result<Uri, String> {
     let uri: Uri = url
         .parse()
         .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
     match uri.scheme_str() {
-        Some("http") => {}
-        Some("https") => {
-            return Err(format!(
-                "{url:?}: https is not supported; use http:// (behind a TLS proxy if needed)"
-            ))
-        }
-        _ => return Err(format!("{url:?}: expected http://HOST:PORT/PATH")),
+        Some("http" | "https") => {}
+        _ => return Err(format!("{url:?}: expected http(s)://HOST[:PORT]/PATH")),
     }
     if uri.host().is_none_or(str::is_empty) {
         return Err(format!("{url:?}: no host"));

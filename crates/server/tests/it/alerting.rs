@@ -31,11 +31,12 @@ fn alerts_past_a_rules_budget_are_held_and_summarised_not_lost() {
         Arc::new(FrameQueue::new(1, vec![counters])),
         vec![sinks::name(&sink)],
     ));
-    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0, None).unwrap()];
+    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0, None, "").unwrap()];
     let settings = AlertSettings {
         rules: vec![AlertRule::default()],
         sinks: vec![sink],
         max_per_minute: 60,
+        public_url: None,
     };
     let mut alerter = Alerter::new(&settings, opened, metrics.clone());
     // 200 entries of 200 flights at once: 20 alerts go out (a third of the minute's budget).
@@ -194,6 +195,14 @@ fn spooled_webhook(
         Arc::new(FrameQueue::new(1, vec![counters])),
         vec![sinks::name(&sink)],
     ));
-    let webhook = sinks::open(&sink, runtime.handle(), metrics.clone(), 0, Some(dir)).unwrap();
+    let webhook = sinks::open(
+        &sink,
+        runtime.handle(),
+        metrics.clone(),
+        0,
+        Some(dir),
+        "http://127.0.0.1:8080",
+    )
+    .unwrap();
     (runtime, metrics, webhook)
 }

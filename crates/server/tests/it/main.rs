@@ -26,6 +26,7 @@ use vigia_track::TrackerConfig;
 use vigia_zones::{ZoneIndex, ZoneSet};
 
 mod alerting;
+mod chat;
 mod connections;
 
 const BOX: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"BOX"},
@@ -420,7 +421,7 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
         sinks: vec![sink.clone()],
         ..AlertSettings::default()
     };
-    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0, None).unwrap()];
+    let opened = vec![sinks::open(&sink, runtime.handle(), metrics.clone(), 0, None, "").unwrap()];
     let (stream, mut subscriber) = tokio::sync::broadcast::channel(1024);
     let (_, index) = zones();
     let handle = pipeline::spawn(PipelineParts {
@@ -514,6 +515,48 @@ fn answer(
     listener: std::net::TcpListener,
     statuses: Vec<u16>,
 ) -> std::sync::mpsc::Receiver<String> {
+    let requests = serve_requests(listener, statuses);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for r in requests {
+            if tx.send(r.raw).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// One request a stand-in received.
+#[derive(Debug)]
+struct Received {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    /// The body as sent.
+    raw: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (null when it is not).
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.raw).unwrap_or(Value::Null)
+    }
+}
+
+/// Answer one request per connection on `listener` with each of `statuses` in turn (an empty
+/// JSON object); the requests received.
+fn serve_requests(
+    listener: std::net::TcpListener,
+    statuses: Vec<u16>,
+) -> std::sync::mpsc::Receiver<Received> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for status in statuses {
@@ -522,23 +565,40 @@ fn answer(
             };
             conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
             let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut parts = request_line.split_whitespace();
+            let method = parts.next().unwrap_or("").to_string();
+            let path = parts.next().unwrap_or("").to_string();
+            let mut headers = Vec::new();
             let mut length = 0;
             loop {
                 let mut line = String::new();
                 reader.read_line(&mut line).unwrap();
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap();
-                }
-                if line == "\r\n" {
+                if line == "\r\n" || line.is_empty() {
                     break;
+                }
+                if let Some((n, v)) = line.trim_end().split_once(':') {
+                    if n.eq_ignore_ascii_case("content-length") {
+                        length = v.trim().parse().unwrap();
+                    }
+                    headers.push((n.to_string(), v.trim().to_string()));
                 }
             }
             let mut body = vec![0; length];
             reader.read_exact(&mut body).unwrap();
-            tx.send(String::from_utf8(body).unwrap()).unwrap();
+            let received = Received {
+                method,
+                path,
+                headers,
+                raw: String::from_utf8(body).unwrap(),
+            };
+            if tx.send(received).is_err() {
+                return;
+            }
             write!(
                 conn,
-                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
             )
             .unwrap();
         }
@@ -580,7 +640,7 @@ fn the_webhook_retries_until_delivered_and_never_blocks_the_writer() {
     let opened = sinks_settings
         .iter()
         .enumerate()
-        .map(|(i, s)| sinks::open(s, runtime.handle(), metrics.clone(), i, None).unwrap())
+        .map(|(i, s)| sinks::open(s, runtime.handle(), metrics.clone(), i, None, "").unwrap())
         .collect();
     let settings = AlertSettings {
         rules: vec![AlertRule::default()],

@@ -11,6 +11,7 @@
 //! stdout and file writes are local; the webhook is a bounded queue drained by a tokio task
 //! that retries with backoff, and counts what it drops.
 
+pub mod chat;
 pub mod rules;
 pub mod sinks;
 pub mod webhook;

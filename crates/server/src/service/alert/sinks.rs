@@ -1,4 +1,5 @@
-//! The alert sinks: standard output, an append-only file, a webhook.
+//! The alert sinks: standard output, an append-only file, a webhook, chat services
+//! (Telegram, Discord, Slack-compatible, Matrix, ntfy: [`super::chat`]).
 //!
 //! Owns opening them from [`SinkSettings`] and writing one alert line. Standard output and the
 //! file are written synchronously by the writer thread (a line, then a flush: an alert that was
@@ -10,7 +11,8 @@ use std::io::{self, Write};
 
 use crate::settings::SinkSettings;
 
-use super::webhook::{Spool, WebhookSender};
+use super::chat::Chat;
+use super::webhook::{Spool, Target, WebhookSender};
 
 /// One opened sink.
 pub enum Sink {
@@ -18,7 +20,7 @@ pub enum Sink {
     Stdout,
     /// An append-only file.
     File(File),
-    /// A webhook's queue.
+    /// A webhook's or chat preset's queue.
     Webhook(WebhookSender),
 }
 
@@ -35,7 +37,7 @@ pub enum SinkError {
         #[source]
         source: io::Error,
     },
-    /// The webhook URL is not `http://host:port/path`.
+    /// The sink's URL is not `http(s)://host[:port]/path`.
     #[error("{0}")]
     Url(String),
 }
@@ -65,12 +67,21 @@ pub fn name(settings: &SinkSettings) -> String {
                 .file_name()
                 .map_or_else(|| "?".into(), |n| n.to_string_lossy())
         ),
-        SinkSettings::Webhook { url, .. } => {
-            let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+        _ => {
+            let url = settings.delivery().map_or("", |(url, _, _)| url);
+            let kind = match settings {
+                SinkSettings::Telegram { .. } => "telegram",
+                SinkSettings::Discord { .. } => "discord",
+                SinkSettings::Slack { .. } => "slack",
+                SinkSettings::Matrix { .. } => "matrix",
+                SinkSettings::Ntfy { .. } => "ntfy",
+                _ => "webhook",
+            };
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
             let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
             let scheme = url.split_once("://").map_or("http", |(s, _)| s);
-            format!("webhook:{scheme}://{host}")
+            format!("{kind}:{scheme}://{host}")
         }
     }
 }
@@ -92,16 +103,18 @@ pub fn names(sinks: &[SinkSettings]) -> Vec<String> {
     out
 }
 
-/// Open a sink. Webhooks need a tokio runtime handle to run their delivery task, the index
-/// of their counters in [`crate::service::metrics::Metrics::sinks`], and a directory for their
-/// spool (`webhook-INDEX.spool`: alerts that found the queue full; none: such alerts are
-/// dropped and counted).
+/// Open a sink. Sinks that post (webhook, chat presets) need a tokio runtime handle to run
+/// their delivery task, the index of their counters in
+/// [`crate::service::metrics::Metrics::sinks`], a directory for their spool
+/// (`webhook-INDEX.spool`: alerts that found the queue full; none: such alerts are dropped and
+/// counted), and the map's public address for the links in chat messages.
 pub fn open(
     settings: &SinkSettings,
     runtime: &tokio::runtime::Handle,
     metrics: std::sync::Arc<crate::service::metrics::Metrics>,
     index: usize,
     spool_dir: Option<&std::path::Path>,
+    public_url: &str,
 ) -> Result<Sink, SinkError> {
     Ok(match settings {
         SinkSettings::Stdout => Sink::Stdout,
@@ -115,11 +128,19 @@ pub fn open(
                     source,
                 })?,
         ),
-        SinkSettings::Webhook {
-            url,
-            retries,
-            timeout_s,
-        } => {
+        _ => {
+            let Some((url, retries, timeout_s)) = settings.delivery() else {
+                return Err(SinkError::Url("this sink does not post".into()));
+            };
+            let target = match Chat::from_settings(settings, public_url) {
+                Some(chat) => {
+                    crate::settings::parse_http_url(url).map_err(SinkError::Url)?;
+                    Target::Chat(Box::new(chat))
+                }
+                None => {
+                    Target::Webhook(crate::settings::parse_http_url(url).map_err(SinkError::Url)?)
+                }
+            };
             let spool = match spool_dir {
                 Some(dir) => {
                     let path = dir.join(format!("webhook-{index}.spool"));
@@ -132,7 +153,7 @@ pub fn open(
                 None => None,
             };
             Sink::Webhook(
-                WebhookSender::spawn(url, *retries, *timeout_s, runtime, metrics, index, spool)
+                WebhookSender::spawn(target, retries, timeout_s, runtime, metrics, index, spool)
                     .map_err(SinkError::Url)?,
             )
         }

@@ -8,8 +8,8 @@
 //! has room — after a restart too. A spooled alert leaves the spool only once delivered: while
 //! the endpoint is down it is retried with backoff, and an alert from the queue that failed its
 //! retries goes to the spool too. Only a spool past [`MAX_SPOOL_BYTES`] (or a disk error) drops
-//! an alert, counted as a failure. Plain HTTP only: for HTTPS, put a TLS-terminating proxy in
-//! front.
+//! an alert, counted as a failure. HTTP or HTTPS (rustls, the Mozilla roots bundled). The chat
+//! presets ([`super::chat`]) go through the same delivery, only the request differs.
 
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
@@ -19,12 +19,15 @@ use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::{Request, Uri};
+use hyper::{Method, Request, Uri};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use tokio::sync::mpsc;
 use vigia_feed::net::Backoff;
 
+use super::chat::Chat;
 use crate::service::metrics::Metrics;
 
 /// Alerts waiting in memory for a webhook before new ones go to the spool.
@@ -155,7 +158,7 @@ impl WebhookSender {
     /// `spool`: where alerts go when the queue is full (none: they are dropped and counted).
     #[allow(clippy::too_many_arguments)]
     pub fn spawn(
-        url: &str,
+        target: Target,
         retries: u32,
         timeout_s: f64,
         runtime: &tokio::runtime::Handle,
@@ -163,17 +166,17 @@ impl WebhookSender {
         index: usize,
         spool: Option<Arc<Spool>>,
     ) -> Result<Self, String> {
-        let uri = crate::settings::parse_http_url(url)?;
+        let client = client()?;
         let (queue, rx) = mpsc::channel(QUEUE);
         let timeout = Duration::from_secs_f64(timeout_s.clamp(0.001, 3600.0));
         let delivery = Delivery {
-            uri,
+            target,
             retries,
             timeout,
             metrics,
             index,
         };
-        runtime.spawn(deliver(delivery, rx, spool.clone()));
+        runtime.spawn(deliver(client, delivery, rx, spool.clone()));
         Ok(Self { queue, spool })
     }
 
@@ -196,9 +199,36 @@ impl WebhookSender {
     }
 }
 
+/// Where an alert is posted and in what form.
+#[derive(Debug)]
+pub enum Target {
+    /// The alert document itself, POSTed as JSON.
+    Webhook(Uri),
+    /// A chat service's message ([`super::chat`]).
+    Chat(Box<Chat>),
+}
+
+/// The HTTP client: plain HTTP and HTTPS, certificates checked against the Mozilla root
+/// store bundled in the binary (webpki-roots; no system store needed on a minimal install).
+type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+// ring, not aws-lc-rs: no cmake or assembler toolchain needed to build (a Pi builds it too);
+// rustls marks ring's provider deprecated only for lacking post-quantum key exchange, which
+// alert posts (short-lived, not secret beyond their token) do not need.
+#[allow(deprecated)]
+fn client() -> Result<HttpClient, String> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .map_err(|e| format!("TLS: {e}"))?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Ok(Client::builder(TokioExecutor::new()).build(https))
+}
+
 /// Where and how to post.
 struct Delivery {
-    uri: Uri,
+    target: Target,
     retries: u32,
     timeout: Duration,
     metrics: Arc<Metrics>,
@@ -206,8 +236,12 @@ struct Delivery {
 }
 
 /// Post queued alerts, then spooled ones, in order; wait when there is nothing.
-async fn deliver(d: Delivery, mut rx: mpsc::Receiver<String>, spool: Option<Arc<Spool>>) {
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+async fn deliver(
+    client: HttpClient,
+    d: Delivery,
+    mut rx: mpsc::Receiver<String>,
+    spool: Option<Arc<Spool>>,
+) {
     let mut backoff = Backoff::new(
         Duration::from_millis(250),
         Duration::from_secs(30),
@@ -264,7 +298,7 @@ async fn deliver(d: Delivery, mut rx: mpsc::Receiver<String>, spool: Option<Arc<
 /// Post an alert from the queue; one that fails its retries is kept in the spool to be tried
 /// again (counted as a failure only when there is no spool to keep it in).
 async fn send_or_keep(
-    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    client: &HttpClient,
     d: &Delivery,
     body: String,
     backoff: &mut Backoff,
@@ -279,22 +313,13 @@ async fn send_or_keep(
 }
 
 /// Post one alert with retries; whether it was delivered.
-async fn post(
-    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
-    d: &Delivery,
-    body: Bytes,
-    backoff: &mut Backoff,
-) -> bool {
+async fn post(client: &HttpClient, d: &Delivery, body: Bytes, backoff: &mut Backoff) -> bool {
     backoff.reset();
     for attempt in 0..=d.retries {
         if attempt > 0 {
             tokio::time::sleep(backoff.next_delay()).await;
         }
-        let Ok(request) = Request::post(d.uri.clone())
-            .header("content-type", "application/json")
-            .header("user-agent", "vigia")
-            .body(Full::new(body.clone()))
-        else {
+        let Some(request) = request(&d.target, &body) else {
             break;
         };
         if let Ok(Ok(response)) = tokio::time::timeout(d.timeout, client.request(request)).await {
@@ -304,4 +329,30 @@ async fn post(
         }
     }
     false
+}
+
+/// The HTTP request that posts `body` (an alert line) to `target`; `None` when it cannot be
+/// made (a chat preset given a line that is not an alert document).
+fn request(target: &Target, body: &Bytes) -> Option<Request<Full<Bytes>>> {
+    let builder = |method: Method, uri: &str| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json")
+            .header("user-agent", "vigia")
+    };
+    match target {
+        Target::Webhook(uri) => builder(Method::POST, &uri.to_string())
+            .body(Full::new(body.clone()))
+            .ok(),
+        Target::Chat(chat) => {
+            let line = std::str::from_utf8(body).ok()?;
+            let r = chat.request(line)?;
+            let mut b = builder(r.method, &r.url);
+            for (name, value) in r.headers {
+                b = b.header(name, value);
+            }
+            b.body(Full::new(Bytes::from(r.body))).ok()
+        }
+    }
 }
