@@ -71,7 +71,7 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 status=0
 VIGIA_URL=$URL VIGIA_TOKEN=$TOKEN E2E_ARTIFACTS=$PWD/$ARTIFACTS CHROMIUM=$CHROMIUM \
-    timeout 300 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/map.test.js || status=$?
+    timeout 300 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/i18n.test.js tests/e2e/map.test.js || status=$?
 cp "$WORK"/*.log "$ARTIFACTS/"
 if [ "$status" -ne 0 ]; then
     echo "e2e: failed (exit $status); logs and screenshots in $ARTIFACTS" >&2

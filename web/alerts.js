@@ -10,7 +10,8 @@
 // list with the service's token (asked once, kept in this browser's session).
 
 import { project } from './map.js';
-import { EVENT_NAMES, el, formatClock, formatNumber } from './format.js';
+import { el, eventName, formatClock, formatNumber } from './format.js';
+import { t } from './i18n.js';
 
 const ALERT_TYPES = new Set([
   'zone_entry', 'zone_presence', 'zone_exit', 'zone_transit', 'orbit', 'survey', 'flood', 'spoofing_suspected',
@@ -46,15 +47,15 @@ export function reportHref(id) {
 
 /** A one-line description: `Entry MEX`, `Orbit 12.0 nm`. */
 export function eventSummary(e) {
-  const name = EVENT_NAMES[e.type] ?? e.type;
-  if (e.type === 'signal_lost') return `${name} (${e.kind === 'adsb_off' ? 'ADS-B off' : 'silent'})`;
-  if (e.type === 'inferred_crossing') return `${name}: ${e.direction} ${e.zone} (not observed)`;
+  const name = eventName(e.type);
+  if (e.type === 'signal_lost') return `${name} (${e.kind === 'adsb_off' ? t('ADS-B off') : t('silent')})`;
+  if (e.type === 'inferred_crossing') return `${name}: ${t(e.direction)} ${e.zone} (${t('not observed')})`;
   if (e.zone) return `${name} ${e.zone}`;
   if (e.type === 'orbit' && Number.isFinite(e.radius_nm)) return `${name} r ${e.radius_nm.toFixed(1)} NM`;
-  if (e.type === 'flood' && Number.isFinite(e.events)) return `${name}: ${e.events} folded`;
-  if (e.type === 'spoofing_suspected' && Number.isFinite(e.rejected)) return `${name}: ${e.rejected} rejected/min`;
+  if (e.type === 'flood' && Number.isFinite(e.events)) return `${name}: ${t('{n} folded', { n: e.events })}`;
+  if (e.type === 'spoofing_suspected' && Number.isFinite(e.rejected)) return `${name}: ${t('{n} rejected/min', { n: e.rejected })}`;
   if (e.type === 'heard_without_position' && Array.isArray(e.receivers)) {
-    return `${name}, by ${e.receivers.map((r) => r.id).join(', ')}`;
+    return `${name}, ${t('by {receivers}', { receivers: e.receivers.map((r) => r.id).join(', ') })}`;
   }
   return name;
 }
@@ -88,8 +89,8 @@ export class Alerts {
   async acknowledge(id) {
     let token = sessionStorage.getItem(TOKEN_KEY);
     if (!token) {
-      token = window.prompt('Token of this vigia service (server.token), to acknowledge alerts:') ?? '';
-      if (!token) return 'not acknowledged: no token given';
+      token = window.prompt(t('Token of this vigia service (server.token), to acknowledge alerts:')) ?? '';
+      if (!token) return t('not acknowledged: no token given');
     }
     const response = await fetch(`/api/events/${encodeURIComponent(id)}/ack`, {
       method: 'POST',
@@ -98,7 +99,7 @@ export class Alerts {
     if (!response.ok) {
       sessionStorage.removeItem(TOKEN_KEY);
       const body = await response.json().catch(() => ({}));
-      return `not acknowledged: ${body.error ?? response.status}`;
+      return t('not acknowledged: {reason}', { reason: body.error ?? response.status });
     }
     sessionStorage.setItem(TOKEN_KEY, token);
     const event = this.events.get(id);
@@ -166,7 +167,9 @@ export class Alerts {
         this.showRoutine = !this.showRoutine;
         this.renderList(list, { filter, isMilitary, selected, onSelect, onAck });
       };
-      const noun = `routine civil crossing${routine.length === 1 ? '' : 's'}`;
+      const fold = routine.length === 1
+        ? '{n} routine civil crossing (score < {line}, not military)'
+        : '{n} routine civil crossings (score < {line}, not military)';
       items.push(el('li', {
         className: 'fold',
         tabindex: 0,
@@ -180,14 +183,14 @@ export class Alerts {
             toggle();
           }
         },
-      }, `${this.showRoutine ? '▾' : '▸'} ${routine.length} ${noun} (score < ${SURVEILLANCE_LIKE}, not military)`));
+      }, `${this.showRoutine ? '▾' : '▸'} ${t(fold, { n: routine.length, line: SURVEILLANCE_LIKE })}`));
       if (this.showRoutine) items.push(...routine.map(item));
     }
     list.replaceChildren(...items);
     this.newIds.clear();
     if (focused) list.querySelector(`li[data-event-id="${CSS.escape(focused)}"]`)?.focus();
     if (!visible.length) {
-      list.append(el('li', { className: 'empty' }, this.events.size ? 'No alerts match the filters.' : 'No alerts yet.'));
+      list.append(el('li', { className: 'empty' }, this.events.size ? t('No alerts match the filters.') : t('No alerts yet.')));
     }
   }
 
@@ -210,26 +213,26 @@ export class Alerts {
     el('span', { className: 'badge' }, eventSummary(e)),
     el('span', { className: 'who' }, (e.callsign || '').trim() || e.icao24.toUpperCase()),
     el('time', { className: 'when', datetime: new Date(e.ts * 1000).toISOString() }, formatClock(e.ts)),
-    el('span', { className: 'score', title: 'surveillance score' }, formatNumber(e.score, 2)),
+    el('span', { className: 'score', title: t('surveillance score') }, formatNumber(e.score, 2)),
     el('a', {
       className: 'report',
       href: reportHref(e.id),
       target: '_blank',
       rel: 'noopener',
-      title: 'incident report (new tab)',
+      title: t('incident report (new tab)'),
       onclick: (click) => click.stopPropagation(),
-    }, 'report'),
+    }, t('report')),
     Number.isFinite(e.acknowledged_at)
-      ? el('span', { className: 'acked', title: 'acknowledged' }, '✓')
+      ? el('span', { className: 'acked', title: t('acknowledged') }, '✓')
       : el('button', {
         type: 'button',
         className: 'ack',
-        title: 'acknowledge (needs the service token)',
+        title: t('acknowledge (needs the service token)'),
         onclick: (click) => {
           click.stopPropagation();
           onAck?.(e.id);
         },
-      }, 'ack'));
+      }, t('ack')));
     if (Number.isFinite(e.acknowledged_at)) item.classList.add('acknowledged');
     return item;
   }

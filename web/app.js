@@ -5,6 +5,7 @@
 
 import { Alerts } from './alerts.js';
 import { el } from './format.js';
+import { LANGUAGES, language, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { MapView, unproject } from './map.js';
 import { Network } from './network.js';
 import { CoverageLayer, MIN_EXPECTED } from './coverage.js';
@@ -125,7 +126,7 @@ function renderAircraft() {
   });
   if ($('table-view').open) table.render(traffic.visible(state.filter).map((e) => e.data), state.selectedAircraft);
   const shown = traffic.visible(state.filter).length;
-  $('aircraft-count').textContent = `${shown}${shown === traffic.aircraft.size ? '' : ` of ${traffic.aircraft.size}`}`;
+  $('aircraft-count').textContent = shown === traffic.aircraft.size ? String(shown) : t('{shown} of {total}', { shown, total: traffic.aircraft.size });
   canvas.dataset.aircraft = String(traffic.aircraft.size);
   const selected = state.selectedAircraft && traffic.get(state.selectedAircraft);
   if (selected) panel.updateAircraft(selected, traffic.age(selected));
@@ -143,7 +144,7 @@ function renderAlerts() {
         $('alert-status').textContent = problem ?? '';
         renderAlerts();
       }, (error) => {
-        $('alert-status').textContent = `not acknowledged: ${error.message}`;
+        $('alert-status').textContent = t('not acknowledged: {reason}', { reason: error.message });
       });
     },
   });
@@ -164,14 +165,14 @@ function setStatus(connection) {
 function renderStatus() {
   const status = $('status');
   let state = badge.connection;
-  let text = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' }[state];
+  let text = t({ connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' }[state]);
   if (state === 'live' && badge.problems.length > 0) {
     state = 'degraded';
-    text = badge.problems[0].startsWith('no receiver') ? 'no receiver connected' : 'degraded';
+    text = badge.problems[0].startsWith('no receiver') ? t('no receiver connected') : t('degraded');
   }
   if (replay.active) {
     state = 'replay';
-    text = 'replay';
+    text = t('replay');
   }
   status.dataset.state = state;
   status.textContent = text;
@@ -193,15 +194,15 @@ function renderLegend() {
     return el('li', { dataset: zone ? { zone } : {} }, swatch, text);
   };
   $('legend').replaceChildren(el('ul', {},
-    row(CATEGORY_COLOURS.alert, 'arrow', 'score ≥ 0.5, or military on station'),
-    row(CATEGORY_COLOURS.military, 'arrow', 'military, or surveillance-like (score ≥ 0.3)'),
-    row(CATEGORY_COLOURS.ordinary, 'arrow', 'other aircraft'),
-    row(altitudeColour(0), 'line', 'trail: ground'),
-    row(altitudeColour(10000), 'line', 'trail: 10 000 ft'),
-    row(altitudeColour(20000), 'line', 'trail: 20 000 ft'),
-    row(altitudeColour(40000), 'line', 'trail: 40 000 ft and above'),
-    zones.zones.map((z) => row(z.colour, z.kind, z.kind === 'sovereign' ? `${z.name} airspace (land + 12 NM sea)` : `${z.name} (${z.kind})`, z.name)),
-    land.zones.length > 0 && !tiles.template && row('#a1887f', 'land', 'land')));
+    row(CATEGORY_COLOURS.alert, 'arrow', t('score ≥ 0.5, or military on station')),
+    row(CATEGORY_COLOURS.military, 'arrow', t('military, or surveillance-like (score ≥ 0.3)')),
+    row(CATEGORY_COLOURS.ordinary, 'arrow', t('other aircraft')),
+    row(altitudeColour(0), 'line', t('trail: ground')),
+    row(altitudeColour(10000), 'line', t('trail: 10 000 ft')),
+    row(altitudeColour(20000), 'line', t('trail: 20 000 ft')),
+    row(altitudeColour(40000), 'line', t('trail: 40 000 ft and above')),
+    zones.zones.map((z) => row(z.colour, z.kind, z.kind === 'sovereign' ? t('{zone} airspace (land + 12 NM sea)', { zone: z.name }) : `${z.name} (${t(z.kind)})`, z.name)),
+    land.zones.length > 0 && !tiles.template && row('#a1887f', 'land', t('land'))));
 }
 
 // ---- selection ----
@@ -244,7 +245,7 @@ async function selectEvent(id, { center = false } = {}) {
     panel.showEvent(event);
     if (center && Number.isFinite(event.latitude)) view.centerOn(event.longitude, event.latitude, 7);
   } catch (error) {
-    if (state.selectedEvent === id) panel.showError(`Event ${id}`, error.message);
+    if (state.selectedEvent === id) panel.showError(t('Event {id}', { id }), error.message);
   }
 }
 
@@ -435,7 +436,7 @@ async function refreshCoverage() {
   if (coverage.altitude !== null) {
     const who = receiver ? `&receiver=${encodeURIComponent(receiver)}` : '';
     coverage.update(await fetchJson(`/api/coverage?altitude=${coverage.altitude}&min_expected=${MIN_EXPECTED}${who}`));
-    $('coverage-status').textContent = `${coverage.cells.length} cells with coverage learned in this band.`;
+    $('coverage-status').textContent = t('{n} cells with coverage learned in this band.', { n: coverage.cells.length });
   }
   view.requestDraw();
 }
@@ -452,7 +453,7 @@ async function refreshNetwork() {
   const listed = [...choice.options].slice(1).map((o) => o.value);
   if (ids.join('\n') !== listed.join('\n')) {
     const kept = choice.value;
-    choice.replaceChildren(el('option', { value: '' }, 'the network'), ...ids.map((id) => el('option', { value: id }, id)));
+    choice.replaceChildren(el('option', { value: '', dataset: { i18n: 'the network' } }, t('the network')), ...ids.map((id) => el('option', { value: id }, id)));
     choice.value = ids.includes(kept) ? kept : '';
   }
   $('receiver-count').textContent = String(network.receivers.length);
@@ -461,7 +462,32 @@ async function refreshNetwork() {
   view.requestDraw();
 }
 
+// ---- language: chosen by the browser, switchable in the top bar; everything built from text
+// is built again ----
+
+function bindLanguage() {
+  const choice = $('language');
+  choice.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => el('option', { value: code, lang: code }, name)));
+  choice.value = language();
+  choice.addEventListener('change', () => setLanguage(choice.value));
+  translatePage();
+  onLanguageChange(() => {
+    choice.value = language();
+    replay.relabel();
+    renderStatus();
+    renderLegend();
+    renderAircraft();
+    renderAlerts();
+    network.renderList($('heard-list'));
+    network.renderReceivers($('receiver-list'));
+    refreshCoverage().catch(() => {});
+    if (state.selectedEvent !== null) selectEvent(state.selectedEvent);
+    else if (state.selectedAircraft) selectAircraft(state.selectedAircraft);
+  });
+}
+
 async function start() {
+  bindLanguage();
   bindControls();
   const fromAddress = restoreView();
   follow();
@@ -486,7 +512,7 @@ async function start() {
   }).catch(() => {});
   applyAddress();
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
-  if (failed.length) $('status').textContent = `load failed: ${failed.join('; ')}`;
+  if (failed.length) $('status').textContent = t('load failed: {reasons}', { reasons: failed.join('; ') });
   canvas.dataset.ready = 'true';
 }
 

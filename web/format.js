@@ -1,6 +1,8 @@
 // Display helpers: units, times (always UTC: evidence is compared across time zones) and a
 // small DOM builder. Text from the API is only ever set as text, never parsed as HTML.
 
+import { t } from './i18n.js';
+
 /** Metres in a nautical mile. */
 export const METRES_PER_NM = 1852;
 
@@ -39,7 +41,7 @@ export function formatTime(ts, { milliseconds = false, local = true } = {}) {
   const clock = date.toLocaleTimeString('en-GB', { hour12: false });
   const offset = -date.getTimezoneOffset() / 60;
   const sign = offset >= 0 ? '+' : '−';
-  return `${utc} (${clock} local, UTC${sign}${Math.abs(offset)})`;
+  return `${utc} (${t('{clock} local, UTC{offset}', { clock, offset: `${sign}${Math.abs(offset)}` })})`;
 }
 
 /** `10:15:03Z`: the time of day only, for lists. */
@@ -73,7 +75,12 @@ export function formatDuration(seconds) {
   return `${s} s`;
 }
 
-/** Human names of event types. */
+/** An event type's name in the language shown. */
+export function eventName(type) {
+  return EVENT_NAMES[type] ? t(EVENT_NAMES[type]) : type;
+}
+
+/** Human names of event types (English: the keys of the string table). */
 export const EVENT_NAMES = {
   zone_entry: 'Entry',
   zone_presence: 'Presence',

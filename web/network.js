@@ -6,6 +6,7 @@
 // somewhere inside. The sidebar lists each receiver's health, and who is heard since when.
 
 import { el } from './format.js';
+import { t } from './i18n.js';
 import { project } from './map.js';
 
 const NM = 1852;
@@ -100,18 +101,18 @@ export class Network {
       const farthest = ranges.length ? Math.max(...ranges) : 0;
       const clock = r.mlat
         ? [
-          r.mlat.synced ? 'clock synced' : 'clock not synced',
+          r.mlat.synced ? t('clock synced') : t('clock not synced'),
           `${r.mlat.used} MLAT`,
-          r.mlat.clock_jumps ? `${r.mlat.clock_jumps} clock jumps` : null,
-          r.mlat.inconsistent ? `${r.mlat.inconsistent} inconsistent` : null,
-          r.mlat.duplicates ? `${r.mlat.duplicates} given twice` : null,
+          r.mlat.clock_jumps ? t('{n} clock jumps', { n: r.mlat.clock_jumps }) : null,
+          r.mlat.inconsistent ? t('{n} inconsistent', { n: r.mlat.inconsistent }) : null,
+          r.mlat.duplicates ? t('{n} given twice', { n: r.mlat.duplicates }) : null,
         ].filter(Boolean).join(' · ')
-        : 'no multilateration';
+        : t('no multilateration');
       return el(
         'li',
         { className: r.mlat && !r.mlat.synced ? 'receiver unsynced' : 'receiver', dataset: { receiver: String(r.id) } },
         el('strong', {}, String(r.id)),
-        ` ${Number(r.messages_per_s ?? 0).toFixed(1)} msg/s · ${r.aircraft ?? 0} aircraft · ${farthest.toFixed(0)} NM`,
+        ` ${t('{rate} msg/s · {n} aircraft · {range} NM', { rate: Number(r.messages_per_s ?? 0).toFixed(1), n: r.aircraft ?? 0, range: farthest.toFixed(0) })}`,
         el('br'),
         el('span', { className: 'muted' }, clock),
       );
@@ -123,10 +124,10 @@ export class Network {
   renderList(list) {
     const items = this.heard.map((h) => {
       const facts = [
-        h.military ? 'military' : null,
+        h.military ? t('military') : null,
         h.country ?? null,
         Number.isFinite(h.altitude_ft) ? `${h.altitude_ft} ft` : null,
-        h.squawk ? `squawk ${h.squawk}` : null,
+        h.squawk ? t('squawk {code}', { code: h.squawk }) : null,
         h.callsign ?? null,
       ].filter(Boolean);
       const since = Number.isFinite(h.first_heard)
@@ -139,7 +140,7 @@ export class Network {
         el('strong', {}, String(h.icao24)),
         ` ${facts.join(' · ')}`,
         el('br'),
-        el('span', { className: 'muted' }, `heard by ${by} since ${since} UTC, ${h.replies} replies`),
+        el('span', { className: 'muted' }, t('heard by {by} since {since} UTC, {n} replies', { by, since, n: h.replies })),
       );
     });
     list.replaceChildren(...items);

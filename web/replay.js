@@ -6,6 +6,7 @@ import { project } from './map.js';
 import { CATEGORY_COLOURS, category } from './traffic.js';
 import { eventSummary } from './alerts.js';
 import { aircraftName, el, formatDuration, formatTime } from './format.js';
+import { t } from './i18n.js';
 
 /** Flights loaded for one window, at most (each is one request). */
 const MAX_WINDOW_FLIGHTS = 50;
@@ -115,12 +116,12 @@ export class Replay {
 
   /** Replay one flight. */
   async loadFlight(id) {
-    this.status(`Loading flight ${id}…`);
+    this.status(t('Loading flight {id}…', { id }));
     try {
       const feature = await this.fetchJson(`/api/flights/${encodeURIComponent(id)}`);
       await this.begin([trackOf(feature)]);
     } catch (error) {
-      this.status(`Cannot load flight ${id}: ${error.message}`);
+      this.status(t('Cannot load flight {id}: {reason}', { id, reason: error.message }));
     }
   }
 
@@ -129,21 +130,21 @@ export class Replay {
     const from = Date.parse(`${this.ui.from.value}Z`) / 1000;
     const to = Date.parse(`${this.ui.to.value}Z`) / 1000;
     if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) {
-      this.status('Choose a start and an end time (UTC), the end after the start.');
+      this.status(t('Choose a start and an end time (UTC), the end after the start.'));
       return;
     }
-    this.status('Loading flights…');
+    this.status(t('Loading flights…'));
     try {
       const { flights } = await this.fetchJson(`/api/flights?since=${from}&limit=${MAX_WINDOW_FLIGHTS}`);
       const inWindow = flights.filter((f) => f.start_ts <= to);
       if (!inWindow.length) {
-        this.status('No flight in that window.');
+        this.status(t('No flight in that window.'));
         return;
       }
       const features = await Promise.all(inWindow.map((f) => this.fetchJson(`/api/flights/${encodeURIComponent(f.id)}`)));
       await this.begin(features.map(trackOf), [from, to]);
     } catch (error) {
-      this.status(`Cannot load the window: ${error.message}`);
+      this.status(t('Cannot load the window: {reason}', { reason: error.message }));
     }
   }
 
@@ -151,7 +152,7 @@ export class Replay {
   async begin(tracks, window = null) {
     const withTimes = tracks.filter((t) => t.times.length > 0);
     if (!withTimes.length) {
-      this.status('No stored positions to replay.');
+      this.status(t('No stored positions to replay.'));
       return;
     }
     for (const track of withTimes) {
@@ -169,8 +170,8 @@ export class Replay {
     this.setTime(this.start);
   }
 
-  setTime(t) {
-    this.time = Math.max(this.start, Math.min(this.end, t));
+  setTime(time) {
+    this.time = Math.max(this.start, Math.min(this.end, time));
     this.ui.slider.value = String(this.time);
     this.ui.time.textContent = formatTime(this.time);
     this.onChange();
@@ -179,14 +180,19 @@ export class Replay {
   play() {
     if (this.time >= this.end) this.setTime(this.start);
     this.playing = true;
-    this.ui.play.textContent = 'Pause';
+    this.relabel();
     this.lastFrame = null;
     requestAnimationFrame((now) => this.tick(now));
   }
 
   pause() {
     this.playing = false;
-    this.ui.play.textContent = 'Play';
+    this.relabel();
+  }
+
+  /** The play button's text, in the language shown. */
+  relabel() {
+    this.ui.play.textContent = this.playing ? t('Pause') : t('Play');
   }
 
   tick(now) {

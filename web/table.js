@@ -3,6 +3,7 @@
 // aircraft. The same filters and search as the list apply.
 
 import { aircraftName, el, formatNumber } from './format.js';
+import { t } from './i18n.js';
 
 /** Columns: header, the value sorted on, the text shown. */
 const COLUMNS = [
@@ -10,7 +11,7 @@ const COLUMNS = [
   { key: 'icao24', label: 'Hex', value: (a) => a.icao24, text: (a) => a.icao24.toUpperCase() },
   { key: 'squawk', label: 'Squawk', value: (a) => a.squawk ?? '', text: (a) => a.squawk ?? '' },
   { key: 'type', label: 'Type', value: (a) => a.type_designator ?? '', text: (a) => a.type_designator ?? '' },
-  { key: 'altitude', label: 'Altitude ft', value: (a) => (a.on_ground ? 0 : a.altitude_ft ?? -1), text: (a) => (a.on_ground ? 'ground' : formatNumber(a.altitude_ft, 0)) },
+  { key: 'altitude', label: 'Altitude ft', value: (a) => (a.on_ground ? 0 : a.altitude_ft ?? -1), text: (a) => (a.on_ground ? t('ground') : formatNumber(a.altitude_ft, 0)) },
   { key: 'speed', label: 'Speed kt', value: (a) => a.groundspeed_kt ?? -1, text: (a) => formatNumber(a.groundspeed_kt, 0) },
   { key: 'score', label: 'Score', value: (a) => a.score, text: (a) => formatNumber(a.score, 2) },
   { key: 'zones', label: 'Zones', value: (a) => (a.zones ?? []).join(','), text: (a) => (a.zones ?? []).join(' ') },
@@ -34,7 +35,7 @@ export class AircraftTable {
           this.sortBy(c.key, onSort);
         }
       },
-    }, c.label)));
+    }, el('span', { dataset: { i18n: c.label } }, t(c.label)))));
     this.body = el('tbody');
     table.replaceChildren(el('thead', {}, head), this.body);
     this.markSort();

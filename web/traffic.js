@@ -3,6 +3,7 @@
 
 import { project } from './map.js';
 import { aircraftName, el, formatNumber } from './format.js';
+import { t } from './i18n.js';
 
 /** Positions kept per aircraft from the stream (about one a second). */
 const TRAIL_POINTS = 240;
@@ -60,7 +61,7 @@ export function altitudeColour(altitudeFt) {
 
 /** Flight level or altitude text: `FL350`, `4500 ft`, `ground`. */
 function altitudeText(a) {
-  if (a.on_ground) return 'ground';
+  if (a.on_ground) return t('ground');
   if (a.altitude_ft === null || a.altitude_ft === undefined) return '';
   return a.altitude_ft >= 18000 ? `FL${Math.round(a.altitude_ft / 100)}` : `${Math.round(a.altitude_ft)} ft`;
 }
@@ -259,12 +260,12 @@ export class Traffic {
       const cat = this.categoryOf(data);
       item.className = `${cat}${data.icao24 === selected ? ' selected' : ''}`;
       item.dataset.category = cat;
-      item.setAttribute('aria-label', `${aircraftName(data)}, ${CATEGORY_NAMES[cat]}, score ${data.score.toFixed(2)}`);
+      item.setAttribute('aria-label', `${aircraftName(data)}, ${t(CATEGORY_NAMES[cat])}, ${t('score {score}', { score: data.score.toFixed(2) })}`);
       item.replaceChildren(
         el('span', { className: 'dot', 'aria-hidden': 'true' }),
         el('span', { className: 'name' }, aircraftName(data)),
         el('span', { className: 'meta' }, data.icao24, data.type_designator ? ` · ${data.type_designator}` : '', ` · ${altitudeText(data)}`),
-        el('span', { className: 'score', title: 'surveillance score' }, formatNumber(data.score, 2)),
+        el('span', { className: 'score', title: t('surveillance score') }, formatNumber(data.score, 2)),
       );
       if (list.children[i] !== item) list.insertBefore(item, list.children[i] ?? null);
     });

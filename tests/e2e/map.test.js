@@ -467,6 +467,48 @@ test('times show the reader\'s local clock beside UTC', async () => {
   }
 });
 
+test('a Spanish-speaking browser gets the map in Spanish; the switch changes it back and forth', async () => {
+  // A browser in Mexico: its languages are es-MX, es.
+  const mexico = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'es-MX', timezoneId: 'America/Mexico_City' });
+  try {
+    const es = await mexico.newPage();
+    es.on('pageerror', (error) => pageErrors.push(error.message));
+    const id = await page.evaluate(async () => (await (await fetch('/api/events?type=zone_entry&zone=MEX&limit=1')).json()).events[0].id);
+    await es.goto(`${BASE}/?event=${id}`);
+    await es.locator('#map[data-ready="true"]').waitFor();
+    assert.equal(await es.evaluate(() => document.documentElement.lang), 'es');
+    assert.equal(await es.locator('#language').inputValue(), 'es');
+    assert.equal((await es.locator('#alerts-heading').textContent()).trim().split(' ')[0], 'Alertas');
+    assert.equal(await es.locator('#aircraft-search').getAttribute('placeholder'), 'indicativo, hex, squawk, matrícula');
+    assert.match(await es.locator('#legend').textContent(), /espacio aéreo de MEX \(tierra \+ 12 NM de mar\)/);
+    const panel = es.locator(`#panel[data-kind="event"][data-event-id="${id}"]`);
+    await panel.waitFor({ timeout: 15_000 });
+    assert.match(await panel.textContent(), /Entrada MEX/);
+    assert.match(await panel.textContent(), /Evidencia/);
+    assert.match(await panel.textContent(), /hora local, UTC−6/);
+    assert.match(await es.locator('#status').textContent(), /en vivo|ningún receptor conectado|degradado/);
+    await es.screenshot({ path: join(ARTIFACTS, 'spanish.png') });
+    // Switched to English: the page, the open panel and the lists change without a reload.
+    await es.locator('#language').selectOption('en');
+    assert.equal(await es.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal((await es.locator('#alerts-heading').textContent()).trim().split(' ')[0], 'Alerts');
+    await es.locator('#panel h3', { hasText: 'Evidence' }).waitFor();
+    // The choice is remembered in this browser: a reload stays in English.
+    await es.reload();
+    await es.locator('#map[data-ready="true"]').waitFor();
+    assert.equal(await es.evaluate(() => document.documentElement.lang), 'en');
+    // ?lang= wins over the remembered choice.
+    await es.goto(`${BASE}/?lang=es`);
+    await es.locator('#map[data-ready="true"]').waitFor();
+    assert.equal(await es.locator('#replay summary').textContent(), 'Repetición');
+    assert.equal(await es.locator('#aircraft-table th[data-key="callsign"]').textContent(), 'Indicativo');
+  } finally {
+    await mexico.close();
+  }
+  // The English browser of the other tests was never switched.
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+});
+
 test('nothing was fetched from outside the service, and the page logged no error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(pageErrors, []);

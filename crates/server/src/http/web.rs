@@ -68,6 +68,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("/app.js", "app.js", JS),
     asset!("/alerts.js", "alerts.js", JS),
     asset!("/format.js", "format.js", JS),
+    asset!("/i18n.js", "i18n.js", JS),
     asset!("/map.js", "map.js", JS),
     asset!("/network.js", "network.js", JS),
     asset!("/rings.js", "rings.js", JS),

@@ -376,11 +376,8 @@ impl Message {
         lines.extend(basis);
         let mut facts = format!("{}: {rule}", words.rule);
         if let Some(score) = event.get("score").and_then(Value::as_f64) {
-            let shown = match language {
-                Language::En => format!("{score:.2}"),
-                Language::Es => format!("{score:.2}").replace('.', ","),
-            };
-            facts.push_str(&format!(" · {}: {shown}", words.score));
+            // A decimal point in Spanish too: Mexico writes it so.
+            facts.push_str(&format!(" · {}: {score:.2}", words.score));
         }
         lines.push(facts);
         let sovereign = matches!(
@@ -502,7 +499,7 @@ mod tests {
     }
 
     #[test]
-    fn spanish_words_and_decimal_comma() {
+    fn spanish_words_with_mexicos_decimal_point() {
         let c = chat(
             Preset::Slack {
                 url: "https://hooks.example/x".into(),
@@ -512,7 +509,7 @@ mod tests {
         let body: Value = serde_json::from_str(&c.request(&alert()).unwrap().body).unwrap();
         let text = body["text"].as_str().unwrap();
         assert!(text.starts_with("vigia: Entrada en zona — RCH123 (ae01c5) · zona MEX"));
-        assert!(text.contains("puntuación: 0,72"), "{text}");
+        assert!(text.contains("puntuación: 0.72"), "{text}");
         assert!(text.contains("Informe: https://vigia.example.org/api/events/42/report"));
     }
 
