@@ -60,7 +60,7 @@ pub use inputs::{Clocks as ReceiverClocks, DroppedCounts, InputItem, Inputs, Ord
 pub use network::{NetworkInputs, NetworkStats};
 pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
 pub use prefetch::{Prefetch, Prefetched};
-pub use reader::{open, FeedError, RecordReader, Stats};
+pub use reader::{open, open_text, FeedError, RecordReader, Stats};
 pub use receivers::{ClockName, Directory, Receiver, Receivers, ReceiversError};
 // The record types live beside the wire format so that the core takes them without this crate.
 pub use vigia_modes::{RawFrame, Record, StateVector};

@@ -284,6 +284,21 @@ fn decompress(
     })
 }
 
+/// Open a text file that may be compressed (gzip or zstd, recognised by their magic bytes,
+/// whatever the name): the auxiliary tables vigia reads — an aircraft database as
+/// `aircraft.csv.gz`, say — come either way.
+pub fn open_text(path: &Path) -> io::Result<Box<dyn io::BufRead + Send>> {
+    let mut file = std::fs::File::open(path)?;
+    let mut magic = [0u8; 4];
+    let n = read_up_to(&mut file, &mut magic)?;
+    file.seek(SeekFrom::Start(0))?;
+    let compression = Compression::from_magic(&magic[..n]);
+    Ok(Box::new(io::BufReader::with_capacity(
+        1 << 16,
+        decompress(Box::new(file), compression)?,
+    )))
+}
+
 impl RecordReader {
     /// Read `source`, named `input` in errors. Gzip and zstd are recognised by their magic bytes;
     /// `format` `None` means detect it from the first bytes ([`detect_format`]). A Parquet

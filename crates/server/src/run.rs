@@ -466,11 +466,12 @@ pub(crate) fn source_line(name: &str, event: &SourceEvent) -> Option<String> {
 
 fn read_aircraft_db(path: &std::path::Path) -> Result<AircraftDb, ServiceError> {
     let name = || path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| ServiceError::AircraftDbOpen {
+    // Plain, or compressed as `vigia aircraft-db import` installs it (gzip).
+    let file = vigia_feed::open_text(path).map_err(|source| ServiceError::AircraftDbOpen {
         path: name(),
         source,
     })?;
-    AircraftDb::read(std::io::BufReader::new(file)).map_err(|source| ServiceError::AircraftDb {
+    AircraftDb::read(file).map_err(|source| ServiceError::AircraftDb {
         path: name(),
         source,
     })

@@ -39,6 +39,8 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Stored events or flights of a period and a zone as GeoJSON (QGIS), CSV or KML.
     Export(cmd::export::Args),
+    /// The aircraft database (registration, type, operator, military): import, download, look up.
+    AircraftDb(cmd::aircraft_db::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::AircraftDb(args) => cmd::aircraft_db::run(args),
     };
     match result {
         Ok(code) => code,

@@ -401,7 +401,7 @@ pub struct FlightRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration: Option<String>,
     /// ICAO type designator, from the aircraft database.
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_designator: Option<String>,
     /// Operator, from the aircraft database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -847,5 +847,5 @@ pub use mlat::{EllipseRecord, MlatClaimRecord, MlatReceiverRecord, SolutionRecor
 #[cfg(test)]
 mod tests;
 
-#[cfg(feature = "samples")]
+#[cfg(any(test, feature = "samples"))]
 pub mod samples;

@@ -159,3 +159,21 @@ fn a_record_of_an_unknown_type_is_refused() {
     let text = r#"{"type":"teleport","icao24":"ae01c5","flight_id":"x","callsign":null,"ts":1}"#;
     assert!(serde_json::from_str::<EventRecord>(text).is_err());
 }
+
+#[test]
+fn a_flight_record_with_a_type_designator_stays_a_flight_record() {
+    // The type designator from an aircraft database was serialised as "type", the key that
+    // names the record's variant: a flight of a B738 read back as a record of type "B738".
+    let mut record = super::samples::record("flight", None, 1_700_000_000.0);
+    if let EventBody::Flight(f) = &mut record.body {
+        f.registration = Some("PH-BXA".into());
+        f.type_designator = Some("B738".into());
+    }
+    let text = serde_json::to_string(&record).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["type"], "flight", "{text}");
+    assert_eq!(v["type_designator"], "B738");
+    assert_eq!(text.matches("\"type\":").count(), 1, "{text}");
+    let back: EventRecord = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, record);
+}

@@ -75,12 +75,26 @@ pub(crate) fn split_csv(line: &str, sep: char) -> Vec<String> {
     out
 }
 
+/// At most `max` bytes of `s`, cut at a character boundary.
+fn clip(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 fn non_empty(s: Option<&String>) -> Option<String> {
     s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 /// Longest line read, bytes (a real row is under 1 KiB); longer ones are skipped.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Longest value written by [`AircraftDb::write_csv`], bytes (real ones are under 100).
+pub const MAX_FIELD_BYTES: usize = 1000;
 /// Most aircraft kept (OpenSky's database has about 600 000); the rest is skipped and counted.
 pub const MAX_RECORDS: usize = 2_000_000;
 
@@ -219,6 +233,60 @@ impl AircraftDb {
         ))
     }
 
+    /// Add what `other` knows: an aircraft new to this database is added; for one already in
+    /// it, each field `other` fills replaces this one's (the later, fresher source wins), and
+    /// the military flag is kept if either says so. Rejections are added up.
+    pub fn merge(&mut self, other: AircraftDb) {
+        for (address, new) in other.records {
+            if self.records.len() >= MAX_RECORDS && !self.records.contains_key(&address) {
+                self.rejected += 1;
+                continue;
+            }
+            let entry = self.records.entry(address).or_default();
+            entry.registration = new.registration.or(entry.registration.take());
+            entry.type_designator = new.type_designator.or(entry.type_designator.take());
+            entry.operator = new.operator.or(entry.operator.take());
+            entry.military |= new.military;
+        }
+        self.rejected += other.rejected;
+        for line in other.rejected_lines {
+            if self.rejected_lines.len() < 10 {
+                self.rejected_lines.push(line);
+            }
+        }
+    }
+
+    /// Every aircraft, by address.
+    pub fn iter(&self) -> impl Iterator<Item = (IcaoAddress, &AircraftRecord)> {
+        let mut all: Vec<_> = self.records.iter().map(|(a, r)| (*a, r)).collect();
+        all.sort_by_key(|(a, _)| *a);
+        all.into_iter()
+    }
+
+    /// Write the database in OpenSky's layout, one aircraft per line by address, with the
+    /// columns vigia reads: `icao24,registration,typecode,operator,military` — the file
+    /// `vigia aircraft-db import` installs, which [`AircraftDb::read`] reads back unchanged.
+    /// Double quotes inside a value (which the reader cannot escape) are dropped, and a value
+    /// is cut at [`MAX_FIELD_BYTES`] (so every line reads back within [`MAX_LINE_BYTES`]).
+    pub fn write_csv(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        let field = |v: &Option<String>| {
+            let v = v.as_deref().unwrap_or("").replace('"', "");
+            format!("\"{}\"", clip(&v, MAX_FIELD_BYTES))
+        };
+        writeln!(out, "icao24,registration,typecode,operator,military")?;
+        for (address, r) in self.iter() {
+            writeln!(
+                out,
+                "{address},{},{},{},{}",
+                field(&r.registration),
+                field(&r.type_designator),
+                field(&r.operator),
+                if r.military { "true" } else { "false" }
+            )?;
+        }
+        Ok(())
+    }
+
     /// The record for an address.
     pub fn get(&self, address: IcaoAddress) -> Option<&AircraftRecord> {
         self.records.get(&address)
@@ -238,6 +306,46 @@ impl AircraftDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_databases_read_back_unchanged_and_merge_field_by_field() {
+        let opensky = "\"icao24\",\"registration\",\"typecode\",\"operator\"\n\
+                       \"ae01c5\",\"10-0001\",\"Q9\",\"US Air Force, 432 WG\"\n\
+                       \"0d0abc\",\"XA-ABC\",\"\",\"\"\n";
+        let tar1090 = "0D0ABC;XA-ABD;B738;00;;;Aeromexico\nAE1234;16-5678;R135;10;;;USAF\n";
+        let mut db = AircraftDb::read(opensky.as_bytes()).unwrap();
+        db.merge(AircraftDb::read(tar1090.as_bytes()).unwrap());
+        assert_eq!(db.len(), 3);
+        let mexican = db.get(IcaoAddress::new(0x0d0abc)).unwrap();
+        assert_eq!(
+            mexican.registration.as_deref(),
+            Some("XA-ABD"),
+            "the later wins"
+        );
+        assert_eq!(
+            mexican.type_designator.as_deref(),
+            Some("B738"),
+            "fills the gap"
+        );
+        let mut text = Vec::new();
+        db.write_csv(&mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.starts_with("icao24,registration,typecode,operator,military\n0d0abc,"));
+        let again = AircraftDb::read(text.as_bytes()).unwrap();
+        assert_eq!(again.rejected, 0);
+        let left: Vec<_> = db.iter().map(|(a, r)| (a, r.clone())).collect();
+        let right: Vec<_> = again.iter().map(|(a, r)| (a, r.clone())).collect();
+        assert_eq!(left, right);
+        assert!(again.get(IcaoAddress::new(0xae1234)).unwrap().military);
+        assert_eq!(
+            again
+                .get(IcaoAddress::new(0xae01c5))
+                .unwrap()
+                .operator
+                .as_deref(),
+            Some("US Air Force, 432 WG")
+        );
+    }
 
     #[test]
     fn reads_opensky_layout() {
@@ -286,5 +394,49 @@ mod tests {
         let zeros = std::io::Read::take(std::io::repeat(0), 8 << 20);
         let db = AircraftDb::read(std::io::BufReader::new(zeros)).unwrap();
         assert_eq!((db.len(), db.rejected), (0, 1));
+    }
+}
+
+#[cfg(test)]
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            "[A-Za-z0-9 ,;\"'éñ-]{1,12}",
+            Just("x".repeat(MAX_FIELD_BYTES + 7)),
+        ]
+    }
+
+    proptest! {
+        /// Any rows in tar1090-db's layout, written as `vigia aircraft-db import` installs them,
+        /// read back the same (values without quotes and within the written length).
+        #[test]
+        fn written_rows_read_back(rows in proptest::collection::vec(
+            (0u32..0x100_0000, value(), value(), value(), any::<bool>()), 0..40)) {
+            let text: String = rows
+                .iter()
+                .map(|(a, r, t, o, m)| {
+                    let clean = |v: &str| v.replace([';', '"'], "");
+                    format!("{a:06x};{};{};{};;;{}\n", clean(r), clean(t), if *m { "10" } else { "00" }, clean(o))
+                })
+                .collect();
+            let db = AircraftDb::read(text.as_bytes()).unwrap();
+            let mut out = Vec::new();
+            db.write_csv(&mut out).unwrap();
+            let again = AircraftDb::read(out.as_slice()).unwrap();
+            prop_assert_eq!(again.rejected, 0);
+            prop_assert_eq!(again.len(), db.len());
+            for ((a, r), (b, s)) in db.iter().zip(again.iter()) {
+                prop_assert_eq!(a, b);
+                let cut = |v: &Option<String>| v.as_deref().map(|v| clip(v, MAX_FIELD_BYTES).trim().to_string()).filter(|v| !v.is_empty());
+                prop_assert_eq!(cut(&r.registration), s.registration.clone());
+                prop_assert_eq!(cut(&r.type_designator), s.type_designator.clone());
+                prop_assert_eq!(cut(&r.operator), s.operator.clone());
+                prop_assert_eq!(r.military, s.military);
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use vigia_detect::identity::{AircraftDb, IdentityResolver};
+use vigia_detect::identity::IdentityResolver;
 use vigia_detect::{Analyzer, AnalyzerConfig, Event, EventRecord};
 use vigia_feed::{Format, InputItem, Inputs};
 use vigia_modes::Record;
@@ -106,16 +106,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let zones = Arc::new(ZoneIndex::new(&zone_set));
     let db = match &args.aircraft_db {
-        Some(path) => {
-            let file = File::open(path)
-                .with_context(|| format!("{}: cannot open aircraft database", path.display()))?;
-            let db = AircraftDb::read(io::BufReader::new(file))
-                .with_context(|| format!("{}: cannot read aircraft database", path.display()))?;
-            for (line, why) in &db.rejected_lines {
-                eprintln!("vigia: {}:{line}: skipped: {why}", path.display());
-            }
-            Some(db)
-        }
+        Some(path) => Some(super::aircraft_db::read_one(path)?),
         None => None,
     };
     let mut tracker = Tracker::new(TrackerConfig {

@@ -1,5 +1,6 @@
 //! One module per subcommand: its clap `Args` and a `run` function returning the exit code.
 
+pub mod aircraft_db;
 pub mod analyze;
 pub mod config;
 pub mod coverage;

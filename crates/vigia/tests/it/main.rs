@@ -1,6 +1,7 @@
 //! End-to-end tests of the `vigia` binary, run as users run it.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod aircraft_db;
 mod analyze;
 mod archives;
 mod config_check;

@@ -20,10 +20,6 @@ use std::time::Duration;
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::{Method, Request, Uri};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use tokio::sync::mpsc;
 use vigia_feed::net::Backoff;
 
@@ -166,7 +162,7 @@ impl WebhookSender {
         index: usize,
         spool: Option<Arc<Spool>>,
     ) -> Result<Self, String> {
-        let client = client()?;
+        let client = crate::client::https()?;
         let (queue, rx) = mpsc::channel(QUEUE);
         let timeout = Duration::from_secs_f64(timeout_s.clamp(0.001, 3600.0));
         let delivery = Delivery {
@@ -208,24 +204,6 @@ pub enum Target {
     Chat(Box<Chat>),
 }
 
-/// The HTTP client: plain HTTP and HTTPS, certificates checked against the Mozilla root
-/// store bundled in the binary (webpki-roots; no system store needed on a minimal install).
-type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
-
-// ring, not aws-lc-rs: no cmake or assembler toolchain needed to build (a Pi builds it too);
-// rustls marks ring's provider deprecated only for lacking post-quantum key exchange, which
-// alert posts (short-lived, not secret beyond their token) do not need.
-#[allow(deprecated)]
-fn client() -> Result<HttpClient, String> {
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-        .map_err(|e| format!("TLS: {e}"))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    Ok(Client::builder(TokioExecutor::new()).build(https))
-}
-
 /// Where and how to post.
 struct Delivery {
     target: Target,
@@ -237,7 +215,7 @@ struct Delivery {
 
 /// Post queued alerts, then spooled ones, in order; wait when there is nothing.
 async fn deliver(
-    client: HttpClient,
+    client: crate::client::HttpClient,
     d: Delivery,
     mut rx: mpsc::Receiver<String>,
     spool: Option<Arc<Spool>>,
@@ -298,7 +276,7 @@ async fn deliver(
 /// Post an alert from the queue; one that fails its retries is kept in the spool to be tried
 /// again (counted as a failure only when there is no spool to keep it in).
 async fn send_or_keep(
-    client: &HttpClient,
+    client: &crate::client::HttpClient,
     d: &Delivery,
     body: String,
     backoff: &mut Backoff,
@@ -313,7 +291,12 @@ async fn send_or_keep(
 }
 
 /// Post one alert with retries; whether it was delivered.
-async fn post(client: &HttpClient, d: &Delivery, body: Bytes, backoff: &mut Backoff) -> bool {
+async fn post(
+    client: &crate::client::HttpClient,
+    d: &Delivery,
+    body: Bytes,
+    backoff: &mut Backoff,
+) -> bool {
     backoff.reset();
     for attempt in 0..=d.retries {
         if attempt > 0 {
