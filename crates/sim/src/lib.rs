@@ -35,6 +35,7 @@ pub mod frame;
 pub mod geo;
 pub mod output;
 pub mod receive;
+pub mod relocate;
 pub mod rng;
 pub mod route;
 pub mod scenario;

@@ -6,6 +6,7 @@
 mod decoding;
 mod faults;
 mod files;
+mod relocate;
 mod serving;
 mod truth;
 

@@ -1,7 +1,8 @@
 //! `vigia demo`: the whole service, offline, in one command — the README's main job.
 //!
-//! Builds a replay from the bundled real capture (rs1090's `long_flight`, time-shifted to now)
-//! and the simulator's border scenarios, each cut to start shortly before its interesting
+//! Builds a replay from the bundled real capture (rs1090's `long_flight`, recorded near
+//! Toulouse, time-shifted to now and moved to Tijuana: `vigia_sim::relocate`, so its airliner
+//! takes off across the border instead of over France) and the simulator's border scenarios, each cut to start shortly before its interesting
 //! part (the P-8 clips Mexico's territorial sea about a minute in at `--speed 1`), serves it
 //! as a Beast feed on a loopback port (`vigia_sim::serve_until`), serves the six receivers of
 //! the dark-drone scenario as six feeds with a receivers file (the service multilaterates the
@@ -17,12 +18,25 @@ use std::sync::atomic::AtomicBool;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
+use vigia_modes::cpr::LatLon;
 use vigia_modes::{RawFrame, MLAT_TICKS_PER_S};
 use vigia_server::config::{Config, SourceConfig};
 use vigia_sim::{serve_until, simulate_bundled, End, Options, Speed};
 
 /// The bundled real capture (rs1090 0.7.0 `data/long_flight.csv`, MIT; tests/data/README.md).
 const REAL_CAPTURE: &[u8] = include_bytes!("../../../../tests/data/long_flight.csv.zst");
+
+/// Where the real capture was recorded (Toulouse-Blagnac), and where the demo flies it
+/// (Tijuana's airport, on the border): its gate-to-gate flight leaves Mexico for the United
+/// States a minute after take-off.
+const CAPTURED_AT: LatLon = LatLon {
+    lat: 43.6293,
+    lon: 1.3638,
+};
+const FLOWN_AT: LatLon = LatLon {
+    lat: 32.5411,
+    lon: -116.9700,
+};
 
 /// Scenarios replayed, with the seconds of each skipped so that it starts near its point.
 const SCENARIOS: [(&str, f64); 5] = [
@@ -92,7 +106,12 @@ fn real_capture() -> Result<Vec<RawFrame>> {
             out.push(frame);
         }
     }
-    Ok(out)
+    let relocation = vigia_sim::relocate::Relocation {
+        from: CAPTURED_AT,
+        to: FLOWN_AT,
+    };
+    let (moved, _) = vigia_sim::relocate::relocate(&out, Some(CAPTURED_AT), &relocation);
+    Ok(moved)
 }
 
 fn scenarios() -> Result<Vec<RawFrame>> {
@@ -177,7 +196,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .db
         .unwrap_or_else(|| std::env::temp_dir().join(format!("vigia-demo-{stamp}.db")));
     eprintln!(
-        "vigia demo: replaying {count} frames (simulated border scenarios + a real capture) at {}x",
+        "vigia demo: replaying {count} frames (simulated border scenarios + a real capture moved from Toulouse to Tijuana) at {}x",
         args.speed
     );
     eprintln!(
