@@ -64,6 +64,41 @@ pid=
 [ "$(stat -c %U /var/lib/vigia/vigia.db)" = "vigia" ] || fail "the store is not the vigia user's"
 
 dpkg --purge vigia >/dev/null
+
+# Install to first aircraft, the documented setup: Debian's dump1090-mutability serving Beast on
+# 30005 (fed here by the simulator through its Beast input, 30104, instead of a radio), the
+# package installed, the service started as systemd would; the time from `dpkg -i` to the
+# first aircraft in /api/aircraft.
+if command -v dump1090-mutability >/dev/null 2>&1; then
+    dump1090-mutability --net-only --quiet --net-bind-address 127.0.0.1 --net-bo-port 30005 \
+        --net-bi-port 30104 --net-ri-port 0 --net-ro-port 0 --net-sbs-port 0 --net-heartbeat 0 \
+        >/dev/null 2>&1 &
+    peer=$!
+    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/30104) 2>/dev/null && break; sleep 0.1; done
+    "$VIGIA" sim border-airliners --speed 1 --push 127.0.0.1:30104 >/dev/null 2>&1 &
+    feeder=$!
+    t0=$(date +%s.%N)
+    dpkg -i "$deb" >/dev/null
+    t1=$(date +%s.%N)
+    (cd /var/lib/vigia && exec setpriv --reuid=vigia --regid=vigia --init-groups -- $exec_start --listen 127.0.0.1:0) 2>"$work/stderr2" &
+    pid=$!
+    first=
+    for _ in $(seq 600); do
+        api=$(sed -n 's/.*api listening on http:\/\/\([0-9.:]*\).*/\1/p' "$work/stderr2" | head -1)
+        if [ -n "$api" ] && python3 -c "import json,urllib.request,sys; sys.exit(0 if json.load(urllib.request.urlopen('http://$api/api/aircraft'))['aircraft'] else 1)" 2>/dev/null; then
+            first=$(date +%s.%N)
+            break
+        fi
+        sleep 0.1
+    done
+    kill -TERM "$pid"; wait "$pid" || true; pid=
+    kill "$feeder" "$peer" 2>/dev/null || true; wait "$feeder" "$peer" 2>/dev/null || true
+    [ -n "$first" ] || fail "no aircraft within 60 s of starting behind dump1090: $(tail -5 "$work/stderr2")"
+    python3 -c "print(f'deb test: install to first aircraft behind dump1090-mutability: {$first - $t0:.1f} s (dpkg -i {$t1 - $t0:.1f} s, then {$first - $t1:.1f} s to the first aircraft)')"
+    dpkg --purge vigia >/dev/null
+else
+    echo "deb test: dump1090-mutability not installed; install-to-first-aircraft not measured" >&2
+fi
 [ ! -e /usr/bin/vigia ] || fail "/usr/bin/vigia left behind"
 [ ! -e /var/lib/vigia ] || fail "/var/lib/vigia left behind"
 [ ! -e /etc/vigia/vigia.toml ] || fail "/etc/vigia/vigia.toml left behind"
