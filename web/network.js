@@ -108,13 +108,28 @@ export class Network {
           r.mlat.duplicates ? t('{n} given twice', { n: r.mlat.duplicates }) : null,
         ].filter(Boolean).join(' · ')
         : t('no multilateration');
+      // The link, when the receiver is a source of this service: connected or not, data age,
+      // losses.
+      const link = r.link
+        ? [
+          r.link.connected ? t('connected') : t('not connected'),
+          Number.isFinite(r.link.last_data_s) ? t('data {age} s ago', { age: r.link.last_data_s.toFixed(0) }) : t('no data yet'),
+          r.link.disconnects + r.link.stalls > 0 ? t('{n} connections lost', { n: r.link.disconnects + r.link.stalls }) : null,
+          r.link.connect_failures > 0 ? t('{n} failed attempts', { n: r.link.connect_failures }) : null,
+        ].filter(Boolean).join(' · ')
+        : null;
+      const classes = ['receiver'];
+      if (r.mlat && !r.mlat.synced) classes.push('unsynced');
+      if (r.link && !r.link.connected) classes.push('down');
       return el(
         'li',
-        { className: r.mlat && !r.mlat.synced ? 'receiver unsynced' : 'receiver', dataset: { receiver: String(r.id) } },
+        { className: classes.join(' '), dataset: { receiver: String(r.id), link: r.link ? (r.link.connected ? 'up' : 'down') : '' } },
         el('strong', {}, String(r.id)),
         ` ${t('{rate} msg/s · {n} aircraft · {range} NM', { rate: Number(r.messages_per_s ?? 0).toFixed(1), n: r.aircraft ?? 0, range: farthest.toFixed(0) })}`,
         el('br'),
         el('span', { className: 'muted' }, clock),
+        link && el('br'),
+        link && el('span', { className: 'link muted' }, link),
       );
     });
     list.replaceChildren(...items);

@@ -432,6 +432,20 @@ test('the aircraft table sorts by any column and selects an aircraft', async () 
   await page.locator('#table-view summary').click();
 });
 
+test('the receivers panel shows each receiver\'s link: connected, data age, losses', async () => {
+  const api = await page.evaluate(async () => (await (await fetch('/api/receivers')).json()));
+  const linked = api.receivers.filter((r) => r.link);
+  assert.ok(linked.length >= 6, JSON.stringify(api.receivers.map((r) => r.id)));
+  assert.ok(linked.every((r) => r.link.connected === true && Number.isFinite(r.link.last_data_s)), JSON.stringify(linked.map((r) => r.link)));
+  const wasOpen = await page.evaluate(() => document.getElementById('receivers').open);
+  await page.evaluate(() => { document.getElementById('receivers').open = true; });
+  const item = page.locator(`#receiver-list li[data-receiver="${linked[0].id}"]`);
+  await item.waitFor();
+  assert.equal(await item.getAttribute('data-link'), 'up');
+  assert.match(await item.locator('.link').textContent(), /connected · data \d+ s ago/);
+  await page.evaluate((open) => { document.getElementById('receivers').open = open; }, wasOpen);
+});
+
 test('the receiver station is marked with range rings', async () => {
   const receiver = await page.evaluate(async () => (await (await fetch('/data/receiver.json')).json()));
   assert.ok(Number.isFinite(receiver.lat) && Number.isFinite(receiver.lon), JSON.stringify(receiver));

@@ -273,7 +273,40 @@ async fn data_receiver(State(state): State<AppState>) -> Response {
 
 async fn receivers(State(state): State<AppState>) -> Response {
     let snapshot = state.network.latest();
-    Json(serde_json::json!({"now": snapshot.now, "receivers": snapshot.receivers})).into_response()
+    let now_ms = (unix_now() * 1000.0) as u64;
+    // Each receiver's link, from its source's counters (a receiver is a source by its id):
+    // whether it is connected now, since when data last came, how often it was lost.
+    let receivers: Vec<Value> = snapshot
+        .receivers
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+            let counters = state
+                .metrics
+                .sources
+                .iter()
+                .find(|(name, _)| *name == r.id)
+                .map(|(_, c)| c.snapshot());
+            if let (Some(c), Some(map)) = (counters, v.as_object_mut()) {
+                map.insert("link".into(), link(&c, now_ms));
+            }
+            v
+        })
+        .collect();
+    Json(json!({"now": snapshot.now, "receivers": receivers})).into_response()
+}
+
+/// A source's link as `/api/receivers` shows it.
+fn link(c: &vigia_feed::net::CountersSnapshot, now_ms: u64) -> Value {
+    json!({
+        "connected": c.connected > 0,
+        "last_data_s": (c.last_data_ms > 0)
+            .then(|| (now_ms.saturating_sub(c.last_data_ms) as f64 / 1000.0 * 10.0).round() / 10.0),
+        "connects": c.connects,
+        "connect_failures": c.connect_failures,
+        "disconnects": c.disconnects,
+        "stalls": c.stalls,
+    })
 }
 
 async fn heard(State(state): State<AppState>) -> Response {
