@@ -9,6 +9,22 @@ if ! command -v dump1090-mutability >/dev/null 2>&1; then
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y dump1090-mutability
 fi
+# The PostgreSQL + PostGIS store backend is tested against a real server: each test process
+# starts a throwaway cluster on loopback with Debian's binaries (vigia_store::testing) and
+# stops it when it ends. Installing the packages must not leave a system cluster running:
+# Debian's postgresql-common is told not to create one.
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+        mkdir -p /etc/postgresql-common
+        echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+    fi
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        -o Dpkg::Options::=--force-confold "${need[@]}"
+fi
 # The Parquet tests compare with Apache Arrow's reference implementation (pyarrow, PyPI).
 if ! python3 -c 'import pyarrow' >/dev/null 2>&1; then
     python3 -m pip install --quiet --disable-pip-version-check 'pyarrow==26.0.1'

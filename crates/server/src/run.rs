@@ -263,14 +263,18 @@ impl Service {
         let config = &checked.config;
         let runtime = tokio::runtime::Handle::current();
         let mut opened = Vec::new();
-        // Webhook spools live beside the store.
-        let spool_dir = config.store.path.parent().map(|p| {
-            if p.as_os_str().is_empty() {
-                std::path::Path::new(".")
-            } else {
-                p
-            }
-        });
+        // Webhook spools live beside the store (the working directory, with PostgreSQL).
+        let spool_dir = if vigia_store::is_postgres(&config.store.path) {
+            Some(std::path::Path::new("."))
+        } else {
+            config.store.path.parent().map(|p| {
+                if p.as_os_str().is_empty() {
+                    std::path::Path::new(".")
+                } else {
+                    p
+                }
+            })
+        };
         // Links in chat alerts: where people open the map.
         let public_url = config
             .alerts

@@ -25,6 +25,24 @@ pub enum StoreError {
         /// Latest version this build knows.
         known: i64,
     },
+    /// PostgreSQL could not be reached or refused the login.
+    #[error("{url}: cannot connect to PostgreSQL: {source}")]
+    PgOpen {
+        /// The address, without its password.
+        url: String,
+        /// Why.
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// A PostgreSQL statement failed.
+    #[error("database: {what}: {source}")]
+    Postgres {
+        /// What was being done.
+        what: &'static str,
+        /// The error.
+        #[source]
+        source: tokio_postgres::Error,
+    },
     /// A query or write failed.
     #[error("database: {what}: {source}")]
     Sql {

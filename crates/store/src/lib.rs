@@ -38,15 +38,19 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
+mod facade;
+mod pg;
 mod rows;
 mod schema;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::StoreError;
+pub use facade::{is_postgres, shown, Store};
 pub use rows::{
     EventFilter, ExportWindow, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow,
     StoredEvent, StoredFlight, WriteBatch,
 };
 pub use schema::SCHEMA_VERSION;
-pub use store::Store;
 pub use store::{DEFAULT_LIMIT, MAX_LIMIT};

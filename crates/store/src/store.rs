@@ -1,8 +1,8 @@
-//! [`Store`]: the SQLite connection, its settings, and every query.
+//! The SQLite backend of [`crate::Store`]: the connection, its settings, and every query.
 //!
 //! Owns how rows are written (one transaction per [`WriteBatch`], durable when it carries
 //! events) and read. One `Store` is one connection: the service's pipeline writes through
-//! one, the HTTP API reads through others ([`Store::open_read_only`]) — WAL lets readers run
+//! one, the HTTP API reads through others ([`crate::Store::open_read_only`]) — WAL lets readers run
 //! beside the writer without blocking it.
 
 use std::path::Path;
@@ -24,8 +24,8 @@ pub const DEFAULT_LIMIT: usize = 1000;
 /// SQLite's `LIMIT -1`: everything). Page with `before` (flights) or `after_id` (events).
 pub const MAX_LIMIT: usize = 10_000;
 
-/// A connection to the vigia database.
-pub struct Store {
+/// A connection to a SQLite vigia database.
+pub(crate) struct Sqlite {
     conn: Connection,
     path: String,
 }
@@ -37,10 +37,10 @@ fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-impl Store {
+impl Sqlite {
     /// Open (creating if needed) the database at `path` for writing: WAL mode,
     /// `synchronous=NORMAL`, schema migrated to [`crate::SCHEMA_VERSION`].
-    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+    pub(crate) fn open(path: impl AsRef<Path>) -> Result<Sqlite, StoreError> {
         let path_text = path.as_ref().display().to_string();
         let open_error = |source| StoreError::Open {
             path: path_text.clone(),
@@ -57,14 +57,14 @@ impl Store {
         )
         .map_err(open_error)?;
         schema::migrate(&mut conn, &path_text)?;
-        Ok(Store {
+        Ok(Sqlite {
             conn,
             path: path_text,
         })
     }
 
     /// Open an existing database for reading only (the HTTP API, reports).
-    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+    pub(crate) fn open_read_only(path: impl AsRef<Path>) -> Result<Sqlite, StoreError> {
         let path_text = path.as_ref().display().to_string();
         let open_error = |source| StoreError::Open {
             path: path_text.clone(),
@@ -77,19 +77,19 @@ impl Store {
         .map_err(open_error)?;
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_error)?;
-        Ok(Store {
+        Ok(Sqlite {
             conn,
             path: path_text,
         })
     }
 
     /// The file.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         &self.path
     }
 
     /// The schema version of the file.
-    pub fn schema_version(&self) -> Result<i64, StoreError> {
+    pub(crate) fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn
             .query_row(
                 "SELECT coalesce(max(version), 0) FROM migrations",
@@ -102,7 +102,7 @@ impl Store {
     /// Write `batch` in one transaction. With events, the commit is durable
     /// (`synchronous=FULL`) before this returns their ids, in order; positions and flights
     /// alone are committed without an fsync.
-    pub fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -186,7 +186,7 @@ impl Store {
     }
 
     /// Record a receiver (insert, or update its URL, position and last-seen time).
-    pub fn upsert_receiver(&mut self, r: &ReceiverRow) -> Result<(), StoreError> {
+    pub(crate) fn upsert_receiver(&mut self, r: &ReceiverRow) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO receivers (id, url, lat, lon, first_seen, last_seen)
@@ -207,7 +207,10 @@ impl Store {
 
     /// Replace saved coverage models with these (one transaction): each `(receiver, cells)`,
     /// the network's under receiver `""`.
-    pub fn save_coverage(&mut self, models: &[(String, Vec<CellTally>)]) -> Result<(), StoreError> {
+    pub(crate) fn save_coverage(
+        &mut self,
+        models: &[(String, Vec<CellTally>)],
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction().sql("saving coverage")?;
         for (receiver, cells) in models {
             tx.execute("DELETE FROM coverage WHERE receiver = ?1", [receiver])
@@ -234,7 +237,7 @@ impl Store {
     }
 
     /// A saved coverage model (the network's: receiver `""`), cells in order.
-    pub fn coverage(&self, receiver: &str) -> Result<Vec<CellTally>, StoreError> {
+    pub(crate) fn coverage(&self, receiver: &str) -> Result<Vec<CellTally>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -261,7 +264,7 @@ impl Store {
     }
 
     /// Every receiver, by id.
-    pub fn receivers(&self) -> Result<Vec<ReceiverRow>, StoreError> {
+    pub(crate) fn receivers(&self) -> Result<Vec<ReceiverRow>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, url, lat, lon, last_seen FROM receivers ORDER BY id")
@@ -282,7 +285,7 @@ impl Store {
     }
 
     /// One event by id.
-    pub fn event(&self, id: i64) -> Result<Option<StoredEvent>, StoreError> {
+    pub(crate) fn event(&self, id: i64) -> Result<Option<StoredEvent>, StoreError> {
         let row = self
             .conn
             .query_row(
@@ -296,7 +299,7 @@ impl Store {
     }
 
     /// Events matching `filter`, newest first (by id).
-    pub fn events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
+    pub(crate) fn events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -334,7 +337,7 @@ impl Store {
     /// One page of the events in a time window (event time within `[since, until]`, both
     /// optional), of one zone if given, oldest first (then by id), after the `(ts, id)` of the
     /// previous page's last event: an export reads a month page by page, never all at once.
-    pub fn events_in(
+    pub(crate) fn events_in(
         &self,
         window: &ExportWindow,
         after: Option<(f64, i64)>,
@@ -371,7 +374,7 @@ impl Store {
     /// One page of the flights that overlap a time window (ended at or after `since`, started
     /// at or before `until`), that were in a zone if given, by start (then id), after the
     /// `(start_ts, id)` of the previous page's last flight; with their summary documents.
-    pub fn flights_in(
+    pub(crate) fn flights_in(
         &self,
         window: &ExportWindow,
         after: Option<(f64, String)>,
@@ -406,7 +409,7 @@ impl Store {
     }
 
     /// Mark an event acknowledged at `at` (seconds); `false` if there is no such event.
-    pub fn acknowledge(&mut self, id: i64, at: f64) -> Result<bool, StoreError> {
+    pub(crate) fn acknowledge(&mut self, id: i64, at: f64) -> Result<bool, StoreError> {
         let n = self
             .conn
             .execute(
@@ -418,7 +421,7 @@ impl Store {
     }
 
     /// One flight by id.
-    pub fn flight(&self, id: &str) -> Result<Option<StoredFlight>, StoreError> {
+    pub(crate) fn flight(&self, id: &str) -> Result<Option<StoredFlight>, StoreError> {
         let row = self
             .conn
             .query_row(
@@ -433,7 +436,7 @@ impl Store {
 
     /// Flights matching `filter`, latest activity first (then by id), without their summary
     /// documents (read one flight for that), at most [`MAX_LIMIT`]; `filter.before` pages on.
-    pub fn flights(&self, filter: &FlightFilter) -> Result<Vec<StoredFlight>, StoreError> {
+    pub(crate) fn flights(&self, filter: &FlightFilter) -> Result<Vec<StoredFlight>, StoreError> {
         // Listing reads no summary documents (the large part of a row): `flight` has them.
         let mut stmt = self
             .conn
@@ -469,7 +472,7 @@ impl Store {
     }
 
     /// A flight's stored positions, in time order.
-    pub fn flight_track(&self, id: &str) -> Result<Vec<PositionRow>, StoreError> {
+    pub(crate) fn flight_track(&self, id: &str) -> Result<Vec<PositionRow>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -498,7 +501,7 @@ impl Store {
 
     /// Delete positions older than `days` before `now` (seconds); events, their evidence and
     /// flights are kept. Returns the number of positions deleted.
-    pub fn retain(&mut self, days: f64, now: f64) -> Result<u64, StoreError> {
+    pub(crate) fn retain(&mut self, days: f64, now: f64) -> Result<u64, StoreError> {
         let cutoff = now - days * 86_400.0;
         let n = self
             .conn
@@ -509,7 +512,7 @@ impl Store {
 
     /// Mark every flight still open as ended: at start-up, the flights of a previous run were
     /// cut by its stop (their summaries were never made). Returns how many.
-    pub fn close_open_flights(&mut self) -> Result<u64, StoreError> {
+    pub(crate) fn close_open_flights(&mut self) -> Result<u64, StoreError> {
         let n = self
             .conn
             .execute("UPDATE flights SET ended = 1 WHERE ended = 0", [])
@@ -518,7 +521,7 @@ impl Store {
     }
 
     /// Counts of rows: positions, flights, events.
-    pub fn counts(&self) -> Result<(u64, u64, u64), StoreError> {
+    pub(crate) fn counts(&self) -> Result<(u64, u64, u64), StoreError> {
         self.conn
             .query_row(
                 "SELECT (SELECT count(*) FROM positions), (SELECT count(*) FROM flights),
@@ -530,7 +533,7 @@ impl Store {
     }
 
     /// `PRAGMA integrity_check`: `"ok"` for a sound file, else SQLite's findings.
-    pub fn integrity_check(&self) -> Result<String, StoreError> {
+    pub(crate) fn integrity_check(&self) -> Result<String, StoreError> {
         let mut stmt = self
             .conn
             .prepare("PRAGMA integrity_check")
@@ -545,8 +548,8 @@ impl Store {
 
     /// Stop (0) or set SQLite's automatic checkpoints of this connection, in WAL pages. A
     /// writer that must not stall hands checkpoints to another connection
-    /// ([`Store::checkpoint_passive`] on a thread of its own).
-    pub fn set_auto_checkpoint(&mut self, pages: u32) -> Result<(), StoreError> {
+    /// ([`Sqlite::checkpoint_passive`] on a thread of its own).
+    pub(crate) fn set_auto_checkpoint(&mut self, pages: u32) -> Result<(), StoreError> {
         self.conn
             .execute_batch(&format!("PRAGMA wal_autocheckpoint = {pages}"))
             .sql("setting automatic checkpoints")
@@ -557,7 +560,7 @@ impl Store {
     /// still exceed `max_pages` (the writer never paused long enough for it to restart from its
     /// beginning), a `RESTART` checkpoint waits for a gap between writes and rewinds it, so the
     /// file stays bounded.
-    pub fn checkpoint_passive(&mut self, max_pages: u64) -> Result<u64, StoreError> {
+    pub(crate) fn checkpoint_passive(&mut self, max_pages: u64) -> Result<u64, StoreError> {
         let (_, log_pages, _): (i64, i64, i64) = self
             .conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
@@ -574,7 +577,7 @@ impl Store {
     }
 
     /// Copy the WAL into the main file (on clean shutdown), so the file stands alone.
-    pub fn checkpoint(&mut self) -> Result<(), StoreError> {
+    pub(crate) fn checkpoint(&mut self) -> Result<(), StoreError> {
         self.conn
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
             .sql("checkpointing")

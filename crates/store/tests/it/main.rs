@@ -1,5 +1,11 @@
-//! vigia-store against real SQLite files in a temporary directory.
+//! vigia-store against real databases: SQLite files in a temporary directory, and a real
+//! PostgreSQL + PostGIS (`vigia_store::testing`); the same tests run on both where the
+//! behaviour is the same (`both!`), each backend's own below.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod postgres;
+
+use std::path::PathBuf;
 
 use vigia_detect::contract::samples::record;
 use vigia_store::{
@@ -7,7 +13,67 @@ use vigia_store::{
     WriteBatch, SCHEMA_VERSION,
 };
 
-fn event(kind: &str, zone: Option<&str>, ts: f64) -> NewEvent {
+/// A database of either backend, made for one test.
+pub(crate) enum Db {
+    Sqlite(tempfile::TempDir),
+    Postgres(String),
+}
+
+impl Db {
+    pub(crate) fn sqlite() -> Db {
+        Db::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    pub(crate) fn postgres() -> Db {
+        Db::Postgres(vigia_store::testing::fresh_database())
+    }
+
+    /// The file, or the URL.
+    pub(crate) fn address(&self) -> PathBuf {
+        match self {
+            Db::Sqlite(dir) => dir.path().join("v.db"),
+            Db::Postgres(url) => PathBuf::from(url),
+        }
+    }
+
+    pub(crate) fn open(&self) -> Store {
+        Store::open(self.address()).unwrap()
+    }
+
+    pub(crate) fn reader(&self) -> Store {
+        Store::open_read_only(self.address()).unwrap()
+    }
+}
+
+/// A test on both backends: `name::sqlite` and `name::postgres`.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(&super::Db::sqlite())
+            }
+            #[test]
+            fn postgres() {
+                super::$name(&super::Db::postgres())
+            }
+        })*
+    };
+}
+
+both!(
+    events_are_committed_with_ids_and_read_back_by_filter,
+    flights_grow_merge_their_zones_and_end_with_a_summary,
+    retention_deletes_old_positions_and_keeps_events_and_flights,
+    receivers_are_recorded_and_updated,
+    a_reader_sees_what_the_writer_committed,
+    flights_left_open_by_a_previous_run_are_closed_at_start,
+    a_huge_limit_is_capped,
+    flights_page_by_cursor_without_their_summaries,
+    coverage_models_are_replaced_and_read_back,
+);
+
+pub(crate) fn event(kind: &str, zone: Option<&str>, ts: f64) -> NewEvent {
     NewEvent {
         kind: kind.into(),
         icao24: "0d0abc".into(),
@@ -19,7 +85,7 @@ fn event(kind: &str, zone: Option<&str>, ts: f64) -> NewEvent {
     }
 }
 
-fn position(ts: f64) -> PositionRow {
+pub(crate) fn position(ts: f64) -> PositionRow {
     PositionRow {
         flight_id: "0d0abc-1700000000".into(),
         icao24: "0d0abc".into(),
@@ -71,10 +137,8 @@ fn a_database_from_a_newer_vigia_is_refused() {
     }
 }
 
-#[test]
-fn events_are_committed_with_ids_and_read_back_by_filter() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+fn events_are_committed_with_ids_and_read_back_by_filter(db: &Db) {
+    let mut store = db.open();
     let mut batch = WriteBatch::default();
     batch.positions.push(position(1_700_000_000.0));
     batch
@@ -128,10 +192,8 @@ fn events_are_committed_with_ids_and_read_back_by_filter() {
     );
 }
 
-#[test]
-fn flights_grow_merge_their_zones_and_end_with_a_summary() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+fn flights_grow_merge_their_zones_and_end_with_a_summary(db: &Db) {
+    let mut store = db.open();
     let row = |end: f64, zones: &[&str], ended: bool| FlightRow {
         id: "0d0abc-1700000000".into(),
         icao24: "0d0abc".into(),
@@ -186,10 +248,8 @@ fn flights_grow_merge_their_zones_and_end_with_a_summary() {
     assert!(track.windows(2).all(|w| w[0].ts <= w[1].ts));
 }
 
-#[test]
-fn retention_deletes_old_positions_and_keeps_events_and_flights() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+fn retention_deletes_old_positions_and_keeps_events_and_flights(db: &Db) {
+    let mut store = db.open();
     let day = 86_400.0;
     let now = 1_700_000_000.0 + 40.0 * day;
     let mut batch = WriteBatch::default();
@@ -214,10 +274,8 @@ fn retention_deletes_old_positions_and_keeps_events_and_flights() {
     assert_eq!(store.counts().unwrap(), (2, 1, 1));
 }
 
-#[test]
-fn receivers_are_recorded_and_updated() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+fn receivers_are_recorded_and_updated(db: &Db) {
+    let mut store = db.open();
     let mut r = ReceiverRow {
         id: "home".into(),
         url: "beast://127.0.0.1:30005".into(),
@@ -233,12 +291,9 @@ fn receivers_are_recorded_and_updated() {
     assert_eq!(all[0].seen, 2.0);
 }
 
-#[test]
-fn a_reader_sees_what_the_writer_committed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v.db");
-    let mut writer = Store::open(&path).unwrap();
-    let reader = Store::open_read_only(&path).unwrap();
+fn a_reader_sees_what_the_writer_committed(db: &Db) {
+    let mut writer = db.open();
+    let reader = db.reader();
     let mut batch = WriteBatch::default();
     batch.events.push(event("zone_entry", Some("MEX"), 1.0));
     let ids = writer.commit(&batch).unwrap();
@@ -249,10 +304,8 @@ fn a_reader_sees_what_the_writer_committed() {
     assert_eq!(reader.integrity_check().unwrap(), "ok");
 }
 
-#[test]
-fn flights_left_open_by_a_previous_run_are_closed_at_start() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+fn flights_left_open_by_a_previous_run_are_closed_at_start(db: &Db) {
+    let mut store = db.open();
     let mut batch = WriteBatch::default();
     for (id, ended) in [("a-1", false), ("b-1", true)] {
         batch.flights.push(FlightRow {
@@ -292,11 +345,9 @@ fn a_second_connection_checkpoints_while_the_writer_writes() {
     assert_eq!(checkpointer.integrity_check().unwrap(), "ok");
 }
 
-#[test]
-fn a_huge_limit_is_capped() {
+fn a_huge_limit_is_capped(db: &Db) {
     // `limit=18446744073709551615` once became SQLite's LIMIT -1: every row, in one response.
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let mut store = db.open();
     let mut batch = WriteBatch::default();
     for k in 0..(vigia_store::MAX_LIMIT + 5) {
         batch
@@ -320,12 +371,10 @@ fn a_huge_limit_is_capped() {
     assert!(flights.len() <= vigia_store::MAX_LIMIT);
 }
 
-#[test]
-fn flights_page_by_cursor_without_their_summaries() {
+fn flights_page_by_cursor_without_their_summaries(db: &Db) {
     // Listing read every flight's summary document (10 concurrent listings reached 6.4 GB);
     // there was no way to page past the limit.
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("v.db")).unwrap();
+    let mut store = db.open();
     let mut batch = WriteBatch::default();
     for k in 0..25 {
         batch.flights.push(FlightRow {
@@ -369,4 +418,40 @@ fn flights_page_by_cursor_without_their_summaries() {
         .row
         .summary
         .is_some());
+}
+
+fn coverage_models_are_replaced_and_read_back(db: &Db) {
+    use vigia_detect::coverage::{Cell, CellTally, Tally};
+    let mut store = db.open();
+    let cell = |lat: i16, band: u8, expected: f64| CellTally {
+        cell: Cell {
+            lat,
+            lon: -2340,
+            band,
+        },
+        tally: Tally {
+            expected,
+            received: expected * 0.9,
+        },
+    };
+    store
+        .save_coverage(&[
+            (String::new(), vec![cell(650, 1, 100.0), cell(651, 3, 40.0)]),
+            ("nogales".into(), vec![cell(650, 1, 10.0)]),
+        ])
+        .unwrap();
+    store
+        .save_coverage(&[(String::new(), vec![cell(652, 2, 7.0)])])
+        .unwrap();
+    assert_eq!(
+        store.coverage("").unwrap(),
+        vec![cell(652, 2, 7.0)],
+        "replaced"
+    );
+    assert_eq!(
+        store.coverage("nogales").unwrap(),
+        vec![cell(650, 1, 10.0)],
+        "kept"
+    );
+    assert!(store.coverage("nobody").unwrap().is_empty());
 }

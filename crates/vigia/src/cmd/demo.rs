@@ -148,7 +148,12 @@ fn dark_drone_network(db: &std::path::Path, speed: Speed) -> Result<PathBuf> {
         .filter_map(|l| l.local_addr().ok())
         .map(|a| format!("beast://{a}"))
         .collect();
-    let path = db.with_extension("receivers.toml");
+    // Beside the store, or in the temporary directory when the store is PostgreSQL.
+    let path = if vigia_store::is_postgres(db) {
+        std::env::temp_dir().join(format!("vigia-demo-{}.receivers.toml", std::process::id()))
+    } else {
+        db.with_extension("receivers.toml")
+    };
     std::fs::write(
         &path,
         vigia_sim::output::receivers_toml(
@@ -202,7 +207,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     eprintln!(
         "vigia demo: open http://{}/  (store: {})",
         args.listen,
-        db.display()
+        vigia_store::shown(&db)
     );
     let mut config = Config {
         receivers: Some(dark_drone_network(&db, speed)?),

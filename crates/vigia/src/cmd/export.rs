@@ -64,7 +64,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         anyhow::ensure!(since <= until, "--since is after --until");
     }
     let store = Store::open_read_only(&args.db)
-        .with_context(|| format!("{}: cannot open the store", args.db.display()))?;
+        .with_context(|| format!("{}: cannot open the store", vigia_store::shown(&args.db)))?;
     let window = ExportWindow {
         since: args.since,
         until: args.until,

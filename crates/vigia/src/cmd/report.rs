@@ -31,7 +31,7 @@ pub struct Args {
 /// Run `vigia report`.
 pub fn run(args: Args) -> Result<ExitCode> {
     let store = Store::open_read_only(&args.db)
-        .with_context(|| format!("{}: cannot open the store", args.db.display()))?;
+        .with_context(|| format!("{}: cannot open the store", vigia_store::shown(&args.db)))?;
     let Some(id) = args.event else {
         let events = store
             .events(&EventFilter::default())
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let generator = format!("vigia {}", env!("CARGO_PKG_VERSION"));
     let html = vigia_report::report_from_store(&store, id, &zones, &generator)
         .context("reading the event")?
-        .with_context(|| format!("no event {id} in {}", args.db.display()))?;
+        .with_context(|| format!("no event {id} in {}", vigia_store::shown(&args.db)))?;
     std::fs::write(&args.out, html)
         .with_context(|| format!("{}: cannot write", args.out.display()))?;
     eprintln!("wrote {}", args.out.display());

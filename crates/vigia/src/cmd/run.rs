@@ -44,8 +44,9 @@ pub struct Args {
     /// HTTP API address.
     #[arg(long, value_name = "ADDRESS")]
     listen: Option<String>,
-    /// SQLite database file.
-    #[arg(long, value_name = "FILE")]
+    /// The store: a SQLite file, or a PostgreSQL + PostGIS database
+    /// (`postgres://user:password@host:port/db`).
+    #[arg(long, value_name = "FILE|URL")]
     db: Option<PathBuf>,
     /// Zones to watch (`MEX,USA`, `MEX+12nm`, a GeoJSON file).
     #[arg(long)]
@@ -152,7 +153,7 @@ pub fn serve(config: Config) -> Result<ExitCode> {
         eprintln!(
             "vigia: api listening on http://{} ({sources} sources, zones {zones}, db {})",
             listener.local_addr()?,
-            db.display()
+            vigia_store::shown(&db)
         );
         service
             .serve(listener, async {
@@ -163,7 +164,10 @@ pub fn serve(config: Config) -> Result<ExitCode> {
             .map_err(anyhow::Error::from)
     })?;
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
-    eprintln!("vigia: stopped; database {} flushed", db.display());
+    eprintln!(
+        "vigia: stopped; database {} flushed",
+        vigia_store::shown(&db)
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -32,7 +32,7 @@ fn every_problem_is_listed_with_its_key() {
          [[listeners]]\nbind = \"nowhere\"\nformat = \"csv\"\n\
          [network]\nstall_timeout_s = -1\n\
          [[alerts.rules]]\ntypes = [\"zone_entrance\"]\nmin_score = 2\nwatchlist = [\"KLM\"]\n\
-         [[alerts.sinks]]\nkind = \"webhook\"\nurl = \"https://example.invalid/hook\"\n",
+         [[alerts.sinks]]\nkind = \"webhook\"\nurl = \"ftp://example.invalid/hook\"\n",
     );
     assert!(!out.status.success());
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));

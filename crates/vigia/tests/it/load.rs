@@ -35,12 +35,16 @@ fn a_flood_is_accounted_for_frame_by_frame_with_bounded_memory() {
     let mut peak_kib = 0;
     let sent = plan.play(&mut conn, 4.0, |_| peak_kib = peak_kib.max(rss_kib(pid)));
     assert!(sent > 200_000, "{sent}");
-    // Wait until the pipeline has drained the queue.
+    // Wait until the pipeline has drained the queue and counted the last batch it took (a
+    // batch out of the queue is counted once processed: an empty queue alone can be read a
+    // moment before).
     let mut m = String::new();
     for _ in 0..100 {
         m = get(vigia.api, "/metrics");
         if metric(&m, "vigia_queue_depth") == 0.0
             && metric(&m, "vigia_source_records_total") == sent as f64
+            && metric(&m, "vigia_pipeline_records_total") + metric(&m, "vigia_queue_dropped_total")
+                == sent as f64
         {
             break;
         }

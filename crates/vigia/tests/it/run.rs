@@ -294,3 +294,68 @@ fn a_dead_receiver_is_logged_and_degrades_health() {
         "{closed:?}"
     );
 }
+
+#[test]
+fn with_postgresql_reported_events_are_committed_first_and_export_reads_them() {
+    // The same service on PostgreSQL + PostGIS (`--db postgres://…`): killed with -9 right
+    // after its alert, every reported event is in the database with its evidence; the
+    // export reads them back from there.
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let url = vigia_store::testing::fresh_database();
+    let server = ReplayServer::start(corpus_frames(REPLAY_FROM, REPLAY_TO), None, Duration::ZERO);
+    let feed = format!("beast://{}", server.address);
+    let mut vigia = Vigia::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--connect",
+        &feed,
+        "--db",
+        &url,
+    ]);
+    let alerts_path = dir.path().join("alerts.jsonl");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while alerts(&alerts_path).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    vigia.signal("KILL");
+    assert!(!vigia.wait(Duration::from_secs(5)).success());
+    let reported = alerts(&alerts_path);
+    let said: Vec<String> = vigia.stderr.try_iter().collect();
+    assert_eq!(reported.len(), 1, "{said:?}");
+    let store = Store::open_read_only(&url).unwrap();
+    let id = reported[0]["event"]["id"].as_i64().unwrap();
+    let stored = store
+        .event(id)
+        .unwrap()
+        .expect("a reported event is committed");
+    assert_eq!(stored.kind, "zone_entry");
+    assert_eq!(
+        serde_json::to_value(stored.document.evidence()).unwrap(),
+        reported[0]["event"]["evidence"]["positions"]
+    );
+    drop(store);
+    server.join();
+    let out = dir.path().join("events.geojson");
+    let export = super::vigia(&[
+        "export",
+        "events",
+        "--db",
+        &url,
+        "--zone",
+        "BOX",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let geojson: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    assert!(
+        features.iter().any(|f| f["properties"]["id"] == id),
+        "{geojson}"
+    );
+}

@@ -1,0 +1,1071 @@
+//! The PostgreSQL + PostGIS backend: the same rows and reads as SQLite's ([`crate::Store`]
+//! picks it for a `postgres://` address), for a network's shared store that several analysts
+//! and QGIS query at once.
+//!
+//! Owns the PostgreSQL schema and its queries. Positions go to a table partitioned by day on
+//! their time (`positions_YYYYMMDD`, made when a batch first needs one), with a PostGIS point
+//! each (`geom`, GiST-indexed per partition); retention drops whole partitions. Events carry
+//! their document as `jsonb` and two geometries QGIS opens directly: `geom`, where it happened
+//! (the crossing point, the first position inside, an orbit's centre), and `segment`, the
+//! track between the positions its evidence cites. Migrations are versioned like SQLite's
+//! (`migrations(version, applied_at)`), each in its own transaction. A batch with events is
+//! committed with `synchronous_commit = on` (durable before its ids are returned: events are
+//! alerted only after); positions and flights alone with it `off`, as SQLite's `NORMAL`.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use futures_util::pin_mut;
+use serde_json::Value;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::{Client, NoTls, Row, Statement, ToStatement, Transaction};
+use vigia_detect::coverage::{Cell, CellTally, Tally};
+
+use crate::error::StoreError;
+use crate::rows::{
+    EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
+    StoredFlight, WriteBatch,
+};
+use crate::store::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// Migration `i` brings the schema from version `i` to `i + 1`. Add at the end; never edit one
+/// that has shipped.
+const MIGRATIONS: &[&str] = &[
+    // 1: receivers, flights, positions (partitioned by day), events with geometries, coverage.
+    "CREATE EXTENSION IF NOT EXISTS postgis;
+    CREATE TABLE receivers (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        lat DOUBLE PRECISION,
+        lon DOUBLE PRECISION,
+        first_seen DOUBLE PRECISION NOT NULL,
+        last_seen DOUBLE PRECISION NOT NULL,
+        geom geometry(Point, 4326) GENERATED ALWAYS AS (
+            CASE WHEN lat IS NOT NULL AND lon IS NOT NULL
+            THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED
+    );
+    CREATE TABLE flights (
+        id TEXT PRIMARY KEY,
+        icao24 TEXT NOT NULL,
+        callsign TEXT,
+        start_ts DOUBLE PRECISION NOT NULL,
+        end_ts DOUBLE PRECISION NOT NULL,
+        positions BIGINT NOT NULL DEFAULT 0,
+        last_lat DOUBLE PRECISION,
+        last_lon DOUBLE PRECISION,
+        last_altitude_ft DOUBLE PRECISION,
+        zones TEXT NOT NULL DEFAULT '',
+        score DOUBLE PRECISION,
+        military BOOLEAN,
+        ended BOOLEAN NOT NULL DEFAULT false,
+        summary JSONB,
+        last_geom geometry(Point, 4326) GENERATED ALWAYS AS (
+            CASE WHEN last_lat IS NOT NULL AND last_lon IS NOT NULL
+            THEN ST_SetSRID(ST_MakePoint(last_lon, last_lat), 4326) END) STORED
+    );
+    CREATE INDEX flights_icao24 ON flights (icao24, start_ts);
+    CREATE INDEX flights_end ON flights (end_ts, id);
+    CREATE INDEX flights_start ON flights (start_ts, id);
+    CREATE TABLE positions (
+        flight_id TEXT NOT NULL,
+        icao24 TEXT NOT NULL,
+        ts DOUBLE PRECISION NOT NULL,
+        lat DOUBLE PRECISION NOT NULL,
+        lon DOUBLE PRECISION NOT NULL,
+        altitude_ft DOUBLE PRECISION,
+        groundspeed_kt DOUBLE PRECISION,
+        track_deg DOUBLE PRECISION,
+        vertical_rate_fpm DOUBLE PRECISION,
+        on_ground BOOLEAN,
+        geom geometry(Point, 4326) GENERATED ALWAYS AS (
+            ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED
+    ) PARTITION BY RANGE (ts);
+    CREATE INDEX positions_flight ON positions (flight_id, ts);
+    CREATE INDEX positions_icao24 ON positions (icao24, ts);
+    CREATE INDEX positions_geom ON positions USING gist (geom);
+    CREATE TABLE events (
+        id BIGSERIAL PRIMARY KEY,
+        type TEXT NOT NULL,
+        icao24 TEXT NOT NULL,
+        flight_id TEXT NOT NULL,
+        zone TEXT,
+        ts DOUBLE PRECISION NOT NULL,
+        score DOUBLE PRECISION,
+        committed_at DOUBLE PRECISION NOT NULL,
+        acknowledged_at DOUBLE PRECISION,
+        document JSONB NOT NULL,
+        geom geometry(Point, 4326),
+        segment geometry(LineString, 4326)
+    );
+    CREATE INDEX events_ts ON events (ts, id);
+    CREATE INDEX events_type ON events (type, ts);
+    CREATE INDEX events_zone ON events (zone, ts);
+    CREATE INDEX events_icao24 ON events (icao24, ts);
+    CREATE INDEX events_flight ON events (flight_id);
+    CREATE INDEX events_geom ON events USING gist (geom);
+    CREATE TABLE coverage (
+        receiver TEXT NOT NULL,
+        cell_lat INTEGER NOT NULL,
+        cell_lon INTEGER NOT NULL,
+        band INTEGER NOT NULL,
+        expected DOUBLE PRECISION NOT NULL,
+        received DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (receiver, cell_lat, cell_lon, band)
+    );",
+];
+
+/// The schema version this build writes.
+pub(crate) const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Seconds in a partition of `positions`.
+const DAY: f64 = 86_400.0;
+
+/// A connection to a PostgreSQL database.
+pub(crate) struct PgStore {
+    client: Conn,
+    /// The address without its password, for messages.
+    name: String,
+    /// Day partitions known to exist (first second of the day).
+    days: HashSet<i64>,
+}
+
+/// The runtime that drives every connection's socket (one thread, never dropped). Queries
+/// themselves are waited on by the calling thread ([`wait`]): the store is called from plain
+/// threads and from the service's async tasks alike, and a client that ran its own runtime per
+/// call would panic in the latter.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("vigia-postgres")
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start the PostgreSQL I/O thread: {e}"))
+    })
+}
+
+/// Run a query's future to its end on this thread. A client's requests only travel through
+/// channels to its connection (driven by [`runtime`]): no runtime is needed here.
+fn wait<T>(future: impl std::future::Future<Output = T>) -> T {
+    futures_executor::block_on(future)
+}
+
+/// Parameters of a statement.
+type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// A client whose calls return when done (each waited on with [`wait`]).
+struct Conn(Client);
+
+impl Conn {
+    fn batch_execute(&self, query: &str) -> Result<(), tokio_postgres::Error> {
+        wait(self.0.batch_execute(query))
+    }
+    fn query(&self, query: &str, params: Params<'_>) -> Result<Vec<Row>, tokio_postgres::Error> {
+        wait(self.0.query(query, params))
+    }
+    fn query_one(&self, query: &str, params: Params<'_>) -> Result<Row, tokio_postgres::Error> {
+        wait(self.0.query_one(query, params))
+    }
+    fn query_opt(
+        &self,
+        query: &str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, tokio_postgres::Error> {
+        wait(self.0.query_opt(query, params))
+    }
+    fn execute(&self, query: &str, params: Params<'_>) -> Result<u64, tokio_postgres::Error> {
+        wait(self.0.execute(query, params))
+    }
+    fn transaction(&mut self) -> Result<Tx<'_>, tokio_postgres::Error> {
+        wait(self.0.transaction()).map(Tx)
+    }
+}
+
+/// A transaction whose calls return when done.
+struct Tx<'a>(Transaction<'a>);
+
+impl Tx<'_> {
+    fn batch_execute(&self, query: &str) -> Result<(), tokio_postgres::Error> {
+        wait(self.0.batch_execute(query))
+    }
+    fn query(&self, query: &str, params: Params<'_>) -> Result<Vec<Row>, tokio_postgres::Error> {
+        wait(self.0.query(query, params))
+    }
+    fn query_one<T: ?Sized + ToStatement>(
+        &self,
+        statement: &T,
+        params: Params<'_>,
+    ) -> Result<Row, tokio_postgres::Error> {
+        wait(self.0.query_one(statement, params))
+    }
+    fn query_opt(
+        &self,
+        query: &str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, tokio_postgres::Error> {
+        wait(self.0.query_opt(query, params))
+    }
+    fn execute(&self, query: &str, params: Params<'_>) -> Result<u64, tokio_postgres::Error> {
+        wait(self.0.execute(query, params))
+    }
+    fn prepare(&self, query: &str) -> Result<Statement, tokio_postgres::Error> {
+        wait(self.0.prepare(query))
+    }
+    fn commit(self) -> Result<(), tokio_postgres::Error> {
+        wait(self.0.commit())
+    }
+    /// `COPY … FROM STDIN BINARY` of `rows`, each with `types`.
+    fn copy_in<'r>(
+        &self,
+        query: &str,
+        types: &[Type],
+        rows: impl Iterator<Item = Vec<&'r (dyn ToSql + Sync)>>,
+    ) -> Result<u64, tokio_postgres::Error> {
+        wait(async {
+            let sink = self.0.copy_in(query).await?;
+            let writer = BinaryCopyInWriter::new(sink, types);
+            pin_mut!(writer);
+            for row in rows {
+                writer.as_mut().write(&row).await?;
+            }
+            writer.finish().await
+        })
+    }
+}
+
+fn sql(what: &'static str) -> impl FnOnce(tokio_postgres::Error) -> StoreError {
+    move |source| StoreError::Postgres { what, source }
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user@host/db`.
+pub(crate) fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+impl PgStore {
+    /// Connect to `url` (`postgres://user@host:port/db`); with `migrate`, bring the schema to
+    /// this build's version (the role needs to be able to create the `postgis` extension, or
+    /// an administrator creates it first); without, refuse a database this build cannot read.
+    pub(crate) fn connect(url: &str, migrate: bool) -> Result<Self, StoreError> {
+        let name = without_password(url);
+        let (reply, answer) = std::sync::mpsc::channel();
+        let address = url.to_string();
+        runtime().spawn(async move {
+            match tokio_postgres::connect(&address, NoTls).await {
+                Ok((client, connection)) => {
+                    let _ = reply.send(Ok(client));
+                    // Drives the socket until the client is dropped.
+                    let _ = connection.await;
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            }
+        });
+        let client = answer
+            .recv()
+            .unwrap_or_else(|_| panic!("the PostgreSQL I/O thread stopped"))
+            .map_err(|source| StoreError::PgOpen {
+                url: name.clone(),
+                source,
+            })?;
+        let mut store = PgStore {
+            client: Conn(client),
+            name,
+            days: HashSet::new(),
+        };
+        store.migrate(migrate)?;
+        Ok(store)
+    }
+
+    /// Under a session lock: processes starting together (a service's several connections,
+    /// several workers) migrate one after the other, so once.
+    fn migrate(&mut self, apply: bool) -> Result<(), StoreError> {
+        self.client
+            .batch_execute("SELECT pg_advisory_lock(7669677)")
+            .map_err(sql("waiting for other migrations"))?;
+        let result = self.migrate_locked(apply);
+        let unlocked = self
+            .client
+            .batch_execute("SELECT pg_advisory_unlock(7669677)")
+            .map_err(sql("waiting for other migrations"));
+        result.and(unlocked)
+    }
+
+    fn migrate_locked(&mut self, apply: bool) -> Result<(), StoreError> {
+        self.client
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS migrations (
+                    version BIGINT PRIMARY KEY,
+                    applied_at DOUBLE PRECISION NOT NULL
+                )",
+            )
+            .map_err(sql("creating the migrations table"))?;
+        let found = self.schema_version()?;
+        if found > PG_SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: self.name.clone(),
+                found,
+                known: PG_SCHEMA_VERSION,
+            });
+        }
+        if !apply {
+            return Ok(());
+        }
+        for (i, text) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self
+                .client
+                .transaction()
+                .map_err(sql("starting a migration"))?;
+            tx.batch_execute(text)
+                .map_err(sql("applying a migration"))?;
+            tx.execute(
+                "INSERT INTO migrations (version, applied_at)
+                 VALUES ($1, extract(epoch FROM clock_timestamp()))",
+                &[&(i as i64 + 1)],
+            )
+            .map_err(sql("recording a migration"))?;
+            tx.commit().map_err(sql("committing a migration"))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn path(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn schema_version(&mut self) -> Result<i64, StoreError> {
+        Ok(self
+            .client
+            .query_one("SELECT coalesce(max(version), 0) FROM migrations", &[])
+            .map_err(sql("reading the schema version"))?
+            .get(0))
+    }
+
+    pub(crate) fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let days: HashSet<i64> = batch
+            .positions
+            .iter()
+            .map(|p| day_of(p.ts))
+            .filter(|d| !self.days.contains(d))
+            .collect();
+        let tx = self.client.transaction().map_err(sql("starting a write"))?;
+        if batch.events.is_empty() {
+            tx.batch_execute("SET LOCAL synchronous_commit = off")
+                .map_err(sql("starting a write"))?;
+        }
+        for &day in &days {
+            create_partition(&tx, day)?;
+        }
+        if !batch.positions.is_empty() {
+            copy_positions(&tx, &batch.positions)?;
+        }
+        for f in &batch.flights {
+            upsert_flight(&tx, f)?;
+        }
+        let mut ids = Vec::with_capacity(batch.events.len());
+        if !batch.events.is_empty() {
+            let insert = tx
+                .prepare(
+                    "INSERT INTO events (type, icao24, flight_id, zone, ts, score, committed_at,
+                     document, geom, segment)
+                     VALUES ($1, $2, $3, $4, $5, $6, extract(epoch FROM clock_timestamp()),
+                     $7::text::jsonb, ST_GeomFromText($8, 4326), ST_GeomFromText($9, 4326))
+                     RETURNING id",
+                )
+                .map_err(sql("preparing event inserts"))?;
+            for e in &batch.events {
+                let document =
+                    serde_json::to_value(&e.document).map_err(|source| StoreError::Encode {
+                        what: "event",
+                        source,
+                    })?;
+                let (point, segment) = geometries(&document);
+                let row = tx
+                    .query_one(
+                        &insert,
+                        &[
+                            &e.kind,
+                            &e.icao24,
+                            &e.flight_id,
+                            &e.zone,
+                            &e.ts,
+                            &e.score,
+                            &document.to_string(),
+                            &point,
+                            &segment,
+                        ],
+                    )
+                    .map_err(sql("inserting events"))?;
+                ids.push(row.get(0));
+            }
+        }
+        tx.commit().map_err(sql("committing"))?;
+        self.days.extend(days);
+        Ok(ids)
+    }
+
+    pub(crate) fn upsert_receiver(&mut self, r: &ReceiverRow) -> Result<(), StoreError> {
+        self.client
+            .execute(
+                "INSERT INTO receivers (id, url, lat, lon, first_seen, last_seen)
+                 VALUES ($1, $2, $3, $4, $5, $5)
+                 ON CONFLICT (id) DO UPDATE SET url = excluded.url, lat = excluded.lat,
+                 lon = excluded.lon, last_seen = excluded.last_seen",
+                &[
+                    &r.id,
+                    &r.url,
+                    &r.position.map(|p| p.0),
+                    &r.position.map(|p| p.1),
+                    &r.seen,
+                ],
+            )
+            .map_err(sql("recording a receiver"))?;
+        Ok(())
+    }
+
+    pub(crate) fn save_coverage(
+        &mut self,
+        models: &[(String, Vec<CellTally>)],
+    ) -> Result<(), StoreError> {
+        let tx = self.client.transaction().map_err(sql("saving coverage"))?;
+        for (receiver, cells) in models {
+            tx.execute("DELETE FROM coverage WHERE receiver = $1", &[receiver])
+                .map_err(sql("saving coverage"))?;
+            let values: Vec<[i32; 3]> = cells
+                .iter()
+                .map(|c| {
+                    [
+                        i32::from(c.cell.lat),
+                        i32::from(c.cell.lon),
+                        i32::from(c.cell.band),
+                    ]
+                })
+                .collect();
+            tx.copy_in(
+                "COPY coverage (receiver, cell_lat, cell_lon, band, expected, received)
+                 FROM STDIN BINARY",
+                &[
+                    Type::TEXT,
+                    Type::INT4,
+                    Type::INT4,
+                    Type::INT4,
+                    Type::FLOAT8,
+                    Type::FLOAT8,
+                ],
+                cells.iter().zip(&values).map(|(c, v)| {
+                    vec![
+                        receiver as &(dyn ToSql + Sync),
+                        &v[0],
+                        &v[1],
+                        &v[2],
+                        &c.tally.expected,
+                        &c.tally.received,
+                    ]
+                }),
+            )
+            .map_err(sql("saving coverage"))?;
+        }
+        tx.commit().map_err(sql("saving coverage"))
+    }
+
+    pub(crate) fn coverage(&mut self, receiver: &str) -> Result<Vec<CellTally>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT cell_lat, cell_lon, band, expected, received FROM coverage
+                 WHERE receiver = $1 ORDER BY cell_lat, cell_lon, band",
+                &[&receiver],
+            )
+            .map_err(sql("reading coverage"))?;
+        Ok(rows
+            .iter()
+            .map(|r| CellTally {
+                cell: Cell {
+                    lat: i16::try_from(r.get::<_, i32>(0)).unwrap_or(i16::MIN),
+                    lon: i16::try_from(r.get::<_, i32>(1)).unwrap_or(i16::MIN),
+                    band: u8::try_from(r.get::<_, i32>(2)).unwrap_or(0),
+                },
+                tally: Tally {
+                    expected: r.get(3),
+                    received: r.get(4),
+                },
+            })
+            .collect())
+    }
+
+    pub(crate) fn receivers(&mut self) -> Result<Vec<ReceiverRow>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id, url, lat, lon, last_seen FROM receivers ORDER BY id",
+                &[],
+            )
+            .map_err(sql("listing receivers"))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let lat: Option<f64> = r.get(2);
+                let lon: Option<f64> = r.get(3);
+                ReceiverRow {
+                    id: r.get(0),
+                    url: r.get(1),
+                    position: lat.zip(lon),
+                    seen: r.get(4),
+                }
+            })
+            .collect())
+    }
+
+    pub(crate) fn event(&mut self, id: i64) -> Result<Option<StoredEvent>, StoreError> {
+        let row = self
+            .client
+            .query_opt(
+                &format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1"),
+                &[&id],
+            )
+            .map_err(sql("reading an event"))?;
+        row.map(|r| parse_event(&r)).transpose()
+    }
+
+    pub(crate) fn events(&mut self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
+        let limit = if filter.limit == 0 {
+            DEFAULT_LIMIT
+        } else {
+            filter.limit.min(MAX_LIMIT)
+        } as i64;
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM events
+                     WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR zone = $2)
+                     AND ($3::text IS NULL OR icao24 = $3) AND ($4::text IS NULL OR flight_id = $4)
+                     AND ($5::float8 IS NULL OR ts >= $5) AND ($6::int8 IS NULL OR id > $6)
+                     ORDER BY id DESC LIMIT $7"
+                ),
+                &[
+                    &filter.kind,
+                    &filter.zone,
+                    &filter.icao24.as_deref().map(str::to_ascii_lowercase),
+                    &filter.flight_id,
+                    &filter.since,
+                    &filter.after_id,
+                    &limit,
+                ],
+            )
+            .map_err(sql("listing events"))?;
+        rows.iter().map(parse_event).collect()
+    }
+
+    pub(crate) fn events_in(
+        &mut self,
+        window: &ExportWindow,
+        after: Option<(f64, i64)>,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM events
+                     WHERE ($1::float8 IS NULL OR ts >= $1) AND ($2::float8 IS NULL OR ts <= $2)
+                     AND ($3::text IS NULL OR zone = $3)
+                     AND ($4::float8 IS NULL OR ts > $4 OR (ts = $4 AND id > $5::int8))
+                     ORDER BY ts, id LIMIT $6"
+                ),
+                &[
+                    &window.since,
+                    &window.until,
+                    &window.zone,
+                    &after.map(|a| a.0),
+                    &after.map(|a| a.1),
+                    &(limit.clamp(1, MAX_LIMIT) as i64),
+                ],
+            )
+            .map_err(sql("exporting events"))?;
+        rows.iter().map(parse_event).collect()
+    }
+
+    pub(crate) fn flights_in(
+        &mut self,
+        window: &ExportWindow,
+        after: Option<(f64, String)>,
+        limit: usize,
+    ) -> Result<Vec<StoredFlight>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT {FLIGHT_COLUMNS} FROM flights
+                     WHERE ($1::float8 IS NULL OR end_ts >= $1) AND ($2::float8 IS NULL OR start_ts <= $2)
+                     AND ($3::text IS NULL OR strpos(zones, ',' || $3 || ',') > 0)
+                     AND ($4::float8 IS NULL OR start_ts > $4 OR (start_ts = $4 AND id > $5::text))
+                     ORDER BY start_ts, id LIMIT $6"
+                ),
+                &[
+                    &window.since,
+                    &window.until,
+                    &window.zone,
+                    &after.as_ref().map(|a| a.0),
+                    &after.as_ref().map(|a| a.1.as_str()),
+                    &(limit.clamp(1, MAX_LIMIT) as i64),
+                ],
+            )
+            .map_err(sql("exporting flights"))?;
+        rows.iter().map(parse_flight).collect()
+    }
+
+    pub(crate) fn acknowledge(&mut self, id: i64, at: f64) -> Result<bool, StoreError> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE events SET acknowledged_at = coalesce(acknowledged_at, $2) WHERE id = $1",
+                &[&id, &at],
+            )
+            .map_err(sql("acknowledging an event"))?;
+        Ok(n > 0)
+    }
+
+    pub(crate) fn flight(&mut self, id: &str) -> Result<Option<StoredFlight>, StoreError> {
+        let row = self
+            .client
+            .query_opt(
+                &format!("SELECT {FLIGHT_COLUMNS} FROM flights WHERE id = $1"),
+                &[&id],
+            )
+            .map_err(sql("reading a flight"))?;
+        row.map(|r| parse_flight(&r)).transpose()
+    }
+
+    pub(crate) fn flights(
+        &mut self,
+        filter: &FlightFilter,
+    ) -> Result<Vec<StoredFlight>, StoreError> {
+        let limit = if filter.limit == 0 {
+            DEFAULT_LIMIT
+        } else {
+            filter.limit.min(MAX_LIMIT)
+        } as i64;
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT {FLIGHT_LIST_COLUMNS} FROM flights
+                     WHERE ($1::float8 IS NULL OR end_ts >= $1) AND ($2::text IS NULL OR icao24 = $2)
+                     AND ($3::text IS NULL OR strpos(zones, ',' || $3 || ',') > 0)
+                     AND ($5::float8 IS NULL OR end_ts < $5 OR (end_ts = $5 AND id < $6::text))
+                     ORDER BY end_ts DESC, id DESC LIMIT $4"
+                ),
+                &[
+                    &filter.since,
+                    &filter.icao24.as_deref().map(str::to_ascii_lowercase),
+                    &filter.zone,
+                    &limit,
+                    &filter.before.as_ref().map(|b| b.0),
+                    &filter.before.as_ref().map(|b| b.1.as_str()),
+                ],
+            )
+            .map_err(sql("listing flights"))?;
+        rows.iter().map(parse_flight).collect()
+    }
+
+    pub(crate) fn flight_track(&mut self, id: &str) -> Result<Vec<PositionRow>, StoreError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT flight_id, icao24, ts, lat, lon, altitude_ft, groundspeed_kt, track_deg,
+                 vertical_rate_fpm, on_ground FROM positions WHERE flight_id = $1 ORDER BY ts",
+                &[&id],
+            )
+            .map_err(sql("reading a track"))?;
+        Ok(rows
+            .iter()
+            .map(|r| PositionRow {
+                flight_id: r.get(0),
+                icao24: r.get(1),
+                ts: r.get(2),
+                lat: r.get(3),
+                lon: r.get(4),
+                altitude_ft: r.get(5),
+                groundspeed_kt: r.get(6),
+                track_deg: r.get(7),
+                vertical_rate_fpm: r.get(8),
+                on_ground: r.get(9),
+            })
+            .collect())
+    }
+
+    /// Drop the day partitions wholly before the cutoff, delete the older rows of the one it
+    /// falls in. Returns the number of positions removed.
+    pub(crate) fn retain(&mut self, days: f64, now: f64) -> Result<u64, StoreError> {
+        let cutoff = now - days * DAY;
+        let tx = self.client.transaction().map_err(sql("retention"))?;
+        let mut removed = 0u64;
+        for (name, start) in partitions(&tx)? {
+            if (start as f64) + DAY <= cutoff {
+                let n: i64 = tx
+                    .query_one(&format!("SELECT count(*) FROM {name}"), &[])
+                    .map_err(sql("retention"))?
+                    .get(0);
+                tx.batch_execute(&format!("DROP TABLE {name}"))
+                    .map_err(sql("dropping an old partition"))?;
+                self.days.remove(&start);
+                removed += n as u64;
+            }
+        }
+        let n = tx
+            .execute("DELETE FROM positions WHERE ts < $1", &[&cutoff])
+            .map_err(sql("deleting old positions"))?;
+        tx.commit().map_err(sql("retention"))?;
+        Ok(removed + n)
+    }
+
+    pub(crate) fn close_open_flights(&mut self) -> Result<u64, StoreError> {
+        self.client
+            .execute("UPDATE flights SET ended = true WHERE NOT ended", &[])
+            .map_err(sql("closing the flights of a previous run"))
+    }
+
+    pub(crate) fn counts(&mut self) -> Result<(u64, u64, u64), StoreError> {
+        let r = self
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM positions), (SELECT count(*) FROM flights),
+                 (SELECT count(*) FROM events)",
+                &[],
+            )
+            .map_err(sql("counting rows"))?;
+        let n = |k: usize| r.get::<_, i64>(k).max(0) as u64;
+        Ok((n(0), n(1), n(2)))
+    }
+
+    /// The day partitions of `positions` and the rows with a geometry PostGIS finds invalid:
+    /// `"ok"` when there are none.
+    pub(crate) fn integrity_check(&mut self) -> Result<String, StoreError> {
+        let bad: i64 = self
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM events WHERE geom IS NOT NULL AND NOT ST_IsValid(geom))
+                      + (SELECT count(*) FROM events WHERE segment IS NOT NULL AND NOT ST_IsValid(segment))",
+                &[],
+            )
+            .map_err(sql("checking integrity"))?
+            .get(0);
+        Ok(if bad == 0 {
+            "ok".into()
+        } else {
+            format!("{bad} event geometries are not valid")
+        })
+    }
+
+    /// Day partitions, their names and first seconds.
+    pub(crate) fn partitions(&mut self) -> Result<Vec<(String, i64)>, StoreError> {
+        let tx = self
+            .client
+            .transaction()
+            .map_err(sql("listing partitions"))?;
+        let list = partitions(&tx)?;
+        tx.commit().map_err(sql("listing partitions"))?;
+        Ok(list)
+    }
+}
+
+/// First second of the (UTC) day of `ts`.
+fn day_of(ts: f64) -> i64 {
+    ((ts / DAY).floor() * DAY) as i64
+}
+
+/// `positions_YYYYMMDD` (`positions_m…` for days before 1970, as receiver clocks can be).
+fn partition_name(day: i64) -> String {
+    let (y, m, d) = vigia_modes::civil::civil_from_days(day.div_euclid(86_400));
+    if day < 0 {
+        format!("positions_m{}", -day / 86_400)
+    } else {
+        format!("positions_{y:04}{m:02}{d:02}")
+    }
+}
+
+fn create_partition(tx: &Tx<'_>, day: i64) -> Result<(), StoreError> {
+    let name = partition_name(day);
+    tx.batch_execute(&format!(
+        "CREATE TABLE IF NOT EXISTS {name} PARTITION OF positions
+         FOR VALUES FROM ({day}) TO ({})",
+        day + DAY as i64
+    ))
+    .map_err(sql("creating a day partition"))
+}
+
+fn partitions(tx: &Tx<'_>) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = tx
+        .query(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid)
+             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'positions'::regclass ORDER BY 1",
+            &[],
+        )
+        .map_err(sql("listing partitions"))?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let name: String = r.get(0);
+            let bound: String = r.get(1);
+            // FOR VALUES FROM ('1700006400') TO ('1700092800')
+            let start = bound
+                .split("FROM (")
+                .nth(1)?
+                .split(')')
+                .next()?
+                .trim_matches(|c| c == '\'' || c == ' ')
+                .parse::<f64>()
+                .ok()?;
+            Some((name, start as i64))
+        })
+        .collect())
+}
+
+fn copy_positions(tx: &Tx<'_>, positions: &[PositionRow]) -> Result<(), StoreError> {
+    tx.copy_in(
+        "COPY positions (flight_id, icao24, ts, lat, lon, altitude_ft, groundspeed_kt,
+         track_deg, vertical_rate_fpm, on_ground) FROM STDIN BINARY",
+        &[
+            Type::TEXT,
+            Type::TEXT,
+            Type::FLOAT8,
+            Type::FLOAT8,
+            Type::FLOAT8,
+            Type::FLOAT8,
+            Type::FLOAT8,
+            Type::FLOAT8,
+            Type::FLOAT8,
+            Type::BOOL,
+        ],
+        positions.iter().map(|p| {
+            vec![
+                &p.flight_id as &(dyn ToSql + Sync),
+                &p.icao24,
+                &p.ts,
+                &p.lat,
+                &p.lon,
+                &p.altitude_ft,
+                &p.groundspeed_kt,
+                &p.track_deg,
+                &p.vertical_rate_fpm,
+                &p.on_ground,
+            ]
+        }),
+    )
+    .map_err(sql("inserting positions"))?;
+    Ok(())
+}
+
+fn upsert_flight(tx: &Tx<'_>, f: &FlightRow) -> Result<(), StoreError> {
+    let mut zones: Option<String> = None;
+    if !f.zones.is_empty() {
+        let stored: Option<String> = tx
+            .query_opt("SELECT zones FROM flights WHERE id = $1", &[&f.id])
+            .map_err(sql("reading a flight's zones"))?
+            .map(|r| r.get(0));
+        let mut all: Vec<String> = stored
+            .unwrap_or_default()
+            .split(',')
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)
+            .collect();
+        for z in &f.zones {
+            if !all.contains(z) {
+                all.push(z.clone());
+            }
+        }
+        zones = Some(format!(",{},", all.join(",")));
+    }
+    let summary = f
+        .summary
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|source| StoreError::Encode {
+            what: "flight",
+            source,
+        })?;
+    tx.execute(
+        "INSERT INTO flights AS f (id, icao24, callsign, start_ts, end_ts, positions, last_lat,
+         last_lon, last_altitude_ft, zones, score, military, ended, summary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, ''), $11, $12, $13,
+         $14::text::jsonb)
+         ON CONFLICT (id) DO UPDATE SET
+           callsign = coalesce(excluded.callsign, f.callsign),
+           start_ts = least(f.start_ts, excluded.start_ts),
+           end_ts = greatest(f.end_ts, excluded.end_ts),
+           positions = greatest(f.positions, excluded.positions),
+           last_lat = coalesce(excluded.last_lat, f.last_lat),
+           last_lon = coalesce(excluded.last_lon, f.last_lon),
+           last_altitude_ft = coalesce(excluded.last_altitude_ft, f.last_altitude_ft),
+           zones = coalesce($10, f.zones),
+           score = coalesce(excluded.score, f.score),
+           military = coalesce(excluded.military, f.military),
+           ended = f.ended OR excluded.ended,
+           summary = coalesce(excluded.summary, f.summary)",
+        &[
+            &f.id,
+            &f.icao24,
+            &f.callsign,
+            &f.start_ts,
+            &f.end_ts,
+            &(f.positions as i64),
+            &f.last.map(|l| l.0),
+            &f.last.map(|l| l.1),
+            &f.last.and_then(|l| l.2),
+            &zones,
+            &f.score,
+            &f.military,
+            &f.ended,
+            &summary,
+        ],
+    )
+    .map_err(sql("writing a flight"))?;
+    Ok(())
+}
+
+/// An event document's geometries as WKT: where it happened, and the track between the
+/// positions its evidence cites (two or more).
+fn geometries(document: &Value) -> (Option<String>, Option<String>) {
+    let point_of = |v: &Value| {
+        let lat = v.get("latitude")?.as_f64()?;
+        let lon = v.get("longitude")?.as_f64()?;
+        (lat.is_finite() && lon.is_finite()).then_some((lon, lat))
+    };
+    let point = point_of(document).map(|(x, y)| format!("POINT({x} {y})"));
+    let cited: Vec<(f64, f64)> = document
+        .pointer("/evidence/positions")
+        .and_then(Value::as_array)
+        .map(|ps| ps.iter().filter_map(point_of).collect())
+        .unwrap_or_default();
+    let segment = (cited.len() >= 2).then(|| {
+        let coords: Vec<String> = cited.iter().map(|(x, y)| format!("{x} {y}")).collect();
+        format!("LINESTRING({})", coords.join(", "))
+    });
+    (point, segment)
+}
+
+const EVENT_COLUMNS: &str =
+    "id, type, icao24, flight_id, zone, ts, score, committed_at, acknowledged_at, document::text";
+
+fn parse_event(r: &Row) -> Result<StoredEvent, StoreError> {
+    let id: i64 = r.get(0);
+    let text: String = r.get(9);
+    let document = serde_json::from_str(&text).map_err(|source| StoreError::Document {
+        what: "event",
+        id: id.to_string(),
+        source,
+    })?;
+    Ok(StoredEvent {
+        id,
+        kind: r.get(1),
+        icao24: r.get(2),
+        flight_id: r.get(3),
+        zone: r.get(4),
+        ts: r.get(5),
+        score: r.get(6),
+        committed_at: r.get(7),
+        acknowledged_at: r.get(8),
+        document,
+    })
+}
+
+const FLIGHT_COLUMNS: &str = "id, icao24, callsign, start_ts, end_ts, positions, last_lat,
+    last_lon, last_altitude_ft, zones, score, military, ended, summary::text";
+/// The same, without the summary document (listings).
+const FLIGHT_LIST_COLUMNS: &str = "id, icao24, callsign, start_ts, end_ts, positions, last_lat,
+    last_lon, last_altitude_ft, zones, score, military, ended, NULL::text";
+
+fn parse_flight(r: &Row) -> Result<StoredFlight, StoreError> {
+    let id: String = r.get(0);
+    let lat: Option<f64> = r.get(6);
+    let lon: Option<f64> = r.get(7);
+    let zones: String = r.get(9);
+    let summary: Option<String> = r.get(13);
+    let summary = summary
+        .map(|s| serde_json::from_str(&s))
+        .transpose()
+        .map_err(|source| StoreError::Document {
+            what: "flight",
+            id: id.clone(),
+            source,
+        })?;
+    Ok(StoredFlight {
+        row: FlightRow {
+            id,
+            icao24: r.get(1),
+            callsign: r.get(2),
+            start_ts: r.get(3),
+            end_ts: r.get(4),
+            positions: r.get::<_, i64>(5).max(0) as u64,
+            last: lat.zip(lon).map(|(a, b)| (a, b, r.get(8))),
+            zones: zones
+                .split(',')
+                .filter(|z| !z.is_empty())
+                .map(str::to_string)
+                .collect(),
+            score: r.get(10),
+            military: r.get(11),
+            ended: r.get(12),
+            summary,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            without_password("postgres://vigia:s3cret@db.example:5432/vigia"),
+            "postgres://vigia@db.example:5432/vigia"
+        );
+        assert_eq!(
+            without_password("postgres://db.example/vigia"),
+            "postgres://db.example/vigia"
+        );
+    }
+
+    #[test]
+    fn partitions_are_named_by_their_day() {
+        assert_eq!(
+            partition_name(day_of(1_700_000_000.0)),
+            "positions_20231114"
+        );
+        assert_eq!(day_of(1_700_000_000.0), 1_699_920_000);
+        assert_eq!(partition_name(day_of(3_600.0)), "positions_19700101");
+    }
+
+    #[test]
+    fn an_events_geometries_come_from_its_document() {
+        let doc = serde_json::json!({"latitude": 31.0, "longitude": -117.0, "evidence":
+            {"positions": [{"latitude": 30.9, "longitude": -117.1}, {"latitude": 31.1, "longitude": -116.9}]}});
+        let (p, s) = geometries(&doc);
+        assert_eq!(p.as_deref(), Some("POINT(-117 31)"));
+        assert_eq!(s.as_deref(), Some("LINESTRING(-117.1 30.9, -116.9 31.1)"));
+        assert_eq!(
+            geometries(&serde_json::json!({"type": "flight"})),
+            (None, None)
+        );
+    }
+}
