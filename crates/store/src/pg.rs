@@ -200,13 +200,6 @@ impl Tx<'_> {
     ) -> Result<Row, tokio_postgres::Error> {
         wait(self.0.query_one(statement, params))
     }
-    fn query_opt(
-        &self,
-        query: &str,
-        params: Params<'_>,
-    ) -> Result<Option<Row>, tokio_postgres::Error> {
-        wait(self.0.query_opt(query, params))
-    }
     fn execute(&self, query: &str, params: Params<'_>) -> Result<u64, tokio_postgres::Error> {
         wait(self.0.execute(query, params))
     }
@@ -216,6 +209,19 @@ impl Tx<'_> {
     fn commit(self) -> Result<(), tokio_postgres::Error> {
         wait(self.0.commit())
     }
+    /// `statement` once per parameter list, all sent before the first answer is awaited (one
+    /// round trip for the lot, not one each); each answer's rows, in order.
+    fn pipeline<'r>(
+        &self,
+        statement: &Statement,
+        params: impl Iterator<Item = Vec<&'r (dyn ToSql + Sync)>>,
+    ) -> Result<Vec<Row>, tokio_postgres::Error> {
+        let params: Vec<_> = params.collect();
+        wait(futures_util::future::try_join_all(
+            params.iter().map(|p| self.0.query_one(statement, p)),
+        ))
+    }
+
     /// `COPY … FROM STDIN BINARY` of `rows`, each with `types`.
     fn copy_in<'r>(
         &self,
@@ -375,9 +381,7 @@ impl PgStore {
         if !batch.positions.is_empty() {
             copy_positions(&tx, &batch.positions)?;
         }
-        for f in &batch.flights {
-            upsert_flight(&tx, f)?;
-        }
+        upsert_flights(&tx, &batch.flights)?;
         let mut ids = Vec::with_capacity(batch.events.len());
         if !batch.events.is_empty() {
             let insert = tx
@@ -389,6 +393,7 @@ impl PgStore {
                      RETURNING id",
                 )
                 .map_err(sql("preparing event inserts"))?;
+            let mut encoded = Vec::with_capacity(batch.events.len());
             for e in &batch.events {
                 let document =
                     serde_json::to_value(&e.document).map_err(|source| StoreError::Encode {
@@ -396,24 +401,31 @@ impl PgStore {
                         source,
                     })?;
                 let (point, segment) = geometries(&document);
-                let row = tx
-                    .query_one(
-                        &insert,
-                        &[
-                            &e.kind,
-                            &e.icao24,
-                            &e.flight_id,
-                            &e.zone,
-                            &e.ts,
-                            &e.score,
-                            &document.to_string(),
-                            &point,
-                            &segment,
-                        ],
-                    )
-                    .map_err(sql("inserting events"))?;
-                ids.push(row.get(0));
+                encoded.push((document.to_string(), point, segment));
             }
+            let rows = tx
+                .pipeline(
+                    &insert,
+                    batch
+                        .events
+                        .iter()
+                        .zip(&encoded)
+                        .map(|(e, (doc, point, segment))| {
+                            vec![
+                                &e.kind as &(dyn ToSql + Sync),
+                                &e.icao24,
+                                &e.flight_id,
+                                &e.zone,
+                                &e.ts,
+                                &e.score,
+                                doc,
+                                point,
+                                segment,
+                            ]
+                        }),
+                )
+                .map_err(sql("inserting events"))?;
+            ids.extend(rows.iter().map(|r| r.get::<_, i64>(0)));
         }
         tx.commit().map_err(sql("committing"))?;
         self.days.extend(days);
@@ -874,71 +886,118 @@ fn copy_positions(tx: &Tx<'_>, positions: &[PositionRow]) -> Result<(), StoreErr
     Ok(())
 }
 
-fn upsert_flight(tx: &Tx<'_>, f: &FlightRow) -> Result<(), StoreError> {
-    let mut zones: Option<String> = None;
-    if !f.zones.is_empty() {
-        let stored: Option<String> = tx
-            .query_opt("SELECT zones FROM flights WHERE id = $1", &[&f.id])
-            .map_err(sql("reading a flight's zones"))?
-            .map(|r| r.get(0));
-        let mut all: Vec<String> = stored
-            .unwrap_or_default()
-            .split(',')
-            .filter(|z| !z.is_empty())
-            .map(str::to_string)
-            .collect();
-        for z in &f.zones {
-            if !all.contains(z) {
-                all.push(z.clone());
-            }
-        }
-        zones = Some(format!(",{},", all.join(",")));
+/// Insert or grow `flights`: the zones each was in merged with those stored (one query for
+/// all of them), then every upsert pipelined.
+fn upsert_flights(tx: &Tx<'_>, flights: &[FlightRow]) -> Result<(), StoreError> {
+    if flights.is_empty() {
+        return Ok(());
     }
-    let summary = f
-        .summary
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|source| StoreError::Encode {
-            what: "flight",
-            source,
-        })?;
-    tx.execute(
-        "INSERT INTO flights AS f (id, icao24, callsign, start_ts, end_ts, positions, last_lat,
-         last_lon, last_altitude_ft, zones, score, military, ended, summary)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, ''), $11, $12, $13,
-         $14::text::jsonb)
-         ON CONFLICT (id) DO UPDATE SET
-           callsign = coalesce(excluded.callsign, f.callsign),
-           start_ts = least(f.start_ts, excluded.start_ts),
-           end_ts = greatest(f.end_ts, excluded.end_ts),
-           positions = greatest(f.positions, excluded.positions),
-           last_lat = coalesce(excluded.last_lat, f.last_lat),
-           last_lon = coalesce(excluded.last_lon, f.last_lon),
-           last_altitude_ft = coalesce(excluded.last_altitude_ft, f.last_altitude_ft),
-           zones = coalesce($10, f.zones),
-           score = coalesce(excluded.score, f.score),
-           military = coalesce(excluded.military, f.military),
-           ended = f.ended OR excluded.ended,
-           summary = coalesce(excluded.summary, f.summary)",
-        &[
-            &f.id,
-            &f.icao24,
-            &f.callsign,
-            &f.start_ts,
-            &f.end_ts,
-            &(f.positions as i64),
-            &f.last.map(|l| l.0),
-            &f.last.map(|l| l.1),
-            &f.last.and_then(|l| l.2),
-            &zones,
-            &f.score,
-            &f.military,
-            &f.ended,
-            &summary,
-        ],
+    let with_zones: Vec<&str> = flights
+        .iter()
+        .filter(|f| !f.zones.is_empty())
+        .map(|f| f.id.as_str())
+        .collect();
+    let mut stored: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    if !with_zones.is_empty() {
+        for r in tx
+            .query(
+                "SELECT id, zones FROM flights WHERE id = ANY($1)",
+                &[&with_zones],
+            )
+            .map_err(sql("reading flights' zones"))?
+        {
+            let zones: String = r.get(1);
+            stored.insert(
+                r.get(0),
+                zones
+                    .split(',')
+                    .filter(|z| !z.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            );
+        }
+    }
+    let mut zones: Vec<Option<String>> = Vec::with_capacity(flights.len());
+    let mut summaries: Vec<Option<String>> = Vec::with_capacity(flights.len());
+    let mut counts: Vec<i64> = Vec::with_capacity(flights.len());
+    for f in flights {
+        // A flight twice in one batch: the second merges with the first's zones too.
+        zones.push((!f.zones.is_empty()).then(|| {
+            let all = stored.entry(f.id.clone()).or_default();
+            for z in &f.zones {
+                if !all.contains(z) {
+                    all.push(z.clone());
+                }
+            }
+            format!(",{},", all.join(","))
+        }));
+        summaries.push(
+            f.summary
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|source| StoreError::Encode {
+                    what: "flight",
+                    source,
+                })?,
+        );
+        counts.push(f.positions as i64);
+    }
+    let lasts: Vec<(Option<f64>, Option<f64>, Option<f64>)> = flights
+        .iter()
+        .map(|f| {
+            (
+                f.last.map(|l| l.0),
+                f.last.map(|l| l.1),
+                f.last.and_then(|l| l.2),
+            )
+        })
+        .collect();
+    let upsert = tx
+        .prepare(
+            "INSERT INTO flights AS f (id, icao24, callsign, start_ts, end_ts, positions, last_lat,
+             last_lon, last_altitude_ft, zones, score, military, ended, summary)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, ''), $11, $12, $13,
+             $14::text::jsonb)
+             ON CONFLICT (id) DO UPDATE SET
+               callsign = coalesce(excluded.callsign, f.callsign),
+               start_ts = least(f.start_ts, excluded.start_ts),
+               end_ts = greatest(f.end_ts, excluded.end_ts),
+               positions = greatest(f.positions, excluded.positions),
+               last_lat = coalesce(excluded.last_lat, f.last_lat),
+               last_lon = coalesce(excluded.last_lon, f.last_lon),
+               last_altitude_ft = coalesce(excluded.last_altitude_ft, f.last_altitude_ft),
+               zones = coalesce($10, f.zones),
+               score = coalesce(excluded.score, f.score),
+               military = coalesce(excluded.military, f.military),
+               ended = f.ended OR excluded.ended,
+               summary = coalesce(excluded.summary, f.summary)
+             RETURNING 1",
+        )
+        .map_err(sql("preparing flight upserts"))?;
+    tx.pipeline(
+        &upsert,
+        flights.iter().enumerate().map(|(k, f)| {
+            vec![
+                &f.id as &(dyn ToSql + Sync),
+                &f.icao24,
+                &f.callsign,
+                &f.start_ts,
+                &f.end_ts,
+                &counts[k],
+                &lasts[k].0,
+                &lasts[k].1,
+                &lasts[k].2,
+                &zones[k],
+                &f.score,
+                &f.military,
+                &f.ended,
+                &summaries[k],
+            ]
+        }),
     )
-    .map_err(sql("writing a flight"))?;
+    .map_err(sql("writing flights"))?;
     Ok(())
 }
 
