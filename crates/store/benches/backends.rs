@@ -113,7 +113,7 @@ struct Figures {
     track: (f64, f64),
 }
 
-fn measure(name: &str, mut store: Store, total: u64) -> Figures {
+fn measure(name: &str, mut store: Store, total: u64, size: impl Fn() -> u64) -> Figures {
     let secs = ingest(&mut store, total);
     let positions_per_s = total as f64 / secs;
     let reader = &store;
@@ -149,8 +149,11 @@ fn measure(name: &str, mut store: Store, total: u64) -> Figures {
     });
     let (p, f, e) = store.counts().unwrap();
     assert!(store.events(&EventFilter::default()).unwrap().len() > 100);
+    let bytes = size();
     println!(
-        "{name:>10}: {p} positions, {f} flights, {e} events; ingest {positions_per_s:.0} positions/s ({secs:.1} s)"
+        "{name:>10}: {p} positions, {f} flights, {e} events; ingest {positions_per_s:.0} positions/s ({secs:.1} s); {:.0} MB on disk, {:.0} bytes per position",
+        bytes as f64 / 1e6,
+        bytes as f64 / p as f64
     );
     Figures {
         positions_per_s,
@@ -166,13 +169,21 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2_000_000);
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = measure(
-        "SQLite",
-        Store::open(dir.path().join("bench.db")).unwrap(),
-        total,
-    );
+    let file = dir.path().join("bench.db");
+    let sqlite = measure("SQLite", Store::open(&file).unwrap(), total, || {
+        ["bench.db", "bench.db-wal"]
+            .iter()
+            .map(|f| std::fs::metadata(dir.path().join(f)).map_or(0, |m| m.len()))
+            .sum()
+    });
     let url = vigia_store::testing::fresh_database();
-    let pg = measure("PostgreSQL", Store::open(&url).unwrap(), total);
+    let pg = measure("PostgreSQL", Store::open(&url).unwrap(), total, || {
+        let size: i64 = vigia_store::testing::client(&url)
+            .query_one("SELECT pg_database_size(current_database())", &[])
+            .unwrap()
+            .get(0);
+        size as u64
+    });
     let row = |what: &str, s: (f64, f64), p: (f64, f64)| {
         println!(
             "{what:<36} SQLite p50 {:>8.2} ms p99 {:>8.2} ms | PostgreSQL p50 {:>8.2} ms p99 {:>8.2} ms | PostgreSQL/SQLite {:.2}×",
