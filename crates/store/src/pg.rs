@@ -65,6 +65,7 @@ const MIGRATIONS: &[&str] = &[
             THEN ST_SetSRID(ST_MakePoint(last_lon, last_lat), 4326) END) STORED
     );
     CREATE INDEX flights_icao24 ON flights (icao24, start_ts);
+    CREATE INDEX flights_icao24_end ON flights (icao24, end_ts, id);
     CREATE INDEX flights_end ON flights (end_ts, id);
     CREATE INDEX flights_start ON flights (start_ts, id);
     CREATE TABLE positions (

@@ -84,6 +84,9 @@ const MIGRATIONS: &[&str] = &[
         received REAL NOT NULL,
         PRIMARY KEY (receiver, cell_lat, cell_lon, band)
     ) WITHOUT ROWID;",
+    // 3: the flights of one address, latest first (`Store::flights` with an address): the
+    // index on start time made SQLite scan every flight by end time instead.
+    "CREATE INDEX flights_icao24_end ON flights (icao24, end_ts, id);",
 ];
 
 /// Bring `conn` to [`SCHEMA_VERSION`]; returns the version found before.

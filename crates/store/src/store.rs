@@ -438,11 +438,19 @@ impl Sqlite {
     /// documents (read one flight for that), at most [`MAX_LIMIT`]; `filter.before` pages on.
     pub(crate) fn flights(&self, filter: &FlightFilter) -> Result<Vec<StoredFlight>, StoreError> {
         // Listing reads no summary documents (the large part of a row): `flight` has them.
+        // With an address the condition is written plainly: SQLite does not use an index
+        // behind `?2 IS NULL OR icao24 = ?2` (12 ms for one address among 60 000 flights,
+        // against 0.1 ms).
+        let address = if filter.icao24.is_some() {
+            "icao24 = ?2"
+        } else {
+            "?2 IS NULL"
+        };
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
                 "SELECT {FLIGHT_LIST_COLUMNS} FROM flights
-                 WHERE (?1 IS NULL OR end_ts >= ?1) AND (?2 IS NULL OR icao24 = ?2)
+                 WHERE (?1 IS NULL OR end_ts >= ?1) AND {address}
                  AND (?3 IS NULL OR instr(zones, ',' || ?3 || ',') > 0)
                  AND (?5 IS NULL OR end_ts < ?5 OR (end_ts = ?5 AND id < ?6))
                  ORDER BY end_ts DESC, id DESC LIMIT ?4"
