@@ -235,12 +235,12 @@ const TABLES = { en: {}, es: SPANISH };
 /** The language chosen: `?lang=`, else this browser's earlier choice, else its preferences. */
 function initialLanguage() {
   const asked = new URLSearchParams(globalThis.location?.search ?? '').get('lang');
-  if (asked && asked in TABLES) return asked;
+  if (asked && Object.hasOwn(TABLES, asked)) return asked;
   const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
-  if (stored && stored in TABLES) return stored;
+  if (stored && Object.hasOwn(TABLES, stored)) return stored;
   for (const tag of globalThis.navigator?.languages ?? []) {
     const base = String(tag).toLowerCase().split('-')[0];
-    if (base in TABLES) return base;
+    if (Object.hasOwn(TABLES, base)) return base;
   }
   return 'en';
 }
@@ -281,7 +281,7 @@ export function onLanguageChange(fn) {
 
 /** Show `lang`, remember it in this browser, and redraw. */
 export function setLanguage(lang) {
-  if (!(lang in TABLES) || lang === current) return;
+  if (!Object.hasOwn(TABLES, lang) || lang === current) return;
   current = lang;
   globalThis.localStorage?.setItem(STORAGE_KEY, lang);
   translatePage();

@@ -141,7 +141,13 @@ async fn fetch(
                 .get("location")
                 .and_then(|l| l.to_str().ok())
                 .ok_or_else(|| failed(format!("{status} without a location")))?;
-            current = resolve(&uri, location);
+            let next = resolve(&uri, location);
+            if uri.scheme_str() == Some("https") && !next.starts_with("https://") {
+                return Err(failed(
+                    "redirected from https to plain http: refused".into(),
+                ));
+            }
+            current = next;
             continue;
         }
         if !status.is_success() {
@@ -186,10 +192,20 @@ async fn fetch(
 
 /// A redirect's location, absolute or relative to `base`.
 fn resolve(base: &Uri, location: &str) -> String {
-    if location.contains("://") {
-        return location.to_string();
-    }
     let scheme = base.scheme_str().unwrap_or("http");
+    // Absolute: a scheme before any path or query.
+    if let Some((head, _)) = location.split_once("://") {
+        if !head.is_empty()
+            && head
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            return location.to_string();
+        }
+    }
+    if let Some(rest) = location.strip_prefix("//") {
+        return format!("{scheme}://{rest}");
+    }
     let authority = base.authority().map_or("", |a| a.as_str());
     if location.starts_with('/') {
         format!("{scheme}://{authority}{location}")

@@ -386,19 +386,38 @@ impl AlertSettings {
     }
 }
 
-/// Check that `url` is `http(s)://host[:port]/path` (a sink's address).
+/// Check that `url` is `http(s)://host[:port]/path` (a sink's address). Errors show the
+/// address without its path, query or user (a webhook's path carries its token).
 pub fn parse_http_url(url: &str) -> Result<Uri, String> {
+    let shown = redacted(url);
     let uri: Uri = url
         .parse()
-        .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+        .map_err(|e| format!("{shown:?} is not a URL: {e}"))?;
     match uri.scheme_str() {
         Some("http" | "https") => {}
-        _ => return Err(format!("{url:?}: expected http(s)://HOST[:PORT]/PATH")),
+        _ => return Err(format!("{shown:?}: expected http(s)://HOST[:PORT]/PATH")),
     }
     if uri.host().is_none_or(str::is_empty) {
-        return Err(format!("{url:?}: no host"));
+        return Err(format!("{shown:?}: no host"));
     }
     Ok(uri)
+}
+
+/// `scheme://host[:port]/…` of a URL: no user, password, path or query.
+pub fn redacted(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let tail = if rest.len() > authority.len() {
+        "/…"
+    } else {
+        ""
+    };
+    if scheme.is_empty() {
+        format!("{host}{tail}")
+    } else {
+        format!("{scheme}://{host}{tail}")
+    }
 }
 
 /// `[dark]`: when a gap in a flight's signal, or a flight first heard inside a zone, is an

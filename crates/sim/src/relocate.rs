@@ -55,7 +55,8 @@ impl Relocation {
 pub struct RelocationStats {
     /// Position squitters decoded, moved and encoded again.
     pub moved: u64,
-    /// Position squitters dropped: not decodable (yet), or not encodable where they went.
+    /// Position squitters dropped: not decodable (yet, or damaged extended squitters), or not
+    /// encodable where they went.
     pub dropped: u64,
     /// Frames kept unchanged (no position in them).
     pub kept: u64,
@@ -74,8 +75,15 @@ pub fn relocate(
     let mut out = Vec::with_capacity(frames.len());
     for frame in frames {
         let Ok(msg) = vigia_modes::decode(frame.message()) else {
-            stats.kept += 1;
-            out.push(*frame);
+            // An extended squitter that does not decode (a damaged one) may still hold the
+            // original position, which a repairing decoder would recover: dropped.
+            let df = frame.message().first().map_or(0, |b| b >> 3);
+            if matches!(df, 17 | 18) {
+                stats.dropped += 1;
+            } else {
+                stats.kept += 1;
+                out.push(*frame);
+            }
             continue;
         };
         let (cpr, surface) = match msg.me() {

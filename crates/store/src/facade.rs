@@ -105,11 +105,6 @@ impl Store {
         each!(self, s => s.path().to_string())
     }
 
-    /// Whether this is the PostgreSQL backend.
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.backend, Backend::Postgres(_))
-    }
-
     /// The schema version of the database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         each!(self, s => s.schema_version())

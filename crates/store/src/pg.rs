@@ -125,6 +125,8 @@ const DAY: f64 = 86_400.0;
 /// A connection to a PostgreSQL database.
 pub(crate) struct PgStore {
     client: Conn,
+    /// The address, to connect again after the connection was lost.
+    url: String,
     /// The address without its password, for messages.
     name: String,
     /// Day partitions known to exist (first second of the day).
@@ -151,6 +153,32 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 /// channels to its connection (driven by [`runtime`]): no runtime is needed here.
 fn wait<T>(future: impl std::future::Future<Output = T>) -> T {
     futures_executor::block_on(future)
+}
+
+/// A connection to `url` (shown as `name`), its socket driven by [`runtime`].
+fn open(url: &str, name: &str) -> Result<Conn, StoreError> {
+    let (reply, answer) = std::sync::mpsc::channel();
+    let address = url.to_string();
+    runtime().spawn(async move {
+        match tokio_postgres::connect(&address, NoTls).await {
+            Ok((client, connection)) => {
+                let _ = reply.send(Ok(client));
+                // Drives the socket until the client is dropped.
+                let _ = connection.await;
+            }
+            Err(e) => {
+                let _ = reply.send(Err(e));
+            }
+        }
+    });
+    let client = answer
+        .recv()
+        .unwrap_or_else(|_| panic!("the PostgreSQL I/O thread stopped"))
+        .map_err(|source| StoreError::PgOpen {
+            url: name.to_string(),
+            source,
+        })?;
+    Ok(Conn(client))
 }
 
 /// Parameters of a statement.
@@ -246,19 +274,28 @@ fn sql(what: &'static str) -> impl FnOnce(tokio_postgres::Error) -> StoreError {
     move |source| StoreError::Postgres { what, source }
 }
 
-/// `postgres://user:secret@host/db` as `postgres://user@host/db`.
+/// A PostgreSQL address as it may be shown: `postgres://user@host:port/db`, rebuilt from the
+/// parsed address so that no password survives (neither `user:secret@` nor `?password=`).
 pub(crate) fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+    let Ok(config) = url.parse::<tokio_postgres::Config>() else {
+        return "postgres://(an address that does not parse)".into();
     };
-    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
-        Some((user, host)) => {
-            let user = user.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}@{host}{tail}")
-        }
-        None => url.to_string(),
-    }
+    let user = config
+        .get_user()
+        .map(|u| format!("{u}@"))
+        .unwrap_or_default();
+    let host = match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".into(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let db = config.get_dbname().unwrap_or("");
+    format!("postgres://{user}{host}{port}/{db}")
 }
 
 impl PgStore {
@@ -267,34 +304,26 @@ impl PgStore {
     /// an administrator creates it first); without, refuse a database this build cannot read.
     pub(crate) fn connect(url: &str, migrate: bool) -> Result<Self, StoreError> {
         let name = without_password(url);
-        let (reply, answer) = std::sync::mpsc::channel();
-        let address = url.to_string();
-        runtime().spawn(async move {
-            match tokio_postgres::connect(&address, NoTls).await {
-                Ok((client, connection)) => {
-                    let _ = reply.send(Ok(client));
-                    // Drives the socket until the client is dropped.
-                    let _ = connection.await;
-                }
-                Err(e) => {
-                    let _ = reply.send(Err(e));
-                }
-            }
-        });
-        let client = answer
-            .recv()
-            .unwrap_or_else(|_| panic!("the PostgreSQL I/O thread stopped"))
-            .map_err(|source| StoreError::PgOpen {
-                url: name.clone(),
-                source,
-            })?;
+        let client = open(url, &name)?;
         let mut store = PgStore {
-            client: Conn(client),
+            client,
+            url: url.to_string(),
             name,
             days: HashSet::new(),
         };
         store.migrate(migrate)?;
         Ok(store)
+    }
+
+    /// Connect again if the connection was lost (the server restarted, the network dropped):
+    /// every call starts here, so the one after a failure finds a working connection.
+    fn ensure_open(&mut self) -> Result<(), StoreError> {
+        if self.client.0.is_closed() {
+            self.client = open(&self.url, &self.name)?;
+            // Partitions may have been dropped meanwhile (retention by another process).
+            self.days.clear();
+        }
+        Ok(())
     }
 
     /// Under a session lock: processes starting together (a service's several connections,
@@ -312,14 +341,18 @@ impl PgStore {
     }
 
     fn migrate_locked(&mut self, apply: bool) -> Result<(), StoreError> {
-        self.client
-            .batch_execute(
-                "CREATE TABLE IF NOT EXISTS migrations (
-                    version BIGINT PRIMARY KEY,
-                    applied_at DOUBLE PRECISION NOT NULL
-                )",
-            )
-            .map_err(sql("creating the migrations table"))?;
+        // A reader (a report, an export, an analyst's role with SELECT only) creates nothing:
+        // it checks the version it finds.
+        if apply {
+            self.client
+                .batch_execute(
+                    "CREATE TABLE IF NOT EXISTS migrations (
+                        version BIGINT PRIMARY KEY,
+                        applied_at DOUBLE PRECISION NOT NULL
+                    )",
+                )
+                .map_err(sql("creating the migrations table"))?;
+        }
         let found = self.schema_version()?;
         if found > PG_SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
@@ -354,14 +387,24 @@ impl PgStore {
     }
 
     pub(crate) fn schema_version(&mut self) -> Result<i64, StoreError> {
+        self.ensure_open()?;
         Ok(self
             .client
-            .query_one("SELECT coalesce(max(version), 0) FROM migrations", &[])
+            .query_one("SELECT to_regclass('migrations') IS NOT NULL", &[])
             .map_err(sql("reading the schema version"))?
-            .get(0))
+            .get::<_, bool>(0)
+            .then(|| {
+                self.client
+                    .query_one("SELECT coalesce(max(version), 0) FROM migrations", &[])
+                    .map(|r| r.get::<_, i64>(0))
+            })
+            .transpose()
+            .map_err(sql("reading the schema version"))?
+            .unwrap_or(0))
     }
 
     pub(crate) fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
+        self.ensure_open()?;
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -372,10 +415,14 @@ impl PgStore {
             .filter(|d| !self.days.contains(d))
             .collect();
         let tx = self.client.transaction().map_err(sql("starting a write"))?;
-        if batch.events.is_empty() {
-            tx.batch_execute("SET LOCAL synchronous_commit = off")
-                .map_err(sql("starting a write"))?;
-        }
+        // Events: durable before their ids return, whatever the server's or role's default;
+        // positions and flights alone: not waited for.
+        tx.batch_execute(if batch.events.is_empty() {
+            "SET LOCAL synchronous_commit = off"
+        } else {
+            "SET LOCAL synchronous_commit = on"
+        })
+        .map_err(sql("starting a write"))?;
         for &day in &days {
             create_partition(&tx, day)?;
         }
@@ -434,6 +481,7 @@ impl PgStore {
     }
 
     pub(crate) fn upsert_receiver(&mut self, r: &ReceiverRow) -> Result<(), StoreError> {
+        self.ensure_open()?;
         self.client
             .execute(
                 "INSERT INTO receivers (id, url, lat, lon, first_seen, last_seen)
@@ -456,6 +504,7 @@ impl PgStore {
         &mut self,
         models: &[(String, Vec<CellTally>)],
     ) -> Result<(), StoreError> {
+        self.ensure_open()?;
         let tx = self.client.transaction().map_err(sql("saving coverage"))?;
         for (receiver, cells) in models {
             tx.execute("DELETE FROM coverage WHERE receiver = $1", &[receiver])
@@ -498,6 +547,7 @@ impl PgStore {
     }
 
     pub(crate) fn coverage(&mut self, receiver: &str) -> Result<Vec<CellTally>, StoreError> {
+        self.ensure_open()?;
         let rows = self
             .client
             .query(
@@ -523,6 +573,7 @@ impl PgStore {
     }
 
     pub(crate) fn receivers(&mut self) -> Result<Vec<ReceiverRow>, StoreError> {
+        self.ensure_open()?;
         let rows = self
             .client
             .query(
@@ -546,6 +597,7 @@ impl PgStore {
     }
 
     pub(crate) fn event(&mut self, id: i64) -> Result<Option<StoredEvent>, StoreError> {
+        self.ensure_open()?;
         let row = self
             .client
             .query_opt(
@@ -557,6 +609,7 @@ impl PgStore {
     }
 
     pub(crate) fn events(&mut self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
+        self.ensure_open()?;
         let limit = if filter.limit == 0 {
             DEFAULT_LIMIT
         } else {
@@ -592,6 +645,7 @@ impl PgStore {
         after: Option<(f64, i64)>,
         limit: usize,
     ) -> Result<Vec<StoredEvent>, StoreError> {
+        self.ensure_open()?;
         let rows = self
             .client
             .query(
@@ -621,6 +675,7 @@ impl PgStore {
         after: Option<(f64, String)>,
         limit: usize,
     ) -> Result<Vec<StoredFlight>, StoreError> {
+        self.ensure_open()?;
         let rows = self
             .client
             .query(
@@ -645,6 +700,7 @@ impl PgStore {
     }
 
     pub(crate) fn acknowledge(&mut self, id: i64, at: f64) -> Result<bool, StoreError> {
+        self.ensure_open()?;
         let n = self
             .client
             .execute(
@@ -656,6 +712,7 @@ impl PgStore {
     }
 
     pub(crate) fn flight(&mut self, id: &str) -> Result<Option<StoredFlight>, StoreError> {
+        self.ensure_open()?;
         let row = self
             .client
             .query_opt(
@@ -670,6 +727,7 @@ impl PgStore {
         &mut self,
         filter: &FlightFilter,
     ) -> Result<Vec<StoredFlight>, StoreError> {
+        self.ensure_open()?;
         let limit = if filter.limit == 0 {
             DEFAULT_LIMIT
         } else {
@@ -699,6 +757,7 @@ impl PgStore {
     }
 
     pub(crate) fn flight_track(&mut self, id: &str) -> Result<Vec<PositionRow>, StoreError> {
+        self.ensure_open()?;
         let rows = self
             .client
             .query(
@@ -727,8 +786,13 @@ impl PgStore {
     /// Drop the day partitions wholly before the cutoff, delete the older rows of the one it
     /// falls in. Returns the number of positions removed.
     pub(crate) fn retain(&mut self, days: f64, now: f64) -> Result<u64, StoreError> {
+        self.ensure_open()?;
         let cutoff = now - days * DAY;
         let tx = self.client.transaction().map_err(sql("retention"))?;
+        // Dropping a partition locks `positions`: rather than queue the writer's inserts behind
+        // a long analyst query, give up after a moment (the next retention tries again).
+        tx.batch_execute("SET LOCAL lock_timeout = '2s'")
+            .map_err(sql("retention"))?;
         let mut removed = 0u64;
         for (name, start) in partitions(&tx)? {
             if (start as f64) + DAY <= cutoff {
@@ -750,12 +814,14 @@ impl PgStore {
     }
 
     pub(crate) fn close_open_flights(&mut self) -> Result<u64, StoreError> {
+        self.ensure_open()?;
         self.client
             .execute("UPDATE flights SET ended = true WHERE NOT ended", &[])
             .map_err(sql("closing the flights of a previous run"))
     }
 
     pub(crate) fn counts(&mut self) -> Result<(u64, u64, u64), StoreError> {
+        self.ensure_open()?;
         let r = self
             .client
             .query_one(
@@ -768,9 +834,9 @@ impl PgStore {
         Ok((n(0), n(1), n(2)))
     }
 
-    /// The day partitions of `positions` and the rows with a geometry PostGIS finds invalid:
-    /// `"ok"` when there are none.
+    /// Event geometries PostGIS finds invalid: `"ok"` when there are none.
     pub(crate) fn integrity_check(&mut self) -> Result<String, StoreError> {
+        self.ensure_open()?;
         let bad: i64 = self
             .client
             .query_one(
@@ -789,6 +855,7 @@ impl PgStore {
 
     /// Day partitions, their names and first seconds.
     pub(crate) fn partitions(&mut self) -> Result<Vec<(String, i64)>, StoreError> {
+        self.ensure_open()?;
         let tx = self
             .client
             .transaction()
@@ -1011,11 +1078,13 @@ fn geometries(document: &Value) -> (Option<String>, Option<String>) {
         (lat.is_finite() && lon.is_finite()).then_some((lon, lat))
     };
     let point = point_of(document).map(|(x, y)| format!("POINT({x} {y})"));
-    let cited: Vec<(f64, f64)> = document
+    let mut cited: Vec<(f64, f64)> = document
         .pointer("/evidence/positions")
         .and_then(Value::as_array)
         .map(|ps| ps.iter().filter_map(point_of).collect())
         .unwrap_or_default();
+    // Two positions at one place make no line PostGIS finds valid.
+    cited.dedup();
     let segment = (cited.len() >= 2).then(|| {
         let coords: Vec<String> = cited.iter().map(|(x, y)| format!("{x} {y}")).collect();
         format!("LINESTRING({})", coords.join(", "))
@@ -1102,8 +1171,20 @@ mod tests {
         );
         assert_eq!(
             without_password("postgres://db.example/vigia"),
-            "postgres://db.example/vigia"
+            "postgres://db.example:5432/vigia"
         );
+        for leaky in [
+            "postgres://vigia@db.example/vigia?password=s3cret",
+            "postgres://vigia:se/cr:et@db.example/vigia",
+            "postgresql://vigia:s3cret@db.example:6543/vigia?sslmode=disable",
+        ] {
+            let shown = without_password(leaky);
+            assert!(
+                !shown.contains("s3cret") && !shown.contains("cr:et"),
+                "{shown}"
+            );
+            assert!(shown.contains("vigia@db.example"), "{shown}");
+        }
     }
 
     #[test]

@@ -20,8 +20,9 @@ use crate::service::metrics::Metrics;
 use crate::service::stream::StreamMessage;
 use crate::service::view::EventView;
 
-/// Attempts at committing one batch.
-const COMMIT_ATTEMPTS: u32 = 3;
+/// Attempts at committing one batch, 0.1 s apart then doubling (about 11 s in all: long enough
+/// for a PostgreSQL server to restart).
+const COMMIT_ATTEMPTS: u32 = 8;
 /// How often old positions are deleted.
 const RETAIN_EVERY: Duration = Duration::from_secs(3600);
 
@@ -141,7 +142,8 @@ impl Writer {
                         "vigia: store: {e} (attempt {} of {COMMIT_ATTEMPTS})",
                         attempt + 1
                     );
-                    std::thread::sleep(Duration::from_millis(100));
+                    // Backing off: a database server restarting (PostgreSQL) takes seconds.
+                    std::thread::sleep(Duration::from_millis((100u64 << attempt).min(5000)));
                 }
             }
         }

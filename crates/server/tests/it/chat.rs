@@ -330,3 +330,40 @@ fn https_is_spoken_and_an_untrusted_certificate_refused() {
         "the client refused the certificate with a TLS alert: {said}"
     );
 }
+
+#[test]
+fn an_alert_refused_for_good_is_counted_and_does_not_hold_back_the_next() {
+    // 400 (a wrong chat, a revoked token) is not retried: retrying would hold back every alert
+    // after it. The next alert goes out.
+    let rt = runtime();
+    let (base, rx) = stand_in(vec![400, 200]);
+    let (mut a, metrics) = alerter(
+        SinkSettings::Slack {
+            url: format!("{base}/hook"),
+            language: Language::En,
+            retries: 3,
+            timeout_s: 5.0,
+        },
+        &rt,
+    );
+    assert_eq!(a.handle(&entry(1, "f1"), 1.0).len(), 1);
+    assert_eq!(a.handle(&entry(2, "f2"), 100.0).len(), 1);
+    let (refused, next_one) = (next(&rx), next(&rx));
+    assert!(refused.json()["text"]
+        .as_str()
+        .unwrap()
+        .contains("?event=1"));
+    assert!(
+        next_one.json()["text"]
+            .as_str()
+            .unwrap()
+            .contains("?event=2"),
+        "the second request is the next alert, not a retry"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while metrics.sinks[0].sent.load(Ordering::Relaxed) < 1 {
+        assert!(std::time::Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(metrics.sinks[0].failures.load(Ordering::Relaxed), 1);
+}

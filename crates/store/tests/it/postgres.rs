@@ -178,3 +178,53 @@ fn a_wrong_password_or_host_is_a_clear_error_without_the_password() {
     );
     assert!(!text.contains("s3cret"), "{text}");
 }
+
+#[test]
+fn a_lost_connection_is_opened_again_by_the_next_call() {
+    // The server ends the connection (as a restart would): the call that finds it gone may
+    // fail, the next one connects again — the service's writer retries a failed commit.
+    let db = Db::postgres();
+    let mut store = db.open();
+    let Db::Postgres(url) = &db else {
+        unreachable!()
+    };
+    let mut batch = WriteBatch::default();
+    batch
+        .events
+        .push(event("zone_entry", Some("MEX"), 1_700_000_000.0));
+    store.commit(&batch).unwrap();
+    let ended: i64 = testing::client(url)
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(ended, 1);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let committed = (0..3).find_map(|_| store.commit(&batch).ok());
+    assert_eq!(committed.map(|ids| ids.len()), Some(1));
+    assert_eq!(store.counts().unwrap().2, 2);
+}
+
+#[test]
+fn a_reader_with_select_only_opens_the_database() {
+    let db = Db::postgres();
+    drop(db.open());
+    let Db::Postgres(url) = &db else {
+        unreachable!()
+    };
+    let role = format!("analyst_{}", std::process::id());
+    let mut admin = testing::client(url);
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};
+             REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+        ))
+        .unwrap();
+    let analyst = url.replacen("postgres://postgres@", &format!("postgres://{role}@"), 1);
+    let reader = Store::open_read_only(&analyst).unwrap();
+    assert_eq!(reader.schema_version().unwrap(), 1);
+    assert!(reader.events(&Default::default()).unwrap().is_empty());
+}

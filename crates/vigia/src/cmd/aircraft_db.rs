@@ -182,6 +182,13 @@ fn install(db: &AircraftDb, out: &Path) -> Result<()> {
     db.write_csv(&mut gz)
         .and_then(|()| gz.finish()?.flush())
         .with_context(|| format!("{}: cannot write", part.path().display()))?;
+    // Readable by the service's user whoever installs it (a temporary file is 0600): the
+    // database holds nothing secret.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(part.path(), std::fs::Permissions::from_mode(0o644))?;
+    }
     part.as_file().sync_all()?;
     part.persist(out)
         .with_context(|| format!("{}: cannot install", out.display()))?;

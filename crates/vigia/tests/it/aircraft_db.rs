@@ -61,6 +61,12 @@ fn imported_databases_are_checked_merged_installed_and_used() {
         said.contains("2 aircraft (2 with a type, 2 with an operator, 1 flagged military)"),
         "{said}"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "readable by the service's user");
+    }
     let o = show(&out, &["ae01c5", "486257"]);
     assert!(o.status.success(), "{}", text(&o));
     let shown = String::from_utf8_lossy(&o.stdout);

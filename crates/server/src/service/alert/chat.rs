@@ -155,7 +155,7 @@ impl Chat {
     }
 
     /// The request that posts the alert `line` (an alert document), or `None` when the line
-    /// is not one (it is then dropped and counted as a failure).
+    /// is not one (the delivery then drops it, counted as a failure).
     pub fn request(&self, line: &str) -> Option<ChatRequest> {
         let alert: Value = serde_json::from_str(line).ok()?;
         let message = Message::of(&alert, self.language, &self.public_url)?;
@@ -206,7 +206,7 @@ impl Chat {
                 if let Some(link) = &message.map_link {
                     body["click"] = json!(link);
                     body["actions"] = json!([{ "action": "view", "label":
-                        message.words.open_report, "url": message.report_link }]);
+                        message.words.report, "url": message.report_link }]);
                 }
                 let mut request = post(url.clone(), body);
                 if let Some(token) = token {
@@ -228,7 +228,6 @@ struct Words {
     score: &'static str,
     map: &'static str,
     report: &'static str,
-    open_report: &'static str,
     observed: &'static str,
     mlat: &'static str,
     mlat_possible: &'static str,
@@ -244,7 +243,6 @@ const EN: Words = Words {
     score: "score",
     map: "Map",
     report: "Report",
-    open_report: "Report",
     observed: "observed (ADS-B positions)",
     mlat: "multilaterated, ±",
     mlat_possible: "possible (multilaterated, within its error of the boundary), ±",
@@ -260,7 +258,6 @@ const ES: Words = Words {
     score: "puntuación",
     map: "Mapa",
     report: "Informe",
-    open_report: "Informe",
     observed: "observado (posiciones ADS-B)",
     mlat: "multilaterado, ±",
     mlat_possible: "posible (multilaterado, dentro de su error respecto al límite), ±",

@@ -252,12 +252,19 @@ async fn deliver(
             None => None,
         };
         if let (Some(spool), Some((line, len))) = (&spool, spooled) {
-            if post(&client, &d, Bytes::from(line), &mut backoff).await {
-                count(true);
-                let _ = spool.done(len);
-            } else {
+            match post(&client, &d, Bytes::from(line), &mut backoff).await {
+                Outcome::Delivered => {
+                    count(true);
+                    let _ = spool.done(len);
+                }
+                // It will never be taken (not an alert, or refused for good): counted and
+                // dropped, so that it does not hold back every alert after it.
+                Outcome::Rejected => {
+                    count(false);
+                    let _ = spool.done(len);
+                }
                 // The endpoint is down: the alert stays first in the spool; try again later.
-                tokio::time::sleep(backoff.next_delay()).await;
+                Outcome::Failed => tokio::time::sleep(backoff.next_delay()).await,
             }
             continue;
         }
@@ -283,35 +290,55 @@ async fn send_or_keep(
     spool: Option<&Spool>,
     count: &impl Fn(bool),
 ) {
-    if post(client, d, Bytes::from(body.clone()), backoff).await {
-        count(true);
-    } else if spool.is_none_or(|spool| spool.append(&body).is_err()) {
-        count(false);
+    match post(client, d, Bytes::from(body.clone()), backoff).await {
+        Outcome::Delivered => count(true),
+        Outcome::Rejected => count(false),
+        Outcome::Failed => {
+            if spool.is_none_or(|spool| spool.append(&body).is_err()) {
+                count(false);
+            }
+        }
     }
 }
 
-/// Post one alert with retries; whether it was delivered.
+/// What became of one alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Taken (2xx).
+    Delivered,
+    /// Never will be: no request can be made of it, or the endpoint refuses it for good (a
+    /// 4xx other than 408 and 429: a wrong chat, a revoked token).
+    Rejected,
+    /// Not now: no answer, a timeout, a 5xx, 408 or 429 after every retry.
+    Failed,
+}
+
+/// Post one alert with retries.
 async fn post(
     client: &crate::client::HttpClient,
     d: &Delivery,
     body: Bytes,
     backoff: &mut Backoff,
-) -> bool {
+) -> Outcome {
     backoff.reset();
     for attempt in 0..=d.retries {
         if attempt > 0 {
             tokio::time::sleep(backoff.next_delay()).await;
         }
         let Some(request) = request(&d.target, &body) else {
-            break;
+            return Outcome::Rejected;
         };
         if let Ok(Ok(response)) = tokio::time::timeout(d.timeout, client.request(request)).await {
-            if response.status().is_success() {
-                return true;
+            let status = response.status();
+            if status.is_success() {
+                return Outcome::Delivered;
+            }
+            if status.is_client_error() && !matches!(status.as_u16(), 408 | 429) {
+                return Outcome::Rejected;
             }
         }
     }
-    false
+    Outcome::Failed
 }
 
 /// The HTTP request that posts `body` (an alert line) to `target`; `None` when it cannot be
@@ -325,7 +352,9 @@ fn request(target: &Target, body: &Bytes) -> Option<Request<Full<Bytes>>> {
             .header("user-agent", "vigia")
     };
     match target {
-        Target::Webhook(uri) => builder(Method::POST, &uri.to_string())
+        Target::Webhook(uri) => Request::post(uri.clone())
+            .header("content-type", "application/json")
+            .header("user-agent", "vigia")
             .body(Full::new(body.clone()))
             .ok(),
         Target::Chat(chat) => {
