@@ -226,3 +226,42 @@ impl WriteBatch {
         self.events.clear();
     }
 }
+
+/// The zones a flight visited as stored: `,MEX,USA,` (each name between commas, so that a
+/// filter matches whole names), merged with what was stored before, in order, each once.
+pub(crate) struct ZoneColumn;
+
+impl ZoneColumn {
+    /// The names in a stored column.
+    pub(crate) fn parse(column: &str) -> Vec<String> {
+        column
+            .split(',')
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Add `new` to `all` (those not there yet, in order); the column text of the result.
+    pub(crate) fn merge(all: &mut Vec<String>, new: &[String]) -> String {
+        for z in new {
+            if !all.contains(z) {
+                all.push(z.clone());
+            }
+        }
+        format!(",{},", all.join(","))
+    }
+}
+
+impl FlightRow {
+    /// The summary document as stored (JSON), if the flight has one.
+    pub(crate) fn summary_json(&self) -> Result<Option<String>, crate::StoreError> {
+        self.summary
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|source| crate::StoreError::Encode {
+                what: "flight",
+                source,
+            })
+    }
+}

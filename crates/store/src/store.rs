@@ -14,7 +14,7 @@ use vigia_detect::coverage::{Cell, CellTally, Tally};
 use crate::error::{SqlContext, StoreError};
 use crate::rows::{
     EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
-    StoredFlight, WriteBatch,
+    StoredFlight, WriteBatch, ZoneColumn,
 };
 use crate::schema;
 
@@ -601,18 +601,8 @@ fn upsert_flight(tx: &rusqlite::Transaction<'_>, f: &FlightRow) -> Result<(), St
             })
             .optional()
             .sql("reading a flight's zones")?;
-        let mut all: Vec<String> = stored
-            .unwrap_or_default()
-            .split(',')
-            .filter(|z| !z.is_empty())
-            .map(str::to_string)
-            .collect();
-        for z in &f.zones {
-            if !all.contains(z) {
-                all.push(z.clone());
-            }
-        }
-        zones = Some(format!(",{},", all.join(",")));
+        let mut all = ZoneColumn::parse(&stored.unwrap_or_default());
+        zones = Some(ZoneColumn::merge(&mut all, &f.zones));
     }
     tx.prepare_cached(
         "INSERT INTO flights (id, icao24, callsign, start_ts, end_ts, positions, last_lat,
@@ -647,14 +637,7 @@ fn upsert_flight(tx: &rusqlite::Transaction<'_>, f: &FlightRow) -> Result<(), St
         f.score,
         f.military,
         f.ended,
-        f.summary
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|source| StoreError::Encode {
-                what: "flight",
-                source
-            })?,
+        f.summary_json()?,
     ])
     .sql("writing a flight")?;
     Ok(())
@@ -741,11 +724,7 @@ fn raw_flight(r: &Row<'_>) -> rusqlite::Result<RawFlight> {
             end_ts: r.get(4)?,
             positions: r.get::<_, i64>(5)?.max(0) as u64,
             last: lat.zip(lon).map(|(a, b)| (a, b, None)),
-            zones: zones
-                .split(',')
-                .filter(|z| !z.is_empty())
-                .map(str::to_string)
-                .collect(),
+            zones: ZoneColumn::parse(&zones),
             score: r.get(10)?,
             military: r.get(11)?,
             ended: r.get(12)?,

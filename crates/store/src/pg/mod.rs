@@ -12,112 +12,26 @@
 //! committed with `synchronous_commit = on` (durable before its ids are returned: events are
 //! alerted only after); positions and flights alone with it `off`, as SQLite's `NORMAL`.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
+mod conn;
+mod schema;
+mod write;
 
-use futures_util::pin_mut;
-use serde_json::Value;
-use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use std::collections::HashSet;
+
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, NoTls, Row, Statement, ToStatement, Transaction};
+use tokio_postgres::Row;
 use vigia_detect::coverage::{Cell, CellTally, Tally};
+
+use conn::{open, Conn};
+use schema::{MIGRATIONS, PG_SCHEMA_VERSION};
+use write::{copy_positions, create_partition, day_of, geometries, partitions, upsert_flights};
 
 use crate::error::StoreError;
 use crate::rows::{
     EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
-    StoredFlight, WriteBatch,
+    StoredFlight, WriteBatch, ZoneColumn,
 };
 use crate::store::{DEFAULT_LIMIT, MAX_LIMIT};
-
-/// Migration `i` brings the schema from version `i` to `i + 1`. Add at the end; never edit one
-/// that has shipped.
-const MIGRATIONS: &[&str] = &[
-    // 1: receivers, flights, positions (partitioned by day), events with geometries, coverage.
-    "CREATE EXTENSION IF NOT EXISTS postgis;
-    CREATE TABLE receivers (
-        id TEXT PRIMARY KEY,
-        url TEXT NOT NULL,
-        lat DOUBLE PRECISION,
-        lon DOUBLE PRECISION,
-        first_seen DOUBLE PRECISION NOT NULL,
-        last_seen DOUBLE PRECISION NOT NULL,
-        geom geometry(Point, 4326) GENERATED ALWAYS AS (
-            CASE WHEN lat IS NOT NULL AND lon IS NOT NULL
-            THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED
-    );
-    CREATE TABLE flights (
-        id TEXT PRIMARY KEY,
-        icao24 TEXT NOT NULL,
-        callsign TEXT,
-        start_ts DOUBLE PRECISION NOT NULL,
-        end_ts DOUBLE PRECISION NOT NULL,
-        positions BIGINT NOT NULL DEFAULT 0,
-        last_lat DOUBLE PRECISION,
-        last_lon DOUBLE PRECISION,
-        last_altitude_ft DOUBLE PRECISION,
-        zones TEXT NOT NULL DEFAULT '',
-        score DOUBLE PRECISION,
-        military BOOLEAN,
-        ended BOOLEAN NOT NULL DEFAULT false,
-        summary JSONB,
-        last_geom geometry(Point, 4326) GENERATED ALWAYS AS (
-            CASE WHEN last_lat IS NOT NULL AND last_lon IS NOT NULL
-            THEN ST_SetSRID(ST_MakePoint(last_lon, last_lat), 4326) END) STORED
-    );
-    CREATE INDEX flights_icao24 ON flights (icao24, start_ts);
-    CREATE INDEX flights_icao24_end ON flights (icao24, end_ts, id);
-    CREATE INDEX flights_end ON flights (end_ts, id);
-    CREATE INDEX flights_start ON flights (start_ts, id);
-    CREATE TABLE positions (
-        flight_id TEXT NOT NULL,
-        icao24 TEXT NOT NULL,
-        ts DOUBLE PRECISION NOT NULL,
-        lat DOUBLE PRECISION NOT NULL,
-        lon DOUBLE PRECISION NOT NULL,
-        altitude_ft DOUBLE PRECISION,
-        groundspeed_kt DOUBLE PRECISION,
-        track_deg DOUBLE PRECISION,
-        vertical_rate_fpm DOUBLE PRECISION,
-        on_ground BOOLEAN,
-        geom geometry(Point, 4326) GENERATED ALWAYS AS (
-            ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED
-    ) PARTITION BY RANGE (ts);
-    CREATE INDEX positions_flight ON positions (flight_id, ts);
-    CREATE INDEX positions_icao24 ON positions (icao24, ts);
-    CREATE INDEX positions_geom ON positions USING gist (geom);
-    CREATE TABLE events (
-        id BIGSERIAL PRIMARY KEY,
-        type TEXT NOT NULL,
-        icao24 TEXT NOT NULL,
-        flight_id TEXT NOT NULL,
-        zone TEXT,
-        ts DOUBLE PRECISION NOT NULL,
-        score DOUBLE PRECISION,
-        committed_at DOUBLE PRECISION NOT NULL,
-        acknowledged_at DOUBLE PRECISION,
-        document JSONB NOT NULL,
-        geom geometry(Point, 4326),
-        segment geometry(LineString, 4326)
-    );
-    CREATE INDEX events_ts ON events (ts, id);
-    CREATE INDEX events_type ON events (type, ts);
-    CREATE INDEX events_zone ON events (zone, ts);
-    CREATE INDEX events_icao24 ON events (icao24, ts);
-    CREATE INDEX events_flight ON events (flight_id);
-    CREATE INDEX events_geom ON events USING gist (geom);
-    CREATE TABLE coverage (
-        receiver TEXT NOT NULL,
-        cell_lat INTEGER NOT NULL,
-        cell_lon INTEGER NOT NULL,
-        band INTEGER NOT NULL,
-        expected DOUBLE PRECISION NOT NULL,
-        received DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (receiver, cell_lat, cell_lon, band)
-    );",
-];
-
-/// The schema version this build writes.
-pub(crate) const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Seconds in a partition of `positions`.
 const DAY: f64 = 86_400.0;
@@ -131,143 +45,6 @@ pub(crate) struct PgStore {
     name: String,
     /// Day partitions known to exist (first second of the day).
     days: HashSet<i64>,
-}
-
-/// The runtime that drives every connection's socket (one thread, never dropped). Queries
-/// themselves are waited on by the calling thread ([`wait`]): the store is called from plain
-/// threads and from the service's async tasks alike, and a client that ran its own runtime per
-/// call would panic in the latter.
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("vigia-postgres")
-            .enable_all()
-            .build()
-            .unwrap_or_else(|e| panic!("cannot start the PostgreSQL I/O thread: {e}"))
-    })
-}
-
-/// Run a query's future to its end on this thread. A client's requests only travel through
-/// channels to its connection (driven by [`runtime`]): no runtime is needed here.
-fn wait<T>(future: impl std::future::Future<Output = T>) -> T {
-    futures_executor::block_on(future)
-}
-
-/// A connection to `url` (shown as `name`), its socket driven by [`runtime`].
-fn open(url: &str, name: &str) -> Result<Conn, StoreError> {
-    let (reply, answer) = std::sync::mpsc::channel();
-    let address = url.to_string();
-    runtime().spawn(async move {
-        match tokio_postgres::connect(&address, NoTls).await {
-            Ok((client, connection)) => {
-                let _ = reply.send(Ok(client));
-                // Drives the socket until the client is dropped.
-                let _ = connection.await;
-            }
-            Err(e) => {
-                let _ = reply.send(Err(e));
-            }
-        }
-    });
-    let client = answer
-        .recv()
-        .unwrap_or_else(|_| panic!("the PostgreSQL I/O thread stopped"))
-        .map_err(|source| StoreError::PgOpen {
-            url: name.to_string(),
-            source,
-        })?;
-    Ok(Conn(client))
-}
-
-/// Parameters of a statement.
-type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
-
-/// A client whose calls return when done (each waited on with [`wait`]).
-struct Conn(Client);
-
-impl Conn {
-    fn batch_execute(&self, query: &str) -> Result<(), tokio_postgres::Error> {
-        wait(self.0.batch_execute(query))
-    }
-    fn query(&self, query: &str, params: Params<'_>) -> Result<Vec<Row>, tokio_postgres::Error> {
-        wait(self.0.query(query, params))
-    }
-    fn query_one(&self, query: &str, params: Params<'_>) -> Result<Row, tokio_postgres::Error> {
-        wait(self.0.query_one(query, params))
-    }
-    fn query_opt(
-        &self,
-        query: &str,
-        params: Params<'_>,
-    ) -> Result<Option<Row>, tokio_postgres::Error> {
-        wait(self.0.query_opt(query, params))
-    }
-    fn execute(&self, query: &str, params: Params<'_>) -> Result<u64, tokio_postgres::Error> {
-        wait(self.0.execute(query, params))
-    }
-    fn transaction(&mut self) -> Result<Tx<'_>, tokio_postgres::Error> {
-        wait(self.0.transaction()).map(Tx)
-    }
-}
-
-/// A transaction whose calls return when done.
-struct Tx<'a>(Transaction<'a>);
-
-impl Tx<'_> {
-    fn batch_execute(&self, query: &str) -> Result<(), tokio_postgres::Error> {
-        wait(self.0.batch_execute(query))
-    }
-    fn query(&self, query: &str, params: Params<'_>) -> Result<Vec<Row>, tokio_postgres::Error> {
-        wait(self.0.query(query, params))
-    }
-    fn query_one<T: ?Sized + ToStatement>(
-        &self,
-        statement: &T,
-        params: Params<'_>,
-    ) -> Result<Row, tokio_postgres::Error> {
-        wait(self.0.query_one(statement, params))
-    }
-    fn execute(&self, query: &str, params: Params<'_>) -> Result<u64, tokio_postgres::Error> {
-        wait(self.0.execute(query, params))
-    }
-    fn prepare(&self, query: &str) -> Result<Statement, tokio_postgres::Error> {
-        wait(self.0.prepare(query))
-    }
-    fn commit(self) -> Result<(), tokio_postgres::Error> {
-        wait(self.0.commit())
-    }
-    /// `statement` once per parameter list, all sent before the first answer is awaited (one
-    /// round trip for the lot, not one each); each answer's rows, in order.
-    fn pipeline<'r>(
-        &self,
-        statement: &Statement,
-        params: impl Iterator<Item = Vec<&'r (dyn ToSql + Sync)>>,
-    ) -> Result<Vec<Row>, tokio_postgres::Error> {
-        let params: Vec<_> = params.collect();
-        wait(futures_util::future::try_join_all(
-            params.iter().map(|p| self.0.query_one(statement, p)),
-        ))
-    }
-
-    /// `COPY … FROM STDIN BINARY` of `rows`, each with `types`.
-    fn copy_in<'r>(
-        &self,
-        query: &str,
-        types: &[Type],
-        rows: impl Iterator<Item = Vec<&'r (dyn ToSql + Sync)>>,
-    ) -> Result<u64, tokio_postgres::Error> {
-        wait(async {
-            let sink = self.0.copy_in(query).await?;
-            let writer = BinaryCopyInWriter::new(sink, types);
-            pin_mut!(writer);
-            for row in rows {
-                writer.as_mut().write(&row).await?;
-            }
-            writer.finish().await
-        })
-    }
 }
 
 fn sql(what: &'static str) -> impl FnOnce(tokio_postgres::Error) -> StoreError {
@@ -866,232 +643,6 @@ impl PgStore {
     }
 }
 
-/// First second of the (UTC) day of `ts`.
-fn day_of(ts: f64) -> i64 {
-    ((ts / DAY).floor() * DAY) as i64
-}
-
-/// `positions_YYYYMMDD` (`positions_m…` for days before 1970, as receiver clocks can be).
-fn partition_name(day: i64) -> String {
-    let (y, m, d) = vigia_modes::civil::civil_from_days(day.div_euclid(86_400));
-    if day < 0 {
-        format!("positions_m{}", -day / 86_400)
-    } else {
-        format!("positions_{y:04}{m:02}{d:02}")
-    }
-}
-
-fn create_partition(tx: &Tx<'_>, day: i64) -> Result<(), StoreError> {
-    let name = partition_name(day);
-    tx.batch_execute(&format!(
-        "CREATE TABLE IF NOT EXISTS {name} PARTITION OF positions
-         FOR VALUES FROM ({day}) TO ({})",
-        day + DAY as i64
-    ))
-    .map_err(sql("creating a day partition"))
-}
-
-fn partitions(tx: &Tx<'_>) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows = tx
-        .query(
-            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid)
-             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-             WHERE i.inhparent = 'positions'::regclass ORDER BY 1",
-            &[],
-        )
-        .map_err(sql("listing partitions"))?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let name: String = r.get(0);
-            let bound: String = r.get(1);
-            // FOR VALUES FROM ('1700006400') TO ('1700092800')
-            let start = bound
-                .split("FROM (")
-                .nth(1)?
-                .split(')')
-                .next()?
-                .trim_matches(|c| c == '\'' || c == ' ')
-                .parse::<f64>()
-                .ok()?;
-            Some((name, start as i64))
-        })
-        .collect())
-}
-
-fn copy_positions(tx: &Tx<'_>, positions: &[PositionRow]) -> Result<(), StoreError> {
-    tx.copy_in(
-        "COPY positions (flight_id, icao24, ts, lat, lon, altitude_ft, groundspeed_kt,
-         track_deg, vertical_rate_fpm, on_ground) FROM STDIN BINARY",
-        &[
-            Type::TEXT,
-            Type::TEXT,
-            Type::FLOAT8,
-            Type::FLOAT8,
-            Type::FLOAT8,
-            Type::FLOAT8,
-            Type::FLOAT8,
-            Type::FLOAT8,
-            Type::FLOAT8,
-            Type::BOOL,
-        ],
-        positions.iter().map(|p| {
-            vec![
-                &p.flight_id as &(dyn ToSql + Sync),
-                &p.icao24,
-                &p.ts,
-                &p.lat,
-                &p.lon,
-                &p.altitude_ft,
-                &p.groundspeed_kt,
-                &p.track_deg,
-                &p.vertical_rate_fpm,
-                &p.on_ground,
-            ]
-        }),
-    )
-    .map_err(sql("inserting positions"))?;
-    Ok(())
-}
-
-/// Insert or grow `flights`: the zones each was in merged with those stored (one query for
-/// all of them), then every upsert pipelined.
-fn upsert_flights(tx: &Tx<'_>, flights: &[FlightRow]) -> Result<(), StoreError> {
-    if flights.is_empty() {
-        return Ok(());
-    }
-    let with_zones: Vec<&str> = flights
-        .iter()
-        .filter(|f| !f.zones.is_empty())
-        .map(|f| f.id.as_str())
-        .collect();
-    let mut stored: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
-    if !with_zones.is_empty() {
-        for r in tx
-            .query(
-                "SELECT id, zones FROM flights WHERE id = ANY($1)",
-                &[&with_zones],
-            )
-            .map_err(sql("reading flights' zones"))?
-        {
-            let zones: String = r.get(1);
-            stored.insert(
-                r.get(0),
-                zones
-                    .split(',')
-                    .filter(|z| !z.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            );
-        }
-    }
-    let mut zones: Vec<Option<String>> = Vec::with_capacity(flights.len());
-    let mut summaries: Vec<Option<String>> = Vec::with_capacity(flights.len());
-    let mut counts: Vec<i64> = Vec::with_capacity(flights.len());
-    for f in flights {
-        // A flight twice in one batch: the second merges with the first's zones too.
-        zones.push((!f.zones.is_empty()).then(|| {
-            let all = stored.entry(f.id.clone()).or_default();
-            for z in &f.zones {
-                if !all.contains(z) {
-                    all.push(z.clone());
-                }
-            }
-            format!(",{},", all.join(","))
-        }));
-        summaries.push(
-            f.summary
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()
-                .map_err(|source| StoreError::Encode {
-                    what: "flight",
-                    source,
-                })?,
-        );
-        counts.push(f.positions as i64);
-    }
-    let lasts: Vec<(Option<f64>, Option<f64>, Option<f64>)> = flights
-        .iter()
-        .map(|f| {
-            (
-                f.last.map(|l| l.0),
-                f.last.map(|l| l.1),
-                f.last.and_then(|l| l.2),
-            )
-        })
-        .collect();
-    let upsert = tx
-        .prepare(
-            "INSERT INTO flights AS f (id, icao24, callsign, start_ts, end_ts, positions, last_lat,
-             last_lon, last_altitude_ft, zones, score, military, ended, summary)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, ''), $11, $12, $13,
-             $14::text::jsonb)
-             ON CONFLICT (id) DO UPDATE SET
-               callsign = coalesce(excluded.callsign, f.callsign),
-               start_ts = least(f.start_ts, excluded.start_ts),
-               end_ts = greatest(f.end_ts, excluded.end_ts),
-               positions = greatest(f.positions, excluded.positions),
-               last_lat = coalesce(excluded.last_lat, f.last_lat),
-               last_lon = coalesce(excluded.last_lon, f.last_lon),
-               last_altitude_ft = coalesce(excluded.last_altitude_ft, f.last_altitude_ft),
-               zones = coalesce($10, f.zones),
-               score = coalesce(excluded.score, f.score),
-               military = coalesce(excluded.military, f.military),
-               ended = f.ended OR excluded.ended,
-               summary = coalesce(excluded.summary, f.summary)
-             RETURNING 1",
-        )
-        .map_err(sql("preparing flight upserts"))?;
-    tx.pipeline(
-        &upsert,
-        flights.iter().enumerate().map(|(k, f)| {
-            vec![
-                &f.id as &(dyn ToSql + Sync),
-                &f.icao24,
-                &f.callsign,
-                &f.start_ts,
-                &f.end_ts,
-                &counts[k],
-                &lasts[k].0,
-                &lasts[k].1,
-                &lasts[k].2,
-                &zones[k],
-                &f.score,
-                &f.military,
-                &f.ended,
-                &summaries[k],
-            ]
-        }),
-    )
-    .map_err(sql("writing flights"))?;
-    Ok(())
-}
-
-/// An event document's geometries as WKT: where it happened, and the track between the
-/// positions its evidence cites (two or more).
-fn geometries(document: &Value) -> (Option<String>, Option<String>) {
-    let point_of = |v: &Value| {
-        let lat = v.get("latitude")?.as_f64()?;
-        let lon = v.get("longitude")?.as_f64()?;
-        (lat.is_finite() && lon.is_finite()).then_some((lon, lat))
-    };
-    let point = point_of(document).map(|(x, y)| format!("POINT({x} {y})"));
-    let mut cited: Vec<(f64, f64)> = document
-        .pointer("/evidence/positions")
-        .and_then(Value::as_array)
-        .map(|ps| ps.iter().filter_map(point_of).collect())
-        .unwrap_or_default();
-    // Two positions at one place make no line PostGIS finds valid.
-    cited.dedup();
-    let segment = (cited.len() >= 2).then(|| {
-        let coords: Vec<String> = cited.iter().map(|(x, y)| format!("{x} {y}")).collect();
-        format!("LINESTRING({})", coords.join(", "))
-    });
-    (point, segment)
-}
-
 const EVENT_COLUMNS: &str =
     "id, type, icao24, flight_id, zone, ts, score, committed_at, acknowledged_at, document::text";
 
@@ -1146,11 +697,7 @@ fn parse_flight(r: &Row) -> Result<StoredFlight, StoreError> {
             end_ts: r.get(4),
             positions: r.get::<_, i64>(5).max(0) as u64,
             last: lat.zip(lon).map(|(a, b)| (a, b, r.get(8))),
-            zones: zones
-                .split(',')
-                .filter(|z| !z.is_empty())
-                .map(str::to_string)
-                .collect(),
+            zones: ZoneColumn::parse(&zones),
             score: r.get(10),
             military: r.get(11),
             ended: r.get(12),
@@ -1185,28 +732,5 @@ mod tests {
             );
             assert!(shown.contains("vigia@db.example"), "{shown}");
         }
-    }
-
-    #[test]
-    fn partitions_are_named_by_their_day() {
-        assert_eq!(
-            partition_name(day_of(1_700_000_000.0)),
-            "positions_20231114"
-        );
-        assert_eq!(day_of(1_700_000_000.0), 1_699_920_000);
-        assert_eq!(partition_name(day_of(3_600.0)), "positions_19700101");
-    }
-
-    #[test]
-    fn an_events_geometries_come_from_its_document() {
-        let doc = serde_json::json!({"latitude": 31.0, "longitude": -117.0, "evidence":
-            {"positions": [{"latitude": 30.9, "longitude": -117.1}, {"latitude": 31.1, "longitude": -116.9}]}});
-        let (p, s) = geometries(&doc);
-        assert_eq!(p.as_deref(), Some("POINT(-117 31)"));
-        assert_eq!(s.as_deref(), Some("LINESTRING(-117.1 30.9, -116.9 31.1)"));
-        assert_eq!(
-            geometries(&serde_json::json!({"type": "flight"})),
-            (None, None)
-        );
     }
 }
