@@ -12,9 +12,10 @@ use vigia_detect::coverage::CellTally;
 use crate::error::StoreError;
 use crate::pg::PgStore;
 use crate::rows::{
-    EventFilter, ExportWindow, FlightFilter, PositionRow, ReceiverRow, StoredEvent, StoredFlight,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, PositionRow, ReceiverRow, StoredEvent, StoredFlight,
     WriteBatch,
 };
+use crate::FlightRow;
 use crate::store::Sqlite;
 
 /// A connection to the vigia database.
@@ -111,10 +112,22 @@ impl Store {
     }
 
     /// Write `batch` in one transaction. With events, the commit is durable before this
-    /// returns their ids, in order; positions and flights alone are committed without
+    /// returns their ids, in order (`None` for an event stored before: same
+    /// [key](crate::NewEvent::key)); positions and flights alone are committed without
     /// waiting for the disk.
-    pub fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
+    pub fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<Option<i64>>, StoreError> {
         each_mut!(self, s => s.commit(batch))
+    }
+
+    /// The offset last committed for `partition` of the frame bus, if any.
+    pub fn bus_offset(&self, partition: u32) -> Result<Option<BusOffset>, StoreError> {
+        each!(self, s => s.bus_offset(partition))
+    }
+
+    /// Flights not ended, with their summaries (none yet) — those a worker taking over a
+    /// partition continues.
+    pub fn open_flights(&self) -> Result<Vec<FlightRow>, StoreError> {
+        each!(self, s => s.open_flights())
     }
 
     /// Record a receiver (insert, or update its URL, position and last-seen time).

@@ -29,7 +29,7 @@
 //!         "boundary_longitude": -117.25, "evidence": {"positions": []}}"#)?,
 //! });
 //! let ids = store.commit(&batch)?;
-//! let stored = store.event(ids[0])?.expect("committed");
+//! let stored = store.event(ids[0].expect("a new event"))?.expect("committed");
 //! assert_eq!(stored.zone.as_deref(), Some("USA"));
 //! assert_eq!(store.events(&EventFilter { zone: Some("USA".into()), ..Default::default() })?.len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -49,7 +49,7 @@ pub mod testing;
 pub use error::StoreError;
 pub use facade::{is_postgres, shown, Store};
 pub use rows::{
-    EventFilter, ExportWindow, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow,
     StoredEvent, StoredFlight, WriteBatch,
 };
 pub use schema::SCHEMA_VERSION;

@@ -116,6 +116,20 @@ impl NewEvent {
         }
     }
 
+    /// The event's identity: the same event made twice (a partition's last frames replayed by
+    /// the worker that took it over) has the same key and is stored once. Type, aircraft,
+    /// flight, zone and time to the millisecond.
+    pub fn key(&self) -> String {
+        format!(
+            "{}/{}/{}/{}/{}",
+            self.kind,
+            self.icao24,
+            self.flight_id,
+            self.zone.as_deref().unwrap_or(""),
+            (self.ts * 1000.0).round() as i64
+        )
+    }
+
     /// From an event record made by the service itself (a flood, a spoofing warning).
     pub fn from_record(document: EventRecord) -> Self {
         NewEvent {
@@ -209,14 +223,33 @@ pub struct WriteBatch {
     pub positions: Vec<PositionRow>,
     /// Flights to insert or update.
     pub flights: Vec<FlightRow>,
-    /// Events to insert (a batch with events is committed durably).
+    /// Events to insert (a batch with events is committed durably). An event whose
+    /// [key](NewEvent::key) is stored already is not inserted again.
     pub events: Vec<NewEvent>,
+    /// How far into its partition of the bus the writes go (`vigia worker`): committed in the
+    /// same transaction, so that a worker taking the partition over knows exactly which frames
+    /// led to what is stored.
+    pub offset: Option<BusOffset>,
+}
+
+/// A position in one partition of the frame bus.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BusOffset {
+    /// The partition.
+    pub partition: u32,
+    /// The stream sequence of the last frame whose results are in the batch (or earlier ones).
+    pub seq: u64,
+    /// When that frame was published, seconds since the Unix epoch.
+    pub published: f64,
 }
 
 impl WriteBatch {
     /// Nothing to write.
     pub fn is_empty(&self) -> bool {
-        self.positions.is_empty() && self.flights.is_empty() && self.events.is_empty()
+        self.positions.is_empty()
+            && self.flights.is_empty()
+            && self.events.is_empty()
+            && self.offset.is_none()
     }
 
     /// Empty it, keeping the allocations.
@@ -224,6 +257,7 @@ impl WriteBatch {
         self.positions.clear();
         self.flights.clear();
         self.events.clear();
+        self.offset = None;
     }
 }
 

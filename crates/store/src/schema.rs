@@ -87,6 +87,17 @@ const MIGRATIONS: &[&str] = &[
     // 3: the flights of one address, latest first (`Store::flights` with an address): the
     // index on start time made SQLite scan every flight by end time instead.
     "CREATE INDEX flights_icao24_end ON flights (icao24, end_ts, id);",
+    // 4: an event's key (the same event made twice — by a worker that took over a partition
+    // and replayed its last frames — is stored once) and the bus offsets committed with the
+    // writes they led to (`vigia worker`).
+    "ALTER TABLE events ADD COLUMN key TEXT;
+    CREATE UNIQUE INDEX events_key ON events (key);
+    CREATE TABLE bus_offsets (
+        partition INTEGER PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        published REAL NOT NULL,
+        committed_at REAL NOT NULL
+    );",
 ];
 
 /// Bring `conn` to [`SCHEMA_VERSION`]; returns the version found before.

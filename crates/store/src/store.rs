@@ -13,7 +13,7 @@ use vigia_detect::coverage::{Cell, CellTally, Tally};
 
 use crate::error::{SqlContext, StoreError};
 use crate::rows::{
-    EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
     StoredFlight, WriteBatch, ZoneColumn,
 };
 use crate::schema;
@@ -102,7 +102,7 @@ impl Sqlite {
     /// Write `batch` in one transaction. With events, the commit is durable
     /// (`synchronous=FULL`) before this returns their ids, in order; positions and flights
     /// alone are committed without an fsync.
-    pub(crate) fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<Option<i64>>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -121,7 +121,7 @@ impl Sqlite {
         result
     }
 
-    fn write(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
+    fn write(&mut self, batch: &WriteBatch) -> Result<Vec<Option<i64>>, StoreError> {
         let tx = self.conn.transaction().sql("starting a write")?;
         {
             let mut insert = tx
@@ -156,7 +156,8 @@ impl Sqlite {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO events (type, icao24, flight_id, zone, ts, score, committed_at,
-                     document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     document, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (key) DO NOTHING",
                 )
                 .sql("preparing event inserts")?;
             let committed_at = now();
@@ -176,10 +177,22 @@ impl Sqlite {
                                 source,
                             }
                         })?,
+                        e.key(),
                     ])
                     .sql("inserting events")?;
-                ids.push(tx.last_insert_rowid());
+                ids.push((tx.changes() > 0).then(|| tx.last_insert_rowid()));
             }
+        }
+        if let Some(o) = &batch.offset {
+            tx.execute(
+                "INSERT INTO bus_offsets (partition, seq, published, committed_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (partition) DO UPDATE SET seq = excluded.seq,
+                 published = excluded.published, committed_at = excluded.committed_at
+                 WHERE excluded.seq > bus_offsets.seq",
+                params![o.partition, o.seq as i64, o.published, now()],
+            )
+            .sql("recording the bus offset")?;
         }
         tx.commit().sql("committing")?;
         Ok(ids)
@@ -526,6 +539,42 @@ impl Sqlite {
             .execute("UPDATE flights SET ended = 1 WHERE ended = 0", [])
             .sql("closing the flights of a previous run")?;
         Ok(n as u64)
+    }
+
+    /// The offset last committed for `partition` of the frame bus.
+    pub(crate) fn bus_offset(&self, partition: u32) -> Result<Option<BusOffset>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT seq, published FROM bus_offsets WHERE partition = ?1",
+                [partition],
+                |r| {
+                    Ok(BusOffset {
+                        partition,
+                        seq: r.get::<_, i64>(0)?.max(0) as u64,
+                        published: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .sql("reading the bus offset")
+    }
+
+    /// Flights not ended.
+    pub(crate) fn open_flights(&self) -> Result<Vec<FlightRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {FLIGHT_COLUMNS} FROM flights WHERE ended = 0 ORDER BY id"
+            ))
+            .sql("reading open flights")?;
+        let rows = stmt
+            .query_map([], raw_flight)
+            .sql("reading open flights")?
+            .collect::<Result<Vec<_>, _>>()
+            .sql("reading open flights")?;
+        rows.into_iter()
+            .map(|r| r.parse().map(|f| f.row))
+            .collect()
     }
 
     /// Counts of rows: positions, flights, events.

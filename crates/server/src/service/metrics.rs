@@ -100,6 +100,9 @@ pub struct Metrics {
     pub alerts_held: AtomicU64,
     /// Events folded into `flood` events instead of being stored one by one.
     pub events_folded: AtomicU64,
+    /// Events made again (a worker replaying the frames of a partition it took over) and not
+    /// stored twice: their key was stored already.
+    pub events_already_stored: AtomicU64,
     /// HTTP connections open now.
     pub http_open: AtomicU64,
     /// HTTP connections closed at once because `server.max_connections` were open.
@@ -207,6 +210,12 @@ const SERVICE_FAMILIES: [ServiceFamily; 25] = [
         "counter",
         "Events from new aircraft past the per-type budget, counted into flood events.",
         |m, _| load(&m.events_folded),
+    ),
+    (
+        "vigia_events_already_stored_total",
+        "counter",
+        "Events made again after a worker took a partition over, found stored and not written twice.",
+        |m, _| load(&m.events_already_stored),
     ),
     (
         "vigia_http_connections",
@@ -398,6 +407,7 @@ impl Metrics {
             positions_written: AtomicU64::new(0),
             writer_queue: AtomicU64::new(0),
             events_folded: AtomicU64::new(0),
+            events_already_stored: AtomicU64::new(0),
             alerts_held: AtomicU64::new(0),
             http_open: AtomicU64::new(0),
             http_refused: AtomicU64::new(0),

@@ -155,6 +155,16 @@ impl Writer {
             .positions_written
             .fetch_add(batch.positions.len() as u64, Ordering::Relaxed);
         for ((id, event), meta) in ids.iter().zip(&batch.events).zip(metas) {
+            let Some(id) = id else {
+                // Made again after a takeover and stored before: alerted (or not) back then.
+                self.metrics
+                    .events_already_stored
+                    .fetch_add(1, Ordering::Relaxed);
+                if meta.ends_flight {
+                    self.alerter.flight_ended(&event.flight_id);
+                }
+                continue;
+            };
             self.metrics.count_event(&event.kind);
             let committed = CommittedEvent {
                 id: *id,

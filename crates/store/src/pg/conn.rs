@@ -141,10 +141,10 @@ impl Tx<'_> {
         &self,
         statement: &Statement,
         params: impl Iterator<Item = Vec<&'r (dyn ToSql + Sync)>>,
-    ) -> Result<Vec<Row>, tokio_postgres::Error> {
+    ) -> Result<Vec<Option<Row>>, tokio_postgres::Error> {
         let params: Vec<_> = params.collect();
         wait(futures_util::future::try_join_all(
-            params.iter().map(|p| self.0.query_one(statement, p)),
+            params.iter().map(|p| self.0.query_opt(statement, p)),
         ))
     }
 

@@ -28,7 +28,7 @@ use write::{copy_positions, create_partition, day_of, geometries, partitions, up
 
 use crate::error::StoreError;
 use crate::rows::{
-    EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
     StoredFlight, WriteBatch, ZoneColumn,
 };
 use crate::store::{DEFAULT_LIMIT, MAX_LIMIT};
@@ -180,7 +180,7 @@ impl PgStore {
             .unwrap_or(0))
     }
 
-    pub(crate) fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn commit(&mut self, batch: &WriteBatch) -> Result<Vec<Option<i64>>, StoreError> {
         self.ensure_open()?;
         if batch.is_empty() {
             return Ok(Vec::new());
@@ -212,9 +212,10 @@ impl PgStore {
             let insert = tx
                 .prepare(
                     "INSERT INTO events (type, icao24, flight_id, zone, ts, score, committed_at,
-                     document, geom, segment)
+                     document, geom, segment, key)
                      VALUES ($1, $2, $3, $4, $5, $6, extract(epoch FROM clock_timestamp()),
-                     $7::text::jsonb, ST_GeomFromText($8, 4326), ST_GeomFromText($9, 4326))
+                     $7::text::jsonb, ST_GeomFromText($8, 4326), ST_GeomFromText($9, 4326), $10)
+                     ON CONFLICT (key) DO NOTHING
                      RETURNING id",
                 )
                 .map_err(sql("preparing event inserts"))?;
@@ -226,7 +227,7 @@ impl PgStore {
                         source,
                     })?;
                 let (point, segment) = geometries(&document);
-                encoded.push((document.to_string(), point, segment));
+                encoded.push((document.to_string(), point, segment, e.key()));
             }
             let rows = tx
                 .pipeline(
@@ -235,7 +236,7 @@ impl PgStore {
                         .events
                         .iter()
                         .zip(&encoded)
-                        .map(|(e, (doc, point, segment))| {
+                        .map(|(e, (doc, point, segment, key))| {
                             vec![
                                 &e.kind as &(dyn ToSql + Sync),
                                 &e.icao24,
@@ -246,11 +247,23 @@ impl PgStore {
                                 doc,
                                 point,
                                 segment,
+                                key,
                             ]
                         }),
                 )
                 .map_err(sql("inserting events"))?;
-            ids.extend(rows.iter().map(|r| r.get::<_, i64>(0)));
+            ids.extend(rows.iter().map(|r| r.as_ref().map(|r| r.get::<_, i64>(0))));
+        }
+        if let Some(o) = &batch.offset {
+            tx.execute(
+                "INSERT INTO bus_offsets (partition, seq, published, committed_at)
+                 VALUES ($1, $2, $3, extract(epoch FROM clock_timestamp()))
+                 ON CONFLICT (partition) DO UPDATE SET seq = excluded.seq,
+                 published = excluded.published, committed_at = excluded.committed_at
+                 WHERE excluded.seq > bus_offsets.seq",
+                &[&(o.partition as i32), &(o.seq as i64), &o.published],
+            )
+            .map_err(sql("recording the bus offset"))?;
         }
         tx.commit().map_err(sql("committing"))?;
         self.days.extend(days);
@@ -595,6 +608,36 @@ impl PgStore {
         self.client
             .execute("UPDATE flights SET ended = true WHERE NOT ended", &[])
             .map_err(sql("closing the flights of a previous run"))
+    }
+
+    pub(crate) fn bus_offset(&mut self, partition: u32) -> Result<Option<BusOffset>, StoreError> {
+        self.ensure_open()?;
+        let row = self
+            .client
+            .query_opt(
+                "SELECT seq, published FROM bus_offsets WHERE partition = $1",
+                &[&(partition as i32)],
+            )
+            .map_err(sql("reading the bus offset"))?;
+        Ok(row.map(|r| BusOffset {
+            partition,
+            seq: r.get::<_, i64>(0).max(0) as u64,
+            published: r.get(1),
+        }))
+    }
+
+    pub(crate) fn open_flights(&mut self) -> Result<Vec<FlightRow>, StoreError> {
+        self.ensure_open()?;
+        let rows = self
+            .client
+            .query(
+                &format!("SELECT {FLIGHT_COLUMNS} FROM flights WHERE NOT ended ORDER BY id"),
+                &[],
+            )
+            .map_err(sql("reading open flights"))?;
+        rows.iter()
+            .map(|r| parse_flight(r).map(|f| f.row))
+            .collect()
     }
 
     pub(crate) fn counts(&mut self) -> Result<(u64, u64, u64), StoreError> {

@@ -85,6 +85,17 @@ pub(super) const MIGRATIONS: &[&str] = &[
         received DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (receiver, cell_lat, cell_lon, band)
     );",
+    // 2: an event's key (the same event made twice — by a worker that took over a partition
+    // and replayed its last frames — is stored once) and the bus offsets committed with the
+    // writes they led to (`vigia worker`).
+    "ALTER TABLE events ADD COLUMN key TEXT;
+    CREATE UNIQUE INDEX events_key ON events (key);
+    CREATE TABLE bus_offsets (
+        partition INTEGER PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        published DOUBLE PRECISION NOT NULL,
+        committed_at DOUBLE PRECISION NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.

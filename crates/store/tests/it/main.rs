@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use vigia_detect::contract::samples::record;
 use vigia_store::{
-    EventFilter, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow, Store, StoreError,
+    BusOffset, EventFilter, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow, Store, StoreError,
     WriteBatch, SCHEMA_VERSION,
 };
 
@@ -71,6 +71,7 @@ both!(
     a_huge_limit_is_capped,
     flights_page_by_cursor_without_their_summaries,
     coverage_models_are_replaced_and_read_back,
+    an_event_made_twice_is_stored_once_and_offsets_only_move_forward,
 );
 
 pub(crate) fn event(kind: &str, zone: Option<&str>, ts: f64) -> NewEvent {
@@ -148,7 +149,7 @@ fn events_are_committed_with_ids_and_read_back_by_filter(db: &Db) {
         .events
         .push(event("zone_exit", Some("USA"), 1_700_000_200.0));
     batch.events.push(event("orbit", None, 1_700_000_300.0));
-    let ids = store.commit(&batch).unwrap();
+    let ids: Vec<i64> = store.commit(&batch).unwrap().into_iter().flatten().collect();
     assert_eq!(ids.len(), 3);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
     let e = store.event(ids[0]).unwrap().unwrap();
@@ -296,7 +297,7 @@ fn a_reader_sees_what_the_writer_committed(db: &Db) {
     let reader = db.reader();
     let mut batch = WriteBatch::default();
     batch.events.push(event("zone_entry", Some("MEX"), 1.0));
-    let ids = writer.commit(&batch).unwrap();
+    let ids: Vec<i64> = writer.commit(&batch).unwrap().into_iter().flatten().collect();
     assert_eq!(
         reader.event(ids[0]).unwrap().unwrap().zone.as_deref(),
         Some("MEX")
@@ -454,4 +455,56 @@ fn coverage_models_are_replaced_and_read_back(db: &Db) {
         "kept"
     );
     assert!(store.coverage("nobody").unwrap().is_empty());
+}
+
+fn an_event_made_twice_is_stored_once_and_offsets_only_move_forward(db: &Db) {
+    // A worker that takes a partition over replays its last frames: the events they make
+    // again must not be stored (nor alerted) twice, and the offset committed with the writes
+    // tells it where the replay ends.
+    let mut store = db.open();
+    assert_eq!(store.bus_offset(3).unwrap(), None);
+    let offset = |seq: u64| BusOffset {
+        partition: 3,
+        seq,
+        published: 1_700_000_000.0 + seq as f64,
+    };
+    let mut batch = WriteBatch {
+        events: vec![
+            event("zone_entry", Some("MEX"), 1_700_000_100.0),
+            event("zone_exit", Some("MEX"), 1_700_000_200.0),
+        ],
+        flights: vec![FlightRow {
+            id: "0d0abc-1700000000".into(),
+            icao24: "0d0abc".into(),
+            start_ts: 1_700_000_000.0,
+            end_ts: 1_700_000_200.0,
+            positions: 200,
+            ..Default::default()
+        }],
+        offset: Some(offset(41)),
+        ..Default::default()
+    };
+    let first = store.commit(&batch).unwrap();
+    assert!(first.iter().all(Option::is_some));
+    assert_eq!(store.bus_offset(3).unwrap(), Some(offset(41)));
+    // The same two again, with a third that is new (a millisecond later is another event).
+    batch
+        .events
+        .push(event("zone_entry", Some("MEX"), 1_700_000_200.001));
+    batch.offset = Some(offset(40));
+    let again = store.commit(&batch).unwrap();
+    assert_eq!(again[..2], [None, None]);
+    assert!(again[2].is_some());
+    let (_, _, events) = store.counts().unwrap();
+    assert_eq!(events, 3);
+    // An older offset (a second worker that lagged) does not move it back.
+    assert_eq!(store.bus_offset(3).unwrap(), Some(offset(41)));
+    assert_eq!(store.bus_offset(4).unwrap(), None);
+    let open = store.open_flights().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].positions, 200);
+    batch.events.clear();
+    batch.flights[0].ended = true;
+    store.commit(&batch).unwrap();
+    assert!(store.open_flights().unwrap().is_empty());
 }
