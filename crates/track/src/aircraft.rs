@@ -196,6 +196,12 @@ impl Output<'_> {
 }
 
 impl Aircraft {
+    /// Continue flight `id` (last seen at `end_ts`) if the aircraft's next flight starts
+    /// within the flight gap of it.
+    pub(crate) fn resume_flight(&mut self, id: crate::FlightId, end_ts: f64) {
+        self.flight.resume(id, end_ts);
+    }
+
     pub fn new(icao24: IcaoAddress, ts: f64) -> Self {
         Self {
             icao24,

@@ -323,9 +323,18 @@ impl FlightBuilder {
 pub(crate) struct FlightState {
     current: Option<FlightBuilder>,
     category: Category,
+    /// A flight started elsewhere (a worker that had this aircraft before) and its latest
+    /// time: the next flight continues it when it starts within `flight_gap_s`.
+    resume: Option<(FlightId, f64)>,
 }
 
 impl FlightState {
+    /// Continue flight `id`, last seen at `end_ts`, if the next trusted position comes within
+    /// the flight gap of it.
+    pub fn resume(&mut self, id: FlightId, end_ts: f64) {
+        self.resume = Some((id, end_ts));
+    }
+
     /// The emitter category the aircraft announced; flights carry it when they end.
     pub fn set_category(&mut self, category: Category) {
         self.category = category;
@@ -366,12 +375,21 @@ impl FlightState {
             .current
             .as_ref()
             .and_then(|f| check(&f.last, &c.fix, limits, None).err());
+        let resumed = self.resume.take().filter(|(id, end)| {
+            self.current.is_none()
+                && id.icao24 == icao24
+                && ts - end <= config.flight_gap_s
+                && ts >= id.start as f64
+        });
         let flight = self.current.get_or_insert_with(|| FlightBuilder {
-            id: FlightId {
-                icao24,
-                start: ts.floor() as i64,
-            },
-            start_ts: ts,
+            id: resumed.map_or(
+                FlightId {
+                    icao24,
+                    start: ts.floor() as i64,
+                },
+                |r| r.0,
+            ),
+            start_ts: resumed.map_or(ts, |r| r.0.start as f64),
             end_ts: ts,
             bbox: BoundingBox::point(c.fix.lat, c.fix.lon),
             points: 0,

@@ -24,7 +24,7 @@ use crate::aircraft::{Aircraft, Output};
 use crate::config::TrackerConfig;
 use crate::event::TrackEvent;
 use crate::evidence::{Evidence, SourceRef};
-use crate::flight::FlightEnd;
+use crate::flight::{FlightEnd, FlightId};
 use crate::network::MlatPosition;
 use crate::reorder::{OrderedBuffer, StreamClock, MAX_WINDOW_RECORDS};
 use crate::stats::TrackStats;
@@ -102,6 +102,9 @@ pub struct Tracker {
     next_sweep: f64,
     expired: Vec<IcaoAddress>,
     stats: TrackStats,
+    /// Flights to continue, by aircraft, until the aircraft is next heard
+    /// ([`Tracker::resume_flight`]).
+    resume: FxHashMap<IcaoAddress, (FlightId, f64)>,
 }
 
 impl Tracker {
@@ -117,7 +120,36 @@ impl Tracker {
             next_sweep: f64::NEG_INFINITY,
             expired: Vec::new(),
             stats: TrackStats::default(),
+            resume: FxHashMap::default(),
         }
+    }
+
+    /// Continue flight `id`, last seen at `end_ts`, rather than start a new one when its
+    /// aircraft's next trusted position comes within `flight_gap_s` of `end_ts` — a worker that
+    /// takes over a partition of the frame bus continues the flights the previous one had
+    /// open, so that a flight keeps its id (and its stored row and track) across the takeover.
+    pub fn resume_flight(&mut self, id: FlightId, end_ts: f64) {
+        match self.aircraft.get_mut(&id.icao24) {
+            Some(aircraft) => aircraft.resume_flight(id, end_ts),
+            None => {
+                self.resume.insert(id.icao24, (id, end_ts));
+            }
+        }
+    }
+
+    /// Flights given to [`Tracker::resume_flight`] whose aircraft has not been heard since and
+    /// whose latest time is before `before`: they will not be continued (removed here).
+    pub fn unresumed(&mut self, before: f64) -> Vec<FlightId> {
+        let gone: Vec<FlightId> = self
+            .resume
+            .values()
+            .filter(|(_, end)| *end < before)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &gone {
+            self.resume.remove(&id.icao24);
+        }
+        gone
     }
 
     /// The settings in use.
@@ -366,7 +398,13 @@ impl Tracker {
         {
             self.evict(out);
         }
-        let aircraft = entry(&mut self.aircraft, &mut self.stats, icao24, ts);
+        let aircraft = entry(
+            &mut self.aircraft,
+            &mut self.stats,
+            &mut self.resume,
+            icao24,
+            ts,
+        );
         aircraft.last_heard = aircraft.last_heard.max(ts);
         let mut output = Output::new(out, &mut self.stats);
         aircraft.apply_report(ts, &report, &self.config, &mut output);
@@ -396,7 +434,13 @@ impl Tracker {
         }
         let (aircraft, update) = match intake {
             Intake::Verified(update) => (
-                entry(&mut self.aircraft, &mut self.stats, icao24, ts),
+                entry(
+                    &mut self.aircraft,
+                    &mut self.stats,
+                    &mut self.resume,
+                    icao24,
+                    ts,
+                ),
                 update,
             ),
             Intake::Recovered(update) => match self.aircraft.get_mut(&icao24) {
@@ -503,12 +547,19 @@ impl Tracker {
 fn entry<'a>(
     aircraft: &'a mut FxHashMap<IcaoAddress, Aircraft>,
     stats: &mut TrackStats,
+    resume: &mut FxHashMap<IcaoAddress, (FlightId, f64)>,
     icao24: IcaoAddress,
     ts: f64,
 ) -> &'a mut Aircraft {
     let held = aircraft.len() as u64 + 1;
     aircraft.entry(icao24).or_insert_with(|| {
         stats.aircraft_peak = stats.aircraft_peak.max(held);
-        Aircraft::new(icao24, ts)
+        let mut new = Aircraft::new(icao24, ts);
+        if !resume.is_empty() {
+            if let Some((id, end)) = resume.remove(&icao24) {
+                new.resume_flight(id, end);
+            }
+        }
+        new
     })
 }

@@ -144,3 +144,37 @@ fn rejections_on_the_corpus_are_unconfirmed_first_frames() {
         }
     }
 }
+
+#[test]
+fn a_second_tracker_continues_the_flight_the_first_had_open() {
+    // A worker that takes over a partition of the frame bus continues the flights the dead
+    // one had open: the flight keeps its id across the cut, and only within the flight gap.
+    let frames = corpus_frames();
+    let cut = frames.len() / 2;
+    let first = track_frames(&frames[..cut], with_receiver());
+    let open = trusted(&first)
+        .filter(|p| p.icao24 == KLM1302)
+        .last()
+        .map(|p| (p.flight_id, p.ts))
+        .unwrap();
+    assert_eq!(open.0.to_string(), "486257-1698141708");
+    let second = |end_ts: f64| {
+        let mut tracker = vigia_track::Tracker::new(with_receiver());
+        tracker.resume_flight(open.0, end_ts);
+        let mut events = Vec::new();
+        for (ts, message) in &frames[cut..] {
+            tracker.push_frame(*ts, message, &mut events);
+        }
+        tracker.finish(&mut events);
+        flights(&events)
+            .into_iter()
+            .filter(|f| f.id.icao24 == KLM1302)
+            .map(|f| f.id.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(second(open.1), ["486257-1698141708"]);
+    // Last seen longer ago than the flight gap (30 min): a flight of its own.
+    let own = second(open.1 - 3600.0);
+    assert_eq!(own.len(), 1);
+    assert_ne!(own[0], "486257-1698141708");
+}
