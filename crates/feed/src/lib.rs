@@ -37,6 +37,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod bus;
 mod columns;
 mod error;
 mod format;

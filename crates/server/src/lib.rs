@@ -34,6 +34,7 @@
 //! | [`service`] | the service side: pipeline and writer threads, alerts, live state, metrics |
 //! | [`http`] | the HTTP API, the event stream, the web map; reads the service's state |
 //! | [`run`] | [`Service`]: both sides assembled from a [`Config`], and run |
+//! | [`bus`] | the frame bus (NATS JetStream): `vigia gateway` and a worker's consumer |
 //!
 //! Dependencies inside the crate point one way: `run` → `http` → `service` →
 //! `settings`/`config`.
@@ -43,6 +44,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod bus;
 pub mod client;
 pub mod config;
 pub mod http;

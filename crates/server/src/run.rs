@@ -23,12 +23,14 @@ use vigia_modes::cpr::LatLon;
 use vigia_store::{ReceiverRow, Store, StoreError};
 use vigia_zones::ZoneIndex;
 
+use crate::bus::consumer::WorkerRole;
+use crate::bus::BusSettings;
 use crate::config::{Checked, Config};
 use crate::http::ServeError;
 use crate::service::alert::{self, sinks, Alerter};
 use crate::service::live::LiveView;
 use crate::service::metrics::Metrics;
-use crate::service::pipeline::{self, PipelineParts};
+use crate::service::pipeline::{self, BusPart, PipelineParts};
 use crate::service::zones;
 use crate::service::ServiceState;
 
@@ -96,6 +98,9 @@ pub enum ServiceError {
     /// The HTTP server failed.
     #[error(transparent)]
     Http(#[from] ServeError),
+    /// The frame bus (NATS JetStream) cannot be used.
+    #[error("frame bus: {0}")]
+    Bus(String),
 }
 
 /// A configured service, ready to [`serve`](Service::serve).
@@ -113,11 +118,25 @@ pub struct Service {
     queue: Arc<FrameQueue>,
     /// Flights a previous run left open, closed at start.
     closed_flights: u64,
+    /// Working on a partition of the frame bus (`vigia worker`) instead of receivers.
+    worker: Option<(WorkerRole, Vec<vigia_store::FlightRow>)>,
 }
 
 impl Service {
     /// Check `config`, load what it names and open the store. Nothing runs yet.
     pub fn new(config: Config) -> Result<Self, ServiceError> {
+        Self::build(config, None)
+    }
+
+    /// A worker of the frame bus: partition `partition` of `bus` instead of receivers
+    /// (`config.sources` name the receivers and their positions, as the gateway's do). The
+    /// flights the store has open are continued, not closed; the partition's committed offset
+    /// says where the previous worker stopped.
+    pub fn worker(config: Config, bus: BusSettings, partition: u32) -> Result<Self, ServiceError> {
+        Self::build(config, Some((bus, partition)))
+    }
+
+    fn build(config: Config, worker: Option<(BusSettings, u32)>) -> Result<Self, ServiceError> {
         let checked = config.check().map_err(ServiceError::Config)?;
         for w in checked.warnings() {
             eprintln!("vigia: warning: {w}");
@@ -133,7 +152,22 @@ impl Service {
             None => None,
         };
         let mut store = Store::open(&config.store.path)?;
-        let closed_flights = store.close_open_flights()?;
+        let (closed_flights, worker) = match worker {
+            // Other workers' flights are open too: a worker continues its own.
+            Some((settings, partition)) => {
+                let resume = store.bus_offset(partition)?;
+                let role = WorkerRole {
+                    settings,
+                    partition,
+                    resume,
+                    committed: Arc::new(std::sync::atomic::AtomicU64::new(
+                        resume.map_or(0, |o| o.seq),
+                    )),
+                };
+                (0, Some((role, store.open_flights()?)))
+            }
+            None => (store.close_open_flights()?, None),
+        };
         let now = unix_now();
         for s in &checked.sources {
             store.upsert_receiver(&ReceiverRow {
@@ -149,16 +183,11 @@ impl Service {
                 seen: now,
             })?;
         }
-        let mut pushed = Vec::new();
-        for (i, s) in checked.sources.iter().enumerate().filter(|(_, s)| s.listen) {
-            let listener = std::net::TcpListener::bind(&s.spec.address)
-                .and_then(|l| l.set_nonblocking(true).map(|()| l))
-                .map_err(|source| ServiceError::Listen {
-                    address: s.spec.address.clone(),
-                    source,
-                })?;
-            pushed.push((i, listener));
-        }
+        let pushed = if worker.is_some() {
+            Vec::new()
+        } else {
+            bind_pushed(&checked)?
+        };
         let counters: Vec<Arc<SourceCounters>> = checked
             .sources
             .iter()
@@ -212,6 +241,7 @@ impl Service {
             queue,
             closed_flights,
             checked,
+            worker,
         })
     }
 
@@ -258,6 +288,7 @@ impl Service {
             stop,
             counters,
             queue,
+            worker,
             ..
         } = self;
         let config = &checked.config;
@@ -327,56 +358,21 @@ impl Service {
             alerter,
             retain_days: config.store.retain_days,
             checkpointer: Some(checkpointer),
+            bus: worker.as_ref().map(|(role, open)| BusPart {
+                partition: role.partition,
+                partitions: role.settings.partitions,
+                replay_until: role.resume.map_or(0, |o| o.seq),
+                open_flights: open.clone(),
+                committed: role.committed.clone(),
+            }),
         })
         .map_err(ServiceError::Thread)?;
         *state.control.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle.control());
 
-        // Receivers that push are found by the id they announce, on any Beast listener.
-        let routes = Arc::new(Routes {
-            directory: vigia_feed::Directory::new(&checked.network),
-            counters: counters.clone(),
-        });
-        let log = source_log(&checked.sources);
-        let mut pushed = pushed.into_iter().peekable();
-        for (i, s) in checked.sources.iter().enumerate() {
-            let index = i as u16;
-            let shutdown = state.shutdown.clone();
-            if s.pushes {
-                continue;
-            }
-            if s.listen {
-                let Some((_, listener)) = pushed.next_if(|(at, _)| *at == i) else {
-                    continue;
-                };
-                let listener = tokio::net::TcpListener::from_std(listener).map_err(|source| {
-                    ServiceError::Listen {
-                        address: s.spec.address.clone(),
-                        source,
-                    }
-                })?;
-                tokio::spawn(run_listener(
-                    listener,
-                    index,
-                    s.spec.format,
-                    checked.client.stall_timeout,
-                    queue.clone(),
-                    counters[i].clone(),
-                    shutdown,
-                    (s.spec.format == vigia_feed::Format::Beast && !routes.directory.is_empty())
-                        .then(|| routes.clone()),
-                    Some(log.clone()),
-                ));
-            } else {
-                tokio::spawn(run_client(
-                    index,
-                    s.spec.clone(),
-                    checked.client,
-                    queue.clone(),
-                    counters[i].clone(),
-                    shutdown,
-                    Some(log.clone()),
-                ));
-            }
+        if let Some((role, _)) = worker {
+            crate::bus::start_worker(role, &checked, queue.clone(), &state)?;
+        } else {
+            start_sources(&checked, pushed, &queue, &counters, &state.shutdown)?;
         }
         let mut http_shutdown = state.shutdown.clone();
         let server = tokio::spawn(crate::http::serve(listener, state.clone(), async move {
@@ -395,6 +391,82 @@ impl Service {
         let _ = tokio::task::spawn_blocking(move || handle.join()).await;
         served
     }
+}
+
+/// Bind the ports receivers push to, by source index.
+pub(crate) fn bind_pushed(
+    checked: &Checked,
+) -> Result<Vec<(usize, std::net::TcpListener)>, ServiceError> {
+    let mut pushed = Vec::new();
+    for (i, s) in checked.sources.iter().enumerate().filter(|(_, s)| s.listen) {
+        let listener = std::net::TcpListener::bind(&s.spec.address)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|source| ServiceError::Listen {
+                address: s.spec.address.clone(),
+                source,
+            })?;
+        pushed.push((i, listener));
+    }
+    Ok(pushed)
+}
+
+/// Start a task per source (clients that connect, listeners receivers push to) feeding
+/// `queue`, until `shutdown` turns true. `pushed` are the bound listeners, by source index.
+pub(crate) fn start_sources(
+    checked: &Checked,
+    pushed: Vec<(usize, std::net::TcpListener)>,
+    queue: &Arc<FrameQueue>,
+    counters: &[Arc<SourceCounters>],
+    shutdown: &tokio::sync::watch::Receiver<bool>,
+) -> Result<(), ServiceError> {
+    // Receivers that push are found by the id they announce, on any Beast listener.
+    let routes = Arc::new(Routes {
+        directory: vigia_feed::Directory::new(&checked.network),
+        counters: counters.to_vec(),
+    });
+    let log = source_log(&checked.sources);
+    let mut pushed = pushed.into_iter().peekable();
+    for (i, s) in checked.sources.iter().enumerate() {
+        let index = i as u16;
+        let shutdown = shutdown.clone();
+        if s.pushes {
+            continue;
+        }
+        if s.listen {
+            let Some((_, listener)) = pushed.next_if(|(at, _)| *at == i) else {
+                continue;
+            };
+            let listener = tokio::net::TcpListener::from_std(listener).map_err(|source| {
+                ServiceError::Listen {
+                    address: s.spec.address.clone(),
+                    source,
+                }
+            })?;
+            tokio::spawn(run_listener(
+                listener,
+                index,
+                s.spec.format,
+                checked.client.stall_timeout,
+                queue.clone(),
+                counters[i].clone(),
+                shutdown,
+                (s.spec.format == vigia_feed::Format::Beast && !routes.directory.is_empty())
+                    .then(|| routes.clone()),
+                Some(log.clone()),
+            ));
+        } else {
+            tokio::spawn(run_client(
+                index,
+                s.spec.clone(),
+                checked.client,
+                queue.clone(),
+                counters[i].clone(),
+                shutdown,
+                Some(log.clone()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What happens to the sources' connections, on standard error: every connection made and

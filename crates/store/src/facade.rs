@@ -12,11 +12,11 @@ use vigia_detect::coverage::CellTally;
 use crate::error::StoreError;
 use crate::pg::PgStore;
 use crate::rows::{
-    BusOffset, EventFilter, ExportWindow, FlightFilter, PositionRow, ReceiverRow, StoredEvent, StoredFlight,
-    WriteBatch,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, PositionRow, ReceiverRow, StoredEvent,
+    StoredFlight, WriteBatch,
 };
-use crate::FlightRow;
 use crate::store::Sqlite;
+use crate::FlightRow;
 
 /// A connection to the vigia database.
 pub struct Store {

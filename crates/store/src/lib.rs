@@ -49,8 +49,8 @@ pub mod testing;
 pub use error::StoreError;
 pub use facade::{is_postgres, shown, Store};
 pub use rows::{
-    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow,
-    StoredEvent, StoredFlight, WriteBatch,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, NewEvent, PositionRow,
+    ReceiverRow, StoredEvent, StoredFlight, WriteBatch,
 };
 pub use schema::SCHEMA_VERSION;
 pub use store::{DEFAULT_LIMIT, MAX_LIMIT};

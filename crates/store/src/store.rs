@@ -13,8 +13,8 @@ use vigia_detect::coverage::{Cell, CellTally, Tally};
 
 use crate::error::{SqlContext, StoreError};
 use crate::rows::{
-    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
-    StoredFlight, WriteBatch, ZoneColumn,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow,
+    StoredEvent, StoredFlight, WriteBatch, ZoneColumn,
 };
 use crate::schema;
 
@@ -572,9 +572,7 @@ impl Sqlite {
             .sql("reading open flights")?
             .collect::<Result<Vec<_>, _>>()
             .sql("reading open flights")?;
-        rows.into_iter()
-            .map(|r| r.parse().map(|f| f.row))
-            .collect()
+        rows.into_iter().map(|r| r.parse().map(|f| f.row)).collect()
     }
 
     /// Counts of rows: positions, flights, events.

@@ -21,24 +21,94 @@ fn server() -> &'static str {
     static SERVER: OnceLock<String> = OnceLock::new();
     SERVER.get_or_init(|| match std::env::var("VIGIA_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => url.trim_end_matches('/').to_string(),
-        _ => start_cluster(),
+        _ => Cluster::start().url,
     })
 }
 
 /// A new, empty database on the test server; its address.
 pub fn fresh_database() -> String {
+    database_on(server())
+}
+
+fn database_on(server: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let name = format!(
         "vigia_test_{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     );
-    let mut admin = postgres::Client::connect(&format!("{}/postgres", server()), postgres::NoTls)
+    let mut admin = postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls)
         .expect("the test PostgreSQL answers");
     admin
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("creating a test database");
-    format!("{}/{name}", server())
+    format!("{server}/{name}")
+}
+
+/// A throwaway cluster of its own, for a test that stops and starts its server (the shared
+/// one stays up for the others). Stopped when the test process ends.
+pub struct Cluster {
+    /// `postgres://postgres@127.0.0.1:PORT`.
+    pub url: String,
+    dir: PathBuf,
+    port: u16,
+    server: Option<std::process::Child>,
+}
+
+impl Cluster {
+    /// Make and start a cluster on a free port of 127.0.0.1.
+    pub fn start() -> Cluster {
+        start_cluster()
+    }
+
+    /// A new, empty database on it; its address.
+    pub fn fresh_database(&self) -> String {
+        database_on(&self.url)
+    }
+
+    /// Stop the server (fast shutdown: connections are ended) and wait for it to exit.
+    pub fn stop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            let _ = Command::new("kill")
+                .args(["-INT", &server.id().to_string()])
+                .status();
+            let _ = server.wait();
+        }
+    }
+
+    /// Start the stopped server again on the same port; wait until it answers.
+    pub fn restart(&mut self) {
+        self.stop();
+        let mut server = spawn_server(&bin_dir(), &self.dir, self.port);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !answers(&self.url) {
+            assert!(
+                Instant::now() < deadline && matches!(server.try_wait(), Ok(None)),
+                "the test PostgreSQL did not start again"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.server = Some(server);
+    }
+}
+
+fn answers(url: &str) -> bool {
+    postgres::Client::connect(&format!("{url}/postgres"), postgres::NoTls).is_ok()
+}
+
+fn spawn_server(bin: &Path, dir: &Path, port: u16) -> std::process::Child {
+    as_owner(&bin.join("postgres"))
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args(["-p", &port.to_string(), "-k"])
+        .arg(dir)
+        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+        .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        .args(["-c", "max_connections=200"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
 }
 
 /// A plain client of the database at `url`, for tests that look inside it.
@@ -96,7 +166,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_cluster() -> String {
+fn start_cluster() -> Cluster {
     let bin = bin_dir();
     let dir = tempfile::Builder::new()
         .prefix("vigia-pg-")
@@ -126,27 +196,21 @@ fn start_cluster() -> String {
     );
     for _ in 0..5 {
         let port = free_port();
-        let mut server = as_owner(&bin.join("postgres"))
-            .arg("-D")
-            .arg(&data)
-            .args(["-p", &port.to_string(), "-k"])
-            .arg(&dir)
-            .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
-            .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
-            .args(["-c", "max_connections=200"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut server = spawn_server(&bin, &dir, port);
         let url = format!("postgres://postgres@127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = server.try_wait() {
                 break;
             }
-            if postgres::Client::connect(&format!("{url}/postgres"), postgres::NoTls).is_ok() {
-                watch(server.id(), &dir);
-                return url;
+            if answers(&url) {
+                watch(&dir);
+                return Cluster {
+                    url,
+                    dir,
+                    port,
+                    server: Some(server),
+                };
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -156,14 +220,17 @@ fn start_cluster() -> String {
     panic!("the test PostgreSQL did not start (five ports tried)");
 }
 
-/// When this process ends, stop the server (`pid`) and delete its directory.
+/// When this process ends, stop the cluster's server (whichever process it is then: a test
+/// may have restarted it) and delete its directory.
 // The watchdog must outlive this process (setsid: its own session); init reaps it.
 #[allow(clippy::zombie_processes)]
-fn watch(pid: u32, dir: &Path) {
+fn watch(dir: &Path) {
     let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 0.5; done; kill -INT {pid} 2>/dev/null; \
-         for i in $(seq 50); do kill -0 {pid} 2>/dev/null || break; sleep 0.1; done; \
-         kill -KILL {pid} 2>/dev/null; rm -rf '{dir}'",
+        "while kill -0 {me} 2>/dev/null; do sleep 0.5; done; \
+         pid=$(head -n 1 '{dir}/data/postmaster.pid' 2>/dev/null); \
+         if [ -n \"$pid\" ]; then kill -INT $pid 2>/dev/null; \
+         for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done; \
+         kill -KILL $pid 2>/dev/null; fi; rm -rf '{dir}'",
         me = std::process::id(),
         dir = dir.display()
     );

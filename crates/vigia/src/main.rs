@@ -25,6 +25,10 @@ enum Command {
     Coverage(cmd::coverage::Args),
     /// Run the service: live receivers in, tracked aircraft, events, alerts and an HTTP API out.
     Run(cmd::run::Args),
+    /// The receivers' side of a frame bus (NATS JetStream): frames published by aircraft address.
+    Gateway(cmd::bus::GatewayArgs),
+    /// The service on one partition of a frame bus: track, detect, store, alert, API.
+    Worker(cmd::bus::WorkerArgs),
     /// Check the service's configuration file, or print the default one.
     Config(cmd::config::Args),
     /// Airspace zones: list the bundled ones, classify points, export (buffered) zones as GeoJSON.
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Coverage(args) => cmd::coverage::run(args),
         Command::Run(args) => cmd::run::run(args),
+        Command::Gateway(args) => cmd::bus::gateway(args),
+        Command::Worker(args) => cmd::bus::worker(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Zones(args) => cmd::zones::run(args),
         Command::Sim(args) => cmd::sim::run(args),

@@ -48,6 +48,9 @@ pub struct Arrival {
     pub received: f64,
     /// The record, its `ts` set to `received`.
     pub record: Record,
+    /// Its sequence number in its partition of the frame bus (`vigia worker`); 0 for a record
+    /// read from a receiver.
+    pub seq: u64,
 }
 
 /// The system clock, seconds since the Unix epoch (0 if the clock is before 1970).
@@ -65,6 +68,7 @@ pub(crate) fn stamped(source: u16, received: f64, mut record: Record) -> Arrival
         Record::State(state) => state.ts = Some(received),
     }
     Arrival {
+        seq: 0,
         source,
         received,
         record,

@@ -4,6 +4,7 @@
 
 mod avr;
 mod beast;
+mod bus;
 mod common;
 mod hex;
 mod parquet;

@@ -103,6 +103,12 @@ pub struct Metrics {
     /// Events made again (a worker replaying the frames of a partition it took over) and not
     /// stored twice: their key was stored already.
     pub events_already_stored: AtomicU64,
+    /// Frames taken from the frame bus (`vigia worker`).
+    pub bus_frames: AtomicU64,
+    /// Of those, frames replayed after a takeover (state rebuilt, nothing written).
+    pub bus_replayed: AtomicU64,
+    /// Bus messages refused: damaged, or from a receiver the configuration does not list.
+    pub bus_rejected: AtomicU64,
     /// HTTP connections open now.
     pub http_open: AtomicU64,
     /// HTTP connections closed at once because `server.max_connections` were open.
@@ -198,7 +204,7 @@ fn load(a: &AtomicU64) -> u64 {
 }
 
 /// The service-wide families, in the order they are rendered.
-const SERVICE_FAMILIES: [ServiceFamily; 25] = [
+const SERVICE_FAMILIES: [ServiceFamily; 29] = [
     (
         "vigia_alerts_held_total",
         "counter",
@@ -216,6 +222,24 @@ const SERVICE_FAMILIES: [ServiceFamily; 25] = [
         "counter",
         "Events made again after a worker took a partition over, found stored and not written twice.",
         |m, _| load(&m.events_already_stored),
+    ),
+    (
+        "vigia_bus_frames_total",
+        "counter",
+        "Frames taken from the frame bus (vigia worker).",
+        |m, _| load(&m.bus_frames),
+    ),
+    (
+        "vigia_bus_replayed_total",
+        "counter",
+        "Frames replayed after taking a partition over: state rebuilt, their results already stored.",
+        |m, _| load(&m.bus_replayed),
+    ),
+    (
+        "vigia_bus_rejected_total",
+        "counter",
+        "Bus messages refused: damaged, or from a receiver the configuration does not list.",
+        |m, _| load(&m.bus_rejected),
     ),
     (
         "vigia_http_connections",
@@ -408,6 +432,9 @@ impl Metrics {
             writer_queue: AtomicU64::new(0),
             events_folded: AtomicU64::new(0),
             events_already_stored: AtomicU64::new(0),
+            bus_frames: AtomicU64::new(0),
+            bus_replayed: AtomicU64::new(0),
+            bus_rejected: AtomicU64::new(0),
             alerts_held: AtomicU64::new(0),
             http_open: AtomicU64::new(0),
             http_refused: AtomicU64::new(0),

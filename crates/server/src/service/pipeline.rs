@@ -93,6 +93,8 @@ pub struct PipelineParts {
     /// A second connection for checkpoints, run on a thread of their own so that the writer
     /// never stalls copying the WAL into the database (none: SQLite's automatic checkpoints).
     pub checkpointer: Option<Store>,
+    /// Work on one partition of the frame bus (`vigia worker`); none: frames from receivers.
+    pub bus: Option<BusPart>,
 }
 
 /// The running pipeline and writer threads.
@@ -126,7 +128,12 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
     let (writes, write_rx) = mpsc::sync_channel(WRITER_QUEUE);
     let (control, control_rx) = mpsc::channel();
     let mut store = parts.store;
-    let coverage = pipeline_coverage_saved(&store, &parts.inputs);
+    // A worker sees one partition's aircraft: its coverage is not a receiver's.
+    let coverage = if parts.bus.is_some() {
+        Vec::new()
+    } else {
+        pipeline_coverage_saved(&store, &parts.inputs)
+    };
     let checkpointer = match parts.checkpointer {
         Some(mut connection) => {
             store
@@ -150,13 +157,16 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
         }
         None => None,
     };
-    let writer = Writer::new(
+    let mut writer = Writer::new(
         store,
         parts.alerter,
         parts.metrics.clone(),
         parts.stream.clone(),
         parts.retain_days,
     );
+    if let Some(part) = &parts.bus {
+        writer.report_offsets(part.committed.clone());
+    }
     let writer = std::thread::Builder::new()
         .name("vigia-writer".into())
         .spawn(move || writer.run(write_rx))?;
@@ -174,6 +184,9 @@ pub fn spawn(parts: PipelineParts) -> std::io::Result<PipelineHandle> {
         writes,
     );
     pipeline.seed_coverage(coverage);
+    if let Some(part) = parts.bus {
+        pipeline.serve_partition(part);
+    }
     if !parts.network.is_empty() {
         pipeline.multilaterate(parts.network);
     }
@@ -253,6 +266,10 @@ pub struct Pipeline {
     next_flush: Instant,
     next_snapshot: Instant,
     next_coverage: Instant,
+    /// The frame bus's side, for a worker.
+    bus: Option<BusState>,
+    /// The record being processed is replayed after a takeover: state only, nothing written.
+    replaying: bool,
 }
 
 /// How often the coverage model is saved to the store.
@@ -312,6 +329,8 @@ impl Pipeline {
             next_snapshot: Instant::now() + Duration::from_millis(settings.snapshot_ms),
             // A first save soon after the start: the map's layer is not empty for a minute.
             next_coverage: Instant::now() + Duration::from_secs(10),
+            bus: None,
+            replaying: false,
             settings,
         }
     }
@@ -342,13 +361,15 @@ impl Pipeline {
     /// Process `arrivals` (emptied); a batch with events goes to the writer at once.
     pub fn process(&mut self, arrivals: &mut Vec<Arrival>) {
         let n = arrivals.len() as u64;
+        let wall = if self.bus.is_some() { unix_now() } else { 0.0 };
         // By reference: an arrival is large (it may hold a whole report); moving each one
         // once more costs more than the dedup.
         for arrival in arrivals.iter_mut() {
             let record = &mut arrival.record;
             // The receiver's counter when there is one, else the arrival; non-decreasing:
-            // source tasks interleave by microseconds.
+            // source tasks interleave by microseconds. From the bus: the gateway's time.
             let timed = match record {
+                Record::Frame(frame) if self.bus.is_some() => frame.ts,
                 Record::Frame(frame) => frame.receiver_seconds().and_then(|seconds| {
                     self.clocks
                         .entry(arrival.source)
@@ -360,7 +381,14 @@ impl Pipeline {
             let own = timed.unwrap_or(arrival.received);
             let ts = own.max(self.last_ts);
             self.last_ts = ts;
-            self.last_wall = arrival.received;
+            self.replaying = self.bus.as_ref().is_some_and(|b| b.replaying(arrival.seq));
+            // From the bus, arrival times are the gateway's (old ones in a replay): the stream
+            // clock goes on from this process's wall clock.
+            self.last_wall = if self.bus.is_some() {
+                wall
+            } else {
+                arrival.received
+            };
             // Decoded once: for the receivers' sightings and, below, for the tracker.
             let msg = match &*record {
                 Record::Frame(frame) => {
@@ -368,8 +396,10 @@ impl Pipeline {
                     if let Some(row) = msg.as_ref().and_then(|m| self.live.get_mut(m.address)) {
                         row.heard(ts, frame.signal);
                     }
-                    self.sightings
-                        .frame(arrival.source, ts, frame, msg.as_ref());
+                    if !self.replaying {
+                        self.sightings
+                            .frame(arrival.source, ts, frame, msg.as_ref());
+                    }
                     self.analyzer
                         .source_frame(arrival.source, ts, frame.message());
                     msg
@@ -387,6 +417,7 @@ impl Pipeline {
                 Record::Frame(frame) if via_network => frame.ts = Some(own),
                 Record::Frame(frame) => {
                     if !self.dedup.first(ts, frame.message()) {
+                        self.bus_processed(arrival.seq, arrival.received);
                         continue;
                     }
                     frame.ts = Some(ts);
@@ -419,7 +450,9 @@ impl Pipeline {
             if !self.track_events.is_empty() {
                 self.after_tracking(arrival.received);
             }
+            self.bus_processed(arrival.seq, arrival.received);
         }
+        self.replaying = false;
         arrivals.clear();
         self.metrics.records.fetch_add(n, Ordering::Relaxed);
         self.count_network();
@@ -428,27 +461,18 @@ impl Pipeline {
         }
     }
 
-    /// Send the pending events at once, with the flight rows that changed with them, in a
-    /// batch of their own: their durable commit does not wait behind a batch of positions.
-    fn send_events(&mut self) {
-        let mut batch = WriteBatch {
-            events: std::mem::take(&mut self.batch.events),
-            flights: std::mem::take(&mut self.batch.flights),
-            positions: Vec::new(),
-        };
-        let now = self.last_ts;
-        for progress in self.flights.values_mut().filter(|p| p.urgent) {
-            progress.urgent = false;
-            progress.dirty = false;
-            progress.last_written = now;
-            batch.flights.push(progress.row.clone());
-        }
-        let metas = std::mem::take(&mut self.metas);
-        self.metrics.writer_queue.fetch_add(1, Ordering::Relaxed);
-        let _ = self.writes.send(WriterMessage::Batch { batch, metas });
-    }
-
     fn after_tracking(&mut self, arrival: f64) {
+        if self.replaying {
+            // Replayed after a takeover: the detectors' state only; every result is stored.
+            for te in self.track_events.drain(..) {
+                self.analyzer.push(&te, &mut self.events);
+                if let TrackEvent::FlightEnded(f) = &te {
+                    self.flights.remove(&f.id);
+                }
+            }
+            self.events.clear();
+            return;
+        }
         let mut track_events = std::mem::take(&mut self.track_events);
         for te in track_events.drain(..) {
             // The analyzer first: the live row shows the zones it found the aircraft in.
@@ -494,6 +518,7 @@ impl Pipeline {
     }
 
     fn position(&mut self, p: &TrustedPosition) {
+        self.bus_position(p.icao24, p.flight_id);
         self.sightings.position(p.icao24, p.ts, p.lat, p.lon);
         let progress = self
             .flights
@@ -816,34 +841,6 @@ impl Pipeline {
             wall
         }
     }
-
-    /// Send what is pending to the writer (with every open flight when `all`).
-    pub fn flush(&mut self, all: bool) {
-        let now = self.last_ts;
-        // Flights that start together would all be due together: a budget per flush spreads
-        // their rewrites, so that no commit grows large enough to delay an event behind it.
-        let mut budget = FLIGHT_ROWS_PER_FLUSH;
-        for progress in self.flights.values_mut() {
-            let due = progress.dirty && now - progress.last_written >= FLIGHT_ROW_EVERY_S;
-            let take = progress.urgent || (all && progress.dirty) || (due && budget > 0);
-            if take && !progress.urgent && !all {
-                budget -= 1;
-            }
-            if take {
-                progress.dirty = false;
-                progress.urgent = false;
-                progress.last_written = now;
-                self.batch.flights.push(progress.row.clone());
-            }
-        }
-        if self.batch.is_empty() {
-            return;
-        }
-        let batch = std::mem::take(&mut self.batch);
-        let metas = std::mem::take(&mut self.metas);
-        self.metrics.writer_queue.fetch_add(1, Ordering::Relaxed);
-        let _ = self.writes.send(WriterMessage::Batch { batch, metas });
-    }
 }
 
 #[path = "pipeline_network.rs"]
@@ -854,6 +851,14 @@ mod coverage;
 
 #[path = "pipeline_publish.rs"]
 mod publish;
+
+#[path = "pipeline_batches.rs"]
+mod batches;
+
+#[path = "pipeline_bus.rs"]
+mod bus;
+pub use bus::BusPart;
+use bus::BusState;
 use coverage::saved as pipeline_coverage_saved;
 use publish::position_source;
 

@@ -70,7 +70,9 @@ impl Pipeline {
 
     /// Hand the coverage models to the writer to save.
     pub(super) fn save_coverage(&mut self) {
-        if !self.analyzer.coverage().is_empty() {
+        // A worker of the frame bus sees one partition's aircraft: not a receiver's coverage
+        // (and several workers would replace each other's).
+        if self.bus.is_none() && !self.analyzer.coverage().is_empty() {
             let _ = self
                 .writes
                 .send(WriterMessage::Coverage(self.coverage_models()));

@@ -18,6 +18,7 @@ fn crosser(icao24: u32, t0: f64, steps: usize) -> Vec<Arrival> {
             s.longitude = Some(-100.0 + f64::from(icao24 % 1000) * 1e-3);
             s.altitude_ft = Some(20_000.0);
             Arrival {
+                seq: 0,
                 source: 0,
                 received: ts,
                 record: Record::State(s),

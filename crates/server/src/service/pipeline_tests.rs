@@ -19,6 +19,7 @@ fn arrivals() -> Vec<Arrival> {
                     .is_some_and(|t| (1_698_143_444.0..1_698_143_451.0).contains(&t)) =>
             {
                 Some(Arrival {
+                    seq: 0,
                     source: 0,
                     received: f.ts.unwrap(),
                     record: Record::Frame(f),
@@ -100,6 +101,7 @@ fn a_replay_at_any_speed_keeps_the_aircraft_timing() {
                 let mut frame = *f;
                 frame.mlat_ticks = Some(((t - t0 + 1.0) * 12e6) as u64);
                 Arrival {
+                    seq: 0,
                     source: 0,
                     received: 1_800_000_000.0 + (t - t0) / speed,
                     record: Record::Frame(frame),

@@ -65,6 +65,8 @@ pub struct Writer {
     stream: tokio::sync::broadcast::Sender<StreamMessage>,
     retain_days: f64,
     next_retain: Instant,
+    /// Where the last committed offset of the frame bus goes (a worker acknowledges up to it).
+    committed: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Writer {
@@ -83,7 +85,14 @@ impl Writer {
             stream,
             retain_days,
             next_retain: Instant::now(),
+            committed: None,
         }
+    }
+
+    /// Publish each committed batch's bus offset to `to` (the worker acknowledges the frames up
+    /// to it to the bus).
+    pub fn report_offsets(&mut self, to: Arc<std::sync::atomic::AtomicU64>) {
+        self.committed = Some(to);
     }
 
     /// The thread body: until `Shutdown` or the pipeline goes away.
@@ -151,6 +160,9 @@ impl Writer {
             return;
         };
         self.metrics.store_commits.fetch_add(1, Ordering::Relaxed);
+        if let (Some(to), Some(offset)) = (&self.committed, &batch.offset) {
+            to.fetch_max(offset.seq, Ordering::Release);
+        }
         self.metrics
             .positions_written
             .fetch_add(batch.positions.len() as u64, Ordering::Relaxed);

@@ -442,6 +442,7 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
         alerter: Alerter::new(&settings, opened, metrics.clone()),
         retain_days: 30.0,
         checkpointer: Some(Store::open(&path).unwrap()),
+        bus: None,
     })
     .unwrap();
     // Two receivers hear every frame, the second 3 ms later.
@@ -450,6 +451,7 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
         let ts = f.ts.unwrap();
         for (source, delay) in [(0u16, 0.0), (1, 0.003)] {
             batch.push(Arrival {
+                seq: 0,
                 source,
                 received: ts + delay,
                 record: Record::Frame(*f),

@@ -28,8 +28,8 @@ use write::{copy_positions, create_partition, day_of, geometries, partitions, up
 
 use crate::error::StoreError;
 use crate::rows::{
-    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow, StoredEvent,
-    StoredFlight, WriteBatch, ZoneColumn,
+    BusOffset, EventFilter, ExportWindow, FlightFilter, FlightRow, PositionRow, ReceiverRow,
+    StoredEvent, StoredFlight, WriteBatch, ZoneColumn,
 };
 use crate::store::{DEFAULT_LIMIT, MAX_LIMIT};
 

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use vigia_detect::contract::samples::record;
 use vigia_store::{
-    BusOffset, EventFilter, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow, Store, StoreError,
-    WriteBatch, SCHEMA_VERSION,
+    BusOffset, EventFilter, FlightFilter, FlightRow, NewEvent, PositionRow, ReceiverRow, Store,
+    StoreError, WriteBatch, SCHEMA_VERSION,
 };
 
 /// A database of either backend, made for one test.
@@ -149,7 +149,12 @@ fn events_are_committed_with_ids_and_read_back_by_filter(db: &Db) {
         .events
         .push(event("zone_exit", Some("USA"), 1_700_000_200.0));
     batch.events.push(event("orbit", None, 1_700_000_300.0));
-    let ids: Vec<i64> = store.commit(&batch).unwrap().into_iter().flatten().collect();
+    let ids: Vec<i64> = store
+        .commit(&batch)
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
     assert_eq!(ids.len(), 3);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
     let e = store.event(ids[0]).unwrap().unwrap();
@@ -297,7 +302,12 @@ fn a_reader_sees_what_the_writer_committed(db: &Db) {
     let reader = db.reader();
     let mut batch = WriteBatch::default();
     batch.events.push(event("zone_entry", Some("MEX"), 1.0));
-    let ids: Vec<i64> = writer.commit(&batch).unwrap().into_iter().flatten().collect();
+    let ids: Vec<i64> = writer
+        .commit(&batch)
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
     assert_eq!(
         reader.event(ids[0]).unwrap().unwrap().zone.as_deref(),
         Some("MEX")

@@ -76,7 +76,12 @@ fn events_carry_geometries_qgis_opens_and_positions_their_points() {
     }
     batch.events.push(entry);
     batch.positions.push(position(1_700_000_000.0));
-    let ids: Vec<i64> = store.commit(&batch).unwrap().into_iter().flatten().collect();
+    let ids: Vec<i64> = store
+        .commit(&batch)
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
     let Db::Postgres(url) = &db else {
         unreachable!()
     };

@@ -2,6 +2,7 @@
 
 pub mod aircraft_db;
 pub mod analyze;
+pub mod bus;
 pub mod config;
 pub mod coverage;
 pub mod decode;

@@ -66,7 +66,7 @@ pub struct Args {
 }
 
 /// The configuration file with the flags applied.
-fn configure(args: &Args) -> Result<Config> {
+pub(crate) fn configure(args: &Args) -> Result<Config> {
     let mut config = match &args.config {
         Some(path) => Config::read(path)?,
         None => Config::default(),
@@ -126,7 +126,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Run the service with `config` until SIGINT or SIGTERM.
 pub fn serve(config: Config) -> Result<ExitCode> {
-    let service = Service::new(config)?;
+    serve_service(Service::new(config)?)
+}
+
+/// Run `service` until SIGINT or SIGTERM.
+pub(crate) fn serve_service(service: Service) -> Result<ExitCode> {
     let closed = service.closed_flights();
     if closed > 0 {
         eprintln!("vigia: {closed} flights of the previous run marked ended");
@@ -171,7 +175,7 @@ pub fn serve(config: Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn wait_for_signal() -> &'static str {
+pub(crate) async fn wait_for_signal() -> &'static str {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),

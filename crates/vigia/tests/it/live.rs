@@ -118,8 +118,14 @@ pub struct Vigia {
 impl Vigia {
     /// Start `vigia run` with `args` and wait for its API to listen.
     pub fn start(args: &[&str]) -> Self {
+        Self::start_as("run", args)
+    }
+
+    /// Start `vigia COMMAND` with `args` (a command that serves the API: `run`, `worker`) and
+    /// wait for its API to listen.
+    pub fn start_as(command: &str, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigia"))
-            .arg("run")
+            .arg(command)
             .args(args)
             .current_dir(super::root())
             .stdin(Stdio::null())
@@ -146,7 +152,7 @@ impl Vigia {
         let api = loop {
             let line = rx
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("vigia run did not start; stderr: {seen:#?}"));
+                .unwrap_or_else(|_| panic!("vigia {command} did not start; stderr: {seen:#?}"));
             if let Some(rest) = line.split("api listening on http://").nth(1) {
                 break rest.split_whitespace().next().unwrap().parse().unwrap();
             }

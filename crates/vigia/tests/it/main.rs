@@ -4,6 +4,7 @@
 mod aircraft_db;
 mod analyze;
 mod archives;
+mod bus;
 mod config_check;
 mod dark;
 mod decode;

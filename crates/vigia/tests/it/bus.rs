@@ -1,0 +1,288 @@
+//! The frame bus end to end, with real components on loopback: Debian's `nats-server` with
+//! JetStream, PostgreSQL + PostGIS, `vigia gateway` and `vigia worker` processes — against
+//! `vigia run` on the same feed. Killing a worker with -9 and restarting NATS and PostgreSQL
+//! mid-stream lose no committed event and store none twice.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use vigia_store::{EventFilter, Store};
+
+use super::live::{free_port, metric, Vigia};
+
+/// Scenario time per second of wall clock.
+const SPEED: f64 = 40.0;
+
+/// A NATS server with JetStream on 127.0.0.1, its store in a directory of its own.
+struct Nats {
+    url: String,
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+impl Nats {
+    fn start(dir: &Path) -> Nats {
+        let mut nats = Nats {
+            url: String::new(),
+            port: free_port(),
+            dir: dir.join("jetstream"),
+            child: None,
+        };
+        nats.url = format!("nats://127.0.0.1:{}", nats.port);
+        nats.restart();
+        nats
+    }
+
+    /// Stop (SIGTERM: JetStream flushes its store) and start again on the same port and store.
+    fn restart(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+        let child = Command::new("nats-server")
+            .args([
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-sd",
+            ])
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "nats-server is not installed: `bash scripts/test.sh` installs it \
+                 (apt-get install nats-server)",
+            );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "nats-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.child = Some(child);
+    }
+}
+
+impl Drop for Nats {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The border-airliners scenario served as Beast, paced at [`SPEED`], to the first client
+/// (a thread); its address.
+fn serve_scenario() -> (String, std::thread::JoinHandle<()>) {
+    let sim =
+        vigia_sim::simulate_bundled("border-airliners", &vigia_sim::Options::default()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let thread = std::thread::spawn(move || {
+        let never = AtomicBool::new(false);
+        vigia_sim::serve(
+            listener,
+            &sim.frames,
+            vigia_sim::Speed::Factor(SPEED),
+            &never,
+        )
+        .unwrap();
+    });
+    (address, thread)
+}
+
+/// A `vigia gateway` process (it has no API: started once it publishes).
+fn gateway(nats: &Nats, feed: &str, partitions: u32) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigia"))
+        .args(["gateway", "--nats", &nats.url, "--partitions"])
+        .arg(partitions.to_string())
+        .args(["--connect", feed])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert!(line.contains("publishing to"), "{line}");
+    child
+}
+
+fn worker(nats: &Nats, feed: &str, partition: &str, db: &str, config: &Path) -> Vigia {
+    Vigia::start_as(
+        "worker",
+        &[
+            "--nats",
+            &nats.url,
+            "--partition",
+            partition,
+            "--replay-s",
+            "30",
+            "--connect",
+            feed,
+            "--db",
+            db,
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    )
+}
+
+/// Service settings shared by `vigia run` and the workers: the API on any port, quick
+/// flushes.
+fn config(dir: &Path) -> PathBuf {
+    let path = dir.join("vigia.toml");
+    std::fs::write(
+        &path,
+        "[server]\nlisten = \"127.0.0.1:0\"\n[pipeline]\nflush_ms = 100\nsnapshot_ms = 500\n",
+    )
+    .unwrap();
+    path
+}
+
+/// The stored events other than flight records, each as (type, aircraft, zone, milliseconds
+/// after its flight's first position) — times that do not depend on when the feed started —
+/// with how many times each is stored.
+fn events(db: &str) -> BTreeMap<(String, String, String, i64), u32> {
+    let store = Store::open_read_only(db).unwrap();
+    let mut out = BTreeMap::new();
+    let events = store
+        .events(&EventFilter {
+            limit: 10_000,
+            ..Default::default()
+        })
+        .unwrap();
+    for e in events.into_iter().filter(|e| e.kind != "flight") {
+        let start = store
+            .flight(&e.flight_id)
+            .unwrap()
+            .map_or(f64::NAN, |f| f.row.start_ts);
+        let key = (
+            e.kind.clone(),
+            e.icao24.clone(),
+            e.zone.clone().unwrap_or_default(),
+            ((e.ts - start) * 1000.0).round() as i64,
+        );
+        *out.entry(key).or_insert(0) += 1;
+    }
+    out
+}
+
+/// Wait until every worker has taken as many frames as `run` processed records and the
+/// numbers stand still for a second.
+fn drained(run: &Vigia, workers: &[&Vigia]) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = (-1.0, -1.0);
+    loop {
+        std::thread::sleep(Duration::from_millis(1000));
+        let (_, m) = run.get("/metrics");
+        let records = metric(&m, "vigia_pipeline_records_total");
+        let taken: f64 = workers
+            .iter()
+            .map(|w| {
+                let (_, m) = w.get("/metrics");
+                metric(&m, "vigia_bus_frames_total") - metric(&m, "vigia_bus_replayed_total")
+            })
+            .sum();
+        if (records, taken) == last || Instant::now() > deadline {
+            return;
+        }
+        last = (records, taken);
+    }
+}
+
+#[test]
+fn a_worker_killed_mid_stream_is_replaced_and_the_store_holds_what_vigia_run_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let nats = Nats::start(dir.path());
+    let url = vigia_store::testing::fresh_database();
+    // The reference: `vigia run` on its own copy of the feed.
+    let (reference_feed, reference_server) = serve_scenario();
+    let run_db = dir.path().join("run.db");
+    let run = Vigia::start(&[
+        "--connect",
+        &format!("beast://{reference_feed}?id=rx"),
+        "--db",
+        run_db.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    // The bus: a gateway cutting the feed in two partitions, a worker on each.
+    let (bus_feed, bus_server) = serve_scenario();
+    let feed = format!("beast://{bus_feed}?id=rx");
+    let mut gw = gateway(&nats, &feed, 2);
+    let w1 = worker(&nats, &feed, "1/2", &url, &config);
+    let mut w0 = worker(&nats, &feed, "0/2", &url, &config);
+    // Once worker 0 has committed an event, kill it with -9 and start its replacement.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while events(&url).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!events(&url).is_empty(), "no event before the kill");
+    w0.signal("KILL");
+    w0.wait(Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(1));
+    let replaced = Instant::now();
+    let w0 = worker(&nats, &feed, "0/2", &url, &config);
+    // Failover: the replacement takes frames past the replay.
+    let back = loop {
+        let (_, m) = w0.get("/metrics");
+        let fresh = metric(&m, "vigia_bus_frames_total") - metric(&m, "vigia_bus_replayed_total");
+        if fresh > 0.0 || replaced.elapsed() > Duration::from_secs(30) {
+            break replaced.elapsed();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    eprintln!("failover: partition 0 consumed again {back:?} after the replacement started");
+    reference_server.join().unwrap();
+    bus_server.join().unwrap();
+    drained(&run, &[&w0, &w1]);
+    let (_, m) = w0.get("/metrics");
+    assert!(metric(&m, "vigia_bus_replayed_total") > 0.0, "{m}");
+    let _ = gw.kill();
+    let _ = gw.wait();
+    let expected = events(run_db.to_str().unwrap());
+    let stored = events(&url);
+    eprintln!(
+        "{} events, as vigia run stores them: {expected:?}",
+        expected.len()
+    );
+    assert!(expected.len() >= 8, "{expected:#?}");
+    assert!(
+        stored.values().all(|&n| n == 1),
+        "stored twice: {stored:#?}"
+    );
+    assert_eq!(stored, expected);
+    // Both partitions worked.
+    let aircraft: std::collections::BTreeSet<u32> = stored
+        .keys()
+        .map(|k| {
+            let a = u32::from_str_radix(&k.1, 16).unwrap();
+            let [_, x, y, z] = a.to_be_bytes();
+            vigia_feed::bus::partition_of(&[0x8d, x, y, z, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2)
+        })
+        .collect();
+    assert_eq!(aircraft.len(), 2, "{stored:#?}");
+    drop(run);
+}
