@@ -25,6 +25,15 @@ if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         -o Dpkg::Options::=--force-confold "${need[@]}"
 fi
+# The frame bus (`vigia gateway`, `vigia worker`) is tested against a real NATS server with
+# JetStream (Debian's nats-server): each test starts its own on a loopback port with a store in
+# its temporary directory, and kills it when it ends. The package's system service is not
+# wanted: disabled and stopped if the package started it.
+if ! command -v nats-server >/dev/null 2>&1; then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nats-server
+    (systemctl disable --now nats-server >/dev/null 2>&1 || true)
+fi
 # The Parquet tests compare with Apache Arrow's reference implementation (pyarrow, PyPI).
 if ! python3 -c 'import pyarrow' >/dev/null 2>&1; then
     python3 -m pip install --quiet --disable-pip-version-check 'pyarrow==26.0.1'

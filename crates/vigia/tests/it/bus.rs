@@ -286,3 +286,57 @@ fn a_worker_killed_mid_stream_is_replaced_and_the_store_holds_what_vigia_run_sto
     assert_eq!(aircraft.len(), 2, "{stored:#?}");
     drop(run);
 }
+
+#[test]
+fn nats_and_postgresql_restarted_mid_stream_lose_and_duplicate_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let mut nats = Nats::start(dir.path());
+    // A cluster of its own: the shared one stays up for the other tests.
+    let mut postgres = vigia_store::testing::Cluster::start();
+    let url = postgres.fresh_database();
+    let (reference_feed, reference_server) = serve_scenario();
+    let run_db = dir.path().join("run.db");
+    let run = Vigia::start(&[
+        "--connect",
+        &format!("beast://{reference_feed}?id=rx"),
+        "--db",
+        run_db.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let (bus_feed, bus_server) = serve_scenario();
+    let feed = format!("beast://{bus_feed}?id=rx");
+    let mut gw = gateway(&nats, &feed, 1);
+    let w = worker(&nats, &feed, "0/1", &url, &config);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while events(&url).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!events(&url).is_empty(), "no event before the restarts");
+    // NATS goes away and comes back (its stream and the worker's consumer on disk), then
+    // PostgreSQL, each for a second or two, while the feed goes on.
+    nats.restart();
+    std::thread::sleep(Duration::from_secs(3));
+    postgres.stop();
+    std::thread::sleep(Duration::from_secs(2));
+    postgres.restart();
+    reference_server.join().unwrap();
+    bus_server.join().unwrap();
+    drained(&run, &[&w]);
+    let _ = gw.kill();
+    let _ = gw.wait();
+    let (_, m) = w.get("/metrics");
+    assert!(
+        metric(&m, "vigia_store_errors_total") > 0.0,
+        "PostgreSQL was away: {m}"
+    );
+    let expected = events(run_db.to_str().unwrap());
+    let stored = events(&url);
+    assert!(expected.len() >= 8, "{expected:#?}");
+    assert!(
+        stored.values().all(|&n| n == 1),
+        "stored twice: {stored:#?}"
+    );
+    assert_eq!(stored, expected);
+}
