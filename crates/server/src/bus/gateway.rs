@@ -3,8 +3,9 @@
 //! Owns taking frames from the configured sources (clients and listeners, exactly as
 //! `vigia run` has them), timing each one once (the receiver's counter anchored to the wall
 //! clock, as the service's pipeline does, made non-decreasing), choosing its partition by
-//! aircraft address and publishing it to JetStream — acknowledged, retried under the same
-//! message id until stored. Records that are not Mode S frames (SBS/JSON state reports) are
+//! aircraft address and publishing it to JetStream — acknowledged, retried until stored (a
+//! frame stored twice by a retry is dropped by the worker: it is older than what the worker
+//! has seen). Records that are not Mode S frames (SBS/JSON state reports) are
 //! not carried: they are counted.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +38,9 @@ pub struct GatewayStats {
     pub not_frames: AtomicU64,
     /// Frames given up at shutdown while the bus was away.
     pub given_up: AtomicU64,
+    /// Frames dropped by the queue in front of the bus (the bus away, or slower than the
+    /// receivers), as of the last report.
+    pub dropped: AtomicU64,
 }
 
 /// A configured gateway, ready to [`run`](Gateway::run).
@@ -135,14 +139,6 @@ impl Gateway {
             stats: self.stats.clone(),
             clocks: FxHashMap::default(),
             last_ts: f64::NEG_INFINITY,
-            run_id: format!(
-                "{:x}{:x}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos())
-            ),
-            next_id: 0,
             stopping: stopped.clone(),
         };
         let queue = self.queue.clone();
@@ -163,6 +159,7 @@ impl Gateway {
                         _ = stopped.wait_for(|s| *s) => break,
                     }
                     let published = stats.published.load(Ordering::Relaxed);
+                    stats.dropped.store(queue.dropped(), Ordering::Relaxed);
                     let rate = (published - last.1) as f64 / last.0.elapsed().as_secs_f64();
                     last = (Instant::now(), published);
                     eprintln!(
@@ -180,6 +177,9 @@ impl Gateway {
         self.queue.close();
         let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         report.abort();
+        self.stats
+            .dropped
+            .store(self.queue.dropped(), Ordering::Relaxed);
         Ok(())
     }
 }
@@ -191,8 +191,6 @@ struct Publisher {
     stats: Arc<GatewayStats>,
     clocks: FxHashMap<u16, SourceClock>,
     last_ts: f64,
-    run_id: String,
-    next_id: u64,
     stopping: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -200,7 +198,6 @@ struct Publisher {
 struct Outgoing {
     subject: async_nats::Subject,
     payload: Bytes,
-    id: String,
 }
 
 impl Publisher {
@@ -241,11 +238,9 @@ impl Publisher {
                     .map_or("", String::as_str);
                 buffer.clear();
                 vigia_feed::bus::encode(receiver, arrival.received, &frame, &mut buffer);
-                self.next_id += 1;
                 out.push(Outgoing {
                     subject: subjects[partition as usize].clone(),
                     payload: Bytes::copy_from_slice(&buffer),
-                    id: format!("{}-{}", self.run_id, self.next_id),
                 });
             }
             self.publish(out).await;
@@ -256,17 +251,22 @@ impl Publisher {
     }
 
     /// Publish `out` and wait for JetStream to store each; those not acknowledged are sent
-    /// again (same message id: stored once) with a growing pause — the bus may be restarting.
+    /// again with a growing pause — the bus may be restarting. (A frame stored but not
+    /// acknowledged is stored twice: the worker drops the second, older than its clock. No
+    /// message ids: JetStream would hold every id of its duplicate window — millions at
+    /// 100 000 frames/s.)
     async fn publish(&mut self, mut out: Vec<Outgoing>) {
         let mut pause = Duration::from_millis(100);
         let mut stopped_at: Option<Instant> = None;
         while !out.is_empty() {
             let mut acks = Vec::with_capacity(out.len());
             for m in &out {
-                let message = async_nats::jetstream::message::PublishMessage::build()
-                    .payload(m.payload.clone())
-                    .message_id(&m.id);
-                acks.push(self.js.send_publish(m.subject.clone(), message).await.ok());
+                acks.push(
+                    self.js
+                        .publish(m.subject.clone(), m.payload.clone())
+                        .await
+                        .ok(),
+                );
             }
             let results = futures_util::future::join_all(acks.into_iter().map(|a| async move {
                 match a {

@@ -18,8 +18,9 @@
 //!   replays the frames published in the `replay_s` before it to rebuild its tracks (writing
 //!   nothing for them), and goes on from the next frame — no committed event lost, none
 //!   stored twice (events also carry a key the store refuses twice);
-//! - the gateway publishes each frame with a message id, so that a publish retried after a
-//!   lost acknowledgement is stored once by JetStream (its duplicate window);
+//! - the gateway retries a publish until JetStream acknowledges it; a frame stored twice (its
+//!   acknowledgement lost) is dropped by the worker, as any frame older than the partition's
+//!   clock by more than the de-duplication window;
 //! - the gateway never blocks its receivers: while the bus is away its queue drops the
 //!   oldest frames, counted, as `vigia run`'s does when its store falls behind.
 
@@ -197,7 +198,6 @@ async fn stream(
             description: Some(settings.description()),
             max_age: Duration::from_secs_f64(settings.max_age_s.max(60.0)),
             storage: stream::StorageType::File,
-            duplicate_window: Duration::from_secs(120),
             ..Default::default()
         })
         .await

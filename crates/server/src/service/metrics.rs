@@ -109,6 +109,9 @@ pub struct Metrics {
     pub bus_replayed: AtomicU64,
     /// Bus messages refused: damaged, or from a receiver the configuration does not list.
     pub bus_rejected: AtomicU64,
+    /// Bus frames older than the partition's clock by more than the de-duplication window
+    /// (stored twice by a retried publish, or from a gateway whose clock is behind): dropped.
+    pub bus_late: AtomicU64,
     /// HTTP connections open now.
     pub http_open: AtomicU64,
     /// HTTP connections closed at once because `server.max_connections` were open.
@@ -204,7 +207,7 @@ fn load(a: &AtomicU64) -> u64 {
 }
 
 /// The service-wide families, in the order they are rendered.
-const SERVICE_FAMILIES: [ServiceFamily; 29] = [
+const SERVICE_FAMILIES: [ServiceFamily; 30] = [
     (
         "vigia_alerts_held_total",
         "counter",
@@ -240,6 +243,12 @@ const SERVICE_FAMILIES: [ServiceFamily; 29] = [
         "counter",
         "Bus messages refused: damaged, or from a receiver the configuration does not list.",
         |m, _| load(&m.bus_rejected),
+    ),
+    (
+        "vigia_bus_late_total",
+        "counter",
+        "Bus frames older than the partition's clock by more than the de-duplication window (published twice after a bus outage): dropped.",
+        |m, _| load(&m.bus_late),
     ),
     (
         "vigia_http_connections",
@@ -435,6 +444,7 @@ impl Metrics {
             bus_frames: AtomicU64::new(0),
             bus_replayed: AtomicU64::new(0),
             bus_rejected: AtomicU64::new(0),
+            bus_late: AtomicU64::new(0),
             alerts_held: AtomicU64::new(0),
             http_open: AtomicU64::new(0),
             http_refused: AtomicU64::new(0),

@@ -379,6 +379,15 @@ impl Pipeline {
                 Record::State(_) => None,
             };
             let own = timed.unwrap_or(arrival.received);
+            // From the bus, a partition's frames come in the gateway's time order: one older
+            // than the clock by more than the de-duplication window was published twice (a
+            // retry after a bus outage) or by a gateway whose clock is behind — dropped,
+            // counted. Younger copies are the de-duplication's.
+            if self.bus.is_some() && own < self.last_ts - self.settings.dedup_window_s {
+                self.metrics.bus_late.fetch_add(1, Ordering::Relaxed);
+                self.bus_processed(arrival.seq, arrival.received);
+                continue;
+            }
             let ts = own.max(self.last_ts);
             self.last_ts = ts;
             self.replaying = self.bus.as_ref().is_some_and(|b| b.replaying(arrival.seq));

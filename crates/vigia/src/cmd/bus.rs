@@ -111,9 +111,10 @@ pub fn gateway(args: GatewayArgs) -> Result<ExitCode> {
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     let load = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
     eprintln!(
-        "vigia gateway: stopped; {} frames, {} published, {} retried, {} not frames, {} given up",
+        "vigia gateway: stopped; {} frames, {} published, {} dropped, {} retried, {} not frames, {} given up",
         load(&stats.frames),
         load(&stats.published),
+        load(&stats.dropped),
         load(&stats.retried),
         load(&stats.not_frames),
         load(&stats.given_up)

@@ -13,6 +13,7 @@ mod interop;
 mod live;
 mod load;
 mod load_gen;
+mod nats;
 mod network;
 mod parquet;
 mod run;
