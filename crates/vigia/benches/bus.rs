@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use load_gen::{bands_geojson, get, metric, LoadPlan};
+use load_gen::{bands_geojson, get, metric, rss_kib, LoadPlan};
 
 fn env_or(name: &str, default: f64) -> f64 {
     std::env::var(name)
@@ -77,6 +77,14 @@ impl Deployment {
             .iter()
             .map(|a| metric(&get(*a, "/metrics"), "vigia_queue_dropped_total"))
             .sum()
+    }
+
+    /// Each process's resident memory, MiB.
+    fn rss_mib(&self) -> Vec<f64> {
+        self.children
+            .iter()
+            .map(|c| rss_kib(c.id()) as f64 / 1024.0)
+            .collect()
     }
 
     fn latencies(&self) -> Vec<f64> {
@@ -266,8 +274,16 @@ fn main() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let d = deploy(setup, dir.path(), listener.local_addr().unwrap());
         let mut steady = LoadPlan::new(&root, rate, seconds);
+        if setup == Setup::Run {
+            println!(
+                "({} copies of the {}-frame corpus at once)",
+                steady.copies(),
+                steady.corpus_frames()
+            );
+        }
         let held = phase(&mut steady, &listener, &d, seconds, 0.0);
         let latencies = d.latencies();
+        let rss: Vec<String> = d.rss_mib().iter().map(|m| format!("{m:.0}")).collect();
         let mut burst_plan = LoadPlan::new(&root, burst, 10.0);
         let flood = phase(&mut burst_plan, &listener, &d, 10.0, held.processed);
         let throughput = flood.processed / flood.done_s.max(flood.seconds);
@@ -287,6 +303,14 @@ fn main() {
         println!(
             "  burst of {:.0} frames/s for 10 s: {} sent, {:.0} processed ({:.0} dropped in all) in {:.1} s: {:.0} frames/s end to end",
             burst, flood.sent, flood.processed, flood.dropped, flood.done_s, throughput
+        );
+        println!(
+            "  resident memory after the steady phase, MiB ({}): {}",
+            match setup {
+                Setup::Run => "vigia run",
+                Setup::Bus(_) => "workers, then the gateway",
+            },
+            rss.join(", ")
         );
         if let Some(line) = gateway {
             println!("  {line}");
