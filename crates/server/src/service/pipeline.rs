@@ -275,6 +275,10 @@ pub struct Pipeline {
 /// How often the coverage model is saved to the store.
 const COVERAGE_SAVE_EVERY: Duration = Duration::from_secs(60);
 
+/// A frame from the bus this much older than its partition's clock, or less, was published
+/// twice (a retry after a bus outage), seconds.
+const REPUBLISHED_WITHIN_S: f64 = 300.0;
+
 /// Seconds without a record after which the pipeline moves the tracker's clock itself.
 const QUIET_S: f64 = 5.0;
 
@@ -380,10 +384,16 @@ impl Pipeline {
             };
             let own = timed.unwrap_or(arrival.received);
             // From the bus, a partition's frames come in the gateway's time order: one older
-            // than the clock by more than the de-duplication window was published twice (a
-            // retry after a bus outage) or by a gateway whose clock is behind — dropped,
-            // counted. Younger copies are the de-duplication's.
-            if self.bus.is_some() && own < self.last_ts - self.settings.dedup_window_s {
+            // than the clock by more than the de-duplication window (and less than a bus
+            // outage lasts) was published twice (a retry after an outage) or by a gateway
+            // whose clock is behind — dropped, counted. Younger copies are the
+            // de-duplication's; much older ones (a clock that jumped ahead) are taken at the
+            // clock's time, as `vigia run` takes them, rather than dropped for good.
+            let behind = self.last_ts - own;
+            if self.bus.is_some()
+                && behind > self.settings.dedup_window_s
+                && behind < REPUBLISHED_WITHIN_S
+            {
                 self.metrics.bus_late.fetch_add(1, Ordering::Relaxed);
                 self.bus_processed(arrival.seq, arrival.received);
                 continue;
@@ -878,3 +888,7 @@ mod tests;
 #[cfg(test)]
 #[path = "pipeline_flood_tests.rs"]
 mod flood_tests;
+
+#[cfg(test)]
+#[path = "pipeline_bus_tests.rs"]
+mod bus_tests;

@@ -8,7 +8,7 @@ use vigia_zones::ZoneSet;
 
 /// The seconds of the real corpus in which an aircraft flies into the box, arriving as
 /// they were received.
-fn arrivals() -> Vec<Arrival> {
+pub(super) fn arrivals() -> Vec<Arrival> {
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/data/long_flight.csv.zst");
     RecordReader::new("corpus", std::fs::File::open(corpus).unwrap(), None)
