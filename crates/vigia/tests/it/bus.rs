@@ -198,6 +198,16 @@ fn a_worker_killed_mid_stream_is_replaced_and_the_store_holds_what_vigia_run_sto
     let mut gw = gateway(&nats, &feed, 2);
     let w1 = worker(&nats, &feed, "1/2", &url, &config);
     let mut w0 = worker(&nats, &feed, "0/2", &url, &config);
+    // Whoever can publish to the stream can send anything: damaged messages and a receiver
+    // nobody configured are refused and counted; the worker goes on.
+    let mut bad = vec![b"hello".to_vec(), vec![b'V', 1, 0x80], Vec::new()];
+    let mut stranger = Vec::new();
+    let squitter = [0x8d, 0x4c, 0xa2, 0x4f, 0x58, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let mut frame = vigia_feed::RawFrame::from_message(&squitter).unwrap();
+    frame.ts = Some(1.0);
+    vigia_feed::bus::encode("stranger", 1.0, &frame, &mut stranger);
+    bad.push(stranger);
+    nats.publish_raw("vigia.frames.1", &bad);
     // Once worker 0 has committed an event, kill it with -9 and start its replacement.
     let of_partition_0 = || {
         events(&url)
@@ -233,6 +243,8 @@ fn a_worker_killed_mid_stream_is_replaced_and_the_store_holds_what_vigia_run_sto
     drained(&run, &[&w0, &w1]);
     let (_, m) = w0.get("/metrics");
     assert!(metric(&m, "vigia_bus_replayed_total") > 0.0, "{m}");
+    let (_, m) = w1.get("/metrics");
+    assert_eq!(metric(&m, "vigia_bus_rejected_total"), 4.0, "{m}");
     let _ = gw.kill();
     let _ = gw.wait();
     let expected = events(run_db.to_str().unwrap());

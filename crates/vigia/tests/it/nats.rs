@@ -71,6 +71,33 @@ impl Nats {
     }
 }
 
+impl Nats {
+    /// Publish each of `payloads` to `subject` with the plain NATS protocol (a stream on that
+    /// subject stores them as it stores a gateway's).
+    #[allow(dead_code)]
+    pub fn publish_raw(&self, subject: &str, payloads: &[Vec<u8>]) {
+        use std::io::{BufRead, Write};
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
+        let mut info = String::new();
+        reader.read_line(&mut info).unwrap();
+        assert!(info.starts_with("INFO"), "{info}");
+        conn.write_all(b"CONNECT {\"verbose\":false}\r\n").unwrap();
+        for p in payloads {
+            write!(conn, "PUB {subject} {}\r\n", p.len()).unwrap();
+            conn.write_all(p).unwrap();
+            conn.write_all(b"\r\n").unwrap();
+        }
+        // PING answered by PONG: everything before it was taken.
+        conn.write_all(b"PING\r\n").unwrap();
+        let mut line = String::new();
+        while !line.starts_with("PONG") {
+            line.clear();
+            assert!(reader.read_line(&mut line).unwrap() > 0);
+        }
+    }
+}
+
 impl Drop for Nats {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
