@@ -234,13 +234,12 @@ pub fn address_of(message: &[u8]) -> Option<u32> {
 /// assert!(partition_of(&es, 8) < 8);
 /// ```
 pub fn partition_of(message: &[u8], partitions: u32) -> u32 {
-    let partitions = partitions.max(1);
-    match address_of(message) {
-        // Fibonacci hashing: consecutive addresses (one operator's block) spread evenly.
-        Some(address) => {
-            let h = u64::from(address).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
-            (h % u64::from(partitions)) as u32
-        }
-        None => 0,
-    }
+    address_of(message).map_or(0, |address| partition_of_address(address, partitions))
+}
+
+/// The partition of `0..partitions` of the aircraft with ICAO address `address`.
+pub fn partition_of_address(address: u32, partitions: u32) -> u32 {
+    // Fibonacci hashing: consecutive addresses (one operator's block) spread evenly.
+    let h = u64::from(address).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+    (h % u64::from(partitions.max(1))) as u32
 }

@@ -337,6 +337,7 @@ impl Service {
         if let Some((lat, lon)) = receiver {
             tracker.receiver = Some(LatLon { lat, lon });
         }
+        let (role, open_flights) = worker.unzip();
         let handle = pipeline::spawn(PipelineParts {
             settings: config.pipeline.clone(),
             tracker,
@@ -361,18 +362,18 @@ impl Service {
             alerter,
             retain_days: config.store.retain_days,
             checkpointer: Some(checkpointer),
-            bus: worker.as_ref().map(|(role, open)| BusPart {
+            bus: role.as_ref().map(|role| BusPart {
                 partition: role.partition,
                 partitions: role.settings.partitions,
                 replay_until: role.resume.map_or(0, |o| o.seq),
-                open_flights: open.clone(),
+                open_flights: open_flights.unwrap_or_default(),
                 committed: role.committed.clone(),
             }),
         })
         .map_err(ServiceError::Thread)?;
         *state.control.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle.control());
 
-        if let Some((role, _)) = worker {
+        if let Some(role) = role {
             crate::bus::start_worker(role, &checked, queue.clone(), &state)?;
         } else {
             start_sources(&checked, pushed, &queue, &counters, &state.shutdown)?;

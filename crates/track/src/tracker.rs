@@ -137,19 +137,10 @@ impl Tracker {
         }
     }
 
-    /// Flights given to [`Tracker::resume_flight`] whose aircraft has not been heard since and
-    /// whose latest time is before `before`: they will not be continued (removed here).
-    pub fn unresumed(&mut self, before: f64) -> Vec<FlightId> {
-        let gone: Vec<FlightId> = self
-            .resume
-            .values()
-            .filter(|(_, end)| *end < before)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in &gone {
-            self.resume.remove(&id.icao24);
-        }
-        gone
+    /// Forget the flights given to [`Tracker::resume_flight`] whose aircraft has not been heard
+    /// since and whose latest time is before `before`: they will not be continued.
+    pub fn forget_resumes_before(&mut self, before: f64) {
+        self.resume.retain(|_, (_, end)| *end >= before);
     }
 
     /// The settings in use.

@@ -132,7 +132,7 @@ impl Consumer {
             let start = resume.published - settings.replay_s;
             let start_time = time::OffsetDateTime::from_unix_timestamp_nanos((start * 1e9) as i128)
                 .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-            let replay = stream
+            let mut replay: async_nats::jetstream::consumer::PullConsumer = stream
                 .create_consumer(pull::Config {
                     filter_subject: subject.clone(),
                     deliver_policy: DeliverPolicy::ByStartTime { start_time },
@@ -148,21 +148,41 @@ impl Consumer {
                 .messages()
                 .await
                 .map_err(|e| fail(e.to_string()))?;
-            'replay: loop {
-                let next = tokio::time::timeout(Duration::from_secs(2), messages.next()).await;
-                let Ok(Some(Ok(message))) = next else {
-                    // Nothing more within 2 s: the committed frame is gone (aged out).
-                    break;
-                };
-                let Ok(info) = message.info() else { continue };
-                let seq = info.stream_sequence;
-                if seq > resume.seq {
-                    break 'replay;
-                }
-                self.metrics.bus_replayed.fetch_add(1, Ordering::Relaxed);
-                self.take(seq, &message.payload);
+            // Until the committed frame itself: a slow server is waited for (the frames before
+            // it must not be skipped — the tracks would have a hole), a stream with nothing
+            // left (the frames aged out) ends the replay.
+            loop {
                 if self.stopping() {
                     return Ok(());
+                }
+                match tokio::time::timeout(Duration::from_secs(2), messages.next()).await {
+                    Ok(Some(Ok(message))) => {
+                        let Ok(info) = message.info() else { continue };
+                        let seq = info.stream_sequence;
+                        if seq > resume.seq {
+                            break;
+                        }
+                        if seq > self.last_pushed {
+                            self.metrics.bus_replayed.fetch_add(1, Ordering::Relaxed);
+                            self.take(seq, &message.payload);
+                        }
+                        if seq == resume.seq {
+                            break;
+                        }
+                    }
+                    Ok(Some(Err(e))) => return Err(fail(e.to_string())),
+                    Ok(None) => return Err(fail("the replay's stream ended".into())),
+                    Err(_) => {
+                        self.flush();
+                        let pending = replay
+                            .info()
+                            .await
+                            .map_err(|e| fail(e.to_string()))?
+                            .num_pending;
+                        if pending == 0 {
+                            break;
+                        }
+                    }
                 }
             }
             self.flush();

@@ -13,14 +13,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use rustc_hash::FxHashMap;
 use vigia_feed::net::{Arrival, FrameQueue, SourceCounters};
 use vigia_feed::Record;
 
 use super::{connect, stream, BusError, BusSettings};
 use crate::config::{Checked, Config};
 use crate::run::{bind_pushed, start_sources, ServiceError};
-use crate::service::clock::SourceClock;
+use crate::service::clock::SourceClocks;
 
 /// Frames published per round of acknowledgements.
 const BATCH: usize = 4096;
@@ -98,12 +97,6 @@ impl Gateway {
         self.stats.clone()
     }
 
-    /// Frames dropped by the queue in front of the bus (it was away or slower than the
-    /// receivers).
-    pub fn dropped(&self) -> u64 {
-        self.queue.dropped()
-    }
-
     /// Run until `shutdown` completes: connect to NATS (making the stream if needed), start
     /// the sources, publish. Then stop the sources and publish what they gave.
     ///
@@ -137,7 +130,7 @@ impl Gateway {
             settings: self.settings.clone(),
             ids,
             stats: self.stats.clone(),
-            clocks: FxHashMap::default(),
+            clocks: SourceClocks::default(),
             last_ts: f64::NEG_INFINITY,
             stopping: stopped.clone(),
         };
@@ -189,7 +182,7 @@ struct Publisher {
     settings: BusSettings,
     ids: Vec<String>,
     stats: Arc<GatewayStats>,
-    clocks: FxHashMap<u16, SourceClock>,
+    clocks: SourceClocks,
     last_ts: f64,
     stopping: tokio::sync::watch::Receiver<bool>,
 }
@@ -218,15 +211,7 @@ impl Publisher {
                     continue;
                 };
                 // Timed once, here: every worker (and its successor) sees the same times.
-                let own = frame
-                    .receiver_seconds()
-                    .and_then(|seconds| {
-                        self.clocks
-                            .entry(arrival.source)
-                            .or_default()
-                            .time(seconds, arrival.received)
-                    })
-                    .unwrap_or(arrival.received);
+                let own = self.clocks.time(arrival.source, &frame, arrival.received);
                 let ts = own.max(self.last_ts);
                 self.last_ts = ts;
                 frame.ts = Some(ts);

@@ -39,6 +39,27 @@ impl SourceClock {
     }
 }
 
+/// The clocks of a service's sources, by source index (sources are configured: bounded) —
+/// the pipeline's for `vigia run`, the gateway's for the frame bus.
+#[derive(Debug, Default)]
+pub(crate) struct SourceClocks(rustc_hash::FxHashMap<u16, SourceClock>);
+
+impl SourceClocks {
+    /// The time of `frame` from source `source`, arrived at `received`: by its receiver's
+    /// counter while the source's counter is a clock, else its arrival.
+    pub(crate) fn time(
+        &mut self,
+        source: u16,
+        frame: &vigia_modes::RawFrame,
+        received: f64,
+    ) -> f64 {
+        frame
+            .receiver_seconds()
+            .and_then(|seconds| self.0.entry(source).or_default().time(seconds, received))
+            .unwrap_or(received)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,7 @@ use vigia_zones::ZoneIndex;
 
 use crate::service::alert::rules::EventFacts;
 use crate::service::alert::Alerter;
-use crate::service::clock::SourceClock;
+use crate::service::clock::SourceClocks;
 use crate::service::dedup::Dedup;
 use crate::service::flood::{Candidate, FloodGuard, RejectWatch};
 use crate::service::live::{LiveAircraft, LiveTable, LiveView};
@@ -251,8 +251,8 @@ pub struct Pipeline {
     /// Wall-clock time when `last_ts` was set: the stream clock advances with the wall clock
     /// between records.
     last_wall: f64,
-    /// Receiver-counter clocks per source (sources are configured: bounded).
-    clocks: FxHashMap<u16, SourceClock>,
+    /// Receiver-counter clocks per source.
+    clocks: SourceClocks,
     /// The event budget and the flood being counted.
     flood: FloodGuard,
     /// Rejected positions per minute, for spoofing warnings.
@@ -322,7 +322,7 @@ impl Pipeline {
             events: Vec::new(),
             last_ts: f64::NEG_INFINITY,
             last_wall: f64::NEG_INFINITY,
-            clocks: FxHashMap::default(),
+            clocks: SourceClocks::default(),
             flood: FloodGuard::new(settings.flood_burst, settings.flood_events_per_minute),
             rejects,
             record_no: 0,
@@ -372,17 +372,11 @@ impl Pipeline {
             let record = &mut arrival.record;
             // The receiver's counter when there is one, else the arrival; non-decreasing:
             // source tasks interleave by microseconds. From the bus: the gateway's time.
-            let timed = match record {
-                Record::Frame(frame) if self.bus.is_some() => frame.ts,
-                Record::Frame(frame) => frame.receiver_seconds().and_then(|seconds| {
-                    self.clocks
-                        .entry(arrival.source)
-                        .or_default()
-                        .time(seconds, arrival.received)
-                }),
-                Record::State(_) => None,
+            let own = match record {
+                Record::Frame(frame) if self.bus.is_some() => frame.ts.unwrap_or(arrival.received),
+                Record::Frame(frame) => self.clocks.time(arrival.source, frame, arrival.received),
+                Record::State(_) => arrival.received,
             };
-            let own = timed.unwrap_or(arrival.received);
             // From the bus, a partition's frames come in the gateway's time order: one older
             // than the clock by more than the de-duplication window (and less than a bus
             // outage lasts) was published twice (a retry after an outage) or by a gateway

@@ -74,9 +74,8 @@ impl Pipeline {
             let Some(id) = parse_flight_id(&row.id) else {
                 continue;
             };
-            let [_, a, b, c] = id.icao24.get().to_be_bytes();
-            let squitter = [0x8d, a, b, c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-            if vigia_feed::bus::partition_of(&squitter, part.partitions) != part.partition {
+            let partition = vigia_feed::bus::partition_of_address(id.icao24.get(), part.partitions);
+            if partition != part.partition {
                 continue;
             }
             self.tracker.resume_flight(id, row.end_ts);
@@ -131,7 +130,7 @@ impl Pipeline {
         for id in &stale {
             bus.seeded.remove(&id.icao24);
         }
-        let _ = self.tracker.unresumed(now - gap);
+        self.tracker.forget_resumes_before(now - gap);
         for id in stale {
             self.flight_ended(id);
         }

@@ -148,8 +148,7 @@ fn same_events(stored: &Events, expected: &Events) {
 
 /// The partition of the aircraft with address `icao24` (six hex digits).
 fn partition_of(icao24: &str, partitions: u32) -> u32 {
-    let [_, a, b, c] = u32::from_str_radix(icao24, 16).unwrap().to_be_bytes();
-    vigia_feed::bus::partition_of(&[0x8d, a, b, c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], partitions)
+    vigia_feed::bus::partition_of_address(u32::from_str_radix(icao24, 16).unwrap(), partitions)
 }
 
 /// Wait until every worker has taken as many frames as `run` processed records and the
