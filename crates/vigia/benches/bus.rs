@@ -25,21 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use load_gen::{bands_geojson, get, metric, rss_kib, LoadPlan};
-
-fn env_or(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
+use load_gen::{bands_geojson, env_or, get, metric, percentile, rss_kib, LoadPlan};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Setup {

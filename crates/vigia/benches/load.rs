@@ -30,21 +30,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use load_gen::{bands_geojson, get, metric, rss_kib, LoadPlan};
-
-fn env_or(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+use load_gen::{bands_geojson, env_or, get, metric, percentile, rss_kib, LoadPlan};
 
 /// CPU seconds (user + system) of each thread of `pid`, summed by thread name.
 fn thread_cpu(pid: u32) -> BTreeMap<String, f64> {

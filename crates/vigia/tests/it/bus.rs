@@ -38,6 +38,21 @@ fn serve_scenario() -> (String, std::thread::JoinHandle<()>) {
     (address, thread)
 }
 
+/// The reference: `vigia run` on SQLite on its own copy of the feed; its store's path.
+fn reference(dir: &Path, config: &Path) -> (Vigia, std::thread::JoinHandle<()>, PathBuf) {
+    let (feed, server) = serve_scenario();
+    let db = dir.join("run.db");
+    let run = Vigia::start(&[
+        "--connect",
+        &format!("beast://{feed}?id=rx"),
+        "--db",
+        db.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    (run, server, db)
+}
+
 /// A `vigia gateway` process (it has no API: started once it publishes).
 fn gateway(nats: &Nats, feed: &str, partitions: u32) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigia"))
@@ -181,16 +196,7 @@ fn a_worker_killed_mid_stream_is_replaced_and_the_store_holds_what_vigia_run_sto
     let nats = Nats::start(dir.path());
     let url = vigia_store::testing::fresh_database();
     // The reference: `vigia run` on its own copy of the feed.
-    let (reference_feed, reference_server) = serve_scenario();
-    let run_db = dir.path().join("run.db");
-    let run = Vigia::start(&[
-        "--connect",
-        &format!("beast://{reference_feed}?id=rx"),
-        "--db",
-        run_db.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-    ]);
+    let (run, reference_server, run_db) = reference(dir.path(), &config);
     // The bus: a gateway cutting the feed in two partitions, a worker on each.
     let (bus_feed, bus_server) = serve_scenario();
     let feed = format!("beast://{bus_feed}?id=rx");
@@ -287,16 +293,7 @@ fn nats_and_postgresql_restarted_mid_stream_lose_and_duplicate_nothing() {
     // A cluster of its own: the shared one stays up for the other tests.
     let mut postgres = vigia_store::testing::Cluster::start();
     let url = postgres.fresh_database();
-    let (reference_feed, reference_server) = serve_scenario();
-    let run_db = dir.path().join("run.db");
-    let run = Vigia::start(&[
-        "--connect",
-        &format!("beast://{reference_feed}?id=rx"),
-        "--db",
-        run_db.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-    ]);
+    let (run, reference_server, run_db) = reference(dir.path(), &config);
     let (bus_feed, bus_server) = serve_scenario();
     let feed = format!("beast://{bus_feed}?id=rx");
     let mut gw = gateway(&nats, &feed, 1);
