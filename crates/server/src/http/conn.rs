@@ -99,9 +99,7 @@ pub(super) async fn serve(
                     // Undone when the task ends, however it ends (a panic, an abort at shutdown).
                     let _open = Registered { open, id, metrics: metrics.clone(), _permit: permit };
                     metrics.http_open.fetch_add(1, Ordering::Relaxed);
-                    if connection(stream, app, limits, stopping, activity).await {
-                        metrics.http_timed_out.fetch_add(1, Ordering::Relaxed);
-                    }
+                    connection(stream, app, limits, stopping, activity, &metrics).await;
                 });
             }
         }
@@ -183,7 +181,8 @@ async fn connection(
     limits: ConnectionLimits,
     mut stopping: watch::Receiver<bool>,
     activity: Arc<Activity>,
-) -> bool {
+    metrics: &Metrics,
+) {
     let _ = stream.set_nodelay(true);
     let io = TokioIo::new(Watched {
         inner: stream,
@@ -212,7 +211,11 @@ async fn connection(
             false
         }
     };
-    timed_out
+    // Counted before the socket is dropped (with `conn`, at the return): whoever sees the
+    // close sees the count.
+    if timed_out {
+        metrics.http_timed_out.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Whether hyper closed the connection for its header timeout.
