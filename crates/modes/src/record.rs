@@ -217,12 +217,14 @@ pub struct SourceRef {
 }
 
 /// One item read from an input: a raw frame or a decoded report.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     /// Mode S bytes (Beast, AVR, hex lines).
     Frame(RawFrame),
-    /// A decoded report (SBS, readsb JSON, trajectory CSV).
-    State(StateVector),
+    /// A decoded report (SBS, readsb JSON, trajectory CSV), boxed: a record is moved several
+    /// times on its way from the file to the tracker, and frames, the most records by far, are
+    /// a third of a report's size.
+    State(Box<StateVector>),
 }
 
 impl Record {
@@ -252,7 +254,7 @@ mod tests {
     fn record_ts_comes_from_either_side() {
         let mut state = StateVector::new(IcaoAddress::new(0xac671b));
         state.ts = Some(12.5);
-        assert_eq!(Record::State(state).ts(), Some(12.5));
+        assert_eq!(Record::State(Box::new(state)).ts(), Some(12.5));
         let frame = RawFrame::from_message(&[0; 14]).unwrap();
         assert_eq!(Record::Frame(frame).ts(), None);
     }

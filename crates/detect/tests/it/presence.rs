@@ -118,7 +118,7 @@ fn a_real_flight_cut_to_start_inside_is_present_then_leaves_when_the_whole_fligh
                 record: k as u64 + 1,
                 ..SourceRef::default()
             };
-            tracker.push_record(&Record::State(*s), source, &mut te);
+            tracker.push_record(&Record::State(s.clone()), source, &mut te);
             drain(&mut te, &mut a, &mut events);
         }
         tracker.finish(&mut te);

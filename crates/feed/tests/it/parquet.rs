@@ -12,7 +12,7 @@ use vigia_feed::{
 fn states(reader: RecordReader) -> Vec<StateVector> {
     reader
         .map(|item| match item.unwrap() {
-            Record::State(state) => state,
+            Record::State(state) => *state,
             Record::Frame(_) => panic!("a trajectory file yields state vectors"),
         })
         .collect()

@@ -21,7 +21,7 @@ fn crosser(icao24: u32, t0: f64, steps: usize) -> Vec<Arrival> {
                 seq: 0,
                 source: 0,
                 received: ts,
-                record: Record::State(s),
+                record: Record::State(Box::new(s)),
             }
         })
         .collect()

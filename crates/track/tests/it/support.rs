@@ -43,7 +43,7 @@ pub fn rows(name: &str) -> Vec<Row> {
         .enumerate()
         .map(|(i, record)| match record.unwrap() {
             Record::State(state) => Row {
-                state,
+                state: *state,
                 line: i as u64 + 2,
             },
             Record::Frame(_) => panic!("{name} holds frames"),

@@ -283,7 +283,7 @@ fn events_from_a_parquet_archive_cite_rows_that_hold_their_evidence() {
     let rows: Vec<vigia_feed::StateVector> = vigia_feed::open(&parquet, None)
         .unwrap()
         .map(|item| match item.unwrap() {
-            vigia_feed::Record::State(s) => s,
+            vigia_feed::Record::State(s) => *s,
             vigia_feed::Record::Frame(_) => unreachable!(),
         })
         .collect();
