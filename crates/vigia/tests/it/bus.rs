@@ -147,18 +147,48 @@ fn events(db: &str) -> Events {
 /// `stored` holds the events of `expected`, each once, at the same time after its flight's
 /// start within 5 ms (the live clock of a receiver's counter is anchored to the arrival of its
 /// frames in each process: milliseconds of jitter between two processes).
-fn same_events(stored: &Events, expected: &Events) {
+/// `losses`: what each process dropped (printed when they differ, to tell a loss under load
+/// from a wrong takeover).
+fn same_events(stored: &Events, expected: &Events, losses: &str) {
     assert!(
         stored.values().all(|&n| n == 1),
         "stored twice: {stored:#?}"
     );
-    assert_eq!(stored.len(), expected.len(), "{stored:#?}\n{expected:#?}");
+    assert_eq!(
+        stored.len(),
+        expected.len(),
+        "{stored:#?}\n{expected:#?}\n{losses}"
+    );
     for (k, (s, e)) in stored.keys().zip(expected.keys()).enumerate() {
         assert!(
             (&s.0, &s.1, &s.2) == (&e.0, &e.1, &e.2) && (s.3 - e.3).abs() <= 5,
-            "event {k}: {s:?} stored, {e:?} expected"
+            "event {k}: {s:?} stored, {e:?} expected\n{stored:?}\n{losses}"
         );
     }
+}
+
+/// The counts of frames a process dropped or set aside, by metric.
+fn losses(name: &str, process: &Vigia) -> String {
+    let (_, m) = process.get("/metrics");
+    let counts: Vec<String> = [
+        "vigia_source_dropped_total",
+        "vigia_queue_dropped_total",
+        "vigia_bus_late_total",
+        "vigia_bus_replayed_total",
+        "vigia_pipeline_records_total",
+        "vigia_bus_frames_total",
+    ]
+    .iter()
+    .map(|k| {
+        let sum: f64 = m
+            .lines()
+            .filter(|l| l.starts_with(k))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum();
+        format!("{k} {sum}")
+    })
+    .collect();
+    format!("{name}: {}\n", counts.join(", "))
 }
 
 /// The partition of the aircraft with address `icao24` (six hex digits).
@@ -250,6 +280,12 @@ fn a_worker_killed_mid_stream_is_replaced_and_the_store_holds_what_vigia_run_sto
     assert!(metric(&m, "vigia_bus_replayed_total") > 0.0, "{m}");
     let (_, m) = w1.get("/metrics");
     assert_eq!(metric(&m, "vigia_bus_rejected_total"), 4.0, "{m}");
+    let lost = [
+        losses("run", &run),
+        losses("worker 0", &w0),
+        losses("worker 1", &w1),
+    ]
+    .concat();
     let _ = gw.kill();
     let _ = gw.wait();
     let expected = events(run_db.to_str().unwrap());
@@ -259,7 +295,7 @@ fn a_worker_killed_mid_stream_is_replaced_and_the_store_holds_what_vigia_run_sto
         expected.len()
     );
     assert!(expected.len() >= 8, "{expected:#?}");
-    same_events(&stored, &expected);
+    same_events(&stored, &expected, &lost);
     // Both partitions worked.
     let aircraft: std::collections::BTreeSet<u32> =
         stored.keys().map(|k| partition_of(&k.1, 2)).collect();
@@ -313,6 +349,7 @@ fn nats_and_postgresql_restarted_mid_stream_lose_and_duplicate_nothing() {
     reference_server.join().unwrap();
     bus_server.join().unwrap();
     drained(&run, &[&w]);
+    let lost = [losses("run", &run), losses("worker", &w)].concat();
     let _ = gw.kill();
     let _ = gw.wait();
     let (_, m) = w.get("/metrics");
@@ -323,5 +360,5 @@ fn nats_and_postgresql_restarted_mid_stream_lose_and_duplicate_nothing() {
     let expected = events(run_db.to_str().unwrap());
     let stored = events(&url);
     assert!(expected.len() >= 8, "{expected:#?}");
-    same_events(&stored, &expected);
+    same_events(&stored, &expected, &lost);
 }
