@@ -40,6 +40,32 @@ impl fmt::Display for Location {
     }
 }
 
+/// The `at` of any [`FrameError`] (by value from `*error`, by reference from `error`).
+macro_rules! located {
+    ($error:expr) => {
+        match $error {
+            FrameError::Garbage { at, .. }
+            | FrameError::UnknownFrameType { at, .. }
+            | FrameError::BadEscape { at }
+            | FrameError::Truncated { at }
+            | FrameError::BadReceiverId { at, .. }
+            | FrameError::LineTooLong { at, .. }
+            | FrameError::InvalidHex { at }
+            | FrameError::BadLength { at, .. }
+            | FrameError::BadTimestamp { at }
+            | FrameError::Unrecognised { at }
+            | FrameError::MissingFields { at, .. }
+            | FrameError::BadField { at, .. }
+            | FrameError::MissingColumns { at, .. }
+            | FrameError::InvalidJson { at, .. }
+            | FrameError::MissingField { at, .. }
+            | FrameError::DocumentTooLarge { at, .. }
+            | FrameError::UnsupportedColumn { at, .. }
+            | FrameError::UnreadableRows { at, .. } => at,
+        }
+    };
+}
+
 /// One rejected piece of input. The framer that reported it has already skipped it and
 /// resynchronised.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -336,28 +362,15 @@ impl FrameError {
         }
     }
 
+    /// Where the problem is, to move it (a piece of a file read on its own numbers its lines
+    /// from 1).
+    pub(crate) fn location_mut(&mut self) -> &mut Location {
+        located!(self)
+    }
+
     /// Where the problem is.
     pub fn location(&self) -> Location {
-        match *self {
-            FrameError::Garbage { at, .. }
-            | FrameError::UnknownFrameType { at, .. }
-            | FrameError::BadEscape { at }
-            | FrameError::Truncated { at }
-            | FrameError::BadReceiverId { at, .. }
-            | FrameError::LineTooLong { at, .. }
-            | FrameError::InvalidHex { at }
-            | FrameError::BadLength { at, .. }
-            | FrameError::BadTimestamp { at }
-            | FrameError::Unrecognised { at }
-            | FrameError::MissingFields { at, .. }
-            | FrameError::BadField { at, .. }
-            | FrameError::MissingColumns { at, .. }
-            | FrameError::InvalidJson { at, .. }
-            | FrameError::MissingField { at, .. }
-            | FrameError::DocumentTooLarge { at, .. }
-            | FrameError::UnsupportedColumn { at, .. }
-            | FrameError::UnreadableRows { at, .. } => at,
-        }
+        located!(*self)
     }
 }
 

@@ -34,8 +34,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use vigia_modes::record::DroppedFields;
-use vigia_modes::{Record, SourceRef};
+use vigia_modes::{Message, Record, SourceRef};
 
+use crate::parallel::{Item, Parallel};
 use crate::{FeedError, Format, RecordReader};
 
 /// One item of the inputs.
@@ -83,6 +84,11 @@ pub struct Inputs {
     clocks_peak: usize,
     /// Wall-clock time of each receiver-clock input's first frame, if the user gave it.
     start: Option<f64>,
+    /// Threads reading (1: this one, record by record; more: in pieces, see `parallel.rs`).
+    threads: usize,
+    /// The pieces, once reading in them has started, and the input they are of.
+    pieces: Option<Box<Parallel>>,
+    piece_input: Option<u32>,
 }
 
 /// The receiver clocks of one capture or one live source. A Beast or AVR file written from
@@ -243,7 +249,19 @@ impl Inputs {
             clocks: Clocks::default(),
             clocks_peak: 0,
             start: None,
+            threads: 1,
+            pieces: None,
+            piece_input: None,
         }
+    }
+
+    /// Read on `threads` threads, this one among them: the inputs are cut into pieces parsed
+    /// and decoded on all of them (see [`Inputs::next_decoded`]); the items are the same, in
+    /// the same order, as on one. Standard input and every format are read this way; hex and
+    /// AVR lines are also parsed in parallel, other formats only decoded.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 
     /// Give frames without a receive time (Beast, AVR) their receiver counter as their time
@@ -338,29 +356,7 @@ impl Inputs {
             anchor: self.start,
             ..Clocks::default()
         };
-        let reader = if path.as_os_str() == "-" {
-            RecordReader::new("-", io::stdin(), self.format)
-        } else {
-            let name = path.display().to_string();
-            match File::open(&path) {
-                // A FIFO, a process substitution (`<(zcat f)`) or a character device cannot
-                // seek back: read it as a stream, like standard input.
-                Ok(file) if !file.metadata().is_ok_and(|m| m.is_file()) => {
-                    RecordReader::new(name, file, self.format)
-                }
-                Ok(file) => {
-                    let counting = Counting {
-                        inner: file,
-                        read: self.bytes_read.clone(),
-                    };
-                    RecordReader::seekable(name, counting, self.format)
-                }
-                Err(cause) => Err(FeedError::Open {
-                    input: name.into(),
-                    cause,
-                }),
-            }
-        };
+        let reader = open_input(&path, self.format, &self.bytes_read);
         Some(match reader {
             Ok(reader) => {
                 self.opened += 1;
@@ -372,9 +368,43 @@ impl Inputs {
     }
 }
 
+/// Open `path` (`-`: standard input) as the inputs are opened: a regular file counting what
+/// is read into `bytes_read` (and seekable, for Parquet), anything else as a stream.
+pub(crate) fn open_input(
+    path: &std::path::Path,
+    format: Option<Format>,
+    bytes_read: &Arc<AtomicU64>,
+) -> Result<RecordReader, FeedError> {
+    if path.as_os_str() == "-" {
+        return RecordReader::new("-", io::stdin(), format);
+    }
+    let name = path.display().to_string();
+    match File::open(path) {
+        // A FIFO, a process substitution (`<(zcat f)`) or a character device cannot
+        // seek back: read it as a stream, like standard input.
+        Ok(file) if !file.metadata().is_ok_and(|m| m.is_file()) => {
+            RecordReader::new(name, file, format)
+        }
+        Ok(file) => {
+            let counting = Counting {
+                inner: file,
+                read: bytes_read.clone(),
+            };
+            RecordReader::seekable(name, counting, format)
+        }
+        Err(cause) => Err(FeedError::Open {
+            input: name.into(),
+            cause,
+        }),
+    }
+}
+
 impl Inputs {
     /// The next item in file order.
     fn next_in_file_order(&mut self) -> Option<InputItem> {
+        if self.threads > 1 {
+            return self.next_in_pieces();
+        }
         loop {
             let Some((input, reader)) = &mut self.current else {
                 match self.open_next()? {
@@ -386,44 +416,131 @@ impl Inputs {
                 self.current = None;
                 continue;
             };
-            let mut record = match item {
-                Ok(record) => record,
-                Err(error) => return Some(InputItem::Bad(error)),
-            };
-            self.record_no += 1;
-            self.records += 1;
-            if let (true, Record::Frame(frame)) = (self.receiver_clock, &mut record) {
-                if frame.ts.is_none() {
-                    match frame.receiver_seconds() {
-                        Some(seconds) => {
-                            frame.ts = Some(self.clocks.time(seconds));
-                            self.clocks_peak = self.clocks_peak.max(self.clocks.bases.len());
-                            self.timed_by_receiver = true;
-                        }
-                        None => self.untimed += 1,
-                    }
-                }
-            }
-            let source = SourceRef {
-                input: *input,
-                record: self.record_no,
-                line: reader.last_line(),
-                row: reader.last_row(),
-            };
-            if let Record::State(state) = &record {
-                if !state.dropped.is_empty() {
-                    self.dropped.count(state.dropped, source);
-                }
-            }
-            return Some(InputItem::Record(record, source));
+            let (input, line, row) = (*input, reader.last_line(), reader.last_row());
+            return Some(self.numbered(input, item, line, row));
         }
+    }
+
+    /// With several threads ([`Inputs::threads`]): start reading now, so that the reading
+    /// overlaps whatever the caller prepares before it asks for the first item (otherwise it
+    /// starts then). When no thread can be had, the inputs are read on the caller's alone.
+    pub fn start_reading(&mut self) {
+        if self.threads < 2 || self.pieces.is_some() {
+            return;
+        }
+        let parallel = Parallel::start(
+            self.paths.clone(),
+            self.format,
+            self.bytes_read.clone(),
+            self.threads,
+        );
+        match parallel {
+            Ok(parallel) => self.pieces = Some(Box::new(parallel)),
+            Err(_) => self.threads = 1,
+        }
+    }
+
+    /// [`Inputs::next_in_file_order`] from the pieces read on several threads.
+    fn next_in_pieces(&mut self) -> Option<InputItem> {
+        if self.pieces.is_none() {
+            self.start_reading();
+            if self.threads < 2 {
+                return self.next_in_file_order();
+            }
+        }
+        loop {
+            let item = self.pieces.as_mut()?.next_item()?;
+            let Some(input) = self.piece_input else {
+                match item {
+                    Item::Opened(index) => self.opened_input(index),
+                    Item::Unreadable(unreadable) => {
+                        let (path, error) = *unreadable;
+                        self.opened_input(u32::MAX);
+                        self.piece_input = None;
+                        return Some(InputItem::Unreadable { path, error });
+                    }
+                    _ => {}
+                }
+                continue;
+            };
+            return Some(match item {
+                Item::Frame(frame) => self.numbered(input, Ok(Record::Frame(frame)), None, None),
+                Item::Other(other) => {
+                    let (item, line, row) = *other;
+                    self.numbered(input, item, line, row)
+                }
+                Item::Ended => {
+                    self.piece_input = None;
+                    continue;
+                }
+                Item::Opened(_) | Item::Unreadable(_) => continue,
+            });
+        }
+    }
+
+    /// A new input begins (`u32::MAX`: one that could not be opened).
+    fn opened_input(&mut self, index: u32) {
+        self.next_input += 1;
+        self.record_no = 0;
+        self.clocks = Clocks {
+            anchor: self.start,
+            ..Clocks::default()
+        };
+        if index != u32::MAX {
+            self.opened += 1;
+            self.piece_input = Some(index);
+        }
+    }
+
+    /// A record of `input` (or why it was rejected) numbered, timed and counted.
+    #[inline]
+    fn numbered(
+        &mut self,
+        input: u32,
+        item: Result<Record, FeedError>,
+        line: Option<u64>,
+        row: Option<u64>,
+    ) -> InputItem {
+        let mut record = match item {
+            Ok(record) => record,
+            Err(error) => return InputItem::Bad(error),
+        };
+        self.record_no += 1;
+        self.records += 1;
+        if let (true, Record::Frame(frame)) = (self.receiver_clock, &mut record) {
+            if frame.ts.is_none() {
+                match frame.receiver_seconds() {
+                    Some(seconds) => {
+                        frame.ts = Some(self.clocks.time(seconds));
+                        self.clocks_peak = self.clocks_peak.max(self.clocks.bases.len());
+                        self.timed_by_receiver = true;
+                    }
+                    None => self.untimed += 1,
+                }
+            }
+        }
+        let source = SourceRef {
+            input,
+            record: self.record_no,
+            line,
+            row,
+        };
+        if let Record::State(state) = &record {
+            if !state.dropped.is_empty() {
+                self.dropped.count(state.dropped, source);
+            }
+        }
+        InputItem::Record(record, source)
     }
 }
 
 impl Inputs {
     /// The input being read, if any.
     fn current_input(&self) -> Option<u32> {
-        self.current.as_ref().map(|(input, _)| *input)
+        match self.threads {
+            0 | 1 => self.current.as_ref().map(|(input, _)| *input),
+            _ => self.piece_input,
+        }
     }
 
     /// The next item when the queue is empty: handed out at once (frames, errors), or, when it
@@ -467,6 +584,8 @@ impl Inputs {
                     self.queue.push_back(InputItem::Bad(error));
                 }
                 other => {
+                    // A frame's decoding is still the pieces' last one: none is read
+                    // before it is handed out.
                     self.ahead = Some(other);
                     break;
                 }
@@ -495,6 +614,20 @@ impl Inputs {
         self.queue
             .extend(held.into_iter().map(|(r, s)| InputItem::Record(r, s)));
         self.queue.pop_front()
+    }
+
+    /// When the inputs are read on several threads ([`Inputs::threads`]): the
+    /// `vigia_modes::decode` of the frame last handed out, made while reading (`None`: it does
+    /// not decode). Meaningless after any other record, and on one thread (see
+    /// [`Inputs::decodes`]).
+    #[inline]
+    pub fn message(&self) -> Option<&Message> {
+        self.pieces.as_ref()?.message()
+    }
+
+    /// Whether frames come with their decoding ([`Inputs::message`]).
+    pub fn decodes(&self) -> bool {
+        self.threads > 1
     }
 }
 

@@ -47,8 +47,8 @@ mod lines;
 #[cfg(feature = "net")]
 pub mod net;
 pub mod network;
+mod parallel;
 mod parquet;
-pub mod prefetch;
 mod reader;
 pub mod receivers;
 mod text;
@@ -60,7 +60,6 @@ pub use format::{detect_format, Format, ParseFormatError};
 pub use inputs::{Clocks as ReceiverClocks, DroppedCounts, InputItem, Inputs, OrderingStats};
 pub use network::{NetworkInputs, NetworkStats};
 pub use parquet::{quiet_decoder_panics, TrajectoryPoint, TrajectoryWriter};
-pub use prefetch::{Prefetch, Prefetched};
 pub use reader::{open, open_text, FeedError, RecordReader, Stats};
 pub use receivers::{ClockName, Directory, Receiver, Receivers, ReceiversError};
 // The record types live beside the wire format so that the core takes them without this crate.

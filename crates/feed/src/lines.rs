@@ -49,6 +49,11 @@ impl LineBuffer {
         }
     }
 
+    /// The number of the next line to be cut.
+    pub(crate) fn next_line_number(&self) -> u64 {
+        self.line_number
+    }
+
     /// Bytes allocated for buffering.
     pub(crate) fn capacity(&self) -> usize {
         self.buf.capacity()

@@ -177,6 +177,20 @@ pub struct RecordReader {
     stats: Stats,
 }
 
+/// A hex or AVR input as bytes: see [`RecordReader::into_line_stream`].
+pub(crate) struct LineStream {
+    /// The input's name.
+    pub(crate) input: Arc<str>,
+    /// Hex or AVR.
+    pub(crate) format: Format,
+    /// Bytes already read from `source` (decompressed), not yet framed.
+    pub(crate) pending: Vec<u8>,
+    /// Decompressed bytes read so far, `pending` included (where a read error is placed).
+    pub(crate) read: u64,
+    /// The rest of the input, decompressed.
+    pub(crate) source: Box<dyn Read + Send>,
+}
+
 /// How records come out of the input.
 enum Body {
     /// Bytes read in chunks and cut by a framer.
@@ -259,7 +273,7 @@ fn spill(prefix: &[u8], source: &mut dyn Read) -> io::Result<Spilled> {
     Ok(Spilled::File(file, len))
 }
 
-fn read_up_to(source: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn read_up_to(source: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match source.read(&mut buf[filled..]) {
@@ -426,6 +440,29 @@ impl RecordReader {
         })
     }
 
+    /// A reader just made of a line format that can be cut into pieces read on their own
+    /// (hex, AVR), as its decompressed byte stream: the bytes read to recognise it and the
+    /// rest of the source. Any other reader comes back as it was.
+    pub(crate) fn into_line_stream(self) -> Result<LineStream, Box<Self>> {
+        let Body::Stream { framer, .. } = &self.body else {
+            return Err(Box::new(self));
+        };
+        let (Some(pending), 0) = (framer.splittable_pending(), self.stats.records()) else {
+            return Err(Box::new(self));
+        };
+        let (pending, format) = (pending.to_vec(), framer.format());
+        let Body::Stream { source, .. } = self.body else {
+            return Err(Box::new(self));
+        };
+        Ok(LineStream {
+            input: self.input,
+            format,
+            read: pending.len() as u64,
+            pending,
+            source,
+        })
+    }
+
     /// The format being read.
     pub fn format(&self) -> Format {
         match &self.body {
@@ -496,7 +533,7 @@ impl Iterator for RecordReader {
             Body::Parquet(rows) => {
                 let item = rows.next_row();
                 self.stats.bytes = rows.bytes();
-                let item = item?.map(Record::State);
+                let item = item?.map(|s| Record::State(Box::new(s)));
                 self.stats.count(&item);
                 return Some(item.map_err(|error| FeedError::Frame {
                     input: self.input.clone(),

@@ -76,7 +76,7 @@ pub enum TrackSink<W: Write + Send> {
 pub struct TrackWriter<W: Write + Send> {
     sink: Option<TrackSink<W>>,
     flights_written: u64,
-    rejected: Option<Box<dyn Write>>,
+    rejected: Option<Box<dyn Write + Send>>,
     inputs: Vec<String>,
 }
 
@@ -85,7 +85,7 @@ impl<W: Write + Send> TrackWriter<W> {
     /// `inputs` names what evidence source indexes point to. Writes the header.
     pub fn new(
         sink: TrackSink<W>,
-        rejected: Option<Box<dyn Write>>,
+        rejected: Option<Box<dyn Write + Send>>,
         inputs: Vec<String>,
     ) -> io::Result<Self> {
         let mut writer = Self {

@@ -45,6 +45,16 @@ impl AvrFramer {
     pub(crate) fn buffer_capacity(&self) -> usize {
         self.lines.capacity()
     }
+
+    /// The bytes pushed and not yet cut (a framer just made: all of them).
+    pub(crate) fn pending(&self) -> &[u8] {
+        self.lines.pending()
+    }
+
+    /// The number of the line the next item comes from (lines consumed so far, plus one).
+    pub(crate) fn next_line(&self) -> u64 {
+        self.lines.next_line_number()
+    }
 }
 
 /// Parse one line; `Ok(None)` for blank and comment lines.

@@ -56,9 +56,38 @@ impl HexFramer {
         }
     }
 
+    /// A framer for a piece of a stream that starts just after a newline, its lines numbered
+    /// from 1; `past_header` says whether a line before it was other than blank or a comment
+    /// (see [`has_content_line`]), after which a header is an error like any bad line.
+    pub(crate) fn continuing(past_header: bool) -> Self {
+        Self {
+            lines: LineBuffer::new(MAX_LINE_BYTES),
+            past_header,
+        }
+    }
+
     pub(crate) fn buffer_capacity(&self) -> usize {
         self.lines.capacity()
     }
+
+    /// The bytes pushed and not yet cut (a framer just made: all of them).
+    pub(crate) fn pending(&self) -> &[u8] {
+        self.lines.pending()
+    }
+
+    /// The number of the line the next item comes from (lines consumed so far, plus one).
+    pub(crate) fn next_line(&self) -> u64 {
+        self.lines.next_line_number()
+    }
+}
+
+/// Whether `bytes` (whole lines) hold a line after which [`HexFramer`] takes no header: one
+/// that is neither blank nor a comment, or one over the length limit.
+pub(crate) fn has_content_line(bytes: &[u8]) -> bool {
+    bytes.split(|&b| b == b'\n').any(|line| {
+        let trimmed = line.trim_ascii();
+        line.len() > MAX_LINE_BYTES || !(trimmed.is_empty() || trimmed[0] == b'#')
+    })
 }
 
 #[inline]

@@ -121,6 +121,26 @@ impl AnyFramer {
         }
     }
 
+    /// For the line formats whose pieces can be cut at any newline and read on their own (hex
+    /// and AVR lines: no state carried from line to line but the line number and, for hex,
+    /// whether a header may still come): the bytes pushed and not yet cut.
+    pub(crate) fn splittable_pending(&self) -> Option<&[u8]> {
+        match self {
+            AnyFramer::Hex(f) => Some(f.pending()),
+            AnyFramer::Avr(f) => Some(f.pending()),
+            _ => None,
+        }
+    }
+
+    /// For hex and AVR lines: the number of the line the next item comes from.
+    pub(crate) fn next_line(&self) -> Option<u64> {
+        match self {
+            AnyFramer::Hex(f) => Some(f.next_line()),
+            AnyFramer::Avr(f) => Some(f.next_line()),
+            _ => None,
+        }
+    }
+
     /// The 1-based line of the last record returned, for formats that have one per line and
     /// keep count (trajectory CSV); `None` otherwise.
     pub fn last_line(&self) -> Option<u64> {
@@ -157,7 +177,7 @@ fn frame(item: Option<Result<RawFrame, FrameError>>) -> Option<Result<Record, Fr
 }
 
 fn state(item: Option<Result<StateVector, FrameError>>) -> Option<Result<Record, FrameError>> {
-    item.map(|r| r.map(Record::State))
+    item.map(|r| r.map(|s| Record::State(Box::new(s))))
 }
 
 impl Framer for AnyFramer {

@@ -62,12 +62,8 @@ pub struct Args {
     /// Without it such times are shown as `clock HH:MM:SS`, never as dates.
     #[arg(long, value_name = "UNIX|ISO", value_parser = super::start_time)]
     start: Option<f64>,
-    /// Threads to use: 1 reads, decodes, tracks and analyses on one; 2 or more read, parse and
-    /// decode the inputs on a second thread while the first tracks and analyses (the results
-    /// are byte for byte the same). Default: the machine's cores. A receivers file's network
-    /// path runs on one.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    threads: super::Threads,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required_unless_present = "receivers", value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -99,6 +95,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         "auto" => None,
         name => Some(name.parse().map_err(|e| anyhow::anyhow!("--format: {e}"))?),
     };
+    // Reading starts first: on several threads it goes on while the zones are prepared.
+    let mut reader = Records::open(
+        args.receivers.as_deref(),
+        &args.paths,
+        format,
+        args.start,
+        args.no_sort,
+        args.threads.get(),
+    )?;
     let zone_set = ZoneSet::parse_spec(&args.zones)
         .with_context(|| format!("loading zones {:?}", args.zones))?;
     for w in zone_set.warnings() {
@@ -134,16 +139,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
             File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let mut reader = match &args.receivers {
-        Some(path) => Records::network(path, args.paths.clone(), format, args.start)?,
-        None => Records::files(
-            args.paths.clone(),
-            format,
-            args.start,
-            args.no_sort,
-            super::threads(args.threads.map(usize::from)),
-        )?,
     };
     let inputs = reader.names();
     let mut n = RunCounts::default();

@@ -51,12 +51,8 @@ pub struct Args {
     /// Receiver position `LAT,LON`, for local CPR decoding.
     #[arg(long, value_name = "LAT,LON", value_parser = super::lat_lon, allow_hyphen_values = true)]
     r#ref: Option<vigia_modes::cpr::LatLon>,
-    /// Threads to use: 1 reads, decodes, tracks and analyses on one; 2 or more read, parse and
-    /// decode the inputs on a second thread while the first tracks and analyses (the results
-    /// are byte for byte the same). Default: the machine's cores. A receivers file's network
-    /// path runs on one.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    threads: super::Threads,
     /// Frame captures (Beast, hex, AVR; gzip and zstd recognised). Archive rows and
     /// multilaterated positions say nothing of what was missed and are not counted.
     #[arg(required_unless_present = "receivers", value_name = "PATH")]
@@ -103,16 +99,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         receiver: args.r#ref,
         ..TrackerConfig::default()
     });
-    let mut reader = match &args.receivers {
-        Some(path) => Records::network(path, args.paths.clone(), format, args.start)?,
-        None => Records::files(
-            args.paths.clone(),
-            format,
-            args.start,
-            false,
-            super::threads(args.threads.map(usize::from)),
-        )?,
-    };
+    let mut reader = Records::open(
+        args.receivers.as_deref(),
+        &args.paths,
+        format,
+        args.start,
+        false,
+        args.threads.get(),
+    )?;
     let mut events = Vec::new();
     let mut bad = super::BadInput::default();
     let mut receivers = ReceiverCoverage::new(CoverageConfig::default());

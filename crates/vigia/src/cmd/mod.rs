@@ -102,9 +102,30 @@ pub fn start_time(text: &str) -> Result<f64, String> {
 /// Archive records ordered by time in memory at once (`Inputs::order_by_time`): about 75 MB.
 pub const ORDER_LIMIT: usize = 250_000;
 
-/// The batch commands' `--threads`: as asked, else the machine's cores.
-pub fn threads(asked: Option<usize>) -> usize {
-    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+/// The batch commands' `--threads`.
+#[derive(clap::Args, Debug, Clone, Copy, Default)]
+pub struct Threads {
+    /// Threads to use: 1 does everything on one; 2 or more cut the inputs into pieces that
+    /// are read, parsed and decoded on all of them while one tracks and analyses (`tracks`
+    /// also writes on a thread of its own) — the results are byte for byte the same. Default:
+    /// the machine's cores. A receivers file's network path reads on one.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+}
+
+impl Threads {
+    /// `n` threads.
+    #[cfg(test)]
+    pub fn exactly(n: u16) -> Self {
+        Self { threads: Some(n) }
+    }
+
+    /// As asked, else the machine's cores.
+    pub fn get(self) -> usize {
+        self.threads
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+    }
 }
 
 /// The line saying that archives were read in time order, when any record needed it.

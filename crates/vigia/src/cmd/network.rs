@@ -8,22 +8,15 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use vigia_feed::{Format, InputItem, Inputs, NetworkInputs, Prefetch, Receivers};
+use vigia_feed::{Format, InputItem, Inputs, NetworkInputs, Receivers};
 use vigia_mlat::{Engine, EngineConfig};
-use vigia_modes::{Message, Record, SourceRef};
+use vigia_modes::{Record, SourceRef};
 use vigia_track::{Network, TrackEvent, Tracker};
 
 /// Where a batch command's records come from.
 pub enum Records {
-    /// Files, in order.
+    /// Files, in order (read in pieces on several threads with `--threads 2` and more).
     Files(Box<Inputs>),
-    /// Files, in order, read and decoded on a second thread (`--threads 2` and more).
-    Prefetched {
-        /// The reading thread.
-        reader: Box<Prefetch>,
-        /// The decoding of the frame last handed out.
-        message: Option<Message>,
-    },
     /// A network's captures, merged, with multilateration.
     Network {
         /// The merged captures.
@@ -36,8 +29,9 @@ pub enum Records {
 }
 
 impl Records {
-    /// Files as the commands have always read them; with `threads` ≥ 2 read and decoded on a
-    /// thread of their own (the same records in the same order: identical results).
+    /// Files as the commands have always read them; with `threads` ≥ 2 read, parsed and
+    /// decoded in pieces on that many threads, this one among them (the same records in the
+    /// same order: identical results).
     pub fn files(
         paths: Vec<PathBuf>,
         format: Option<Format>,
@@ -45,20 +39,31 @@ impl Records {
         no_sort: bool,
         threads: usize,
     ) -> Result<Self> {
-        let inputs = Box::new(
+        let mut inputs = Box::new(
             Inputs::new(paths, format)
                 .receiver_clock(true)
                 .start_at(start)
-                .order_by_time(if no_sort { 0 } else { super::ORDER_LIMIT }),
+                .order_by_time(if no_sort { 0 } else { super::ORDER_LIMIT })
+                .threads(threads),
         );
-        if threads < 2 {
-            return Ok(Records::Files(inputs));
+        inputs.start_reading();
+        Ok(Records::Files(inputs))
+    }
+
+    /// A batch command's inputs: the receivers file's captures when one is given (`paths`
+    /// are then combined captures), else the files `paths` (see [`Records::files`]).
+    pub fn open(
+        receivers: Option<&Path>,
+        paths: &[PathBuf],
+        format: Option<Format>,
+        start: Option<f64>,
+        no_sort: bool,
+        threads: usize,
+    ) -> Result<Self> {
+        match receivers {
+            Some(path) => Self::network(path, paths.to_vec(), format, start),
+            None => Self::files(paths.to_vec(), format, start, no_sort, threads),
         }
-        let reader = Prefetch::start(inputs).context("starting the reading thread")?;
-        Ok(Records::Prefetched {
-            reader: Box::new(reader),
-            message: None,
-        })
     }
 
     /// The captures of a receivers file, and `combined` captures holding several receivers'
@@ -83,7 +88,6 @@ impl Records {
     pub fn names(&self) -> Vec<String> {
         match self {
             Records::Files(inputs) => inputs.names(),
-            Records::Prefetched { reader, .. } => reader.names(),
             Records::Network { ids, .. } => ids.clone(),
         }
     }
@@ -92,11 +96,6 @@ impl Records {
     pub fn next_item(&mut self) -> Option<InputItem> {
         match self {
             Records::Files(inputs) => inputs.next(),
-            Records::Prefetched { reader, message } => {
-                let (item, decoded) = reader.next()?.into_parts();
-                *message = decoded;
-                Some(item)
-            }
             Records::Network { inputs, .. } => inputs.next(),
         }
     }
@@ -113,8 +112,8 @@ impl Records {
             (Records::Network { joint, .. }, Record::Frame(frame)) => {
                 joint.push(source.input as u16, frame, source, tracker, out);
             }
-            (Records::Prefetched { message, .. }, Record::Frame(frame)) => {
-                tracker.push_raw_decoded(frame, message.as_ref(), out);
+            (Records::Files(inputs), Record::Frame(frame)) if inputs.decodes() => {
+                tracker.push_raw_decoded(frame, inputs.message(), out);
             }
             (_, record) => tracker.push_record(record, source, out),
         }
@@ -132,7 +131,6 @@ impl Records {
     pub fn inputs(&self) -> Option<&Inputs> {
         match self {
             Records::Files(inputs) => Some(inputs),
-            Records::Prefetched { reader, .. } => reader.inputs(),
             Records::Network { .. } => None,
         }
     }
@@ -141,7 +139,6 @@ impl Records {
     pub fn total_bytes(&self) -> u64 {
         match self {
             Records::Files(inputs) => inputs.total_bytes(),
-            Records::Prefetched { reader, .. } => reader.total_bytes(),
             Records::Network { .. } => 0,
         }
     }
@@ -150,7 +147,6 @@ impl Records {
     pub fn bytes_read(&self) -> u64 {
         match self {
             Records::Files(inputs) => inputs.bytes_read(),
-            Records::Prefetched { reader, .. } => reader.bytes_read(),
             Records::Network { .. } => 0,
         }
     }
@@ -159,7 +155,6 @@ impl Records {
     pub fn opened(&self) -> usize {
         match self {
             Records::Files(inputs) => inputs.opened(),
-            Records::Prefetched { reader, .. } => reader.inputs().map_or(0, Inputs::opened),
             Records::Network { inputs, .. } => {
                 inputs.stats().frames.iter().filter(|f| **f > 0).count()
             }

@@ -9,6 +9,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 use anyhow::{Context, Result};
 use vigia_feed::{FeedError, Format, FrameError, InputItem, Inputs, TrajectoryWriter};
@@ -68,12 +70,8 @@ pub struct Args {
     /// Without it such times are shown as `clock HH:MM:SS`, never as dates.
     #[arg(long, value_name = "UNIX|ISO", value_parser = super::start_time)]
     start: Option<f64>,
-    /// Threads to use: 1 reads, decodes, tracks and analyses on one; 2 or more read, parse and
-    /// decode the inputs on a second thread while the first tracks and analyses (the results
-    /// are byte for byte the same). Default: the machine's cores. A receivers file's network
-    /// path runs on one.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    threads: super::Threads,
     /// Input files (`-` for standard input): frames (Beast, hex, AVR), SBS, readsb JSON, trajectory CSV or Parquet; gzip and zstd are recognised.
     #[arg(required_unless_present = "receivers", value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -164,22 +162,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
             ))
         }
     };
-    let rejected: Option<Box<dyn Write>> = match &args.rejected {
+    let rejected: Option<Box<dyn Write + Send>> = match &args.rejected {
         Some(path) => Some(create(path)?),
         None => None,
     };
-    let mut reader = match &args.receivers {
-        Some(path) => Records::network(path, args.paths.clone(), format, args.start)?,
-        None => Records::files(
-            args.paths.clone(),
-            format,
-            args.start,
-            args.no_sort,
-            super::threads(args.threads.map(usize::from)),
-        )?,
-    };
+    let threads = args.threads.get();
+    let mut reader = Records::open(
+        args.receivers.as_deref(),
+        &args.paths,
+        format,
+        args.start,
+        args.no_sort,
+        threads,
+    )?;
     let names = reader.names();
-    let mut writer = TrackWriter::new(sink, rejected, names.clone()).context("writing output")?;
+    let writer = TrackWriter::new(sink, rejected, names.clone()).context("writing output")?;
+    let mut writer = Output::start(writer, threads)?;
     let progress = progress_bar(reader.total_bytes());
     let mut tracker = Tracker::new(config);
     let mut events = Vec::new();
@@ -199,7 +197,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         };
         n.records += 1;
         reader.track(&record, source, &mut tracker, &mut events);
-        drain(&mut writer, &mut events)?;
+        writer.events(&mut events)?;
         if n.records % 65_536 == 0 {
             progress.set_position(reader.bytes_read());
             progress.set_message(format!("{} records", n.records));
@@ -210,8 +208,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let memory = tracker.memory();
     reader.finish(&mut tracker, &mut events);
     tracker.finish(&mut events);
-    drain(&mut writer, &mut events)?;
-    writer.finish().context("writing output")?;
+    writer.events(&mut events)?;
+    let writer = writer.finish()?;
     progress.finish_and_clear();
     let stats = tracker.stats();
     if args.stats {
@@ -269,14 +267,93 @@ fn display(path: Option<&Path>) -> String {
     path.map_or_else(|| "-".into(), |p| p.display().to_string())
 }
 
-fn drain(
-    writer: &mut TrackWriter<Box<dyn Write + Send>>,
-    events: &mut Vec<TrackEvent>,
-) -> Result<()> {
-    for event in events.drain(..) {
-        writer.event(&event).context("writing output")?;
+type Writer = TrackWriter<Box<dyn Write + Send>>;
+
+/// Where finished flights are written: here, or (with two threads or more) on a thread of
+/// its own, in the same order, so that formatting them does not hold up the tracking.
+enum Output {
+    Here(Writer),
+    Thread {
+        /// Batches of the events the writer uses, in order.
+        sender: Option<SyncSender<Vec<TrackEvent>>>,
+        thread: Option<JoinHandle<io::Result<Writer>>>,
+    },
+}
+
+/// Batches of events waiting for the writer's thread at most.
+const WRITER_BATCHES: usize = 64;
+
+impl Output {
+    fn start(writer: Writer, threads: usize) -> Result<Self> {
+        if threads < 2 {
+            return Ok(Output::Here(writer));
+        }
+        let (sender, batches) = sync_channel::<Vec<TrackEvent>>(WRITER_BATCHES);
+        let thread = std::thread::Builder::new()
+            .name("vigia-write".into())
+            .spawn(move || {
+                let mut writer = writer;
+                for batch in batches {
+                    for event in &batch {
+                        writer.event(event)?;
+                    }
+                }
+                writer.finish()?;
+                Ok(writer)
+            })
+            .context("starting the writing thread")?;
+        Ok(Output::Thread {
+            sender: Some(sender),
+            thread: Some(thread),
+        })
     }
-    Ok(())
+
+    /// Write what `events` mean (finished flights, rejected positions); empties it.
+    fn events(&mut self, events: &mut Vec<TrackEvent>) -> Result<()> {
+        match self {
+            Output::Here(writer) => {
+                for event in events.drain(..) {
+                    writer.event(&event).context("writing output")?;
+                }
+            }
+            Output::Thread { sender, .. } => {
+                events
+                    .retain(|e| matches!(e, TrackEvent::FlightEnded(_) | TrackEvent::Rejected(_)));
+                if events.is_empty() {
+                    return Ok(());
+                }
+                let batch = std::mem::take(events);
+                if sender.as_ref().is_none_or(|s| s.send(batch).is_err()) {
+                    // The writer stopped: its error says why.
+                    self.join()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn join(&mut self) -> Result<Writer> {
+        let Output::Thread { sender, thread } = self else {
+            anyhow::bail!("no writing thread");
+        };
+        sender.take();
+        match thread.take().map(JoinHandle::join) {
+            Some(Ok(written)) => written.context("writing output"),
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => anyhow::bail!("writing output: the writer stopped"),
+        }
+    }
+
+    /// Close the output (see [`TrackWriter::finish`]) and hand the writer back, for its counts.
+    fn finish(mut self) -> Result<Writer> {
+        match self {
+            Output::Here(mut writer) => {
+                writer.finish().context("writing output")?;
+                Ok(writer)
+            }
+            Output::Thread { .. } => self.join(),
+        }
+    }
 }
 
 /// Count a rejected input record; show the first few (`file: line N: why`), and always a
@@ -382,7 +459,7 @@ mod tests {
             no_sort: false,
             sort: false,
             start: None,
-            threads: Some(2),
+            threads: super::super::Threads::exactly(2),
             paths,
             receivers: None,
         }

@@ -106,8 +106,8 @@ fn an_unknown_zone_is_a_clear_error() {
     insta::assert_snapshot!(String::from_utf8_lossy(&run.stderr));
 }
 
-/// `--threads 2` reads and decodes on a second thread: events, summary and tracks must be the
-/// same bytes as on one thread — on the real corpus and on a scenario full of zone events
+/// `--threads 2` and 3 read, parse and decode in pieces on every thread: events, summary and
+/// tracks must be the same bytes as on one thread — on the real corpus and on a scenario full of zone events
 /// (the MQ-9's orbits in Mexico and the airliners crossing the border, as a Beast capture with
 /// two receivers' copies, plus a trajectory CSV of the same sky).
 #[test]
@@ -144,7 +144,7 @@ fn two_threads_give_the_same_bytes_as_one() {
     ];
     for (k, input) in inputs.iter().enumerate() {
         let mut outputs = Vec::new();
-        for threads in ["1", "2"] {
+        for threads in ["1", "2", "3"] {
             let (events, report, tracks) = (
                 dir.join(format!("{k}-{threads}.jsonl")),
                 dir.join(format!("{k}-{threads}.md")),
@@ -202,18 +202,21 @@ fn two_threads_give_the_same_bytes_as_one() {
                 "the scenario gives zone events"
             );
         }
-        assert_eq!(
-            outputs[0].0, outputs[1].0,
-            "input {k}: events differ with two threads"
-        );
-        assert_eq!(
-            outputs[0].1, outputs[1].1,
-            "input {k}: summary differs with two threads"
-        );
-        assert_eq!(
-            outputs[0].2, outputs[1].2,
-            "input {k}: tracks differ with two threads"
-        );
+        for (k2, other) in outputs.iter().enumerate().skip(1) {
+            let threads = k2 + 1;
+            assert_eq!(
+                outputs[0].0, other.0,
+                "input {k}: events differ with {threads} threads"
+            );
+            assert_eq!(
+                outputs[0].1, other.1,
+                "input {k}: summary differs with {threads} threads"
+            );
+            assert_eq!(
+                outputs[0].2, other.2,
+                "input {k}: tracks differ with {threads} threads"
+            );
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
 }
