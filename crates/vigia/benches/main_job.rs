@@ -7,9 +7,11 @@
 //! `vigia decode --output none` (reading and decoding only), `vigia tracks`, `vigia analyze`
 //! with the default zones (MEX,USA) on one thread and on two, each as a ratio to decode; the
 //! 100-line file through `vigia analyze`; and `vigia run`'s start with the default zones
-//! (spawn to the first answer of `/healthz`).
+//! (spawn to the first answer of `/healthz`). Then two threads against one, `vigia analyze`
+//! and `vigia tracks`, on `VIGIA_THREADS_COPIES` copies (default 58: 10.0 M frames), the one-
+//! and two-thread runs alternating.
 //!
-//! `cargo bench -p vigia --bench main_job` (`VIGIA_MAIN_COPIES=58` for ~10 M frames).
+//! `cargo bench -p vigia --bench main_job`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::io::{BufRead, BufWriter, Read, Write};
@@ -129,8 +131,24 @@ fn service_start(dir: &Path) -> f64 {
     elapsed
 }
 
+/// `a` and `b` timed in alternation (so that a slower spell of the machine falls on both):
+/// best and median of each.
+fn pair(a: &[&str], b: &[&str], runs: usize) -> ((f64, f64), (f64, f64)) {
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        ta.push(time(a, 1).0);
+        tb.push(time(b, 1).0);
+    }
+    let stats = |mut t: Vec<f64>| {
+        t.sort_by(f64::total_cmp);
+        (t[0], t[t.len() / 2])
+    };
+    (stats(ta), stats(tb))
+}
+
 fn main() {
     let copies = env_or("VIGIA_MAIN_COPIES", 10);
+    let thread_copies = env_or("VIGIA_THREADS_COPIES", 58);
     let runs = env_or("VIGIA_MAIN_RUNS", 5).max(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
@@ -161,7 +179,6 @@ fn main() {
             vec!["tracks", "--threads", "2", "--out", t, c],
         ),
     ];
-    let mut one_thread = 0.0;
     for (name, args) in rows {
         let (best, median) = time(&args, runs);
         println!(
@@ -169,12 +186,6 @@ fn main() {
             best / decode.0,
             frames as f64 / best / 1e6
         );
-        if name == "analyze --threads 1" {
-            one_thread = best;
-        }
-        if name == "analyze --threads 2" {
-            println!("  two threads vs one: {:.2}x", one_thread / best);
-        }
     }
     let (best, median) = time(&["analyze", "--out", "/dev/null", s], runs);
     println!(
@@ -188,4 +199,36 @@ fn main() {
         .collect();
     let best = starts.iter().copied().fold(f64::INFINITY, f64::min);
     println!("vigia run to /healthz    {best:>7.3}   (default zones MEX,USA)");
+
+    // Two threads against one, on the larger corpus, the runs alternating.
+    std::fs::remove_file(&corpus).ok();
+    let large = dir.path().join("large.csv");
+    let frames = write_corpus(&root, &large, thread_copies);
+    let l = large.to_str().unwrap();
+    println!(
+        "two threads vs one: {frames} frames ({thread_copies} copies), {runs} runs each, alternating; best / median, s"
+    );
+    for (name, one, two) in [
+        (
+            "analyze",
+            vec!["analyze", "--threads", "1", "--out", "/dev/null", l],
+            vec!["analyze", "--threads", "2", "--out", "/dev/null", l],
+        ),
+        (
+            "tracks",
+            vec!["tracks", "--threads", "1", "--out", t, l],
+            vec!["tracks", "--threads", "2", "--out", t, l],
+        ),
+    ] {
+        let (a, b) = pair(&one, &two, runs);
+        println!(
+            "{name:<8} 1 thread {:>7.3} {:>7.3}   2 threads {:>7.3} {:>7.3}   {:.2}x (best) {:.2}x (median)",
+            a.0,
+            a.1,
+            b.0,
+            b.1,
+            a.0 / b.0,
+            a.1 / b.1
+        );
+    }
 }
