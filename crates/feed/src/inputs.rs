@@ -36,7 +36,7 @@ use std::sync::Arc;
 use vigia_modes::record::DroppedFields;
 use vigia_modes::{Message, Record, SourceRef};
 
-use crate::parallel::{Item, Parallel};
+use crate::parallel::{Item, Parallel, PIECE_BYTES};
 use crate::{FeedError, Format, RecordReader};
 
 /// One item of the inputs.
@@ -89,6 +89,7 @@ pub struct Inputs {
     /// The pieces, once reading in them has started, and the input they are of.
     pieces: Option<Box<Parallel>>,
     piece_input: Option<u32>,
+    piece_bytes: usize,
 }
 
 /// The receiver clocks of one capture or one live source. A Beast or AVR file written from
@@ -252,6 +253,7 @@ impl Inputs {
             threads: 1,
             pieces: None,
             piece_input: None,
+            piece_bytes: PIECE_BYTES,
         }
     }
 
@@ -261,6 +263,15 @@ impl Inputs {
     /// AVR lines are also parsed in parallel, other formats only decoded.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
+        self
+    }
+
+    /// On several threads: bytes per piece of hex and AVR lines (default 64 KiB). Small
+    /// pieces are slower and change nothing else: tests and fuzzing use them to cut inputs
+    /// in many places.
+    #[doc(hidden)]
+    pub fn piece_bytes(mut self, bytes: usize) -> Self {
+        self.piece_bytes = bytes.max(1);
         self
     }
 
@@ -433,6 +444,7 @@ impl Inputs {
             self.format,
             self.bytes_read.clone(),
             self.threads,
+            self.piece_bytes,
         );
         match parallel {
             Ok(parallel) => self.pieces = Some(Box::new(parallel)),

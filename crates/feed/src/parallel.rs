@@ -29,11 +29,14 @@ use crate::inputs::open_input;
 use crate::reader::LineStream;
 use crate::{FeedError, Format, FrameError, Location, RecordReader};
 
-/// Bytes read per piece of a line format (plus the partial line carried from the last one);
-/// small in tests, so that every input is cut into many pieces.
-const BLOCK_BYTES: usize = if cfg!(test) { 97 } else { 64 * 1024 };
-/// Records per piece of any other format.
-const RECORDS_PER_PIECE: usize = if cfg!(test) { 3 } else { 4096 };
+/// Bytes read per piece of a line format (plus the partial line carried from the last one),
+/// unless told otherwise ([`crate::Inputs::piece_bytes`]: tests cut inputs into many pieces).
+pub(crate) const PIECE_BYTES: usize = 64 * 1024;
+
+/// Records per piece of any other format, for pieces of `piece_bytes`.
+fn records_per_piece(piece_bytes: usize) -> usize {
+    (piece_bytes / 16).clamp(1, 4096)
+}
 
 /// What the pieces hold, in file order (small: each is moved on its way out).
 pub(crate) enum Item {
@@ -189,6 +192,8 @@ struct Splitter {
     next_input: usize,
     /// Pieces claimed so far: the next one's number.
     next_seq: u64,
+    /// Bytes read per piece of lines.
+    piece_bytes: usize,
     current: Option<Current>,
 }
 
@@ -226,8 +231,9 @@ impl Splitter {
         };
         match current {
             Current::Records(reader) => {
-                let mut items = Vec::with_capacity(RECORDS_PER_PIECE);
-                while items.len() < RECORDS_PER_PIECE {
+                let per_piece = records_per_piece(self.piece_bytes);
+                let mut items = Vec::with_capacity(per_piece);
+                while items.len() < per_piece {
                     let Some(item) = reader.next() else { break };
                     items.push(match item {
                         Ok(Record::Frame(frame)) => Item::Frame(frame),
@@ -236,7 +242,7 @@ impl Splitter {
                         }
                     });
                 }
-                if items.len() < RECORDS_PER_PIECE {
+                if items.len() < per_piece {
                     items.push(Item::Ended);
                     self.current = None;
                 }
@@ -297,9 +303,9 @@ impl Splitter {
                         }
                     }
                     let start = stream.pending.len();
-                    stream.pending.reserve(BLOCK_BYTES);
+                    stream.pending.reserve(self.piece_bytes);
                     let read = (&mut *stream.source)
-                        .take(BLOCK_BYTES as u64)
+                        .take(self.piece_bytes as u64)
                         .read_to_end(&mut stream.pending);
                     let n = stream.pending.len() - start;
                     stream.read += n as u64;
@@ -439,6 +445,7 @@ impl Parallel {
         format: Option<Format>,
         bytes_read: Arc<AtomicU64>,
         threads: usize,
+        piece_bytes: usize,
     ) -> io::Result<Self> {
         let shared = Arc::new(Shared {
             splitter: Mutex::new(Splitter {
@@ -447,6 +454,7 @@ impl Parallel {
                 bytes_read,
                 next_input: 0,
                 next_seq: 0,
+                piece_bytes: piece_bytes.max(1),
                 current: None,
             }),
             slots: Mutex::new(Slots {
@@ -589,7 +597,8 @@ mod tests {
         let mut inputs = Inputs::new(paths.to_vec(), None)
             .receiver_clock(true)
             .order_by_time(50)
-            .threads(threads);
+            .threads(threads)
+            .piece_bytes(97);
         let mut items = Vec::new();
         while let Some(item) = inputs.next() {
             if let (true, InputItem::Record(vigia_modes::Record::Frame(frame), _)) =
