@@ -38,6 +38,7 @@ pub use queue::FrameQueue;
 pub use spec::{ParseSourceError, SourceSpec};
 
 use crate::Record;
+use vigia_modes::Message;
 
 /// One record as it left a source: which source, when it arrived, what it was.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +52,10 @@ pub struct Arrival {
     /// Its sequence number in its partition of the frame bus (`vigia worker`); 0 for a record
     /// read from a receiver.
     pub seq: u64,
+    /// A frame's `vigia_modes::decode`, made by the source's task (`Some(None)`: it does not
+    /// decode): decoding is done where the frames arrive, on the I/O threads, not by the one
+    /// thread that tracks them. `None`: not made (a report, or a caller that left it).
+    pub decoded: Option<Option<Message>>,
 }
 
 /// The system clock, seconds since the Unix epoch (0 if the clock is before 1970).
@@ -67,10 +72,40 @@ pub(crate) fn stamped(source: u16, received: f64, mut record: Record) -> Arrival
         Record::Frame(frame) => frame.ts = Some(received),
         Record::State(state) => state.ts = Some(received),
     }
+    let decoded = match &record {
+        Record::Frame(frame) => Some(vigia_modes::decode(frame.message()).ok()),
+        Record::State(_) => None,
+    };
     Arrival {
         seq: 0,
         source,
         received,
         record,
+        decoded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::RawFrame;
+
+    #[test]
+    fn a_frame_arrives_stamped_and_decoded_a_report_only_stamped() {
+        let message = [
+            0x8d, 0x48, 0x40, 0xd6, 0x20, 0x2c, 0xc3, 0x71, 0xc3, 0x2c, 0xe0, 0x57, 0x60, 0x98,
+        ];
+        let frame = RawFrame::from_message(&message).unwrap();
+        let arrival = stamped(3, 12.5, Record::Frame(frame));
+        assert_eq!(arrival.record.ts(), Some(12.5));
+        assert_eq!(arrival.decoded, Some(vigia_modes::decode(&message).ok()));
+        assert!(matches!(arrival.decoded, Some(Some(_))));
+        // Noise that does not decode: decoded all the same (as not decoding).
+        let noise = RawFrame::from_message(&[0x8d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]).unwrap();
+        assert_eq!(stamped(0, 1.0, Record::Frame(noise)).decoded, Some(None));
+        let state = vigia_modes::StateVector::new(vigia_modes::IcaoAddress::new(0x4840d6));
+        let report = stamped(0, 2.0, Record::State(Box::new(state)));
+        assert_eq!((report.record.ts(), report.decoded), (Some(2.0), None));
     }
 }

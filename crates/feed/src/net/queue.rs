@@ -30,6 +30,7 @@ struct Inner {
 /// let queue = FrameQueue::new(2, Vec::new());
 /// let arrival = |t: f64| Arrival {
 ///     seq: 0,
+///     decoded: None,
 ///     source: 0,
 ///     received: t,
 ///     record: Record::Frame(RawFrame::from_message(&[0x5d, 0x48, 0x40, 0xd6, 0x20, 0x2c, 0xc3]).unwrap()),
@@ -210,6 +211,7 @@ mod tests {
     fn arrival(source: u16, t: f64) -> Arrival {
         Arrival {
             seq: 0,
+            decoded: None,
             source,
             received: t,
             record: Record::Frame(RawFrame::from_message(&[0x5d, 0, 0, 0, 0, 0, 0]).unwrap()),

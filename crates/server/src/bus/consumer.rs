@@ -280,11 +280,14 @@ impl Consumer {
             self.metrics.bus_rejected.fetch_add(1, Ordering::Relaxed);
             return;
         };
+        // Decoded here, on the bus's thread, not by the one that tracks.
+        let decoded = Some(vigia_modes::decode(frame.frame.message()).ok());
         self.chunk.push(Arrival {
             source,
             received: frame.received,
             record: Record::Frame(frame.frame),
             seq,
+            decoded,
         });
         if self.chunk.len() >= CHUNK {
             self.flush();

@@ -402,10 +402,14 @@ impl Pipeline {
             } else {
                 arrival.received
             };
-            // Decoded once: for the receivers' sightings and, below, for the tracker.
+            // Decoded once — by the source's task, else here: for the receivers' sightings
+            // and, below, for the tracker.
             let msg = match &*record {
                 Record::Frame(frame) => {
-                    let msg = vigia_modes::decode(frame.message()).ok();
+                    let msg = match arrival.decoded.take() {
+                        Some(decoded) => decoded,
+                        None => vigia_modes::decode(frame.message()).ok(),
+                    };
                     if let Some(row) = msg.as_ref().and_then(|m| self.live.get_mut(m.address)) {
                         row.heard(ts, frame.signal);
                     }

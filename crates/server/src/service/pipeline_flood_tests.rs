@@ -19,6 +19,7 @@ fn crosser(icao24: u32, t0: f64, steps: usize) -> Vec<Arrival> {
             s.altitude_ft = Some(20_000.0);
             Arrival {
                 seq: 0,
+                decoded: None,
                 source: 0,
                 received: ts,
                 record: Record::State(Box::new(s)),

@@ -20,6 +20,7 @@ pub(super) fn arrivals() -> Vec<Arrival> {
             {
                 Some(Arrival {
                     seq: 0,
+                    decoded: None,
                     source: 0,
                     received: f.ts.unwrap(),
                     record: Record::Frame(f),
@@ -102,6 +103,7 @@ fn a_replay_at_any_speed_keeps_the_aircraft_timing() {
                 frame.mlat_ticks = Some(((t - t0 + 1.0) * 12e6) as u64);
                 Arrival {
                     seq: 0,
+                    decoded: None,
                     source: 0,
                     received: 1_800_000_000.0 + (t - t0) / speed,
                     record: Record::Frame(frame),

@@ -452,6 +452,7 @@ fn the_pipeline_keeps_one_copy_of_each_frame_and_alerts_only_committed_events() 
         for (source, delay) in [(0u16, 0.0), (1, 0.003)] {
             batch.push(Arrival {
                 seq: 0,
+                decoded: None,
                 source,
                 received: ts + delay,
                 record: Record::Frame(*f),
